@@ -1,0 +1,241 @@
+"""The campaign file: YAML → validated, frozen settings.
+
+Every problem in the file is reported at once, each with its key path and a hint
+(``ConfigError``). Relative paths are resolved against the campaign file's folder, so a
+campaign file can be moved together with its roster and template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from aggregator.errors import ConfigError
+from aggregator.models import ColumnType, SourceKind
+
+BUNDLED_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_CAMPAIGN = BUNDLED_CONFIG_DIR / "nhatrang-2024.yaml"
+
+REQUIRED_KEYS = ("unit_name",)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceSettings(_Frozen):
+    kind: SourceKind
+    path: Path | None = None  # xlsx
+    spreadsheet: str | None = None  # Google spreadsheet URL or id
+    credentials: Path | None = None  # service-account key; GOOGLE_APPLICATION_CREDENTIALS wins when unset
+    tab: str
+    header_row: Annotated[int, Field(ge=1)] = 1
+
+    @model_validator(mode="after")
+    def _needs_location(self) -> SourceSettings:
+        if self.kind is SourceKind.XLSX and self.path is None:
+            raise ValueError("an xlsx source needs `path`")
+        if self.kind is SourceKind.GOOGLE_SHEETS and not self.spreadsheet:
+            raise ValueError("a google_sheets source needs `spreadsheet` (URL or id)")
+        return self
+
+
+class GroupSettings(_Frozen):
+    code: str
+    label: str  # Vietnamese, e.g. "UBND các xã, phường"
+
+
+class ColumnSettings(_Frozen):
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    type: ColumnType = ColumnType.TEXT
+    required: bool = False
+    label: str = ""  # how the report names the figure, e.g. "lượt người dân được tuyên truyền"
+
+
+class MatchingSettings(_Frozen):
+    accept: Annotated[float, Field(gt=0, le=1)] = 0.86  # minimum fuzzy score for an automatic match
+    margin: Annotated[float, Field(ge=0, lt=1)] = 0.05  # runner-up closer than this → ambiguous
+    candidates: Annotated[int, Field(ge=1, le=10)] = 3
+
+
+class ResubmissionSettings(_Frozen):
+    policy: Literal["latest"] = "latest"
+
+
+class DashboardSettings(_Frozen):
+    tab: str = "Tổng hợp tiến độ"
+    protect: bool = True
+
+
+class Reference(_Frozen):
+    """A letter this report answers, cited in the opening sentence."""
+
+    kind: str = "Công văn"
+    number: str
+    date: dt.date
+    issuer: str
+    summary: str = ""
+
+
+class Signer(_Frozen):
+    authority: str = ""  # "KT. TRƯỞNG PHÒNG", "TM. ỦY BAN NHÂN DÂN", "" when the head signs
+    title: str  # "PHÓ TRƯỞNG PHÒNG"
+    name: str
+
+
+class ReportSettings(_Frozen):
+    template: Path = Path("../templates/report.docx")
+    filename: str = ""  # default: bao-cao-<campaign id>.docx
+    parent_body: str  # "UBND THÀNH PHỐ NHA TRANG"
+    issuing_body: str  # "PHÒNG VĂN HÓA VÀ THÔNG TIN"
+    issuer_name: str  # "Phòng Văn hóa và Thông tin thành phố Nha Trang", for sentences
+    abbreviation: str  # "VHTT" → "Số:      /BC-VHTT"
+    place: str  # "Nha Trang"
+    summary: str  # trích yếu under "BÁO CÁO"
+    recipients: tuple[str, ...]  # Kính gửi
+    references: tuple[Reference, ...] = ()
+    direction: tuple[str, ...] = ()  # section I paragraphs
+    assessment: tuple[str, ...] = ()  # section III extra paragraphs
+    proposals: tuple[str, ...] = ()  # section IV paragraphs from the office itself
+    signer: Signer
+    cc: tuple[str, ...] = ("Như trên;", "Lưu: VT.")
+
+
+class ScheduleSettings(_Frozen):
+    sync_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
+    drafts: tuple[str, ...] = ("07:30", "16:30")  # HH:MM in the campaign timezone
+    after_deadline: bool = True
+
+    @field_validator("drafts")
+    @classmethod
+    def _hhmm(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            try:
+                dt.datetime.strptime(item, "%H:%M")
+            except ValueError as exc:
+                raise ValueError(f"{item!r} is not HH:MM") from exc
+        return value
+
+
+class Campaign(_Frozen):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: str
+    deadline: dt.datetime
+    timezone: str = "Asia/Ho_Chi_Minh"
+    source: SourceSettings
+    roster: Path
+    groups: tuple[GroupSettings, ...]
+    columns: tuple[ColumnSettings, ...]
+    resubmission: ResubmissionSettings = ResubmissionSettings()
+    matching: MatchingSettings = MatchingSettings()
+    dashboard: DashboardSettings = DashboardSettings()
+    report: ReportSettings
+    output_dir: Path | None = None
+    history: Path | None = None  # SQLite file; default <output>/history.sqlite
+    schedule: ScheduleSettings = ScheduleSettings()
+    base_dir: Path = Path(".")  # the campaign file's folder; set by load()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name like Asia/Ho_Chi_Minh)") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Campaign:
+        problems = []
+        if self.deadline.tzinfo is None:
+            problems.append("deadline needs a UTC offset, e.g. 2024-11-10T23:59:59+07:00")
+        keys = [c.key for c in self.columns]
+        for key in REQUIRED_KEYS:
+            if key not in keys:
+                problems.append(f"columns needs an entry with key {key!r}")
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            problems.append(f"columns repeat the key(s) {', '.join(dupes)}")
+        codes = [g.code for g in self.groups]
+        if len(set(codes)) != len(codes):
+            problems.append("groups repeat a code")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # Derived values -----------------------------------------------------------------------
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def group_labels(self) -> dict[str, str]:
+        return {g.code: g.label for g in self.groups}
+
+    @property
+    def count_columns(self) -> tuple[ColumnSettings, ...]:
+        return tuple(c for c in self.columns if c.type is ColumnType.COUNT)
+
+    @property
+    def report_filename(self) -> str:
+        return self.report.filename or f"bao-cao-{self.id}.docx"
+
+    def column(self, key: str) -> ColumnSettings | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+
+def _format_location(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _validation_problems(exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = _format_location(tuple(p for p in err["loc"] if not str(p).startswith("function-after")))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check its spelling against the configuration reference in README.md)"
+        problems.append(f"{loc}: {msg}")
+    return problems
+
+
+def parse(text: str, *, origin: str, base_dir: Path) -> Campaign:
+    """Parse campaign YAML text. Raises ConfigError listing every problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(origin, [f"it is not valid YAML{where}"]) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(origin, ["it must be a mapping of keys (id, title, deadline, source, …)"])
+    data = {**data, "base_dir": base_dir}
+    try:
+        return Campaign.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(origin, _validation_problems(exc)) from exc
+
+
+def load(path: Path | None = None) -> Campaign:
+    """Load and validate a campaign file (default: the bundled Nha Trang 2024 campaign)."""
+    path = (path or DEFAULT_CAMPAIGN).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ConfigError(str(path), ["the file does not exist"], "Pass an existing file with --config.") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), [f"it cannot be read ({exc})"], "Save it as UTF-8 text.") from exc
+    return parse(text, origin=str(path), base_dir=path.resolve().parent)

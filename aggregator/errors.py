@@ -1,0 +1,112 @@
+"""One exception hierarchy; every message says what is wrong and what to do next.
+
+Adapters translate third-party exceptions (gspread, google-auth, openpyxl, jinja2, OSError)
+into these with ``raise … from exc``; nothing else leaves an adapter. The CLI prints
+``str(error)`` and exits with ``error.exit_code``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from difflib import get_close_matches
+
+
+class AggregatorError(Exception):
+    """Base class. ``what`` says what is wrong, ``hint`` what the user should do."""
+
+    exit_code = 1
+    default_hint = ""
+
+    def __init__(self, what: str, hint: str | None = None) -> None:
+        self.what = what
+        self.hint = self.default_hint if hint is None else hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return f"{self.what} {self.hint}".strip()
+
+
+class ConfigError(AggregatorError):
+    """The campaign file (or a CLI option) is wrong; ``problems`` lists every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, problems: Sequence[str], hint: str | None = None) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        listing = "; ".join(self.problems)
+        super().__init__(
+            f"The campaign file {path} has {len(self.problems)} problem(s): {listing}.",
+            hint or "Fix these keys and run `aggregator check --config FILE` again.",
+        )
+
+
+class RosterError(AggregatorError):
+    exit_code = 2
+    default_hint = "Fix the roster CSV (columns unit_id,group,name,short_name,aliases,email,source) and run again."
+
+
+class SourceError(AggregatorError):
+    """The source (xlsx file or Google spreadsheet) cannot be read."""
+
+    exit_code = 3
+
+
+class CredentialsError(AggregatorError):
+    exit_code = 4
+    default_hint = (
+        "Create a service-account key in Google Cloud Console (IAM & Admin > Service accounts > Keys > "
+        "Add key > JSON), save it outside the repository and set GOOGLE_APPLICATION_CREDENTIALS to its path "
+        "(or `source.credentials` in the campaign file)."
+    )
+
+
+class SheetAccessError(SourceError):
+    """Google answered 403/404, or a network/quota fault outlasted the retries."""
+
+
+class TransientSourceError(SourceError):
+    """A fault that may pass (quota, 5xx, network); the worker retries on the next cycle."""
+
+
+class SchemaError(AggregatorError):
+    """A required column is not in the header row."""
+
+    exit_code = 5
+
+    def __init__(self, tab: str, missing: Sequence[str], headers: Iterable[str]) -> None:
+        present = [h for h in headers if h]
+        parts = []
+        for name in missing:
+            near = get_close_matches(name, present, n=1, cutoff=0.5)
+            guess = f" (closest header: {near[0]!r})" if near else ""
+            parts.append(f"{name!r}{guess}")
+        self.tab = tab
+        self.missing = tuple(missing)
+        super().__init__(
+            f"Tab {tab!r} has no column for {', '.join(parts)} in its header row.",
+            "Rename the header back in the sheet, or add the new header text to `aliases` of that column "
+            "in the campaign file.",
+        )
+
+
+class TemplateError(AggregatorError):
+    """The report template cannot be used."""
+
+    exit_code = 6
+
+
+class OutputError(AggregatorError):
+    exit_code = 7
+    default_hint = "Check that the output folder exists, is writable and has free space."
+
+
+class DeliveryError(AggregatorError):
+    exit_code = 8
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return " Did you mean 'x'?" for the closest choice, or ""."""
+    near = get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return f" Did you mean {near[0]!r}?" if near else ""

@@ -1,0 +1,212 @@
+"""Plain data shared by the core and the adapters. Frozen, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+# What a source hands over for one cell: xlsx gives datetimes for date cells, the Sheets API
+# (UNFORMATTED_VALUE + SERIAL_NUMBER) gives serial numbers; both give str/int/float/bool.
+CellValue = str | int | float | bool | datetime | date | None
+
+
+class SourceKind(StrEnum):
+    XLSX = "xlsx"
+    GOOGLE_SHEETS = "google_sheets"
+
+
+class ColumnType(StrEnum):
+    TEXT = "text"
+    COUNT = "count"
+    DATE = "date"
+    IGNORED = "ignored"
+
+
+class UnitStatus(StrEnum):
+    REPORTED = "reported"
+    LATE = "late"
+    MISSING = "missing"
+
+
+class MatchKind(StrEnum):
+    MATCHED = "matched"
+    AMBIGUOUS = "ambiguous"
+    NO_MATCH = "no_match"
+    NO_NAME = "no_name"
+
+
+@dataclass(frozen=True)
+class RawTab:
+    """One tab as read: ``rows[0]`` is spreadsheet row 1. Rows may be ragged."""
+
+    title: str
+    rows: tuple[tuple[CellValue, ...], ...]
+    sheet_id: int | None = None  # Google's gid, for links to cells
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything one read of the source returned."""
+
+    kind: SourceKind
+    ref: str
+    tab: RawTab
+    all_titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RosterUnit:
+    unit_id: str
+    group: str
+    name: str
+    short_name: str = ""
+    aliases: tuple[str, ...] = ()
+    email: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    unit_id: str
+    score: float  # 0..1
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    kind: MatchKind
+    unit_id: str | None
+    score: float
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str  # the header text as the agency sees it
+    value: str
+    message: str  # Vietnamese
+
+
+@dataclass(frozen=True)
+class UnitOutcome:
+    unit_id: str
+    name: str
+    group: str
+    status: UnitStatus
+    row: int | None
+    superseded_rows: tuple[int, ...]
+    submitted_at: datetime | None
+    metrics: dict[str, int | None]
+    texts: dict[str, str]
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()  # e.g. "khoảng 200" read as 200
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    row: int
+    typed_name: str
+    kind: MatchKind
+    candidates: tuple[Candidate, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group: str
+    label: str
+    expected: int
+    reported: int
+    late: int
+    missing: int
+    metrics: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Totals:
+    units_expected: int
+    units_reported: int
+    units_late: int
+    units_missing: int
+    units_with_problems: int
+    rows_unmatched: int
+    rows_superseded: int
+    rows_blank: int
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    kind: SourceKind
+    ref: str
+    tab: str
+    rows_read: int
+    sheet_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    """The one result every output (status.json, dashboard, report) is derived from."""
+
+    campaign_id: str
+    campaign_title: str
+    deadline: datetime
+    generated_at: datetime
+    source: SourceInfo
+    totals: Totals
+    metrics: dict[str, int]
+    groups: tuple[GroupSummary, ...]
+    units: tuple[UnitOutcome, ...]
+    unmatched_rows: tuple[UnmatchedRow, ...]
+    superseded: tuple[int, ...] = ()
+    column_letters: dict[str, str] = field(default_factory=dict)  # header text -> column letter
+
+
+class CellStyle(StrEnum):
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    SECTION = "section"
+    HEADER = "header"
+    REPORTED = "reported"
+    LATE = "late"
+    MISSING = "missing"
+    PROBLEM = "problem"
+    REVIEW = "review"
+    TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class StyledRange:
+    """Rows/columns are 0-based, end-exclusive, like a Sheets GridRange."""
+
+    start_row: int
+    end_row: int
+    start_col: int
+    end_col: int
+    style: CellStyle
+
+
+@dataclass(frozen=True)
+class CellLink:
+    """A dashboard cell that links to a cell of the agency tab (text stays plain data)."""
+
+    row: int  # 0-based position in the dashboard grid
+    col: int
+    target_tab: str
+    target_a1: str  # e.g. "D17"
+
+
+DashboardValue = str | int | float | None
+
+
+@dataclass(frozen=True)
+class DashboardLayout:
+    """A pure description of the dashboard tab: adapters render it without deciding anything."""
+
+    tab_title: str
+    grid: tuple[tuple[DashboardValue, ...], ...]
+    styles: tuple[StyledRange, ...]
+    links: tuple[CellLink, ...]
+    column_widths: tuple[int, ...]  # pixels
+    frozen_rows: int
+    as_of_cell: tuple[int, int]  # (row, col) of the "data as of" value

@@ -1,0 +1,26 @@
+"""The small interfaces the pipeline talks to; adapters implement them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+from aggregator.models import DashboardLayout, Snapshot
+
+
+class SheetSource(Protocol):
+    def read(self) -> Snapshot:
+        """Read the agency tab (one request for a Google source). Raises SourceError/SchemaError."""
+        ...
+
+
+class DashboardSink(Protocol):
+    def write(self, layout: DashboardLayout) -> str:
+        """Write the dashboard tab; return where it went (a path or a URL) for status.json."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """Timezone-aware current time."""
+        ...

@@ -1,0 +1,48 @@
+"""Vietnamese number and date formatting for the dashboard and the report. Pure.
+
+The ``vi_VN`` locale is not assumed to be installed; formats are built explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def number(value: int | float | None, decimals: int = 0, empty: str = "") -> str:
+    """Thousands with ".", decimals with ",": ``number(1234)`` → "1.234", ``number(85.5, 1)`` → "85,5"."""
+    if value is None:
+        return empty
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans({",": ".", ".": ","}))
+
+
+def percent(part: int, whole: int, decimals: int = 1) -> str:
+    """``percent(131, 152)`` → "86,2 %"; an empty whole gives "0 %"."""
+    if whole <= 0:
+        return "0 %"
+    return f"{number(100 * part / whole, decimals)} %"
+
+
+def month_text(month: int) -> str:
+    """NĐ 30: months 1 and 2 take a leading zero, the others do not."""
+    return f"{month:02d}" if month < 3 else str(month)
+
+
+def long_date(day: dt.date) -> str:
+    """``long_date(date(2024, 11, 5))`` → "ngày 05 tháng 11 năm 2024"."""
+    return f"ngày {day.day:02d} tháng {month_text(day.month)} năm {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """``short_date(date(2024, 11, 5))`` → "05/11/2024" (tables and body text)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def short_datetime(moment: dt.datetime) -> str:
+    """``short_datetime(...)`` → "08:05 05/11/2024"."""
+    return f"{moment.hour:02d}:{moment.minute:02d} {short_date(moment.date())}"
+
+
+def cutoff_line(moment: dt.datetime) -> str:
+    """"Số liệu tính đến 08 giờ 05 phút, ngày 11 tháng 11 năm 2024"."""
+    return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {long_date(moment.date())}"
