@@ -1,0 +1,110 @@
+"""The .xlsx source (read-only, never modified) and its dashboard sink (a copy under out/)."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from aggregator.dashboard import STYLE_PALETTE
+from aggregator.errors import OutputError, SourceError, did_you_mean
+from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind
+from aggregator.adapters.files import atomic_write
+
+_SAVE_HINT = "Open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook), then run again."
+
+
+def _open(path: Path, *, read_only: bool) -> Workbook:
+    try:
+        return load_workbook(path, read_only=read_only, data_only=True)
+    except FileNotFoundError as exc:
+        raise SourceError(f"The source file {path} does not exist.", "Check `source.path` or --source.") from exc
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        head = path.read_bytes()[:200] if path.is_file() else b""
+        kind = "CSV or other text" if head and b"\x00" not in head and b"PK" not in head[:2] else "not a valid"
+        raise SourceError(f"The source file {path} is {kind} .xlsx workbook.", _SAVE_HINT) from exc
+    except OSError as exc:
+        raise SourceError(f"The source file {path} cannot be read ({exc.strerror}).") from exc
+
+
+class XlsxSource:
+    """Reads one tab's values (not formulas) from a workbook opened read-only."""
+
+    def __init__(self, path: Path, tab: str) -> None:
+        self.path = path
+        self.tab = tab
+
+    def read(self) -> Snapshot:
+        workbook = _open(self.path, read_only=True)
+        try:
+            titles = tuple(workbook.sheetnames)
+            if self.tab not in titles:
+                raise SourceError(
+                    f"The workbook {self.path.name} has no tab {self.tab!r}; its tabs are "
+                    f"{', '.join(map(repr, titles))}.{did_you_mean(self.tab, titles)}",
+                    "Fix `source.tab` in the campaign file.",
+                )
+            rows = tuple(tuple(row) for row in workbook[self.tab].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+        return Snapshot(SourceKind.XLSX, str(self.path), RawTab(self.tab, rows), titles)
+
+
+def _render(sheet: Worksheet, layout: DashboardLayout) -> None:
+    for r, row in enumerate(layout.grid, start=1):
+        for c, value in enumerate(row, start=1):
+            if value in ("", None):
+                continue
+            cell = sheet.cell(row=r, column=c)
+            cell.value = unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+            if isinstance(value, str):
+                cell.data_type = "s"  # agency text is data, never a formula
+            cell.alignment = Alignment(vertical="top", wrap_text=c in (3, 5, 9))
+    for styled in layout.styles:
+        background, bold, colour = STYLE_PALETTE[styled.style]
+        fill = PatternFill("solid", fgColor=background.lstrip("#"))
+        for r in range(styled.start_row + 1, styled.end_row + 1):
+            for c in range(styled.start_col + 1, styled.end_col + 1):
+                cell = sheet.cell(row=r, column=c)
+                cell.fill = fill
+                cell.font = Font(bold=bold, color=colour.lstrip("#"))
+    for link in layout.links:
+        cell = sheet.cell(row=link.row + 1, column=link.col + 1)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{link.target_tab}'!{link.target_a1}")
+    for index, width in enumerate(layout.column_widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = round(width / 7, 1)
+    sheet.freeze_panes = f"A{layout.frozen_rows + 1}"
+
+
+class XlsxDashboardSink:
+    """Writes the dashboard as a tab of a copy of the source workbook; the source is untouched."""
+
+    def __init__(self, source: Path, out_path: Path) -> None:
+        self.source = source
+        self.out_path = out_path
+
+    def write(self, layout: DashboardLayout) -> str:
+        def build(tmp: Path) -> None:
+            shutil.copyfile(self.source, tmp)
+            workbook = load_workbook(tmp)
+            if layout.tab_title in workbook.sheetnames:
+                del workbook[layout.tab_title]
+            sheet = workbook.create_sheet(layout.tab_title, 0)
+            _render(sheet, layout)
+            workbook.active = 0
+            workbook.save(tmp)
+
+        try:
+            atomic_write(self.out_path, build)
+        except (zipfile.BadZipFile, InvalidFileException) as exc:
+            raise OutputError(f"Cannot copy {self.source} to write the dashboard.", _SAVE_HINT) from exc
+        return str(self.out_path)

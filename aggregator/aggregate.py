@@ -1,0 +1,157 @@
+"""Winning rows + roster → the Consolidation every output is derived from. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from aggregator.campaign import Campaign
+from aggregator.models import (
+    Consolidation,
+    GroupSummary,
+    MatchKind,
+    MatchOutcome,
+    Problem,
+    RosterUnit,
+    SourceInfo,
+    Totals,
+    UnitOutcome,
+    UnitStatus,
+    UnmatchedRow,
+)
+from aggregator.resolve import Resolution
+from aggregator.schema import HeaderMap
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the pipeline has gathered for one cycle."""
+
+    campaign: Campaign
+    roster: Sequence[RosterUnit]
+    table: pd.DataFrame  # normalize.Frame.table plus a ``match`` column of MatchOutcome
+    header_map: HeaderMap
+    resolution: Resolution
+    source: SourceInfo
+    now: dt.datetime
+
+
+def is_late(submitted: pd.Timestamp | None, date_only: bool, deadline: dt.datetime) -> bool:
+    """A date without a time counts as that whole day (on time if the deadline is later that day)."""
+    if submitted is None or pd.isna(submitted):
+        return False
+    moment = submitted.to_pydatetime().astimezone(deadline.tzinfo)
+    if date_only:
+        return moment.date() > deadline.date()
+    return moment > deadline
+
+
+def _problems(row: int, raw: tuple[tuple[str, str, str], ...], headers: dict[str, str]) -> tuple[Problem, ...]:
+    return tuple(Problem(row, headers.get(key, key), value, message) for key, value, message in raw)
+
+
+def _value(cell: object) -> int | None:
+    return None if cell is None or pd.isna(cell) else int(cell)  # type: ignore[call-overload]
+
+
+def _unit_outcome(unit: RosterUnit, inputs: Inputs) -> UnitOutcome:
+    row = inputs.resolution.winners.get(unit.unit_id)
+    superseded = inputs.resolution.superseded.get(unit.unit_id, ())
+    metric_keys = [c.key for c in inputs.campaign.count_columns]
+    if row is None:
+        return UnitOutcome(
+            unit.unit_id, unit.name, unit.group, UnitStatus.MISSING, None, superseded, None,
+            dict.fromkeys(metric_keys), {}, (),
+        )
+    record = inputs.table.loc[row]
+    submitted = record.get("submitted_at")
+    submitted = None if submitted is None or pd.isna(submitted) else submitted
+    late = is_late(submitted, bool(record.get("submitted_at__date_only", False)), inputs.campaign.deadline)
+    texts = {
+        c.key: record[c.key]
+        for c in inputs.campaign.columns
+        if c.type == "text" and c.key in record and isinstance(record[c.key], str)
+    }
+    return UnitOutcome(
+        unit_id=unit.unit_id,
+        name=unit.name,
+        group=unit.group,
+        status=UnitStatus.LATE if late else UnitStatus.REPORTED,
+        row=int(row),
+        superseded_rows=superseded,
+        submitted_at=submitted.to_pydatetime() if submitted is not None else None,
+        metrics={k: _value(record.get(k)) for k in metric_keys},
+        texts=texts,
+        problems=_problems(int(row), record["problems"], inputs.header_map.headers),
+        notes=tuple(record["notes"]),
+    )
+
+
+def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:
+    table = inputs.table[~inputs.table["blank"]]
+    out = []
+    for row, record in table.iterrows():
+        match: MatchOutcome = record["match"]
+        if match.kind is MatchKind.MATCHED:
+            continue
+        out.append(
+            UnmatchedRow(
+                row=int(row),  # type: ignore[call-overload]
+                typed_name=record["typed_name"] or "",
+                kind=match.kind,
+                candidates=match.candidates,
+                problems=_problems(int(row), record["problems"], inputs.header_map.headers),  # type: ignore[call-overload]
+            )
+        )
+    return tuple(out)
+
+
+def _sum(units: Sequence[UnitOutcome], keys: Sequence[str]) -> dict[str, int]:
+    return {k: sum(u.metrics[k] or 0 for u in units if u.status is not UnitStatus.MISSING) for k in keys}
+
+
+def _group(code: str, label: str, units: Sequence[UnitOutcome], keys: Sequence[str]) -> GroupSummary:
+    reported = [u for u in units if u.status is not UnitStatus.MISSING]
+    late = [u for u in units if u.status is UnitStatus.LATE]
+    return GroupSummary(code, label, len(units), len(reported), len(late), len(units) - len(reported),
+                        _sum(units, keys))
+
+
+def consolidate(inputs: Inputs) -> Consolidation:
+    """Build the cycle's result: one outcome per roster unit (roster order), groups, totals."""
+    campaign = inputs.campaign
+    units = tuple(_unit_outcome(u, inputs) for u in inputs.roster)
+    keys = [c.key for c in campaign.count_columns]
+    labels = campaign.group_labels
+    order = [g.code for g in campaign.groups] + sorted({u.group for u in units} - set(labels))
+    groups = tuple(_group(code, labels.get(code, code), [u for u in units if u.group == code], keys) for code in order)
+    unmatched = _unmatched(inputs)
+    reported = sum(g.reported for g in groups)
+    totals = Totals(
+        units_expected=len(units),
+        units_reported=reported,
+        units_late=sum(g.late for g in groups),
+        units_missing=len(units) - reported,
+        units_with_problems=sum(1 for u in units if u.problems),
+        rows_unmatched=len(unmatched),
+        rows_superseded=sum(len(v) for v in inputs.resolution.superseded.values()),
+        rows_blank=int(inputs.table["blank"].sum()),
+    )
+    letters = {inputs.header_map.headers[k]: inputs.header_map.letter(k) for k in inputs.header_map.positions}
+    return Consolidation(
+        campaign_id=campaign.id,
+        campaign_title=campaign.title,
+        deadline=campaign.deadline,
+        generated_at=inputs.now,
+        source=inputs.source,
+        totals=totals,
+        metrics=_sum(units, keys),
+        groups=groups,
+        units=units,
+        unmatched_rows=unmatched,
+        superseded=tuple(sorted(r for v in inputs.resolution.superseded.values() for r in v)),
+        column_letters=letters,
+    )

@@ -1,0 +1,172 @@
+"""Command line: ``aggregator run | check | serve | history``. Thin: parse, call, present.
+
+Every user error ends as one paragraph on stderr and a non-zero exit code; no traceback
+(unless ``--debug``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from aggregator import __version__, campaign as campaign_file
+from aggregator.errors import AggregatorError, ConfigError
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False)
+
+
+def _parse_now(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError("--now", [f"{value!r} is not an ISO 8601 date-time"],
+                          "Use e.g. --now 2024-11-11T08:00:00+07:00.") from exc
+    if moment.tzinfo is None:
+        raise ConfigError("--now", [f"{value!r} has no UTC offset"], "Add one, e.g. 2024-11-11T08:00:00+07:00.")
+    return moment
+
+
+def _guarded(action: Callable[[], int], debug: bool) -> None:
+    try:
+        code = action()
+    except AggregatorError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc.message}", markup=True)
+        if debug:
+            raise
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug, not a user error: say so briefly
+        if debug:
+            raise
+        err_console.print(f"[bold red]Internal error:[/] {type(exc).__name__}: {exc}. "
+                          "Run again with --debug for the traceback and report it.", markup=True)
+        sys.exit(70)
+    sys.exit(code)
+
+
+def _summary_table(report: Any) -> Table:
+    t = report.result.totals
+    table = Table(title=f"{report.result.campaign_id} — {report.result.generated_at:%Y-%m-%d %H:%M %z}",
+                  show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Units reported", f"{t.units_reported} / {t.units_expected}  ({t.units_late} late)")
+    table.add_row("Units missing", str(t.units_missing))
+    table.add_row("Units with problem cells", str(t.units_with_problems))
+    table.add_row("Rows read", f"{report.result.source.rows_read} (blank {t.rows_blank}, superseded "
+                  f"{t.rows_superseded}, unmatched {t.rows_unmatched})")
+    table.add_row("Dashboard", report.dashboard_ref)
+    if report.report_path:
+        table.add_row("Report", str(report.report_path))
+    if report.pdf_path:
+        table.add_row("PDF", str(report.pdf_path))
+    table.add_row("status.json", str(report.status_path))
+    return table
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aggregator")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Consolidate campaign reports typed into a shared spreadsheet."""
+    ctx.obj = {"debug": debug or bool(os.environ.get("AGGREGATOR_DEBUG"))}
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+CONFIG_HELP = "Campaign file (YAML). Default: the bundled Nha Trang 2024 demo."
+
+
+@cli.command()
+@click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@click.option("--source", help="Override the source: an .xlsx path, or a Google spreadsheet URL or id.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster CSV.")
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default out/<campaign-id>/).")
+@click.option("--now", help="Fix the clock, timezone-aware ISO 8601 (e.g. 2024-11-11T08:00:00+07:00).")
+@click.option("--pdf", is_flag=True, help="Also write a PDF of the report (needs LibreOffice).")
+@click.pass_context
+def run(ctx: click.Context, config: Path | None, source: str | None, roster: Path | None,
+        out: Path | None, now: str | None, pdf: bool) -> None:
+    """Run one full cycle: read, match, dedupe, validate, aggregate, write dashboard, report, status.json."""
+    from aggregator.pipeline import run_cycle
+
+    def action() -> int:
+        moment = _parse_now(now)
+        campaign = campaign_file.load(config)
+        report = run_cycle(campaign, out_dir=out, source_override=source, roster_override=roster,
+                           now=moment, pdf=pdf)
+        out_console.print(_summary_table(report))
+        return 0
+
+    _guarded(action, ctx.obj["debug"])
+
+
+@cli.command()
+@click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@click.option("--source", help="Override the source: an .xlsx path, or a Google spreadsheet URL or id.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster CSV.")
+@click.pass_context
+def check(ctx: click.Context, config: Path | None, source: str | None, roster: Path | None) -> None:
+    """Validate the campaign file, source and header row, roster and template; write nothing."""
+    from aggregator.preflight import run_checks
+
+    def action() -> int:
+        results = run_checks(config, source_override=source, roster_override=roster)
+        for name, problem in results:
+            mark = "[green]✓[/]" if problem is None else "[red]✗[/]"
+            out_console.print(f"{mark} {name}" + ("" if problem is None else f": {problem}"), markup=True)
+        failed = [p for _, p in results if p is not None]
+        if failed:
+            err_console.print(f"[bold red]{len(failed)} check(s) failed.[/] Fix them and run "
+                              "`aggregator check` again.", markup=True)
+        return 1 if failed else 0
+
+    _guarded(action, ctx.obj["debug"])
+
+
+@cli.command()
+@click.option("--config", "configs", multiple=True, type=click.Path(path_type=Path),
+              help="Campaign file; repeat for several campaigns in one worker. " + CONFIG_HELP)
+@click.option("--once", is_flag=True, help="Run every job once and exit (for cron).")
+@click.pass_context
+def serve(ctx: click.Context, configs: tuple[Path, ...], once: bool) -> None:
+    """Run the scheduled worker until SIGINT/SIGTERM: sync every few minutes, drafts at set times."""
+    from aggregator.service import serve as serve_forever
+
+    logging.getLogger().setLevel(logging.DEBUG if ctx.obj["debug"] else logging.INFO)
+    _guarded(lambda: serve_forever(list(configs) or [campaign_file.DEFAULT_CAMPAIGN], once=once), ctx.obj["debug"])
+
+
+@cli.command()
+@click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder holding history.sqlite.")
+@click.option("--row", "rows", type=int, multiple=True, help="Only this sheet row (repeatable).")
+@click.option("--search", help="Only versions whose content contains this text (e.g. a unit name).")
+@click.pass_context
+def history(ctx: click.Context, config: Path | None, out: Path | None, rows: tuple[int, ...],
+            search: str | None) -> None:
+    """Show every version of the agency rows the worker has seen (to recover deleted or overwritten rows)."""
+    from aggregator.history_view import show_history
+
+    def action() -> int:
+        campaign = campaign_file.load(config)
+        return show_history(campaign, out, rows or None, search, out_console)
+
+    _guarded(action, ctx.obj["debug"])
+
+
+def main() -> None:
+    cli(prog_name="aggregator")

@@ -1,0 +1,160 @@
+"""Consolidation → the completeness dashboard tab (grid + formatting description). Pure.
+
+The layout decides everything (texts in Vietnamese, order, colours, links); the xlsx and Google
+adapters only render it. Three blocks: summary per group, one row per roster unit (roster order),
+then the rows that need a look (unmatched/ambiguous names and problem cells).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aggregator import vnformat
+from aggregator.models import (
+    CellLink,
+    CellStyle,
+    Consolidation,
+    DashboardLayout,
+    DashboardValue,
+    MatchKind,
+    StyledRange,
+    UnitOutcome,
+    UnitStatus,
+)
+
+WIDTH = 9
+STATUS_TEXT = {
+    UnitStatus.REPORTED: "Đã báo cáo",
+    UnitStatus.LATE: "Báo cáo muộn",
+    UnitStatus.MISSING: "Chưa báo cáo",
+}
+STATUS_STYLE = {UnitStatus.REPORTED: CellStyle.REPORTED, UnitStatus.LATE: CellStyle.LATE,
+                UnitStatus.MISSING: CellStyle.MISSING}
+REASON_TEXT = {
+    MatchKind.AMBIGUOUS: "Tên khớp với nhiều đơn vị, chưa xác định được",
+    MatchKind.NO_MATCH: "Không tìm thấy đơn vị trong danh sách",
+    MatchKind.NO_NAME: "Dòng có số liệu nhưng chưa ghi tên đơn vị",
+}
+# CellStyle -> (background, bold, font colour); shared by both adapters.
+STYLE_PALETTE: dict[CellStyle, tuple[str, bool, str]] = {
+    CellStyle.TITLE: ("#FFFFFF", True, "#1F3864"),
+    CellStyle.SUBTITLE: ("#FFFFFF", False, "#404040"),
+    CellStyle.SECTION: ("#D9E2F3", True, "#1F3864"),
+    CellStyle.HEADER: ("#1F3864", True, "#FFFFFF"),
+    CellStyle.REPORTED: ("#E2EFDA", False, "#000000"),
+    CellStyle.LATE: ("#FFF2CC", False, "#000000"),
+    CellStyle.MISSING: ("#F8CBAD", False, "#000000"),
+    CellStyle.PROBLEM: ("#FCE4D6", False, "#9C0006"),
+    CellStyle.REVIEW: ("#EDEDED", False, "#000000"),
+    CellStyle.TOTAL: ("#D9E2F3", True, "#000000"),
+}
+COLUMN_WIDTHS = (60, 130, 360, 220, 120, 140, 90, 110, 420)
+
+
+@dataclass
+class _Builder:
+    rows: list[tuple[DashboardValue, ...]] = field(default_factory=list)
+    styles: list[StyledRange] = field(default_factory=list)
+    links: list[CellLink] = field(default_factory=list)
+
+    def add(self, values: list[DashboardValue], style: CellStyle | None = None) -> int:
+        padded = tuple(values[:WIDTH]) + ("",) * (WIDTH - len(values))
+        self.rows.append(padded)
+        index = len(self.rows) - 1
+        if style is not None:
+            self.styles.append(StyledRange(index, index + 1, 0, WIDTH, style))
+        return index
+
+    def style_cell(self, row: int, col: int, style: CellStyle) -> None:
+        self.styles.append(StyledRange(row, row + 1, col, col + 1, style))
+
+
+def _when(result: Consolidation, u: UnitOutcome) -> str:
+    if u.submitted_at is None:
+        return ""
+    local = u.submitted_at.astimezone(result.deadline.tzinfo)
+    midnight = local.hour == local.minute == local.second == 0
+    return vnformat.short_date(local.date()) if midnight else vnformat.short_datetime(local)
+
+
+def _summary(b: _Builder, result: Consolidation) -> None:
+    b.add(["Tổng hợp theo khối"], CellStyle.SECTION)
+    b.add(["TT", "Khối", "", "Phải báo cáo", "Đã báo cáo", "Trong đó muộn", "Chưa báo cáo", "Tỉ lệ"],
+          CellStyle.HEADER)
+    for n, g in enumerate(result.groups, start=1):
+        b.add([n, g.label, "", g.expected, g.reported, g.late, g.missing, vnformat.percent(g.reported, g.expected)])
+    t = result.totals
+    b.add(["", "Tổng cộng", "", t.units_expected, t.units_reported, t.units_late, t.units_missing,
+           vnformat.percent(t.units_reported, t.units_expected)], CellStyle.TOTAL)
+    b.add([f"Dòng trùng (đã thay bằng bản mới hơn): {t.rows_superseded}; dòng chưa khớp tên: "
+           f"{t.rows_unmatched}; dòng trống: {t.rows_blank}; đơn vị có ô cần sửa: {t.units_with_problems}."])
+
+
+def _problem_text(u: UnitOutcome) -> str:
+    parts = [f"Dòng {p.row}, cột “{p.column}”: {p.message}" for p in u.problems]
+    if u.superseded_rows:
+        rows = ", ".join(str(r) for r in u.superseded_rows)
+        parts.append(f"Đã gửi lại; dòng {rows} được thay bằng dòng {u.row}")
+    return "; ".join(parts + list(u.notes))
+
+
+def _units(b: _Builder, result: Consolidation, tab: str, labels: dict[str, str]) -> None:
+    b.add(["Danh sách đơn vị"], CellStyle.SECTION)
+    b.add(["TT", "Mã đơn vị", "Tên cơ quan, đơn vị", "Khối", "Tình trạng", "Ngày báo cáo",
+           "Dòng", "Dòng cũ", "Ghi chú, ô cần sửa"], CellStyle.HEADER)
+    for n, u in enumerate(result.units, start=1):
+        superseded = ", ".join(str(r) for r in u.superseded_rows)
+        index = b.add([n, u.unit_id, u.name, labels.get(u.group, u.group), STATUS_TEXT[u.status],
+                       _when(result, u), u.row, superseded, _problem_text(u)])
+        b.style_cell(index, 4, STATUS_STYLE[u.status])
+        if u.row is not None:
+            b.links.append(CellLink(index, 6, tab, f"A{u.row}"))
+        if u.problems:
+            b.style_cell(index, 8, CellStyle.PROBLEM)
+            first = u.problems[0]
+            b.links.append(CellLink(index, 8, tab, f"{result.column_letters.get(first.column, 'A')}{first.row}"))
+
+
+def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str]) -> None:
+    b.add(["Các dòng cần xem lại"], CellStyle.SECTION)
+    b.add(["Dòng", "Ô", "Tên đã nhập", "Lý do", "Gợi ý", "", "", "", "Giá trị / hướng xử lý"], CellStyle.HEADER)
+    for r in result.unmatched_rows:
+        hints = "; ".join(f"{names.get(c.unit_id, c.unit_id)} ({vnformat.number(c.score, 2)})" for c in r.candidates)
+        index = b.add([r.row, f"A{r.row}", r.typed_name, REASON_TEXT[r.kind], hints, "", "", "",
+                       "Sửa tên cho đúng danh sách hoặc thêm bí danh (aliases) vào danh sách đơn vị"],
+                      CellStyle.REVIEW)
+        b.links.append(CellLink(index, 0, tab, f"A{r.row}"))
+    problems = [(u.name, p) for u in result.units for p in u.problems]
+    problems += [(r.typed_name, p) for r in result.unmatched_rows for p in r.problems]
+    for name, p in sorted(problems, key=lambda item: item[1].row):
+        cell = f"{result.column_letters.get(p.column, 'A')}{p.row}"
+        index = b.add([p.row, cell, name, f"Cột “{p.column}”", p.message, "", "", "", p.value])
+        b.style_cell(index, 3, CellStyle.PROBLEM)
+        b.links.append(CellLink(index, 1, tab, cell))
+    if not result.unmatched_rows and not problems:
+        b.add(["", "", "Không có dòng nào cần xem lại."])
+
+
+def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str]) -> DashboardLayout:
+    """Lay the dashboard out. ``tab_title`` is the dashboard tab; links point at the agency tab."""
+    b = _Builder()
+    b.add(["TIẾN ĐỘ BÁO CÁO: " + result.campaign_title], CellStyle.TITLE)
+    deadline = result.deadline.astimezone(result.deadline.tzinfo)
+    as_of = b.add(["Số liệu tính đến", "", vnformat.short_datetime(result.generated_at.astimezone(deadline.tzinfo)),
+                   "Hạn báo cáo", vnformat.short_datetime(deadline), "Nguồn", result.source.tab], CellStyle.SUBTITLE)
+    b.add([])
+    _summary(b, result)
+    b.add([])
+    names = {u.unit_id: u.name for u in result.units}
+    _units(b, result, result.source.tab, group_labels)
+    b.add([])
+    _review(b, result, result.source.tab, names)
+    return DashboardLayout(
+        tab_title=tab_title,
+        grid=tuple(b.rows),
+        styles=tuple(b.styles),
+        links=tuple(b.links),
+        column_widths=COLUMN_WIDTHS,
+        frozen_rows=2,
+        as_of_cell=(as_of, 2),
+    )

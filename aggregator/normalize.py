@@ -1,0 +1,131 @@
+"""Raw tab rows → one tidy DataFrame of typed values, problems and notes. Pure.
+
+The frame has one row per sheet data row (index = 1-based spreadsheet row number) and:
+- ``typed_name``: the cleaned unit name as typed (NFC, invisible characters removed);
+- one column per count key (Int64), per date key (tz-aware), per text key (str or None);
+- ``problems``: tuple of (key, typed value, message) per row; ``notes``: tuple of str;
+- ``blank``: True when the row has no name and no values (ignored, counted in rows_blank);
+- ``fingerprint``: a stable hash of the row's content (for "first seen" history).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from aggregator.campaign import ColumnSettings
+from aggregator.cells import read_counts, read_dates
+from aggregator.models import CellValue, ColumnType
+from aggregator.schema import HeaderMap
+from aggregator.textnorm import clean_text
+
+MAX_TEXT = 2000  # longer free text is cut for outputs; the history keeps the original
+
+
+@dataclass(frozen=True)
+class Frame:
+    table: pd.DataFrame
+    rows_read: int
+
+
+def _trim_trailing_blank(rows: Sequence[Sequence[CellValue]]) -> list[Sequence[CellValue]]:
+    """Google drops trailing empty rows, xlsx keeps formatted ones: trim so both agree."""
+    end = len(rows)
+    while end and all(_is_empty(v) for v in rows[end - 1]):
+        end -= 1
+    return list(rows[:end])
+
+
+def _is_empty(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def raw_columns(rows: Sequence[Sequence[CellValue]], header_row: int, header_map: HeaderMap) -> pd.DataFrame:
+    """Pick the mapped columns of the data rows; index = spreadsheet row number."""
+    data = _trim_trailing_blank(rows[header_row:])
+    width = max((len(r) for r in data), default=0)
+    width = max(width, max(header_map.positions.values(), default=-1) + 1)
+    grid = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in data], dtype=object)
+    if grid.empty:
+        grid = pd.DataFrame(columns=range(width), dtype=object)
+    picked = pd.DataFrame(
+        {key: grid[pos] for key, pos in header_map.positions.items()}, index=grid.index, dtype=object
+    )
+    picked.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(picked))
+    return picked
+
+
+def _clean_cell(value: CellValue) -> CellValue:
+    if isinstance(value, str):
+        text = clean_text(value)
+        return text or None
+    return value
+
+
+def _text_column(cells: pd.Series) -> pd.Series:
+    cleaned = cells.map(_clean_cell)
+    return cleaned.map(lambda v: None if v is None else str(v)[:MAX_TEXT]).astype(object)
+
+
+def _fingerprint(values: list[object]) -> str:
+    payload = json.dumps([_jsonable(v) for v in values], ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _collect(problems: pd.Series, key: str, column: pd.Series, cells: pd.Series) -> None:
+    """Append (key, typed value, message) to each row's problem list where the column has one."""
+    for idx in column[column.notna()].index:
+        problems.at[idx] = (*problems.at[idx], (key, str(cells.at[idx])[:200], column.at[idx]))
+
+
+def build_frame(
+    rows: Sequence[Sequence[CellValue]],
+    header_row: int,
+    header_map: HeaderMap,
+    columns: Sequence[ColumnSettings],
+    tz: ZoneInfo,
+) -> Frame:
+    """Parse every mapped column by its type; see the module docstring for the result."""
+    raw = raw_columns(rows, header_row, header_map)
+    cleaned = raw.map(_clean_cell) if not raw.empty else raw
+    table = pd.DataFrame(index=raw.index)
+    problems = pd.Series([()] * len(raw), index=raw.index, dtype=object)
+    notes = pd.Series([()] * len(raw), index=raw.index, dtype=object)
+    for column in columns:
+        if column.key not in raw.columns or column.type is ColumnType.IGNORED:
+            continue
+        cells = cleaned[column.key]
+        if column.type is ColumnType.COUNT:
+            parsed = read_counts(cells)
+            table[column.key] = parsed.values
+            _collect(problems, column.key, parsed.problems, cells)
+            for idx in parsed.notes[parsed.notes.notna()].index:
+                notes.at[idx] = (*notes.at[idx], f"{header_map.headers[column.key]}: {parsed.notes.at[idx]}")
+        elif column.type is ColumnType.DATE:
+            dates = read_dates(cells, tz)
+            table[column.key] = dates.values
+            table[f"{column.key}__date_only"] = dates.date_only
+            _collect(problems, column.key, dates.problems, cells)
+        else:
+            table[column.key] = _text_column(cells)
+    table["typed_name"] = table["unit_name"] if "unit_name" in table else None
+    data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
+    table["blank"] = cleaned[data_cols].isna().all(axis=1) if data_cols else True
+    table["problems"] = problems
+    table["notes"] = notes
+    table["fingerprint"] = [_fingerprint(list(r)) for r in raw[data_cols].itertuples(index=False)]
+    return Frame(table=table, rows_read=len(raw))

@@ -1,0 +1,190 @@
+"""One cycle: read → match → dedupe → validate → aggregate → dashboard → report → status.json.
+
+The only module that sequences the steps. Everything is computed and checked before the
+first write (fail before side effects); every output is replaced atomically, and status.json
+is written last, so a failed cycle leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from aggregator import dashboard, status
+from aggregator.adapters.clock import FixedClock, SystemClock
+from aggregator.adapters.files import write_json
+from aggregator.adapters.history import History
+from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
+from aggregator.aggregate import Inputs, consolidate
+from aggregator.campaign import Campaign
+from aggregator.errors import ConfigError, TemplateError
+from aggregator.matching import build_matcher, match_names
+from aggregator.models import Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
+from aggregator.normalize import build_frame
+from aggregator.ports import DashboardSink, SheetSource
+from aggregator.resolve import pick_latest
+from aggregator.roster import read_roster
+from aggregator.schema import map_headers
+
+log = logging.getLogger(__name__)
+_GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    result: Consolidation
+    out_dir: Path
+    status_path: Path
+    report_path: Path | None
+    dashboard_ref: str
+    pdf_path: Path | None = None
+
+    def summary_line(self) -> str:
+        t = self.result.totals
+        return (
+            f"{self.result.campaign_id}: {t.units_reported}/{t.units_expected} units reported "
+            f"({t.units_late} late, {t.units_missing} missing, {t.units_with_problems} with problems); "
+            f"rows read {self.result.source.rows_read}, superseded {t.rows_superseded}, "
+            f"unmatched {t.rows_unmatched}, blank {t.rows_blank}; outputs in {self.out_dir}"
+        )
+
+
+def default_out_dir(campaign: Campaign) -> Path:
+    return Path(campaign.output_dir) if campaign.output_dir else Path("out") / campaign.id
+
+
+def source_kind(ref: str) -> SourceKind:
+    """Tell an .xlsx path from a Google spreadsheet URL or id (``--source``)."""
+    if "docs.google.com/spreadsheets" in ref or (_GOOGLE_ID.match(ref) and not Path(ref).exists()):
+        return SourceKind.GOOGLE_SHEETS
+    if Path(ref).suffix.lower() in {".xlsx", ".xlsm"} or Path(ref).exists():
+        return SourceKind.XLSX
+    raise ConfigError("--source", [f"{ref!r} is neither an .xlsx file nor a Google spreadsheet URL or id"])
+
+
+def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -> tuple[SheetSource, DashboardSink]:
+    settings = campaign.source
+    ref = source_override or (str(campaign.resolve(settings.path)) if settings.path else settings.spreadsheet or "")
+    kind = source_kind(ref) if source_override else settings.kind
+    if kind is SourceKind.XLSX:
+        path = Path(ref)
+        sink = XlsxDashboardSink(path, out_dir / f"bang-tong-hop-{campaign.id}.xlsx")
+        return XlsxSource(path, settings.tab), sink
+    from aggregator.adapters.sheets import GoogleSheet  # imported lazily: the demo needs no Google stack
+
+    credentials = campaign.resolve(settings.credentials) if settings.credentials else None
+    sheet = GoogleSheet(ref, settings.tab, dashboard_tab=campaign.dashboard.tab,
+                        header_row=settings.header_row, credentials=credentials)
+    return sheet, sheet
+
+
+def _matches(campaign: Campaign, roster: Any, names: pd.Series) -> pd.Series:
+    matcher = build_matcher(roster, campaign.matching)
+    outcomes = match_names(matcher, [n or "" for n in names.tolist()])
+    return pd.Series(outcomes, index=names.index, dtype=object)
+
+
+def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> pd.Series:
+    rows = [(int(r), table.at[r, "fingerprint"], json.dumps(list(raw[r - 1]), ensure_ascii=False, default=str))
+            for r in table.index if not table.at[r, "blank"]]
+    seen = history.remember(tab, rows, now)
+    return table["fingerprint"].map(seen).astype(object)
+
+
+def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
+    """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
+    settings = campaign.source
+    header = snapshot.tab.rows[settings.header_row - 1] if len(snapshot.tab.rows) >= settings.header_row else ()
+    header_map = map_headers(snapshot.tab.title, header, campaign.columns)
+    frame = build_frame(snapshot.tab.rows, settings.header_row, header_map, campaign.columns, campaign.tz)
+    table = frame.table
+    live = table[~table["blank"]]
+    matches = _matches(campaign, roster, live["typed_name"])
+    table["match"] = matches.reindex(table.index)
+    table["unit_id"] = table["match"].map(
+        lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
+    )
+    first_seen = _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now) if history else None
+    submitted = table["submitted_at"] if "submitted_at" in table else None
+    resolution = pick_latest(table["unit_id"], submitted, first_seen)
+    source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id)
+    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
+
+
+def _prepare_report(campaign: Campaign, result: Consolidation) -> tuple[Path, dict[str, Any]]:
+    """Build the report context and check the template before anything is written."""
+    from aggregator.adapters import docx_report
+    from aggregator.report_context import build_context
+
+    template = campaign.resolve(campaign.report.template)
+    context = build_context(result, campaign)
+    problems = docx_report.template_problems(template, context)
+    if problems:
+        raise TemplateError(f"The report template {template} cannot be used: {'; '.join(problems)}.",
+                            "Fix the template (or regenerate it with scripts/make_template.py) and run again.")
+    return template, context
+
+
+def _render_report(
+    campaign: Campaign, result: Consolidation, prepared: tuple[Path, dict[str, Any]], out_dir: Path, pdf: bool
+) -> tuple[Path, Path | None]:
+    from aggregator.adapters import chart, docx_report
+
+    template, context = prepared
+    report = docx_report.render_report(template, context, out_dir / campaign.report_filename,
+                                       chart_png=chart.group_chart_png(result))
+    pdf_path = None
+    if pdf:
+        from aggregator.adapters.pdf import convert_to_pdf
+
+        pdf_path = convert_to_pdf(report, out_dir)
+    return report, pdf_path
+
+
+def run_cycle(
+    campaign: Campaign,
+    *,
+    out_dir: Path | None = None,
+    source_override: str | None = None,
+    roster_override: Path | None = None,
+    now: dt.datetime | None = None,
+    render_report: bool = True,
+    pdf: bool = False,
+) -> CycleReport:
+    """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
+    out_dir = out_dir or default_out_dir(campaign)
+    clock = FixedClock(now) if now else SystemClock(campaign.tz)
+    roster = read_roster(roster_override or campaign.resolve(campaign.roster), [g.code for g in campaign.groups])
+    source, sink = open_ports(campaign, out_dir, source_override)
+    snapshot = source.read()
+    history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
+    moment = clock.now()
+    result = compute(campaign, roster, snapshot, moment, history)
+    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels)
+    prepared = _prepare_report(campaign, result) if render_report else None
+    dashboard_ref = sink.write(layout)
+    report_path, pdf_path = _render_report(campaign, result, prepared, out_dir, pdf) if prepared else (None, None)
+    artifacts = {"dashboard": _relative(dashboard_ref, out_dir)}
+    if report_path:
+        artifacts["report_docx"] = report_path.name
+    if pdf_path:
+        artifacts["report_pdf"] = pdf_path.name
+    status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
+    history.record_cycle(moment, snapshot.ref, result.source.rows_read, status.status_document(result, {})["totals"])
+    report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path)
+    log.info("%s", report.summary_line())
+    return report
+
+
+def _relative(ref: str, out_dir: Path) -> str:
+    try:
+        return str(Path(ref).resolve().relative_to(out_dir.resolve()))
+    except ValueError:
+        return ref

@@ -1,0 +1,52 @@
+"""``aggregator check``: every check of a cycle, nothing written.
+
+Each step reports (name, problem or None); a step whose inputs failed is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from aggregator import campaign as campaign_file
+from aggregator.errors import AggregatorError
+
+Check = tuple[str, str | None]
+
+
+def _step(results: list[Check], name: str, action: Any) -> Any:
+    try:
+        value = action()
+    except AggregatorError as exc:
+        results.append((name, exc.message))
+        return None
+    results.append((name, None))
+    return value
+
+
+def run_checks(config: Path | None, *, source_override: str | None = None,
+               roster_override: Path | None = None) -> list[Check]:
+    """Validate campaign file, roster, source reachability + header row, and the report template."""
+    from aggregator.pipeline import _prepare_report, compute, default_out_dir, open_ports
+    from aggregator.roster import read_roster
+
+    results: list[Check] = []
+    campaign = _step(results, f"campaign file {config or campaign_file.DEFAULT_CAMPAIGN}",
+                     lambda: campaign_file.load(config))
+    if campaign is None:
+        return results
+    roster_path = roster_override or campaign.resolve(campaign.roster)
+    roster = _step(results, f"roster {roster_path}",
+                   lambda: read_roster(roster_path, [g.code for g in campaign.groups]))
+    ports = _step(results, "source settings", lambda: open_ports(campaign, default_out_dir(campaign), source_override))
+    snapshot = _step(results, f"source reachable, tab {campaign.source.tab!r}", lambda: ports[0].read()) if ports else None
+    if snapshot is None or roster is None:
+        return results
+    now = dt.datetime.now(campaign.tz)
+    result = _step(results, "header row has every required column",
+                   lambda: compute(campaign, roster, snapshot, now, None))
+    if result is not None:
+        _step(results, f"report template {campaign.resolve(campaign.report.template)}",
+              lambda: _prepare_report(campaign, result))
+    return results

@@ -1,0 +1,61 @@
+"""Resubmissions: which row speaks for each unit. Pure.
+
+Policy "latest" (SPEC §3): per unit, the latest submission wins — by the sheet's timestamp
+when every row of that unit has one, else by the time the worker first saw the row, else by
+row order. Rows that lose are *superseded*: listed, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+_NEVER = float("-inf")  # sorts before any real moment
+
+
+@dataclass(frozen=True)
+class Resolution:
+    winners: pd.Series  # unit_id -> winning sheet row number
+    superseded: dict[str, tuple[int, ...]]  # unit_id -> losing row numbers, ascending
+
+
+def _as_seconds(values: pd.Series) -> pd.Series:
+    """Moments as float epoch seconds (unknown → -inf), so any datetime unit sorts alike."""
+    if values.empty:
+        return pd.Series([], dtype=float, index=values.index)
+    moments = pd.to_datetime(values, utc=True)
+    seconds = (moments - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds()
+    return seconds.astype(float).fillna(_NEVER)
+
+
+def pick_latest(
+    unit_ids: pd.Series, submitted_at: pd.Series | None, first_seen: pd.Series | None
+) -> Resolution:
+    """Pick each unit's winning row.
+
+    ``unit_ids`` is indexed by sheet row number (None/NA for rows matching no unit);
+    ``submitted_at`` and ``first_seen`` share that index (NaT where unknown).
+
+    >>> rows = pd.Series(["A", "A", "B"], index=[2, 3, 4])
+    >>> pick_latest(rows, None, None).winners.to_dict()
+    {'A': 3, 'B': 4}
+    """
+    matched = unit_ids.dropna()
+    frame = pd.DataFrame({"unit": matched, "row": matched.index}, index=matched.index)
+    if submitted_at is not None:
+        stamp = _as_seconds(submitted_at.reindex(matched.index))
+        dated = submitted_at.reindex(matched.index).notna()
+        all_dated = dated.groupby(frame["unit"]).transform("all")
+        frame["stamp"] = stamp.where(all_dated, _NEVER)
+    else:
+        frame["stamp"] = _NEVER
+    seen = first_seen.reindex(matched.index) if first_seen is not None else None
+    frame["seen"] = _as_seconds(seen) if seen is not None else _NEVER
+    ordered = frame.sort_values(["unit", "stamp", "seen", "row"], kind="mergesort")
+    winners = ordered.groupby("unit", sort=False)["row"].last()
+    losers = ordered[~ordered["row"].isin(winners.values)]
+    superseded = {
+        str(unit): tuple(sorted(int(r) for r in rows)) for unit, rows in losers.groupby("unit")["row"]
+    }
+    return Resolution(winners=winners.astype(int), superseded=superseded)

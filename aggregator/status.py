@@ -1,0 +1,98 @@
+"""Consolidation → the status.json document of CONTRACT §5. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any
+
+from aggregator.models import Candidate, Consolidation, Problem, UnitOutcome, UnmatchedRow
+
+SCHEMA_VERSION = 1
+
+
+def _iso(moment: dt.datetime | None, tz: dt.tzinfo | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(tz).isoformat(timespec="seconds")
+
+
+def _nfc(value: Any) -> Any:
+    """NFC every string in a JSON-like structure (CONTRACT §5: UTF-8, NFC strings)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+
+
+def _candidate(c: Candidate) -> dict[str, Any]:
+    return {"unit_id": c.unit_id, "score": round(c.score, 2)}
+
+
+def _unit(u: UnitOutcome, tz: dt.tzinfo | None) -> dict[str, Any]:
+    return {
+        "unit_id": u.unit_id,
+        "name": u.name,
+        "group": u.group,
+        "status": u.status.value,
+        "row": u.row,
+        "superseded_rows": list(u.superseded_rows),
+        "submitted_at": _iso(u.submitted_at, tz),
+        "metrics": dict(u.metrics),
+        "problems": [_problem(p) for p in u.problems],
+        "notes": list(u.notes),
+    }
+
+
+def _unmatched(r: UnmatchedRow) -> dict[str, Any]:
+    return {
+        "row": r.row,
+        "typed_name": r.typed_name,
+        "reason": r.kind.value,
+        "candidates": [_candidate(c) for c in r.candidates],
+        "problems": [_problem(p) for p in r.problems],
+    }
+
+
+def status_document(result: Consolidation, artifacts: dict[str, str]) -> dict[str, Any]:
+    """Build the status.json mapping; ``artifacts`` names the files written this cycle."""
+    tz = result.deadline.tzinfo
+    t = result.totals
+    doc = {
+        "schema": SCHEMA_VERSION,
+        "campaign": {"id": result.campaign_id, "title": result.campaign_title, "deadline": _iso(result.deadline, tz)},
+        "generated_at": _iso(result.generated_at, tz),
+        "source": {
+            "kind": result.source.kind.value,
+            "ref": result.source.ref,
+            "tab": result.source.tab,
+            "rows_read": result.source.rows_read,
+        },
+        "totals": {
+            "units_expected": t.units_expected,
+            "units_reported": t.units_reported,
+            "units_late": t.units_late,
+            "units_missing": t.units_missing,
+            "units_with_problems": t.units_with_problems,
+            "rows_unmatched": t.rows_unmatched,
+            "rows_superseded": t.rows_superseded,
+            "rows_blank": t.rows_blank,
+        },
+        "metrics": dict(result.metrics),
+        "groups": [
+            {"group": g.group, "label": g.label, "expected": g.expected, "reported": g.reported,
+             "late": g.late, "missing": g.missing, "metrics": dict(g.metrics)}
+            for g in result.groups
+        ],
+        "units": [_unit(u, tz) for u in result.units],
+        "unmatched_rows": [_unmatched(r) for r in result.unmatched_rows],
+        "artifacts": dict(artifacts),
+    }
+    return _nfc(doc)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aggregator import campaign
+from aggregator.errors import ConfigError
+from aggregator.models import ColumnType, SourceKind
+
+BUNDLED = campaign.BUNDLED_CONFIG_DIR
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["nhatrang-2024.yaml", "travinh-2024.yaml"])
+def test_campaign_bundled_files_load(name: str) -> None:
+    c = campaign.load(BUNDLED / name)
+    assert c.source.kind is SourceKind.XLSX
+    assert c.resolve(c.roster).is_file()
+    assert c.deadline.utcoffset() is not None
+    assert c.column("unit_name") is not None and c.column("unit_name").required
+    assert all(col.label for col in c.count_columns), "every count column needs a report label"
+
+
+def test_campaign_default_is_nhatrang() -> None:
+    c = campaign.load()
+    assert c.id == "nhatrang-2024"
+    assert c.deadline.isoformat() == "2024-11-10T23:59:59+07:00"
+    assert c.report.recipients == ("Sở Thông tin và Truyền thông tỉnh Khánh Hòa",)
+    assert c.count_columns[0].type is ColumnType.COUNT
+
+
+def test_campaign_reports_every_problem_with_key_paths(tmp_path: Path) -> None:
+    text = _text(BUNDLED / "nhatrang-2024.yaml")
+    text = text.replace("timezone: Asia/Ho_Chi_Minh", "timezone: Asia/Saigonn")
+    text = text.replace("sync_minutes: 10", "sync_minutes: 0")
+    text = text.replace('drafts: ["07:30", "16:30"]', 'drafts: ["7h30"]')
+    text = text.replace("resubmission: {policy: latest}", "resubmision: {policy: latest}")
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        campaign.load(path)
+    message = str(info.value)
+    assert len(info.value.problems) == 4, info.value.problems
+    assert "timezone" in message and "Asia/Saigonn" in message
+    assert "schedule.sync_minutes" in message
+    assert "schedule.drafts" in message and "7h30" in message
+    assert "resubmision: unknown key" in message
+
+
+def test_campaign_missing_unit_name_column_and_naive_deadline(tmp_path: Path) -> None:
+    text = _text(BUNDLED / "nhatrang-2024.yaml").replace("key: unit_name", "key: unit").replace(
+        "deadline: 2024-11-10T23:59:59+07:00", "deadline: 2024-11-10T23:59:59")
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        campaign.load(path)
+    assert "unit_name" in str(info.value) and "UTC offset" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("id: [unclosed", "not valid YAML at line 1"), ("- just\n- a list\n", "must be a mapping")],
+    ids=["broken-yaml", "not-a-mapping"],
+)
+def test_campaign_unreadable_yaml_gives_one_clear_message(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected):
+        campaign.load(path)
+
+
+def test_campaign_absent_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        campaign.load(tmp_path / "nope.yaml")
+
+
+def test_campaign_google_source_needs_spreadsheet(tmp_path: Path) -> None:
+    text = _text(BUNDLED / "nhatrang-2024.yaml").replace("kind: xlsx\n  path: samples/nhatrang-2024.xlsx",
+                                                         "kind: google_sheets")
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="needs `spreadsheet`"):
+        campaign.load(path)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from aggregator.resolve import pick_latest
+
+TZ = "Asia/Ho_Chi_Minh"
+
+
+def _dates(values: list[str | None], index: list[int]) -> pd.Series:
+    return pd.Series(pd.to_datetime(values).tz_localize(TZ), index=index)
+
+
+def test_resolve_latest_date_wins_even_when_its_row_is_earlier() -> None:
+    units = pd.Series(["A", "A", "B"], index=[2, 3, 4], dtype=object)
+    dates = _dates(["2024-11-09", "2024-11-08", None], [2, 3, 4])
+    result = pick_latest(units, dates, None)
+    assert result.winners.to_dict() == {"A": 2, "B": 4}
+    assert result.superseded == {"A": (3,)}
+
+
+def test_resolve_row_order_when_a_unit_lacks_dates() -> None:
+    units = pd.Series(["A", "A", "A"], index=[2, 5, 9], dtype=object)
+    dates = _dates(["2024-11-09", None, "2024-11-01"], [2, 5, 9])
+    result = pick_latest(units, dates, None)
+    assert result.winners.to_dict() == {"A": 9}
+    assert result.superseded == {"A": (2, 5)}
+
+
+def test_resolve_first_seen_breaks_ties_before_row_order() -> None:
+    units = pd.Series(["A", "A"], index=[2, 3], dtype=object)
+    seen = _dates(["2024-11-05 10:00", "2024-11-04 09:00"], [2, 3])
+    result = pick_latest(units, None, seen)
+    assert result.winners.to_dict() == {"A": 2}
+
+
+def test_resolve_unmatched_rows_count_toward_no_unit() -> None:
+    units = pd.Series([None, "A", None], index=[2, 3, 4], dtype=object)
+    result = pick_latest(units, None, None)
+    assert result.winners.to_dict() == {"A": 3}
+    assert result.superseded == {}
+
+
+def test_resolve_empty_input() -> None:
+    result = pick_latest(pd.Series([], dtype=object), None, None)
+    assert result.winners.empty and result.superseded == {}

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aggregator.errors import RosterError
+from aggregator.roster import parse_roster, read_roster
+from tests.conftest import REPO
+
+HEADER = "unit_id,group,name,short_name,aliases,email,source\n"
+
+
+def test_roster_bundled_nhatrang_has_152_units_in_five_groups() -> None:
+    units = read_roster(REPO / "config" / "roster-nhatrang-2024.csv")
+    assert len(units) == 152
+    assert {u.group for u in units} == {"dang_doanthe", "chuyenmon", "sunghiep", "truonghoc", "xaphuong"}
+    tan_lap = next(u for u in units if u.unit_id == "TR-MN-TANLAP1")
+    assert tan_lap.aliases == ("Trường Mầm non Tân Lập", "Trường Mầm non 8-3")
+
+
+def test_roster_names_are_nfc() -> None:
+    text = HEADER + "A,g,Pha\u0300ng Y te\u0302\u0301,,,,\n"
+    assert parse_roster(text, origin="x")[0].name == "Phàng Y tế"
+
+
+def test_roster_duplicate_ids_are_reported_together_with_unknown_groups() -> None:
+    text = HEADER + "A,g,One,,,,\nA,g,Two,,,,\nB,zzz,Three,,,,\nC,g,,,,,\n"
+    with pytest.raises(RosterError) as info:
+        parse_roster(text, origin="r.csv", groups=["g"])
+    message = str(info.value)
+    assert "unit_id repeated: A" in message
+    assert "group 'zzz'" in message
+    assert "line 5: empty name" in message
+
+
+def test_roster_missing_columns() -> None:
+    with pytest.raises(RosterError, match="lacks the column"):
+        parse_roster("id,name\n1,x\n", origin="r.csv")
+
+
+def test_roster_absent_and_non_utf8_files(tmp_path: Path) -> None:
+    with pytest.raises(RosterError, match="does not exist"):
+        read_roster(tmp_path / "none.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(HEADER.encode() + "A,g,Phòng\n".encode("latin-1"))
+    with pytest.raises(RosterError, match="not UTF-8"):
+        read_roster(bad)
