@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from aggregator.dashboard import STATUS_TEXT, layout
+from aggregator.models import CellStyle, UnitStatus
+from tests.builders import make_result
+
+
+def _rows_with(grid: tuple[tuple[object, ...], ...], text: str) -> list[int]:
+    return [i for i, row in enumerate(grid) if any(text == cell for cell in row)]
+
+
+def test_dashboard_summary_counts_and_percentages() -> None:
+    grid = layout(make_result(), "Tổng hợp tiến độ", {"g1": "Khối một"}).grid
+    total_row = grid[_rows_with(grid, "Tổng cộng")[0]]
+    assert total_row[3:8] == (3, 2, 1, 1, "66,7 %")
+    group_row = grid[_rows_with(grid, "Khối một")[0]]
+    assert group_row[1] == "Khối một" and group_row[3] == 3
+
+
+def test_dashboard_one_row_per_unit_in_roster_order_with_status_colours() -> None:
+    result = make_result()
+    dash = layout(result, "Tổng hợp tiến độ", {"g1": "Khối một"})
+    unit_rows = [i for i, row in enumerate(dash.grid) if row[1] in {"A", "B", "C"}]
+    assert [dash.grid[i][1] for i in unit_rows] == ["A", "B", "C"]
+    assert [dash.grid[i][4] for i in unit_rows] == [STATUS_TEXT[u.status] for u in result.units]
+    styled = {(s.start_row, s.start_col): s.style for s in dash.styles}
+    assert styled[(unit_rows[0], 4)] is CellStyle.REPORTED
+    assert styled[(unit_rows[1], 4)] is CellStyle.LATE
+    assert styled[(unit_rows[2], 4)] is CellStyle.MISSING
+    b = dash.grid[unit_rows[1]]
+    assert b[5] == "09:30 12/11/2024" and b[6] == 5 and b[7] == "3"
+    assert "Dòng 5" in b[8] and "dòng 3 được thay bằng dòng 5" in b[8]
+    assert dash.grid[unit_rows[0]][5] == "08/11/2024"
+
+
+def test_dashboard_links_point_at_the_agency_cells() -> None:
+    dash = layout(make_result(), "Tổng hợp tiến độ", {})
+    targets = {(link.target_tab, link.target_a1) for link in dash.links}
+    assert ("Báo cáo", "A2") in targets  # unit A's row
+    assert ("Báo cáo", "F5") in targets  # B's problem cell
+    assert ("Báo cáo", "A6") in targets  # the unmatched row
+    for link in dash.links:
+        assert 0 <= link.row < len(dash.grid) and 0 <= link.col < len(dash.grid[0])
+
+
+def test_dashboard_review_lists_unmatched_and_problem_cells_verbatim() -> None:
+    dash = layout(make_result(), "Tổng hợp tiến độ", {})
+    flat = [cell for row in dash.grid for cell in row]
+    assert '=IMPORTXML("http://x","//a")' in flat  # kept as data; the adapters write it as text
+    assert any(isinstance(c, str) and c.startswith("Đơn vị A (0,41)") for c in flat)
+    assert "abc" in flat
+    assert dash.grid[dash.as_of_cell[0]][dash.as_of_cell[1]] == "08:00 11/11/2024"
+
+
+def test_dashboard_grid_is_rectangular_and_deterministic() -> None:
+    first = layout(make_result(), "T", {})
+    second = layout(make_result(), "T", {})
+    assert first == second
+    assert len({len(row) for row in first.grid}) == 1
+    assert len(first.column_widths) == len(first.grid[0])
+    assert UnitStatus.MISSING in STATUS_TEXT

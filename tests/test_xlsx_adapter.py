@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
+from aggregator.dashboard import layout
+from aggregator.errors import SourceError
+from tests.builders import make_result
+
+
+def _workbook(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Báo cáo"
+    ws.append(["STT", "Tên cơ quan, đơn vị", "Số người dân được tuyên truyền", "Ngày báo cáo"])
+    ws.append([1, "Phòng Y tế", 120, dt.datetime(2024, 11, 8)])
+    ws.append([2, "UBND phường Vĩnh Hải", "=SUM(1,2)", "08/11/2024"])
+    ws.merge_cells("A5:B5")
+    ws["A5"] = "merged"
+    wb.create_sheet("Hướng dẫn")["A1"] = "Nhập số liệu vào thẻ Báo cáo"
+    wb.save(path)
+    return path
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_xlsx_source_reads_values_and_leaves_the_file_unmodified(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "in.xlsx")
+    before = _digest(path)
+    snapshot = XlsxSource(path, "Báo cáo").read()
+    assert _digest(path) == before
+    assert snapshot.all_titles == ("Báo cáo", "Hướng dẫn")
+    assert snapshot.tab.rows[1][:3] == (1, "Phòng Y tế", 120)
+    assert snapshot.tab.rows[1][3] == dt.datetime(2024, 11, 8)
+    assert snapshot.tab.rows[4][0] == "merged"
+
+
+def test_xlsx_source_missing_tab_lists_tabs_with_did_you_mean(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "in.xlsx")
+    with pytest.raises(SourceError) as info:
+        XlsxSource(path, "Bao cao").read()
+    assert "'Báo cáo', 'Hướng dẫn'" in str(info.value) and "Did you mean 'Báo cáo'?" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"STT,T\xc3\xaan\n1,Ph\xc3\xb2ng\n", "CSV or other text"), (b"PK\x03\x04garbage", "not a valid")],
+    ids=["csv-named-xlsx", "broken-zip"],
+)
+def test_xlsx_source_not_a_workbook(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "in.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match=expected) as info:
+        XlsxSource(path, "Báo cáo").read()
+    assert "save it as .xlsx" in str(info.value)
+
+
+def test_xlsx_source_absent_file(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="does not exist"):
+        XlsxSource(tmp_path / "none.xlsx", "Báo cáo").read()
+
+
+def test_xlsx_dashboard_is_written_into_a_copy_with_text_never_formulas(tmp_path: Path) -> None:
+    source = _workbook(tmp_path / "in.xlsx")
+    before = _digest(source)
+    out = tmp_path / "out" / "dash.xlsx"
+    dash = layout(make_result(), "Tổng hợp tiến độ", {"g1": "Khối một"})
+    assert XlsxDashboardSink(source, out).write(dash) == str(out)
+    assert _digest(source) == before
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Tổng hợp tiến độ", "Báo cáo", "Hướng dẫn"]
+    sheet = wb["Tổng hợp tiến độ"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    injected = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=IMPORTXML")]
+    assert injected and all(c.data_type == "s" for c in injected)
+    links = {c.hyperlink.location for c in cells if c.hyperlink is not None}
+    assert "'Báo cáo'!F5" in links
+    assert sheet.freeze_panes == "A3"
+    assert wb["Báo cáo"]["C3"].value == "=SUM(1,2)"  # the agencies' tab is copied as it was
+    assert not list(out.parent.glob(".*.tmp*"))
+
+
+def test_xlsx_dashboard_replaces_a_previous_dashboard_tab(tmp_path: Path) -> None:
+    source = _workbook(tmp_path / "in.xlsx")
+    out = tmp_path / "dash.xlsx"
+    sink = XlsxDashboardSink(source, out)
+    sink.write(layout(make_result(), "Tổng hợp tiến độ", {}))
+    sink.write(layout(make_result(), "Tổng hợp tiến độ", {}))
+    assert load_workbook(out).sheetnames.count("Tổng hợp tiến độ") == 1
