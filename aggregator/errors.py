@@ -84,8 +84,10 @@ class SchemaError(AggregatorError):
             parts.append(f"{name!r}{guess}")
         self.tab = tab
         self.missing = tuple(missing)
+        what = (f"Tab {tab!r} has no column for {', '.join(parts)} in its header row."
+                if present else f"Tab {tab!r} has an empty header row (is the tab empty, or is `header_row` wrong?).")
         super().__init__(
-            f"Tab {tab!r} has no column for {', '.join(parts)} in its header row.",
+            what,
             "Rename the header back in the sheet, or add the new header text to `aliases` of that column "
             "in the campaign file.",
         )

@@ -1,0 +1,143 @@
+"""User errors end in one clear paragraph and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from aggregator import campaign as campaign_file
+from aggregator.cli import cli
+from tests.conftest import REPO
+
+NOW = "2024-11-21T08:00:00+07:00"
+CONFIG = campaign_file.BUNDLED_CONFIG_DIR / "nhatrang-2024.yaml"
+SAMPLE = REPO / "config" / "samples" / "nhatrang-2024.xlsx"
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _copy_campaign(tmp_path: Path, replace: tuple[str, str] | None = None) -> Path:
+    """A copy of the demo campaign in tmp_path, with absolute paths so it still finds its files."""
+    text = CONFIG.read_text(encoding="utf-8")
+    text = text.replace("path: samples/nhatrang-2024.xlsx", f"path: {SAMPLE}")
+    text = text.replace("roster: roster-nhatrang-2024.csv", f"roster: {CONFIG.parent / 'roster-nhatrang-2024.csv'}")
+    text = text.replace("template: ../templates/report.docx", f"template: {REPO / 'templates' / 'report.docx'}")
+    if replace:
+        text = text.replace(*replace)
+    path = tmp_path / "campaign.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _assert_clean_error(code: int, stderr: str, *needles: str) -> None:
+    assert code != 0
+    assert "Traceback" not in stderr
+    for needle in needles:
+        assert needle in stderr, stderr
+
+
+def test_cli_bad_campaign_file(tmp_path: Path) -> None:
+    path = _copy_campaign(tmp_path, ("sync_minutes: 10", "sync_minutes: ten"))
+    code, _, err = _invoke("run", "--config", str(path), "--out", str(tmp_path / "o"))
+    _assert_clean_error(code, err, "schedule.sync_minutes", "aggregator check")
+    assert code == 2
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_unreadable_source(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.xlsx"
+    bogus.write_text("Tên cơ quan, đơn vị;Số\nPhòng Y tế;1\n", encoding="utf-8")
+    code, _, err = _invoke("run", "--source", str(bogus), "--out", str(tmp_path / "o"), "--now", NOW)
+    _assert_clean_error(code, err, "bogus.xlsx", "save it as .xlsx")
+    assert code == 3
+
+
+def test_cli_missing_required_column(tmp_path: Path) -> None:
+    renamed = tmp_path / "renamed.xlsx"
+    wb = load_workbook(SAMPLE)
+    wb["Báo cáo"]["B1"] = "Tên đơn vị báo cáo (ghi đầy đủ)"
+    wb.save(renamed)
+    code, _, err = _invoke("run", "--source", str(renamed), "--out", str(tmp_path / "o"), "--now", NOW)
+    _assert_clean_error(code, err, "'Tên cơ quan, đơn vị'", "closest header", "aliases")
+    assert code == 5
+    assert not (tmp_path / "o" / "status.json").exists()
+
+
+def test_cli_unusable_template_leaves_previous_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    code, _, err = _invoke("run", "--out", str(out), "--now", NOW)
+    assert code == 0, err
+    before = (out / "status.json").read_bytes()
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"this is not a docx")
+    path = _copy_campaign(tmp_path, (f"template: {REPO / 'templates' / 'report.docx'}", f"template: {broken}"))
+    code, _, err = _invoke("run", "--config", str(path), "--out", str(out), "--now", "2024-11-22T08:00:00+07:00")
+    _assert_clean_error(code, err, "broken.docx")
+    assert code == 6
+    assert (out / "status.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("now", "needle"), [("yesterday", "not an ISO 8601"), ("2024-11-11T08:00:00", "no UTC offset")],
+    ids=["garbage", "naive"],
+)
+def test_cli_bad_now(now: str, needle: str) -> None:
+    code, _, err = _invoke("run", "--now", now)
+    _assert_clean_error(code, err, needle)
+
+
+def test_cli_bad_source_reference(tmp_path: Path) -> None:
+    code, _, err = _invoke("run", "--source", "not a sheet", "--out", str(tmp_path))
+    _assert_clean_error(code, err, "neither an .xlsx file nor a Google spreadsheet")
+
+
+def test_cli_check_passes_on_the_demo_and_writes_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["check"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.count("✓") == 6
+    assert not Path("out").exists() or Path("out").resolve() != tmp_path
+
+
+def test_cli_check_reports_a_renamed_header(tmp_path: Path) -> None:
+    renamed = tmp_path / "renamed.xlsx"
+    shutil.copyfile(SAMPLE, renamed)
+    wb = load_workbook(renamed)
+    wb["Báo cáo"]["B1"] = "Đơn vị nhập"
+    wb.save(renamed)
+    result = CliRunner().invoke(cli, ["check", "--source", str(renamed)])
+    assert result.exit_code == 1
+    assert "✗ header row has every required column" in result.stdout
+
+
+def test_cli_python_m_matches_console_script(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "aggregator"
+    if not script.exists():
+        pytest.skip("console script not installed in this environment")
+    bad = tmp_path / "c.yaml"
+    bad.write_text("id: [", encoding="utf-8")
+    args = ["run", "--config", str(bad)]
+    via_module = subprocess.run([sys.executable, "-m", "aggregator", *args], capture_output=True, text=True)
+    via_script = subprocess.run([str(script), *args], capture_output=True, text=True)
+    assert via_module.returncode == via_script.returncode == 2
+    assert via_module.stderr == via_script.stderr
+    assert "Traceback" not in via_module.stderr
+
+
+def test_cli_history_shows_row_versions(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert _invoke("run", "--out", str(out), "--now", NOW)[0] == 0
+    code, stdout, _ = _invoke("history", "--out", str(out), "--row", "2")
+    assert code == 0
+    assert "1 version(s)." in stdout
+    status = json.loads((out / "status.json").read_text(encoding="utf-8"))
+    assert status["source"]["rows_read"] > 100

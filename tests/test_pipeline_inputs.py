@@ -1,0 +1,92 @@
+"""Bad input never crashes and never loses data: compute() on hostile snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from aggregator import campaign as campaign_file
+from aggregator.errors import SchemaError
+from aggregator.models import RawTab, Snapshot, SourceKind
+from aggregator.pipeline import compute
+from aggregator.roster import read_roster
+
+CAMPAIGN = campaign_file.load()
+ROSTER = read_roster(CAMPAIGN.resolve(CAMPAIGN.roster))
+HEADER = tuple(c.header for c in CAMPAIGN.columns)
+NOW = dt.datetime(2024, 11, 11, 8, 0, tzinfo=CAMPAIGN.tz)
+
+
+def _snapshot(*rows: tuple[Any, ...]) -> Snapshot:
+    return Snapshot(SourceKind.XLSX, "test.xlsx", RawTab("Báo cáo", tuple(rows)), ("Báo cáo",))
+
+
+def _row(name: Any, citizens: Any = 10, date: Any = "08/11/2024", **extra: Any) -> tuple[Any, ...]:
+    values = dict.fromkeys(HEADER, None)
+    values.update({"Tên cơ quan, đơn vị": name, "Số người dân được tuyên truyền": citizens, "Ngày báo cáo": date})
+    for key, value in extra.items():
+        values[next(c.header for c in CAMPAIGN.columns if c.key == key)] = value
+    return tuple(values.values())
+
+
+def test_pipeline_empty_sheet_says_the_header_row_is_empty() -> None:
+    with pytest.raises(SchemaError, match="empty header row"):
+        compute(CAMPAIGN, ROSTER, _snapshot(), NOW, None)
+
+
+def test_pipeline_header_only_sheet_reports_everyone_missing() -> None:
+    result = compute(CAMPAIGN, ROSTER, _snapshot(HEADER), NOW, None)
+    assert result.totals.units_reported == 0
+    assert result.totals.units_missing == len(ROSTER)
+    assert result.source.rows_read == 0
+
+
+def test_pipeline_counts_blank_unmatched_and_superseded_rows() -> None:
+    result = compute(CAMPAIGN, ROSTER, _snapshot(
+        HEADER,
+        _row("Phòng Y tế thành phố Nha Trang", 5, "07/11/2024"),
+        _row(None, None, None),
+        _row("Phòng Y tế thành phố Nha Trang", 7, "09/11/2024"),
+        _row("Công ty ABC", 3),
+        _row(None, 4),
+        _row("Phòng Tư pháp thành phố Nha Trang", "abc", "12/11/2024"),
+    ), NOW, None)
+    t = result.totals
+    assert (t.units_reported, t.units_late, t.rows_blank, t.rows_unmatched, t.rows_superseded) == (2, 1, 1, 2, 1)
+    yte = next(u for u in result.units if u.unit_id == "CM-YTE")
+    assert (yte.row, yte.superseded_rows, yte.metrics["citizens"]) == (4, (2,), 7)
+    tuphap = next(u for u in result.units if u.unit_id == "CM-TUPHAP")
+    assert tuphap.status == "late" and tuphap.metrics["citizens"] is None
+    assert tuphap.problems[0].row == 7 and tuphap.problems[0].column == "Số người dân được tuyên truyền"
+    assert result.metrics["citizens"] == 7
+    assert t.units_with_problems == 1
+
+
+def test_pipeline_survives_huge_and_control_character_cells() -> None:
+    huge = "Không " * 10_000
+    result = compute(CAMPAIGN, ROSTER, _snapshot(
+        HEADER,
+        _row("Phòng Y tế\x00\x07 thành phố Nha Trang", 5, issues_raised=huge),
+        _row("x" * 50_000, "1" * 50_000),
+    ), NOW, None)
+    yte = next(u for u in result.units if u.unit_id == "CM-YTE")
+    assert yte.status == "reported"
+    assert len(yte.texts["issues_raised"]) <= 2000
+    assert result.totals.rows_unmatched == 1
+
+
+def test_pipeline_duplicate_headers_use_the_first_column() -> None:
+    header = (*HEADER, "Số người dân được tuyên truyền")
+    row = (*_row("Phòng Y tế thành phố Nha Trang", 5), 999)
+    result = compute(CAMPAIGN, ROSTER, _snapshot(header, row), NOW, None)
+    assert result.metrics["citizens"] == 5
+
+
+def test_pipeline_ragged_rows_and_merged_cell_gaps() -> None:
+    short = ("1", "Phòng Y tế thành phố Nha Trang")
+    result = compute(CAMPAIGN, ROSTER, _snapshot(HEADER, short, (None, None, "merged")), NOW, None)
+    yte = next(u for u in result.units if u.unit_id == "CM-YTE")
+    assert yte.status == "reported" and yte.metrics["citizens"] is None
+    assert result.totals.rows_unmatched == 1  # the row with a value but no name
