@@ -75,12 +75,13 @@ class SchemaError(AggregatorError):
 
     exit_code = 5
 
-    def __init__(self, tab: str, missing: Sequence[str], headers: Iterable[str]) -> None:
+    def __init__(self, tab: str, missing: Sequence[str], headers: Iterable[str],
+                 near: dict[str, str] | None = None) -> None:
         present = [h for h in headers if h]
+        near = near or {}
         parts = []
         for name in missing:
-            near = get_close_matches(name, present, n=1, cutoff=0.5)
-            guess = f" (closest header: {near[0]!r})" if near else ""
+            guess = f" (closest header: {near[name]!r})" if name in near else ""
             parts.append(f"{name!r}{guess}")
         self.tab = tab
         self.missing = tuple(missing)

@@ -12,6 +12,7 @@ import string
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from aggregator.campaign import ColumnSettings
 from aggregator.errors import SchemaError
@@ -74,12 +75,21 @@ def map_headers(tab: str, header_row: Sequence[CellValue], columns: Sequence[Col
                 positions[column.key] = index
                 break
     missing = [c.header for c in columns if c.required and c.key not in positions]
-    if missing:
-        raise SchemaError(tab, missing, texts)
     used = set(positions.values())
+    if missing:
+        unused = [t for i, t in enumerate(texts) if t and i not in used]
+        raise SchemaError(tab, missing, texts, {m: near for m in missing if (near := closest_header(m, unused))})
     ignored = tuple(t for i, t in enumerate(texts) if t and i not in used)
     headers = {key: texts[index] for key, index in positions.items()}
     return HeaderMap(positions, headers, tuple(seen_twice), ignored)
+
+
+def closest_header(name: str, headers: Sequence[str]) -> str | None:
+    """The header most like ``name`` once both are folded, if any is reasonably close."""
+    target = fold_header(name)
+    scored = [(SequenceMatcher(None, target, fold_header(h)).ratio(), h) for h in headers]
+    best = max(scored, default=(0.0, ""))
+    return best[1] if best[0] >= 0.4 else None
 
 
 def data_keys(columns: Sequence[ColumnSettings]) -> list[str]:
