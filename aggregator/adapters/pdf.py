@@ -1,0 +1,75 @@
+"""PDF through LibreOffice (optional): ``soffice --headless --convert-to pdf``.
+
+Each conversion uses a private, throw-away LibreOffice profile (``-env:UserInstallation``) so it
+neither collides with a desktop session nor with a parallel conversion, runs under a timeout,
+and writes into a temporary folder beside the target before ``os.replace`` moves the PDF in.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from aggregator.errors import OutputError
+
+TIMEOUT_S = 180
+CANDIDATES = (
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+)
+INSTALL_HINT = "Install LibreOffice (e.g. `apt-get install libreoffice-writer`) or run without --pdf."
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice executable, or None when it is not installed."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((c for c in CANDIDATES if Path(c).is_file()), None)
+
+
+def _run(soffice: str, docx: Path, work: Path, timeout: float,
+         target: str = "pdf") -> subprocess.CompletedProcess[str]:
+    profile = (work / "profile").resolve().as_uri()
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
+               "--convert-to", target, "--outdir", str(work), str(docx)]
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise OutputError(f"LibreOffice did not convert {docx.name} to PDF within {timeout:.0f} s.",
+                          "Try again later; the .docx report is unaffected.") from exc
+    except OSError as exc:
+        raise OutputError(f"LibreOffice ({soffice}) could not be started ({exc.strerror}).",
+                          INSTALL_HINT) from exc
+
+
+def convert_to_pdf(docx: Path, out_dir: Path, *, timeout: float = TIMEOUT_S) -> Path:
+    """Convert ``docx`` to ``out_dir/<stem>.pdf`` (replaced atomically). Raises OutputError."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise OutputError("LibreOffice (soffice) is not installed, so no PDF can be made.", INSTALL_HINT)
+    if not docx.is_file():
+        raise OutputError(f"There is no report {docx} to convert to PDF.")
+    target = out_dir / f"{docx.stem}.pdf"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(f"Cannot create files in {out_dir} ({exc.strerror}).") from exc
+    try:
+        done = _run(soffice, docx.resolve(), work, timeout)
+        produced = work / f"{docx.stem}.pdf"
+        if done.returncode != 0 or not produced.is_file():
+            detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise OutputError(f"LibreOffice failed to convert {docx.name} to PDF (exit {done.returncode}: "
+                              f"{detail[0]}).", "Open the .docx in LibreOffice to see whether it loads.")
+        os.replace(produced, target)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {target} ({exc.strerror}).") from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
