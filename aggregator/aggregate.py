@@ -100,7 +100,7 @@ def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:
         out.append(
             UnmatchedRow(
                 row=int(row),  # type: ignore[call-overload]
-                typed_name=record["typed_name"] or "",
+                typed_name=record["typed_name"] if isinstance(record["typed_name"], str) else "",
                 kind=match.kind,
                 candidates=match.candidates,
                 problems=_problems(int(row), record["problems"], inputs.header_map.headers),  # type: ignore[call-overload]

@@ -18,7 +18,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from aggregator import __version__, campaign as campaign_file
+from aggregator import __version__
+from aggregator import campaign as campaign_file
 from aggregator.errors import AggregatorError, ConfigError
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)

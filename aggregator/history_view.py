@@ -15,7 +15,8 @@ def show_history(campaign: Campaign, out: Path | None, rows: tuple[int, ...] | N
                  console: Console) -> int:
     from aggregator.pipeline import default_out_dir
 
-    path = campaign.resolve(campaign.history) if campaign.history else (out or default_out_dir(campaign)) / "history.sqlite"
+    folder = out or default_out_dir(campaign)
+    path = campaign.resolve(campaign.history) if campaign.history else folder / "history.sqlite"
     if not path.exists():
         console.print(f"No history yet at {path}: run `aggregator run` or `aggregator serve` first.")
         return 0

@@ -65,12 +65,14 @@ def _clean_cell(value: CellValue) -> CellValue:
     if isinstance(value, str):
         text = clean_text(value)
         return text or None
+    if isinstance(value, float) and value != value:  # NaN: pandas' stand-in for an empty cell
+        return None
     return value
 
 
 def _text_column(cells: pd.Series) -> pd.Series:
     cleaned = cells.map(_clean_cell)
-    return cleaned.map(lambda v: None if v is None else str(v)[:MAX_TEXT]).astype(object)
+    return cleaned.map(lambda v: None if v is None or pd.isna(v) else str(v)[:MAX_TEXT]).astype(object)
 
 
 def _fingerprint(values: list[object]) -> str:
@@ -122,7 +124,7 @@ def build_frame(
             _collect(problems, column.key, dates.problems, cells)
         else:
             table[column.key] = _text_column(cells)
-    table["typed_name"] = table["unit_name"] if "unit_name" in table else None
+    table["typed_name"] = table.get("unit_name", None)
     data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
     table["blank"] = cleaned[data_cols].isna().all(axis=1) if data_cols else True
     table["problems"] = problems

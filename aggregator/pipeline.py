@@ -112,7 +112,7 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
         lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
     )
     first_seen = _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now) if history else None
-    submitted = table["submitted_at"] if "submitted_at" in table else None
+    submitted = table.get("submitted_at", None)
     resolution = pick_latest(table["unit_id"], submitted, first_seen)
     source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id)
     return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))

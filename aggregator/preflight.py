@@ -40,7 +40,8 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
     roster = _step(results, f"roster {roster_path}",
                    lambda: read_roster(roster_path, [g.code for g in campaign.groups]))
     ports = _step(results, "source settings", lambda: open_ports(campaign, default_out_dir(campaign), source_override))
-    snapshot = _step(results, f"source reachable, tab {campaign.source.tab!r}", lambda: ports[0].read()) if ports else None
+    reach = f"source reachable, tab {campaign.source.tab!r}"
+    snapshot = _step(results, reach, lambda: ports[0].read()) if ports else None
     if snapshot is None or roster is None:
         return results
     now = dt.datetime.now(campaign.tz)

@@ -78,9 +78,11 @@ def read_roster(path: Path, groups: Iterable[str] | None = None) -> tuple[Roster
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise RosterError(f"The roster file {path} does not exist.", "Check `roster` in the campaign file or --roster.") from exc
+        hint = "Check `roster` in the campaign file or --roster."
+        raise RosterError(f"The roster file {path} does not exist.", hint) from exc
     except UnicodeDecodeError as exc:
-        raise RosterError(f"The roster file {path} is not UTF-8 text.", "Save it as 'CSV UTF-8' and run again.") from exc
+        hint = "Save it as 'CSV UTF-8' and run again."
+        raise RosterError(f"The roster file {path} is not UTF-8 text.", hint) from exc
     except OSError as exc:
         raise RosterError(f"The roster file {path} cannot be read ({exc.strerror}).") from exc
     return parse_roster(text, origin=str(path), groups=groups)

@@ -34,7 +34,9 @@ def make_unit(unit_id: str, status: UnitStatus = UnitStatus.REPORTED, **override
     return UnitOutcome(**values)  # type: ignore[arg-type]
 
 
-def make_result(units: tuple[UnitOutcome, ...] | None = None, unmatched: tuple[UnmatchedRow, ...] = ()) -> Consolidation:
+def make_result(
+    units: tuple[UnitOutcome, ...] | None = None, unmatched: tuple[UnmatchedRow, ...] = ()
+) -> Consolidation:
     units = units or (
         make_unit("A", row=2, submitted_at=dt.datetime(2024, 11, 8, tzinfo=TZ)),
         make_unit("B", UnitStatus.LATE, row=5, superseded_rows=(3,),
