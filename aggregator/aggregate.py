@@ -92,11 +92,10 @@ def _unit_outcome(unit: RosterUnit, inputs: Inputs) -> UnitOutcome:
 
 def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:
     table = inputs.table[~inputs.table["blank"]]
+    unresolved = table["match"].map(lambda m: m.kind is not MatchKind.MATCHED).astype(bool)
     out = []
-    for row, record in table.iterrows():
+    for row, record in table[unresolved].iterrows():
         match: MatchOutcome = record["match"]
-        if match.kind is MatchKind.MATCHED:
-            continue
         out.append(
             UnmatchedRow(
                 row=int(row),  # type: ignore[call-overload]

@@ -88,10 +88,38 @@ def _jsonable(value: object) -> object:
     return str(value)
 
 
-def _collect(problems: pd.Series, key: str, column: pd.Series, cells: pd.Series) -> None:
-    """Append (key, typed value, message) to each row's problem list where the column has one."""
-    for idx in column[column.notna()].index:
-        problems.at[idx] = (*problems.at[idx], (key, str(cells.at[idx])[:200], column.at[idx]))
+def _collect(found: dict[int, list[object]], column: pd.Series, make: object) -> None:
+    """Gather per-row findings (problems or notes) into plain lists: one pass, no per-cell setitem."""
+    present = column[column.notna()]
+    for idx, message in zip(present.index, present.to_numpy(), strict=True):
+        found.setdefault(int(idx), []).append(make(idx, message))  # type: ignore[operator]
+
+
+def _clean_column(cells: pd.Series) -> pd.Series:
+    """Clean every text cell once per distinct value (sheets repeat names and figures a lot)."""
+    values = cells.to_numpy(dtype=object)
+    cache = {v: _clean_cell(v) for v in set(v for v in values if isinstance(v, str))}
+    cleaned = [cache[v] if isinstance(v, str) else _clean_cell(v) for v in values]
+    return pd.Series(cleaned, index=cells.index, dtype=object)
+
+
+def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, tz: ZoneInfo, table: pd.DataFrame,
+                  problems: dict[int, list[object]], notes: dict[int, list[object]]) -> None:
+    def problem(idx: object, message: object) -> tuple[str, str, object]:
+        return (column.key, str(cells.at[idx])[:200], message)
+
+    if column.type is ColumnType.COUNT:
+        parsed = read_counts(cells)
+        table[column.key] = parsed.values
+        _collect(problems, parsed.problems, problem)
+        _collect(notes, parsed.notes, lambda _idx, note: f"{header}: {note}")
+    elif column.type is ColumnType.DATE:
+        dates = read_dates(cells, tz)
+        table[column.key] = dates.values
+        table[f"{column.key}__date_only"] = dates.date_only
+        _collect(problems, dates.problems, problem)
+    else:
+        table[column.key] = _text_column(cells)
 
 
 def build_frame(
@@ -103,31 +131,18 @@ def build_frame(
 ) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result."""
     raw = raw_columns(rows, header_row, header_map)
-    cleaned = raw.map(_clean_cell) if not raw.empty else raw
+    cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in raw.columns}, index=raw.index, dtype=object)
     table = pd.DataFrame(index=raw.index)
-    problems = pd.Series([()] * len(raw), index=raw.index, dtype=object)
-    notes = pd.Series([()] * len(raw), index=raw.index, dtype=object)
+    problems: dict[int, list[object]] = {}
+    notes: dict[int, list[object]] = {}
     for column in columns:
-        if column.key not in raw.columns or column.type is ColumnType.IGNORED:
-            continue
-        cells = cleaned[column.key]
-        if column.type is ColumnType.COUNT:
-            parsed = read_counts(cells)
-            table[column.key] = parsed.values
-            _collect(problems, column.key, parsed.problems, cells)
-            for idx in parsed.notes[parsed.notes.notna()].index:
-                notes.at[idx] = (*notes.at[idx], f"{header_map.headers[column.key]}: {parsed.notes.at[idx]}")
-        elif column.type is ColumnType.DATE:
-            dates = read_dates(cells, tz)
-            table[column.key] = dates.values
-            table[f"{column.key}__date_only"] = dates.date_only
-            _collect(problems, column.key, dates.problems, cells)
-        else:
-            table[column.key] = _text_column(cells)
+        if column.key in raw.columns and column.type is not ColumnType.IGNORED:
+            header = header_map.headers[column.key]
+            _parse_column(column, cleaned[column.key], header, tz, table, problems, notes)
     table["typed_name"] = table.get("unit_name", None)
     data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
     table["blank"] = cleaned[data_cols].isna().all(axis=1) if data_cols else True
-    table["problems"] = problems
-    table["notes"] = notes
+    table["problems"] = pd.Series([tuple(problems.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
+    table["notes"] = pd.Series([tuple(notes.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
     table["fingerprint"] = [_fingerprint(list(r)) for r in raw[data_cols].itertuples(index=False)]
     return Frame(table=table, rows_read=len(raw))

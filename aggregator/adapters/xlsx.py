@@ -83,6 +83,11 @@ def _render(sheet: Worksheet, layout: DashboardLayout) -> None:
     for index, width in enumerate(layout.column_widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = round(width / 7, 1)
     sheet.freeze_panes = f"A{layout.frozen_rows + 1}"
+    # printed as landscape pages one sheet wide, as staff print it for meetings
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 class XlsxDashboardSink:
