@@ -17,6 +17,7 @@ from typing import Any
 
 from aggregator.campaign import Campaign, ColumnSettings, Reference, ReportSettings
 from aggregator.models import Consolidation, GroupSummary, UnitOutcome, UnitStatus
+from aggregator.textnorm import traditional_tones
 from aggregator.vnformat import cutoff_line, long_date, number, percent, short_date, short_datetime
 
 BLANK = "      "  # the clerk writes the number and the day by hand after signing (NĐ 30 Điều 15)
@@ -254,7 +255,7 @@ def _issue_items(text: str) -> Iterable[str]:
     for part in re.split(r"[\n;]+", clean_text(text)):
         item = squash(_BULLET.sub("", part.strip())).rstrip(" .;,:")
         if item and not is_empty_answer(item):
-            yield _upper_first(item)
+            yield _upper_first(traditional_tones(item))  # "hoà" typed by agencies → official "hòa"
 
 
 def _units_phrase(names: Sequence[str]) -> str:

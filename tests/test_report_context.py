@@ -219,3 +219,10 @@ def test_build_context_appendix_note_for_a_late_unit(nhatrang):
         ctx = build_context(replace(result, units=tuple(units)), campaign)
         notes += [u["note"] for g in ctx["appendix_groups"] for u in g["units"] if u["name"] == late.name]
     assert notes == ["Gửi ngày 12/11/2024", "Gửi lúc 09:05 12/11/2024"]
+
+
+def test_agency_issues_use_traditional_tone_placement(nhatrang):
+    result = nhatrang[1]
+    units = [replace(result.units[0], status=UnitStatus.REPORTED,
+                     texts={"issues_raised": "Đề nghị hỗ trợ kinh phí cho phường Vĩnh Hoà, Uỷ ban xã"})]
+    assert agency_issues(units)[0]["text"] == "Đề nghị hỗ trợ kinh phí cho phường Vĩnh Hòa, Ủy ban xã"
