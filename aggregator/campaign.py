@@ -8,6 +8,7 @@ campaign file can be moved together with its roster and template.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +21,17 @@ from aggregator.models import ColumnType, SourceKind
 
 BUNDLED_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_CAMPAIGN = BUNDLED_CONFIG_DIR / "nhatrang-2024.yaml"
+DEFAULT_ENV = "AGGREGATOR_CONFIG"  # overrides the default campaign file (e.g. in the Docker image)
+
+
+def default_campaign() -> Path:
+    """The campaign file used when --config is not given."""
+    configured = os.environ.get(DEFAULT_ENV)
+    if configured:
+        return Path(configured)
+    if DEFAULT_CAMPAIGN.exists():  # a checkout or an editable install
+        return DEFAULT_CAMPAIGN
+    return Path.cwd() / "config" / DEFAULT_CAMPAIGN.name
 
 REQUIRED_KEYS = ("unit_name",)
 
@@ -231,7 +243,7 @@ def parse(text: str, *, origin: str, base_dir: Path) -> Campaign:
 
 def load(path: Path | None = None) -> Campaign:
     """Load and validate a campaign file (default: the bundled Nha Trang 2024 campaign)."""
-    path = (path or DEFAULT_CAMPAIGN).expanduser()
+    path = (path or default_campaign()).expanduser()
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:

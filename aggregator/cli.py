@@ -148,7 +148,7 @@ def serve(ctx: click.Context, configs: tuple[Path, ...], once: bool) -> None:
     from aggregator.service import serve as serve_forever
 
     logging.getLogger().setLevel(logging.DEBUG if ctx.obj["debug"] else logging.INFO)
-    _guarded(lambda: serve_forever(list(configs) or [campaign_file.DEFAULT_CAMPAIGN], once=once), ctx.obj["debug"])
+    _guarded(lambda: serve_forever(list(configs) or [campaign_file.default_campaign()], once=once), ctx.obj["debug"])
 
 
 @cli.command()

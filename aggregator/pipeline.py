@@ -81,7 +81,8 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -
 
     credentials = campaign.resolve(settings.credentials) if settings.credentials else None
     sheet = GoogleSheet(ref, settings.tab, dashboard_tab=campaign.dashboard.tab,
-                        header_row=settings.header_row, credentials=credentials)
+                        header_row=settings.header_row, credentials=credentials,
+                        protect=campaign.dashboard.protect)
     return sheet, sheet
 
 
@@ -179,7 +180,7 @@ def run_cycle(
     status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
     history.record_cycle(moment, snapshot.ref, result.source.rows_read, status.status_document(result, {})["totals"])
     report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path)
-    log.info("%s", report.summary_line())
+    log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report
 
 

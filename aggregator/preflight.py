@@ -32,7 +32,7 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
     from aggregator.roster import read_roster
 
     results: list[Check] = []
-    campaign = _step(results, f"campaign file {config or campaign_file.DEFAULT_CAMPAIGN}",
+    campaign = _step(results, f"campaign file {config or campaign_file.default_campaign()}",
                      lambda: campaign_file.load(config))
     if campaign is None:
         return results
