@@ -24,7 +24,7 @@ from aggregator.adapters.history import History
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.aggregate import Inputs, consolidate
 from aggregator.campaign import Campaign
-from aggregator.errors import ConfigError, TemplateError
+from aggregator.errors import ConfigError, OutputError, TemplateError
 from aggregator.matching import build_matcher, match_names
 from aggregator.models import Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
 from aggregator.normalize import build_frame
@@ -133,6 +133,14 @@ def _prepare_report(campaign: Campaign, result: Consolidation) -> tuple[Path, di
     return template, context
 
 
+def _require_soffice() -> None:
+    from aggregator.adapters.pdf import INSTALL_HINT, soffice_path
+
+    if soffice_path() is None:
+        raise OutputError("--pdf needs LibreOffice (soffice), which is not installed; no output was written.",
+                          INSTALL_HINT)
+
+
 def _render_report(
     campaign: Campaign, result: Consolidation, prepared: tuple[Path, dict[str, Any]], out_dir: Path, pdf: bool
 ) -> tuple[Path, Path | None]:
@@ -170,6 +178,8 @@ def run_cycle(
     result = compute(campaign, roster, snapshot, moment, history)
     layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels)
     prepared = _prepare_report(campaign, result) if render_report else None
+    if pdf:
+        _require_soffice()
     dashboard_ref = sink.write(layout)
     report_path, pdf_path = _render_report(campaign, result, prepared, out_dir, pdf) if prepared else (None, None)
     artifacts = {"dashboard": _relative(dashboard_ref, out_dir)}

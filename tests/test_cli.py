@@ -141,3 +141,12 @@ def test_cli_history_shows_row_versions(tmp_path: Path) -> None:
     assert "1 version(s)." in stdout
     status = json.loads((out / "status.json").read_text(encoding="utf-8"))
     assert status["source"]["rows_read"] > 100
+
+
+def test_cli_pdf_without_libreoffice_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGGREGATOR_SOFFICE", str(tmp_path / "no-soffice-here"))
+    out = tmp_path / "o"
+    code, _, err = _invoke("run", "--pdf", "--out", str(out), "--now", NOW)
+    _assert_clean_error(code, err, "LibreOffice", "no output was written", "without --pdf")
+    assert code == 7
+    assert not (out / "status.json").exists() and not list(out.glob("*.docx"))

@@ -27,7 +27,14 @@ INSTALL_HINT = "Install LibreOffice (e.g. `apt-get install libreoffice-writer`) 
 
 
 def soffice_path() -> str | None:
-    """The LibreOffice executable, or None when it is not installed."""
+    """The LibreOffice executable, or None when it is not installed.
+
+    ``AGGREGATOR_SOFFICE`` names it explicitly (e.g. /opt/libreoffice/program/soffice); when set,
+    nothing else is searched.
+    """
+    explicit = os.environ.get("AGGREGATOR_SOFFICE")
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
     found = shutil.which("soffice") or shutil.which("libreoffice")
     return found or next((c for c in CANDIDATES if Path(c).is_file()), None)
 
