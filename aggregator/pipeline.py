@@ -170,7 +170,9 @@ def run_cycle(
     """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
     out_dir = out_dir or default_out_dir(campaign)
     clock = FixedClock(now) if now else SystemClock(campaign.tz)
-    roster = read_roster(roster_override or campaign.resolve(campaign.roster), [g.code for g in campaign.groups])
+    # Lenient on group codes: a unit in a group the campaign does not list is still counted, under
+    # its code; `aggregator check` flags the mismatch.
+    roster = read_roster(roster_override or campaign.resolve(campaign.roster))
     source, sink = open_ports(campaign, out_dir, source_override)
     snapshot = source.read()
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")

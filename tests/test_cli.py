@@ -150,3 +150,15 @@ def test_cli_pdf_without_libreoffice_writes_nothing(tmp_path: Path, monkeypatch:
     _assert_clean_error(code, err, "LibreOffice", "no output was written", "without --pdf")
     assert code == 7
     assert not (out / "status.json").exists() and not list(out.glob("*.docx"))
+
+
+def test_cli_roster_override(tmp_path: Path) -> None:
+    lines = (REPO / "config" / "roster-nhatrang-2024.csv").read_text(encoding="utf-8").splitlines()
+    small = tmp_path / "roster.csv"
+    small.write_text("\n".join(lines[:21]) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    code, _, err = _invoke("run", "--roster", str(small), "--out", str(out), "--now", NOW)
+    assert code == 0, err
+    status = json.loads((out / "status.json").read_text(encoding="utf-8"))
+    assert status["totals"]["units_expected"] == 20
+    assert [u["unit_id"] for u in status["units"]] == [line.split(",")[0] for line in lines[1:21]]

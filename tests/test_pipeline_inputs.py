@@ -90,3 +90,13 @@ def test_pipeline_ragged_rows_and_merged_cell_gaps() -> None:
     yte = next(u for u in result.units if u.unit_id == "CM-YTE")
     assert yte.status == "reported" and yte.metrics["citizens"] is None
     assert result.totals.rows_unmatched == 1  # the row with a value but no name
+
+
+def test_pipeline_roster_group_outside_the_campaign_is_still_counted() -> None:
+    from dataclasses import replace
+
+    roster = (*ROSTER, replace(ROSTER[0], unit_id="X-NEW", group="moi", name="Ban Quản lý khu du lịch Hòn Tằm"))
+    result = compute(CAMPAIGN, roster, _snapshot(HEADER, _row("Ban Quản lý khu du lịch Hòn Tằm", 4)), NOW, None)
+    extra = result.groups[-1]
+    assert (extra.group, extra.label, extra.expected, extra.reported) == ("moi", "moi", 1, 1)
+    assert result.totals.units_expected == len(ROSTER) + 1
