@@ -110,6 +110,8 @@ def run(ctx: click.Context, config: Path | None, source: str | None, roster: Pat
         report = run_cycle(campaign, out_dir=out, source_override=source, roster_override=roster,
                            now=moment, pdf=pdf)
         out_console.print(_summary_table(report))
+        for line in report.changes:
+            out_console.print(f"• {line}", markup=False)
         return 0
 
     _guarded(action, ctx.obj["debug"])

@@ -7,9 +7,11 @@ then the rows that need a look (unmatched/ambiguous names and problem cells).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from aggregator import vnformat
+from aggregator.changes import ChangeLog
 from aggregator.models import (
     CellLink,
     CellStyle,
@@ -135,8 +137,23 @@ def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str])
         b.add(["", "", "Không có dòng nào cần xem lại."])
 
 
-def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str]) -> DashboardLayout:
-    """Lay the dashboard out. ``tab_title`` is the dashboard tab; links point at the agency tab."""
+def _recent(b: _Builder, recent: ChangeLog | None, tz: dt.tzinfo | None) -> None:
+    if recent is None:
+        b.add(["Thay đổi gần nhất: chưa có (đây là lần tổng hợp đầu tiên hoặc chưa có gì thay đổi)."],
+              CellStyle.SECTION)
+        return
+    b.add([f"Thay đổi gần nhất (lần tổng hợp lúc {vnformat.short_datetime(recent.at.astimezone(tz))})"],
+          CellStyle.SECTION)
+    for line in recent.lines:
+        b.add(["", line])
+
+
+def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str],
+           recent: ChangeLog | None = None) -> DashboardLayout:
+    """Lay the dashboard out. ``tab_title`` is the dashboard tab; links point at the agency tab.
+
+    ``recent`` is the latest cycle that changed something (shown under the summary).
+    """
     b = _Builder()
     b.add(["TIẾN ĐỘ BÁO CÁO: " + result.campaign_title], CellStyle.TITLE)
     deadline = result.deadline.astimezone(result.deadline.tzinfo)
@@ -144,6 +161,8 @@ def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str]) 
                    "Hạn báo cáo", vnformat.short_datetime(deadline), "Nguồn", result.source.tab], CellStyle.SUBTITLE)
     b.add([])
     _summary(b, result)
+    b.add([])
+    _recent(b, recent, deadline.tzinfo)
     b.add([])
     names = {u.unit_id: u.name for u in result.units}
     _units(b, result, result.source.tab, group_labels)

@@ -17,13 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from aggregator import dashboard, status
+from aggregator import changes, dashboard, status
 from aggregator.adapters.clock import FixedClock, SystemClock
-from aggregator.adapters.files import write_json
+from aggregator.adapters.files import read_json, write_json
 from aggregator.adapters.history import History
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.aggregate import Inputs, consolidate
 from aggregator.campaign import Campaign
+from aggregator.changes import ChangeLog
 from aggregator.errors import ConfigError, OutputError, TemplateError
 from aggregator.matching import build_matcher, match_names
 from aggregator.models import Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
@@ -34,6 +35,7 @@ from aggregator.roster import read_roster
 from aggregator.schema import map_headers
 
 log = logging.getLogger(__name__)
+CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
 _GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 
 
@@ -45,6 +47,7 @@ class CycleReport:
     report_path: Path | None
     dashboard_ref: str
     pdf_path: Path | None = None
+    changes: tuple[str, ...] = ()  # what changed since the previous cycle (Vietnamese lines)
 
     def summary_line(self) -> str:
         t = self.result.totals
@@ -178,7 +181,9 @@ def run_cycle(
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
     moment = clock.now()
     result = compute(campaign, roster, snapshot, moment, history)
-    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels)
+    found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
+    recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
+    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent)
     prepared = _prepare_report(campaign, result) if render_report else None
     if pdf:
         _require_soffice()
@@ -190,8 +195,10 @@ def run_cycle(
     if pdf_path:
         artifacts["report_pdf"] = pdf_path.name
     status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
+    if found:
+        write_json(out_dir / CHANGES_FILE, ChangeLog(moment, found).to_json())
     history.record_cycle(moment, snapshot.ref, result.source.rows_read, status.status_document(result, {})["totals"])
-    report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path)
+    report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found)
     log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report
 

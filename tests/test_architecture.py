@@ -12,7 +12,7 @@ from aggregator.cli import cli
 from tests.conftest import REPO
 
 PACKAGE = REPO / "aggregator"
-CORE = ["abbreviations", "aggregate", "campaign", "cells", "cells_dates", "dashboard", "errors", "matching",
+CORE = ["abbreviations", "aggregate", "campaign", "cells", "cells_dates", "changes", "dashboard", "errors", "matching",
         "models", "normalize", "ports", "report_context", "resolve", "roster", "schema", "status", "textnorm",
         "vnformat"]
 IO_LIBRARIES = {"gspread", "google", "docxtpl", "docx", "apscheduler", "click", "rich", "requests", "openpyxl",

@@ -38,3 +38,11 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
 def write_json(path: Path, document: Any) -> Path:
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def read_json(path: Path) -> Any | None:
+    """The JSON document at ``path``, or None when absent or unreadable (a state file, not input)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,91 @@
+"""What changed since the previous cycle: previous status.json + new result → Vietnamese lines. Pure.
+
+Staff watch the dashboard while agencies type; the question they ask is "who is new since
+this morning, whose figures moved, did a row disappear?". A unit that goes from reported back
+to missing usually means an agency deleted or overwrote its row by mistake: the line says so
+and points at ``aggregator history``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from aggregator import vnformat
+from aggregator.models import Consolidation, UnitOutcome, UnitStatus
+
+MAX_NAMES = 8  # longer lists are cut with "và N đơn vị khác"
+
+
+@dataclass(frozen=True)
+class ChangeLog:
+    """The changes one cycle found, and when."""
+
+    at: dt.datetime
+    lines: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "lines": list(self.lines)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> ChangeLog | None:
+        try:
+            return cls(dt.datetime.fromisoformat(data["at"]), tuple(str(x) for x in data["lines"]))
+        except (KeyError, TypeError, ValueError):
+            return None  # an unreadable state file just means "no earlier changes to show"
+
+
+def _names(units: list[str]) -> str:
+    shown = ", ".join(units[:MAX_NAMES])
+    rest = len(units) - MAX_NAMES
+    return f"{shown} và {rest} đơn vị khác" if rest > 0 else shown
+
+
+def _metric_changes(before: dict[str, Any], after: UnitOutcome, names: dict[str, str]) -> list[str]:
+    moved = []
+    for key, new in after.metrics.items():
+        old = before.get("metrics", {}).get(key)
+        if old != new:
+            old_text, new_text = vnformat.number(old, empty="trống"), vnformat.number(new, empty="trống")
+            moved.append(f"{names.get(key, key)}: {old_text} → {new_text}")
+    return moved
+
+
+def _classify(old: dict[str, Any] | None, unit: UnitOutcome, names: dict[str, str]) -> list[tuple[str, str]]:
+    """(bucket, text) pairs for one unit: new, late, moved or gone."""
+    old_status = old.get("status") if old else UnitStatus.MISSING.value
+    if old_status == UnitStatus.MISSING:
+        return [] if unit.status is UnitStatus.MISSING else [("new", unit.name)]
+    if unit.status is UnitStatus.MISSING:
+        return [("gone", unit.name)]
+    found = []
+    if unit.status is UnitStatus.LATE and old_status == UnitStatus.REPORTED:
+        found.append(("late", unit.name))
+    if old is not None and (metrics := _metric_changes(old, unit, names)):
+        found.append(("moved", f"{unit.name} ({'; '.join(metrics)})"))
+    return found
+
+
+HEADINGS = {
+    "new": "Mới báo cáo",
+    "late": "Chuyển sang báo cáo muộn",
+    "moved": "Thay đổi số liệu",
+    "gone": "Không còn dòng báo cáo, có thể dòng đã bị xóa hoặc sửa nhầm (xem lại bằng lệnh `aggregator history`)",
+}
+
+
+def diff(previous: dict[str, Any] | None, current: Consolidation, names: dict[str, str]) -> tuple[str, ...]:
+    """Lines describing what changed; empty when nothing did or there is no previous cycle.
+
+    ``previous`` is the last status.json document (CONTRACT §5); ``names`` maps metric keys to
+    the column headers agencies see.
+    """
+    if not previous or previous.get("campaign", {}).get("id") != current.campaign_id:
+        return ()
+    before = {u.get("unit_id"): u for u in previous.get("units", []) if isinstance(u, dict)}
+    buckets: dict[str, list[str]] = {key: [] for key in HEADINGS}
+    for unit in current.units:
+        for bucket, text in _classify(before.get(unit.unit_id), unit, names):
+            buckets[bucket].append(text)
+    return tuple(f"{HEADINGS[k]} ({len(v)}): {_names(v)}." for k, v in buckets.items() if v)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from aggregator.changes import ChangeLog, diff
+from aggregator.cli import cli
+from aggregator.dashboard import layout
+from aggregator.models import UnitStatus
+from aggregator.status import status_document
+from tests.builders import TZ, make_result, make_unit
+from tests.conftest import REPO
+
+NAMES = {"citizens": "Số người dân được tuyên truyền"}
+
+
+def _previous() -> dict[str, object]:
+    return status_document(make_result(), {})
+
+
+def test_changes_none_without_a_previous_cycle_or_for_another_campaign() -> None:
+    assert diff(None, make_result(), NAMES) == ()
+    other = {**_previous(), "campaign": {"id": "other"}}
+    assert diff(other, make_result(), NAMES) == ()
+    assert diff(_previous(), make_result(), NAMES) == ()
+
+
+def test_changes_new_late_moved_and_gone_units() -> None:
+    previous = _previous()
+    units = (
+        make_unit("A", UnitStatus.MISSING),
+        make_unit("B", UnitStatus.LATE, metrics={"citizens": 25}),
+        make_unit("C", UnitStatus.LATE, metrics={"citizens": 3}),
+    )
+    lines = diff(previous, make_result(units), NAMES)
+    assert lines == (
+        "Mới báo cáo (1): Đơn vị C.",
+        "Thay đổi số liệu (1): Đơn vị B (Số người dân được tuyên truyền: 10 → 25).",
+        "Không còn dòng báo cáo, có thể dòng đã bị xóa hoặc sửa nhầm (xem lại bằng lệnh `aggregator history`) (1): "
+        "Đơn vị A.",
+    )
+
+
+def test_changes_reported_to_late_and_long_lists_are_cut() -> None:
+    before = make_result(tuple(make_unit(f"U{i}", UnitStatus.MISSING) for i in range(12)))
+    after = make_result(tuple(make_unit(f"U{i}") for i in range(12)))
+    lines = diff(status_document(before, {}), after, NAMES)
+    assert lines[0].startswith("Mới báo cáo (12): Đơn vị U0,") and lines[0].endswith("và 4 đơn vị khác.")
+    late = make_result((dataclasses.replace(after.units[0], status=UnitStatus.LATE),))
+    assert diff(status_document(make_result((after.units[0],)), {}), late, NAMES) == (
+        "Chuyển sang báo cáo muộn (1): Đơn vị U0.",)
+
+
+def test_changes_round_trip_and_dashboard_block() -> None:
+    log = ChangeLog(dt.datetime(2024, 11, 20, 16, 30, tzinfo=TZ), ("Mới báo cáo (1): Đơn vị C.",))
+    assert ChangeLog.from_json(log.to_json()) == log
+    assert ChangeLog.from_json({"at": "garbage"}) is None
+    grid = layout(make_result(), "T", {}, log).grid
+    flat = [cell for row in grid for cell in row]
+    assert "Thay đổi gần nhất (lần tổng hợp lúc 16:30 20/11/2024)" in flat
+    assert "Mới báo cáo (1): Đơn vị C." in flat
+
+
+def test_changes_between_two_runs_are_printed_and_kept(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    sample = REPO / "config" / "samples" / "nhatrang-2024.xlsx"
+    first = CliRunner().invoke(cli, ["run", "--out", str(out), "--now", "2024-11-20T08:00:00+07:00"])
+    assert first.exit_code == 0, first.stderr
+    before = json.loads((out / "status.json").read_text(encoding="utf-8"))
+    assert next(u for u in before["units"] if u["unit_id"] == "DT-HCTD")["status"] == "missing"
+    edited = tmp_path / "edited.xlsx"
+    wb = load_workbook(sample)
+    sheet = wb["Báo cáo"]
+    sheet.append([999, "Hội Chữ thập đỏ thành phố Nha Trang", None, 5, None, 40, 1, 2, 1, 0])
+    wb.save(edited)
+    second = CliRunner().invoke(cli, ["run", "--source", str(edited), "--out", str(out),
+                                      "--now", "2024-11-20T09:00:00+07:00"])
+    assert second.exit_code == 0, second.stderr
+    assert "Mới báo cáo (1): Hội Chữ thập đỏ thành phố Nha Trang." in second.stdout
+    assert (out / "changes.json").is_file()
+    third = CliRunner().invoke(cli, ["run", "--source", str(edited), "--out", str(out),
+                                     "--now", "2024-11-20T10:00:00+07:00"])
+    assert "Mới báo cáo" not in third.stdout  # nothing new this time; the dashboard keeps the last change
+    dash = load_workbook(out / "bang-tong-hop-nhatrang-2024.xlsx")["Tổng hợp tiến độ"]
+    cells = [c.value for row in dash.iter_rows() for c in row if c.value]
+    assert "Thay đổi gần nhất (lần tổng hợp lúc 09:00 20/11/2024)" in cells
