@@ -38,7 +38,10 @@ BUILTIN: Mapping[str, str] = {
     "nnptnt": "nông nghiệp và phát triển nông thôn", "tckh": "tài chính kế hoạch",
     "ptth": "phát thanh truyền hình", "gdnn": "giáo dục nghề nghiệp", "gdtx": "giáo dục thường xuyên",
     "tg": "tuyên giáo", "vn": "việt nam", "dbqh": "đại biểu quốc hội", "qlda": "quản lý dự án",
-    "tbxh": "thương binh và xã hội",
+    "tbxh": "thương binh và xã hội", "xd": "xây dựng", "ctxd": "công trình xây dựng",
+    "qltt": "quản lý trật tự", "qlttdt": "quản lý trật tự đô thị", "mttqvn": "mặt trận tổ quốc việt nam",
+    "ubmttqvn": "ủy ban mặt trận tổ quốc việt nam", "ptqd": "phát triển quỹ đất", "dvnn": "dịch vụ nông nghiệp",
+    "ttyt": "trung tâm y tế", "bv": "bệnh viện", "vh": "văn hóa",
 }  # fmt: skip
 # Letters whose meaning depends on the word before them: (those words, meaning after them, otherwise).
 _CONTEXTUAL: Mapping[str, tuple[frozenset[str], str, str]] = {
