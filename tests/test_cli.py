@@ -162,3 +162,12 @@ def test_cli_roster_override(tmp_path: Path) -> None:
     status = json.loads((out / "status.json").read_text(encoding="utf-8"))
     assert status["totals"]["units_expected"] == 20
     assert [u["unit_id"] for u in status["units"]] == [line.split(",")[0] for line in lines[1:21]]
+
+
+def test_cli_google_source_without_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    url = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit#gid=0"
+    code, _, err = _invoke("run", "--source", url, "--out", str(tmp_path / "o"), "--now", NOW)
+    _assert_clean_error(code, err, "GOOGLE_APPLICATION_CREDENTIALS", "service-account key")
+    assert code == 4
+    assert not (tmp_path / "o" / "status.json").exists()
