@@ -189,11 +189,7 @@ def run_cycle(
         _require_soffice()
     dashboard_ref = sink.write(layout)
     report_path, pdf_path = _render_report(campaign, result, prepared, out_dir, pdf) if prepared else (None, None)
-    artifacts = {"dashboard": _relative(dashboard_ref, out_dir)}
-    if report_path:
-        artifacts["report_docx"] = report_path.name
-    if pdf_path:
-        artifacts["report_pdf"] = pdf_path.name
+    artifacts = _artifacts(out_dir, dashboard_ref, report_path, pdf_path)
     status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
     if found:
         write_json(out_dir / CHANGES_FILE, ChangeLog(moment, found).to_json())
@@ -201,6 +197,15 @@ def run_cycle(
     report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found)
     log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report
+
+
+def _artifacts(out_dir: Path, dashboard_ref: str, report: Path | None, pdf: Path | None) -> dict[str, str]:
+    artifacts = {"dashboard": _relative(dashboard_ref, out_dir)}
+    if report:
+        artifacts["report_docx"] = report.name
+    if pdf:
+        artifacts["report_pdf"] = pdf.name
+    return artifacts
 
 
 def _relative(ref: str, out_dir: Path) -> str:

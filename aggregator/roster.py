@@ -28,6 +28,12 @@ def _header_problem(fieldnames: Iterable[str] | None, origin: str) -> RosterErro
     return RosterError(f"The roster {origin} lacks the column(s) {', '.join(missing)} in its header row.")
 
 
+def _unit(row: dict[str, str]) -> RosterUnit:
+    aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
+    return RosterUnit(row["unit_id"], row["group"], row["name"], row.get("short_name", ""), aliases,
+                      row.get("email", ""), row.get("source", ""))
+
+
 def parse_roster(text: str, *, origin: str, groups: Iterable[str] | None = None) -> tuple[RosterUnit, ...]:
     """Parse roster CSV text; every problem is collected into one RosterError.
 
@@ -51,18 +57,7 @@ def parse_roster(text: str, *, origin: str, groups: Iterable[str] | None = None)
             continue
         if known_groups is not None and row["group"] not in known_groups:
             problems.append(f"line {line_no}: group {row['group']!r} is not one of the campaign's groups")
-        aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
-        units.append(
-            RosterUnit(
-                unit_id=row["unit_id"],
-                group=row["group"],
-                name=row["name"],
-                short_name=row.get("short_name", ""),
-                aliases=aliases,
-                email=row.get("email", ""),
-                source=row.get("source", ""),
-            )
-        )
+        units.append(_unit(row))
     dupes = sorted(k for k, n in Counter(u.unit_id for u in units).items() if n > 1)
     if dupes:
         problems.append(f"unit_id repeated: {', '.join(dupes)} (each unit_id must be unique and stable)")
