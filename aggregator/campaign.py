@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -136,6 +137,88 @@ class ScheduleSettings(_Frozen):
         return value
 
 
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SUBJECT_FIELDS = {"title": "", "deadline": ""}  # placeholders a custom reminder subject may use
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value.strip()):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value.strip()
+
+
+class SmtpSettings(_Frozen):
+    """The outgoing mail server. The password is never in this file: only the name of the
+    environment variable that holds it (``password_env``)."""
+
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None  # default: 587 starttls, 465 ssl, 25 none
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str = ""
+    password_env: str = ""  # e.g. AGGREGATOR_SMTP_PASSWORD
+    from_address: str
+    timeout: Annotated[float, Field(gt=0, le=300)] = 30.0  # seconds per SMTP operation
+
+    @field_validator("from_address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return _check_email(value)
+
+    @model_validator(mode="after")
+    def _login(self) -> SmtpSettings:
+        if self.password_env and not _ENV_NAME.match(self.password_env):
+            raise ValueError(f"password_env {self.password_env!r} must be the NAME of an environment variable")
+        if self.username and not self.password_env:
+            raise ValueError("a `username` needs `password_env` (the environment variable holding the password)")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]
+
+
+class ReminderSettings(_Frozen):
+    send: bool = False  # the worker e-mails reminders at the first draft time of each day
+    subject: str = ""  # default: built in; may use {title} and {deadline} (dd/mm/yyyy)
+    closing: str = "Trân trọng./."
+    signature: str = ""  # default: report.issuer_name
+
+    @field_validator("subject")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        try:
+            value.format(**SUBJECT_FIELDS)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"subject may only use the placeholders {{title}} and {{deadline}} ({exc})") from exc
+        return value
+
+
+class NotifySettings(_Frozen):
+    """E-mail: reminders to units (``aggregator remind``) and drafts to the office (the worker)."""
+
+    smtp: SmtpSettings | None = None
+    office_recipients: tuple[str, ...] = ()  # where the worker sends each changed draft
+    deliver_drafts: bool = False
+    reminders: ReminderSettings = ReminderSettings()
+
+    @field_validator("office_recipients")
+    @classmethod
+    def _emails(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_check_email(v) for v in value)
+
+    @model_validator(mode="after")
+    def _usable(self) -> NotifySettings:
+        problems = []
+        if self.deliver_drafts and not self.office_recipients:
+            problems.append("deliver_drafts needs at least one address in `office_recipients`")
+        if (self.deliver_drafts or self.reminders.send) and self.smtp is None:
+            problems.append("sending e-mail needs an `smtp` section (host, from_address, …)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
 class Campaign(_Frozen):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: str
@@ -152,6 +235,7 @@ class Campaign(_Frozen):
     output_dir: Path | None = None
     history: Path | None = None  # SQLite file; default <output>/history.sqlite
     schedule: ScheduleSettings = ScheduleSettings()
+    notify: NotifySettings = NotifySettings()
     base_dir: Path = Path(".")  # the campaign file's folder; set by load()
 
     @field_validator("timezone")

@@ -1,4 +1,4 @@
-"""Command line: ``aggregator run | check | serve | history``. Thin: parse, call, present.
+"""Command line: ``aggregator run | check | serve | history | remind``. Thin: parse, call, present.
 
 Every user error ends as one paragraph on stderr and a non-zero exit code; no traceback
 (unless ``--debug``).
@@ -169,6 +169,55 @@ def history(ctx: click.Context, config: Path | None, out: Path | None, rows: tup
         return show_history(campaign, out, rows or None, search, out_console)
 
     _guarded(action, ctx.obj["debug"])
+
+
+@cli.command()
+@click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default out/<campaign-id>/).")
+@click.option("--now", help="Fix the clock, timezone-aware ISO 8601 (e.g. 2024-11-08T08:00:00+07:00).")
+@click.option("--send", is_flag=True, help="E-mail each unit that has an address in the roster (needs notify.smtp).")
+@click.pass_context
+def remind(ctx: click.Context, config: Path | None, out: Path | None, now: str | None, send: bool) -> None:
+    """Reminders for units that have not reported or have problem cells: Zalo text and e-mails (reminders.txt)."""
+    from aggregator import delivery
+    from aggregator.pipeline import default_out_dir
+
+    def action() -> int:
+        moment = _parse_now(now)
+        campaign = campaign_file.load(config)
+        mailer = delivery.mailer_for(campaign) if send else None  # a missing smtp section fails before any read
+        out_dir = out or default_out_dir(campaign)
+        reminders = delivery.current_reminders(campaign, out_dir, moment)
+        path = delivery.write_reminders(out_dir, reminders)
+        if not send:
+            out_console.print(path.read_text(encoding="utf-8"), markup=False, end="")
+        out_console.print(f"{len(reminders.to_report)} unit(s) to remind to report, {len(reminders.to_fix)} to fix "
+                          f"cells; text in {path}", markup=False)
+        return _send_reminders(campaign, reminders, mailer) if mailer else 0
+
+    _guarded(action, ctx.obj["debug"])
+
+
+def _send_reminders(campaign: Any, reminders: Any, mailer: Any) -> int:
+    from aggregator import delivery
+    from aggregator.errors import DeliveryError
+
+    run = delivery.send_reminders(campaign, reminders, mailer)
+    for outcome in run.outcomes:
+        to = ", ".join(outcome.mail.to)
+        line = f"sent     {outcome.mail.label} → {to}" if outcome.ok else \
+            f"FAILED   {outcome.mail.label} → {to}: {outcome.problem}"
+        out_console.print(line, markup=False)
+    for name in run.without_email:
+        out_console.print(f"no e-mail {name} (roster has no address: use the Zalo text)", markup=False)
+    sent = len(run.outcomes) - len(run.failed)
+    out_console.print(f"{sent} reminder(s) sent, {len(run.failed)} failed, {len(run.without_email)} unit(s) "
+                      "without an e-mail address", markup=False)
+    if run.failed:
+        raise DeliveryError(f"{len(run.failed)} of {len(run.outcomes)} reminder(s) could not be sent.",
+                            "Fix the addresses listed as FAILED in the roster's email column, or send those "
+                            "reminders by Zalo (reminders.txt).")
+    return 0
 
 
 def main() -> None:

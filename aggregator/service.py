@@ -62,10 +62,22 @@ Runner = Callable[[Campaign, JobKind], CycleSummary]
 
 
 def run_pipeline(campaign: Campaign, kind: JobKind) -> CycleSummary:
-    """The real job body: one full cycle (the report is re-drafted every time, so it is always fresh)."""
+    """The real job body: one full cycle (the report is re-drafted every time, so it is always fresh).
+
+    At draft times (not every sync, so the office is not mailed every few minutes) the e-mail step
+    follows: the draft goes to the office only if its content changed since the last delivery, and
+    reminders go out at most once a day. A mail failure is logged; the cycle still counts as done.
+    """
     from aggregator.pipeline import run_cycle
 
-    return run_cycle(campaign, render_report=True)
+    report = run_cycle(campaign, render_report=True)
+    notify = campaign.notify
+    if kind is not JobKind.SYNC and (notify.deliver_drafts or notify.reminders.send):
+        from aggregator.delivery import after_draft
+
+        after_draft(campaign, report.result, report.report_path, report.out_dir,
+                    reminders_too=kind is JobKind.DRAFT)
+    return report
 
 
 @dataclass(frozen=True)

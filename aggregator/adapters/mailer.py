@@ -1,0 +1,236 @@
+"""Outgoing e-mail over SMTP with the standard library (``smtplib``).
+
+One connection per batch: connect (plain, STARTTLS or implicit TLS), log in when the campaign
+file names a user, send each message, quit. The password is read at send time from the
+environment variable named by ``notify.smtp.password_env``; it is never in the campaign file.
+
+Every smtplib, socket and TLS failure leaves this module as a ``DeliveryError`` whose message
+says what is wrong and what to do. A server that cannot be used at all (unreachable, TLS, login,
+sender refused) raises; a single message the server refuses is reported in the result and the
+other messages still go.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import ssl
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid
+
+from aggregator.campaign import SmtpSettings
+from aggregator.errors import DeliveryError
+
+log = logging.getLogger(__name__)
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+NETWORK_HINT = ("Check notify.smtp.host and port (587 for STARTTLS, 465 for SSL) and that this machine may "
+                "connect to the mail server (network, firewall); nothing was sent.")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str = DOCX_MIME
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: tuple[str, ...]
+    subject: str  # one line
+    body: str  # plain text, UTF-8
+    attachments: tuple[Attachment, ...] = ()
+    label: str = ""  # what the caller calls it in reports (a unit id, "draft")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    mail: Mail
+    problem: str = ""  # "" when the server accepted it for every recipient
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def build_message(mail: Mail, from_address: str, sender_name: str = "") -> Message:
+    """The MIME message: base64 UTF-8 text body, RFC 2047 subject and display name, attachments.
+
+    Built with ``email.mime`` and ``email.header.Header`` on purpose: the newer ``EmailMessage``
+    folding of long non-ASCII subjects drops the space at a fold on Python 3.11 ("Chiến dịch"
+    arrives as "Chiếndịch"), while ``Header`` keeps every space inside its encoded words.
+    """
+    if any("\n" in v or "\r" in v for v in (mail.subject, *mail.to)):
+        raise ValueError("a subject or an address contains a line break")  # no header injection
+    text = MIMEText(mail.body, "plain", "utf-8")  # base64: 8-bit-clean on any relay
+    message: Message = text
+    if mail.attachments:
+        message = MIMEMultipart("mixed")
+        message.attach(text)
+        for item in mail.attachments:
+            part = MIMEApplication(item.content, item.mime_type.partition("/")[2])
+            part.add_header("Content-Disposition", "attachment", filename=item.filename)
+            message.attach(part)
+    domain = from_address.partition("@")[2]
+    message["From"] = formataddr((sender_name, from_address), charset="utf-8") if sender_name else from_address
+    message["To"] = ", ".join(mail.to)
+    message["Subject"] = Header(mail.subject, "utf-8")
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=domain or None)  # a domain: make_msgid would otherwise ask DNS
+    return message
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{addr} refused: {_reason(smtplib.SMTPResponseException(code, text))}"
+                         for addr, (code, text) in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"{exc.smtp_code} {' '.join(text.split())}"
+    return str(exc) or type(exc).__name__
+
+
+class SmtpMailer:
+    """Sends ``Mail`` through the server of ``settings``; constructing it does no I/O."""
+
+    def __init__(self, settings: SmtpSettings, *, sender_name: str = "",
+                 environ: Mapping[str, str] | None = None, tls: ssl.SSLContext | None = None) -> None:
+        self.settings = settings
+        self.sender_name = sender_name
+        self._environ = environ if environ is not None else os.environ
+        self._tls = tls
+
+    @property
+    def where(self) -> str:
+        return f"{self.settings.host}:{self.settings.effective_port}"
+
+    def password(self) -> str:
+        """The SMTP password from the environment. Raises DeliveryError when it is not set."""
+        name = self.settings.password_env
+        value = self._environ.get(name, "") if name else ""
+        if not value:
+            raise DeliveryError(
+                f"The SMTP password for {self.settings.username!r} is not set: the environment variable "
+                f"{name} is empty or missing.",
+                f"Set {name} to the password of that account (e.g. `export {name}=…`, or an `-e {name}` "
+                "option for Docker) and run again; nothing was sent.")
+        return value
+
+    def send(self, mails: Sequence[Mail]) -> list[Outcome]:
+        """Send every mail over one connection; return one outcome per mail, in order.
+
+        Raises:
+            DeliveryError: the server cannot be used (unreachable, TLS, login, sender refused).
+        """
+        if not mails:
+            return []
+        password = self.password() if self.settings.username else ""
+        client = self._open(password)
+        try:
+            outcomes = self._send_all(client, mails)
+        finally:
+            _close(client)
+        log.info("sent %d of %d message(s) via %s", sum(o.ok for o in outcomes), len(outcomes), self.where)
+        return outcomes
+
+    # Connection ------------------------------------------------------------------------------------
+    def _context(self) -> ssl.SSLContext:
+        return self._tls or ssl.create_default_context()
+
+    def _open(self, password: str) -> smtplib.SMTP:
+        s = self.settings
+        with self._translate("connect"):
+            if s.security == "ssl":
+                client: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.effective_port, timeout=s.timeout,
+                                                        context=self._context())
+            else:
+                client = smtplib.SMTP(s.host, s.effective_port, timeout=s.timeout)
+        try:
+            if s.security == "starttls":
+                with self._translate("starttls"):
+                    client.starttls(context=self._context())
+            if s.username:
+                with self._translate("login"):
+                    client.login(s.username, password)
+        except DeliveryError:
+            _close(client)
+            raise
+        return client
+
+    def _send_all(self, client: smtplib.SMTP, mails: Sequence[Mail]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for index, mail in enumerate(mails):
+            try:
+                message = build_message(mail, self.settings.from_address, self.sender_name)
+                refused = client.send_message(message)
+            except smtplib.SMTPSenderRefused as exc:
+                raise DeliveryError(
+                    f"The mail server {self.where} refused the sender {self.settings.from_address} ({_reason(exc)}); "
+                    f"{len(outcomes)} message(s) had been sent.",
+                    "Set notify.smtp.from_address to an address this account may send as.") from exc
+            except smtplib.SMTPServerDisconnected as exc:
+                return outcomes + self._lost(mails[index:], exc)
+            except (smtplib.SMTPException, ValueError) as exc:  # this message only (SMTPException is an OSError)
+                outcomes.append(Outcome(mail, _reason(exc)))
+                continue
+            except OSError as exc:  # the socket: nothing more can be sent over this connection
+                return outcomes + self._lost(mails[index:], exc)
+            outcomes.append(Outcome(mail, _reason(smtplib.SMTPRecipientsRefused(refused)) if refused else ""))
+        return outcomes
+
+    def _lost(self, mails: Sequence[Mail], exc: BaseException) -> list[Outcome]:
+        lost = f"not sent: the connection to {self.where} was lost ({_reason(exc)})"
+        return [Outcome(m, lost) for m in mails]
+
+    @contextmanager
+    def _translate(self, stage: str) -> Iterator[None]:
+        """smtplib/socket/TLS exceptions of one stage → DeliveryError with the next step."""
+        try:
+            yield
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(
+                f"The mail server {self.where} rejected the login of {self.settings.username!r} ({_reason(exc)}).",
+                f"Check notify.smtp.username and the password in the environment variable "
+                f"{self.settings.password_env} (some providers require an app password); nothing was sent.") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise self._unsupported(stage, exc) from exc
+        except (ssl.SSLError, ssl.CertificateError) as exc:
+            raise DeliveryError(
+                f"The TLS connection to {self.where} failed ({_reason(exc)}).",
+                "Use security: ssl with port 465 or security: starttls with port 587, as the provider says, and "
+                "check that notify.smtp.host is the name on the server's certificate; nothing was sent.") from exc
+        except UnicodeError as exc:  # smtplib sends user names and passwords as ASCII only
+            if stage != "login":
+                raise DeliveryError(f"Cannot use the mail server {self.where} ({stage}: {_reason(exc)}).",
+                                    "Check notify.smtp.host; nothing was sent.") from exc
+            raise DeliveryError(
+                f"The SMTP user name or the password in {self.settings.password_env} has non-ASCII characters, "
+                "which SMTP login cannot carry.",
+                "Use an ASCII password (or an app password from the provider); nothing was sent.") from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"Cannot use the mail server {self.where} ({stage}: {_reason(exc)}).",
+                                NETWORK_HINT) from exc
+
+    def _unsupported(self, stage: str, exc: smtplib.SMTPNotSupportedError) -> DeliveryError:
+        if stage == "starttls":
+            return DeliveryError(f"The mail server {self.where} does not offer STARTTLS.",
+                                 "Use security: ssl (port 465), or security: none only for a relay on this "
+                                 "machine or the local network; nothing was sent.")
+        return DeliveryError(f"The mail server {self.where} does not accept a login ({_reason(exc)}).",
+                             "Remove notify.smtp.username and password_env if the relay needs no login, or use "
+                             "security: starttls so the server offers AUTH; nothing was sent.")
+
+
+def _close(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()

@@ -1,0 +1,216 @@
+"""E-mail around the cycle: reminders to units (``aggregator remind``), and each changed draft to
+the office (the worker). Wires the pure ``reminders`` module to the SMTP adapter and a small state
+file, ``delivery.json`` in the output folder (written atomically).
+
+Whether a draft "changed" is decided on the report's template context, not on the .docx bytes:
+every cycle stamps a new data cut-off line ("Số liệu tính đến 08 giờ 05 phút …") into the
+document, so its bytes change every ten minutes even when no agency typed anything. The context
+holds everything the template prints; dropping the keys that only carry the clock (``cutoff``,
+``date_text``, ``year``) leaves exactly the content the office cares about: figures, who reported,
+who is late, notes, the letter's own paragraphs. The template's bytes are hashed in too, so
+editing ``templates/report.docx`` (or the campaign's report settings) also counts as a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aggregator import reminders as reminder_text
+from aggregator.adapters.clock import SystemClock
+from aggregator.adapters.files import atomic_write, read_json, write_json
+from aggregator.adapters.history import History
+from aggregator.adapters.mailer import DOCX_MIME, Attachment, Mail, Outcome, SmtpMailer
+from aggregator.campaign import Campaign
+from aggregator.errors import AggregatorError, DeliveryError, OutputError
+from aggregator.models import Consolidation
+from aggregator.reminders import Reminders
+from aggregator.vnformat import cutoff_line, short_datetime
+
+log = logging.getLogger(__name__)
+STATE_FILE = "delivery.json"
+REMINDERS_FILE = "reminders.txt"
+CLOCK_ONLY_KEYS = frozenset({"cutoff", "date_text", "year"})  # change every cycle without new content
+AUTO_REMINDER_GRACE = dt.timedelta(days=3)  # the worker stops reminding on its own 3 days after the deadline
+_ADDRESS_SPLIT = re.compile(r"[;,\s]+")
+
+
+# State ------------------------------------------------------------------------------------------
+def read_state(out_dir: Path) -> dict[str, Any]:
+    state = read_json(out_dir / STATE_FILE)
+    return state if isinstance(state, dict) else {}
+
+
+def _update_state(out_dir: Path, key: str, value: dict[str, Any]) -> None:
+    write_json(out_dir / STATE_FILE, {**read_state(out_dir), key: value})
+
+
+def draft_fingerprint(context: Mapping[str, Any], template: bytes) -> str:
+    """SHA-256 of the report's content: the template context without clock-only keys, plus the template.
+
+    >>> a = draft_fingerprint({"cutoff": "08 giờ", "total": 1}, b"t")
+    >>> a == draft_fingerprint({"cutoff": "09 giờ", "total": 1}, b"t") != draft_fingerprint({"total": 2}, b"t")
+    True
+    """
+    content = {k: v for k, v in context.items() if k not in CLOCK_ONLY_KEYS}
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode())
+    digest.update(hashlib.sha256(template).digest())
+    return digest.hexdigest()
+
+
+# Mail plumbing --------------------------------------------------------------------------------------
+def addresses(text: str) -> tuple[str, ...]:
+    """Roster e-mail cells may hold several addresses: "a@x.vn; b@x.vn" → ("a@x.vn", "b@x.vn")."""
+    return tuple(a for a in _ADDRESS_SPLIT.split(text.strip()) if "@" in a)
+
+
+def mailer_for(campaign: Campaign) -> SmtpMailer:
+    """The SMTP adapter for this campaign. Raises DeliveryError when the file has no notify.smtp."""
+    smtp = campaign.notify.smtp
+    if smtp is None:
+        raise DeliveryError(f"The campaign file of {campaign.id} has no `notify.smtp` section, so nothing can be sent.",
+                            "Add notify: smtp: {host, from_address, …} (see README, “Reminders and e-mail”), or run "
+                            "without --send to get the text only.")
+    return SmtpMailer(smtp, sender_name=campaign.report.issuer_name)
+
+
+# Drafts to the office ---------------------------------------------------------------------------------
+def draft_mail(result: Consolidation, campaign: Campaign, report: Path) -> Mail:
+    t = result.totals
+    moment = result.generated_at.astimezone(campaign.tz)
+    body = "\n".join([
+        f"Hệ thống tổng hợp gửi bản dự thảo báo cáo kết quả triển khai {campaign.title} (tệp đính kèm {report.name}).",
+        "",
+        f"Số liệu tính đến {cutoff_line(moment)}:",
+        f"- {t.units_reported}/{t.units_expected} cơ quan, đơn vị đã báo cáo ({t.units_late} báo cáo muộn);",
+        f"- {t.units_missing} cơ quan, đơn vị chưa báo cáo;",
+        f"- {t.units_with_problems} cơ quan, đơn vị có ô số liệu cần sửa;",
+        f"- {t.rows_unmatched} dòng chưa xác định được cơ quan, đơn vị.",
+        "",
+        "Bản dự thảo để trống số và ngày văn bản; đề nghị kiểm tra trước khi trình ký. "
+        "Thư này chỉ được gửi khi nội dung báo cáo thay đổi so với bản đã gửi lần trước.",
+    ]) + "\n"
+    subject = f"Dự thảo báo cáo kết quả {campaign.title} (số liệu đến {short_datetime(moment)})"
+    return Mail(campaign.notify.office_recipients, " ".join(subject.split()), body,
+                (Attachment(report.name, report.read_bytes(), DOCX_MIME),), label="draft")
+
+
+def deliver_draft(campaign: Campaign, result: Consolidation, report: Path, out_dir: Path,
+                  mailer: SmtpMailer | None = None) -> bool:
+    """E-mail the draft to ``notify.office_recipients`` if its content changed since the last delivery.
+
+    Returns True when a message went out. The fingerprint is stored only after the server accepted
+    the message, so a failed delivery is tried again at the next draft.
+
+    Raises:
+        DeliveryError: the server is unusable or refused the message.
+        OutputError: the draft cannot be read or the state file cannot be written.
+    """
+    from aggregator.report_context import build_context
+
+    template = campaign.resolve(campaign.report.template)
+    try:
+        fingerprint = draft_fingerprint(build_context(result, campaign), template.read_bytes())
+        if read_state(out_dir).get("draft", {}).get("sha256") == fingerprint:
+            log.info("%s: the draft has not changed since the last delivery; nothing sent", campaign.id)
+            return False
+        mail = draft_mail(result, campaign, report)
+    except OSError as exc:
+        raise OutputError(f"Cannot read {exc.filename} to send the draft ({exc.strerror}).") from exc
+    (outcome,) = (mailer or mailer_for(campaign)).send([mail])
+    if not outcome.ok:
+        raise DeliveryError(f"The draft could not be sent to {', '.join(mail.to)}: {outcome.problem}.",
+                            "Check notify.office_recipients; the next draft will try again.")
+    _update_state(out_dir, "draft", {"sha256": fingerprint, "delivered_at": result.generated_at.isoformat(),
+                                     "to": list(mail.to), "file": report.name})
+    log.info("%s: draft %s sent to %s", campaign.id, report.name, ", ".join(mail.to))
+    return True
+
+
+# Reminders ------------------------------------------------------------------------------------------
+def current_reminders(campaign: Campaign, out_dir: Path, now: dt.datetime | None = None) -> Reminders:
+    """Read the source once and build the reminders from a fresh computation of the cycle.
+
+    Writes nothing but the history of rows seen (as every cycle does); never the agency tab, the
+    dashboard, the report or status.json.
+    """
+    from aggregator.pipeline import compute, open_ports
+    from aggregator.roster import read_roster
+
+    roster = read_roster(campaign.resolve(campaign.roster))
+    source, _ = open_ports(campaign, out_dir, None)
+    snapshot = source.read()
+    history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
+    moment = now or SystemClock(campaign.tz).now()
+    return reminder_text.build(compute(campaign, roster, snapshot, moment, history), roster, campaign)
+
+
+def write_reminders(out_dir: Path, reminders: Reminders) -> Path:
+    text = reminder_text.render_text(reminders)
+    return atomic_write(out_dir / REMINDERS_FILE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    outcomes: tuple[Outcome, ...]
+    without_email: tuple[str, ...]  # names of units that have no address in the roster
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if not o.ok)
+
+
+def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer | None = None) -> ReminderRun:
+    """One e-mail per unit that has an address in the roster; raises DeliveryError if SMTP is unusable."""
+    mails = [Mail(addresses(u.email), u.subject, u.body, label=u.unit_id)
+             for u in reminders.units if addresses(u.email)]
+    skipped = tuple(u.name for u in reminders.units if not addresses(u.email))
+    outcomes = (mailer or mailer_for(campaign)).send(mails) if mails else []
+    return ReminderRun(tuple(outcomes), skipped)
+
+
+def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path) -> None:
+    """The worker's automatic reminders: at most once a day, up to a few days after the deadline."""
+    from aggregator.roster import read_roster
+
+    today = result.generated_at.astimezone(campaign.tz).date().isoformat()
+    if result.generated_at > result.deadline + AUTO_REMINDER_GRACE:
+        return
+    if read_state(out_dir).get("reminders", {}).get("day") == today:
+        return
+    reminders = reminder_text.build(result, read_roster(campaign.resolve(campaign.roster)), campaign)
+    write_reminders(out_dir, reminders)
+    run = send_reminders(campaign, reminders)
+    _update_state(out_dir, "reminders", {"day": today, "sent": len(run.outcomes) - len(run.failed),
+                                         "failed": [o.mail.label for o in run.failed]})
+    log.info("%s: reminders sent to %d unit(s), %d failed, %d without e-mail", campaign.id,
+             len(run.outcomes) - len(run.failed), len(run.failed), len(run.without_email))
+
+
+def after_draft(campaign: Campaign, result: Consolidation, report: Path | None, out_dir: Path,
+                reminders_too: bool) -> None:
+    """The worker's e-mail step after a successful draft cycle. Logs failures; never raises.
+
+    The draft and every other output are already on disk, so a mail server that is down costs
+    nothing but the e-mail, which is tried again at the next draft.
+    """
+    notify = campaign.notify
+    steps = []
+    if notify.deliver_drafts and report is not None:
+        steps.append(("draft delivery", lambda: deliver_draft(campaign, result, report, out_dir)))
+    if notify.reminders.send and reminders_too:
+        steps.append(("reminders", lambda: _remind_today(campaign, result, out_dir)))
+    for name, step in steps:
+        try:
+            step()
+        except AggregatorError as exc:
+            log.error("%s: %s failed: %s", campaign.id, name, exc.message)
+        except Exception:  # a bug in the e-mail step must not stop the worker: the draft is safe
+            log.exception("%s: %s failed unexpectedly", campaign.id, name)

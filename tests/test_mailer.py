@@ -1,0 +1,147 @@
+"""The SMTP adapter against a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from aggregator.adapters.mailer import DOCX_MIME, Attachment, Mail, SmtpMailer, build_message
+from aggregator.errors import DeliveryError
+from tests import smtp_server
+from tests.smtp_server import FROM, PASSWORD, Inbox, closed_port
+
+inbox, picky_inbox, locked_inbox = smtp_server.inbox, smtp_server.picky_inbox, smtp_server.locked_inbox
+
+SUBJECT = "Đề nghị báo cáo kết quả Chiến dịch “Kỹ năng nhận diện lừa đảo” (hạn ngày 10/11/2024)"
+BODY = "Kính gửi: Ủy ban nhân dân phường Vĩnh Hòa\n\nĐề nghị Quý cơ quan, đơn vị báo cáo.\n\nTrân trọng./.\n"
+ENV = "AGG_TEST_SMTP_PASSWORD"
+
+
+def mail(*to: str, **overrides: object) -> Mail:
+    values: dict[str, object] = {"to": to or ("ubnd.vinhhoa@nhatrang.example",), "subject": SUBJECT, "body": BODY}
+    return Mail(**{**values, **overrides})  # type: ignore[arg-type]
+
+
+def test_mailer_delivers_utf8_vietnamese_subject_body_and_attachment(inbox: Inbox) -> None:
+    docx = b"PK\x03\x04 fake docx bytes \xff\x00"
+    mailer = SmtpMailer(inbox.settings(), sender_name="Phòng Văn hóa và Thông tin thành phố Nha Trang")
+
+    (outcome,) = mailer.send([mail(attachments=(Attachment("bao-cao-nhatrang-2024.docx", docx),))])
+
+    assert outcome.ok
+    (envelope,) = inbox.envelopes
+    assert envelope.mail_from == FROM
+    assert envelope.rcpt_tos == ["ubnd.vinhhoa@nhatrang.example"]
+    (message,) = inbox.messages
+    assert message["Subject"] == SUBJECT
+    assert message["From"].addresses[0].display_name == "Phòng Văn hóa và Thông tin thành phố Nha Trang"
+    body = message.get_body(("plain",)).get_content()
+    assert body.replace("\r\n", "\n") == BODY and unicodedata.is_normalized("NFC", body)
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "bao-cao-nhatrang-2024.docx"
+    assert attachment.get_content_type() == DOCX_MIME
+    assert attachment.get_content() == docx
+
+
+def test_mailer_sends_each_message_and_reports_the_refused_one(picky_inbox: Inbox) -> None:
+    mails = [mail("a@nhatrang.example", label="A"), mail("bounce@nhatrang.example", label="B"),
+             mail("c@nhatrang.example", label="C")]
+
+    outcomes = SmtpMailer(picky_inbox.settings()).send(mails)
+
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert outcomes[1].problem == "bounce@nhatrang.example refused: 550 5.1.1 No such user here"
+    assert outcomes[1].mail.label == "B"
+    assert [e.rcpt_tos for e in picky_inbox.envelopes] == [["a@nhatrang.example"], ["c@nhatrang.example"]]
+
+
+def test_mailer_partly_refused_recipients_are_reported(picky_inbox: Inbox) -> None:
+    (outcome,) = SmtpMailer(picky_inbox.settings()).send([mail("a@x.example", "bounce@x.example")])
+
+    assert not outcome.ok and "bounce@x.example" in outcome.problem
+    assert picky_inbox.envelopes[0].rcpt_tos == ["a@x.example"]
+
+
+def test_mailer_unreachable_server_raises_delivery_error_with_next_step() -> None:
+    port = closed_port()
+    settings = Inbox(port=port).settings()
+
+    with pytest.raises(DeliveryError) as caught:
+        SmtpMailer(settings).send([mail()])
+
+    text = caught.value.message
+    assert f"127.0.0.1:{port}" in text and "notify.smtp.host" in text and "nothing was sent" in text
+    assert caught.value.exit_code == 8
+
+
+def test_mailer_rejected_login_names_the_password_variable(locked_inbox: Inbox) -> None:
+    settings = locked_inbox.settings(username="vhtt", password_env=ENV)
+
+    with pytest.raises(DeliveryError) as caught:
+        SmtpMailer(settings, environ={ENV: "wrong"}).send([mail()])
+
+    assert ENV in caught.value.message and "535" in caught.value.message
+    assert "wrong" not in caught.value.message  # never echo the password
+    assert not locked_inbox.envelopes
+
+
+def test_mailer_logs_in_with_the_password_from_the_environment(locked_inbox: Inbox) -> None:
+    settings = locked_inbox.settings(username="vhtt", password_env=ENV)
+
+    (outcome,) = SmtpMailer(settings, environ={ENV: PASSWORD}).send([mail()])
+
+    assert outcome.ok and len(locked_inbox.envelopes) == 1
+
+
+def test_mailer_missing_password_variable_fails_before_connecting() -> None:
+    settings = Inbox(port=closed_port()).settings(username="vhtt", password_env=ENV)
+
+    with pytest.raises(DeliveryError) as caught:
+        SmtpMailer(settings, environ={}).send([mail()])
+
+    assert f"environment variable {ENV}" in caught.value.message and "export" in caught.value.hint
+
+
+def test_mailer_non_ascii_password_is_a_delivery_error(locked_inbox: Inbox) -> None:
+    settings = locked_inbox.settings(username="vhtt", password_env=ENV)
+
+    with pytest.raises(DeliveryError, match="non-ASCII"):
+        SmtpMailer(settings, environ={ENV: "mật-khẩu"}).send([mail()])
+
+
+def test_mailer_starttls_not_offered_says_which_setting_to_use(inbox: Inbox) -> None:
+    with pytest.raises(DeliveryError, match="does not offer STARTTLS") as caught:
+        SmtpMailer(inbox.settings(security="starttls")).send([mail()])
+
+    assert "security: ssl" in caught.value.hint
+
+
+def test_mailer_ssl_against_a_plain_server_is_a_delivery_error(inbox: Inbox) -> None:
+    with pytest.raises(DeliveryError, match="TLS connection"):
+        SmtpMailer(inbox.settings(security="ssl")).send([mail()])
+
+
+def test_mailer_bad_message_fails_alone(inbox: Inbox) -> None:
+    outcomes = SmtpMailer(inbox.settings()).send([mail(subject="two\nlines"), mail()])
+
+    assert [o.ok for o in outcomes] == [False, True]
+    assert len(inbox.envelopes) == 1
+
+
+def test_mailer_sends_nothing_for_no_mail() -> None:
+    assert SmtpMailer(Inbox(port=closed_port()).settings()).send([]) == []
+
+
+@pytest.mark.parametrize(("security", "port"), [("starttls", 587), ("ssl", 465), ("none", 25)],
+                         ids=["starttls", "ssl", "none"])
+def test_smtp_settings_default_port_follows_security(security: str, port: int) -> None:
+    settings = Inbox(port=0).settings(security=security, port=None)
+    assert settings.effective_port == port
+
+
+def test_build_message_encodes_vietnamese_headers_for_transport() -> None:
+    raw = build_message(mail(), FROM, "Phòng Văn hóa và Thông tin").as_bytes()
+
+    assert raw.isascii()  # RFC 2047 headers and base64/quoted-printable body: any relay can carry it
+    assert b"Message-ID: <" in raw and b"@nhatrang.example>" in raw
