@@ -6,6 +6,7 @@ Each step reports (name, problem or None); a step whose inputs failed is skipped
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,4 +51,10 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
     if result is not None:
         _step(results, f"report template {campaign.resolve(campaign.report.template)}",
               lambda: _prepare_report(campaign, result))
+    smtp = campaign.notify.smtp
+    if smtp is not None and smtp.password_env:
+        present = bool(os.environ.get(smtp.password_env))
+        results.append((f"SMTP password in ${smtp.password_env}",
+                        None if present else f"the environment variable {smtp.password_env} is not set; set it "
+                        "to the mailbox password before `remind --send` or the worker sends e-mail"))
     return results

@@ -171,3 +171,18 @@ def test_cli_google_source_without_credentials(tmp_path: Path, monkeypatch: pyte
     _assert_clean_error(code, err, "GOOGLE_APPLICATION_CREDENTIALS", "service-account key")
     assert code == 4
     assert not (tmp_path / "o" / "status.json").exists()
+
+
+def test_cli_check_flags_an_unset_smtp_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _copy_campaign(tmp_path)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\nnotify:\n  smtp:\n    host: 127.0.0.1\n    username: vhtt@nhatrang.example\n"
+                     "    password_env: AGG_TEST_SMTP_PASSWORD\n    from_address: vhtt@nhatrang.example\n")
+    monkeypatch.delenv("AGG_TEST_SMTP_PASSWORD", raising=False)
+    result = CliRunner().invoke(cli, ["check", "--config", str(path)])
+    assert result.exit_code == 1
+    assert "✗ SMTP password in $AGG_TEST_SMTP_PASSWORD" in result.stdout
+    monkeypatch.setenv("AGG_TEST_SMTP_PASSWORD", "secret")
+    result = CliRunner().invoke(cli, ["check", "--config", str(path)])
+    assert result.exit_code == 0, result.stdout
+    assert "secret" not in result.stdout
