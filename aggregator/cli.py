@@ -98,9 +98,11 @@ CONFIG_HELP = "Campaign file (YAML). Default: the bundled Nha Trang 2024 demo."
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder (default out/<campaign-id>/).")
 @click.option("--now", help="Fix the clock, timezone-aware ISO 8601 (e.g. 2024-11-11T08:00:00+07:00).")
 @click.option("--pdf", is_flag=True, help="Also write a PDF of the report (needs LibreOffice).")
+@click.option("--final", is_flag=True,
+              help="Final edition: fill in the report's date (the number stays blank for the clerk).")
 @click.pass_context
 def run(ctx: click.Context, config: Path | None, source: str | None, roster: Path | None,
-        out: Path | None, now: str | None, pdf: bool) -> None:
+        out: Path | None, now: str | None, pdf: bool, final: bool) -> None:
     """Run one full cycle: read, match, dedupe, validate, aggregate, write dashboard, report, status.json."""
     from aggregator.pipeline import run_cycle
 
@@ -108,7 +110,7 @@ def run(ctx: click.Context, config: Path | None, source: str | None, roster: Pat
         moment = _parse_now(now)
         campaign = campaign_file.load(config)
         report = run_cycle(campaign, out_dir=out, source_override=source, roster_override=roster,
-                           now=moment, pdf=pdf)
+                           now=moment, pdf=pdf, final=final)
         out_console.print(_summary_table(report))
         for line in report.changes:
             out_console.print(f"• {line}", markup=False)

@@ -122,13 +122,13 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
 
 
-def _prepare_report(campaign: Campaign, result: Consolidation) -> tuple[Path, dict[str, Any]]:
+def _prepare_report(campaign: Campaign, result: Consolidation, final: bool = False) -> tuple[Path, dict[str, Any]]:
     """Build the report context and check the template before anything is written."""
     from aggregator.adapters import docx_report
     from aggregator.report_context import build_context
 
     template = campaign.resolve(campaign.report.template)
-    context = build_context(result, campaign)
+    context = build_context(result, campaign, final=final)
     problems = docx_report.template_problems(template, context)
     if problems:
         raise TemplateError(f"The report template {template} cannot be used: {'; '.join(problems)}.",
@@ -169,6 +169,7 @@ def run_cycle(
     now: dt.datetime | None = None,
     render_report: bool = True,
     pdf: bool = False,
+    final: bool = False,
 ) -> CycleReport:
     """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
     out_dir = out_dir or default_out_dir(campaign)
@@ -184,7 +185,7 @@ def run_cycle(
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
     layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent)
-    prepared = _prepare_report(campaign, result) if render_report else None
+    prepared = _prepare_report(campaign, result, final) if render_report else None
     if pdf:
         _require_soffice()
     dashboard_ref = sink.write(layout)

@@ -290,7 +290,9 @@ def _unit_note(unit: UnitOutcome, headers: dict[str, str], tz: dt.tzinfo) -> str
         sent = unit.submitted_at.astimezone(tz)  # a date typed without a time arrives as midnight
         parts.append(f"Gửi ngày {short_date(sent.date())}" if sent.time() == dt.time(0)
                      else f"Gửi lúc {short_datetime(sent)}")
-    parts += [f"{headers.get(p.column, p.column)}: {squash(p.message)}" for p in unit.problems]
+    # The agency-facing message says how to fix the cell; the official appendix only states the fact.
+    parts += [f"{headers.get(p.column, p.column)}: số liệu chưa hợp lệ (“{squash(p.value)[:40]}”), chưa tổng hợp"
+              for p in unit.problems]
     parts += [squash(n) for n in unit.notes]
     if unit.superseded_rows:
         rows = ", ".join(str(r) for r in unit.superseded_rows)

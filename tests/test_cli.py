@@ -186,3 +186,15 @@ def test_cli_check_flags_an_unset_smtp_password(tmp_path: Path, monkeypatch: pyt
     result = CliRunner().invoke(cli, ["check", "--config", str(path)])
     assert result.exit_code == 0, result.stdout
     assert "secret" not in result.stdout
+
+
+def test_cli_final_edition_fills_the_date_but_not_the_number(tmp_path: Path) -> None:
+    from docx import Document
+
+    out = tmp_path / "o"
+    code, _, err = _invoke("run", "--final", "--out", str(out), "--now", "2024-11-11T08:00:00+07:00")
+    assert code == 0, err
+    text = "\n".join(cell.text for table in Document(str(out / "bao-cao-nhatrang-2024.docx")).tables
+                     for row in table.rows for cell in row.cells)
+    assert "Nha Trang, ngày 11 tháng 11 năm 2024" in text
+    assert "/BC-VHTT" in text and "Số:      /BC-VHTT" in text

@@ -226,3 +226,17 @@ def test_agency_issues_use_traditional_tone_placement(nhatrang):
     units = [replace(result.units[0], status=UnitStatus.REPORTED,
                      texts={"issues_raised": "Đề nghị hỗ trợ kinh phí cho phường Vĩnh Hoà, Uỷ ban xã"})]
     assert agency_issues(units)[0]["text"] == "Đề nghị hỗ trợ kinh phí cho phường Vĩnh Hòa, Ủy ban xã"
+
+
+def test_build_context_appendix_note_states_a_problem_cell_plainly(nhatrang):
+    from aggregator.models import Problem
+
+    campaign, result = nhatrang
+    unit = next(u for u in result.units if u.status is UnitStatus.REPORTED)
+    column = campaign.count_columns[0].header
+    changed = replace(unit, problems=(Problem(12, column, "chưa thống kê", "Hãy ghi một số, ví dụ 1.234."),),
+                      notes=(), superseded_rows=())
+    ctx = build_context(replace(result, units=tuple(changed if u is unit else u for u in result.units)), campaign)
+    note = next(u["note"] for g in ctx["appendix_groups"] for u in g["units"] if u["name"] == unit.name)
+    assert note.endswith("số liệu chưa hợp lệ (“chưa thống kê”), chưa tổng hợp")
+    assert "Hãy ghi" not in note
