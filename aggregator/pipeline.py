@@ -131,8 +131,11 @@ def _prepare_report(campaign: Campaign, result: Consolidation, final: bool = Fal
     context = build_context(result, campaign, final=final)
     problems = docx_report.template_problems(template, context)
     if problems:
-        raise TemplateError(f"The report template {template} cannot be used: {'; '.join(problems)}.",
-                            "Fix the template (or regenerate it with scripts/make_template.py) and run again.")
+        what = "; ".join(p.rstrip(".") for p in problems)
+        if not what.startswith("The report template"):  # file-level problems already name the file
+            what = f"The report template {template} cannot be used: {what}"
+        raise TemplateError(f"{what}.", "Fix the template (or regenerate it with scripts/make_template.py), "
+                            "check `report.template` in the campaign file, and run again.")
     return template, context
 
 
