@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aggregator.textnorm import strip_marks
 from aggregator.vnformat import number
 
 __all__ = ["CountColumn", "DateColumn", "read_counts", "read_dates"]
@@ -49,7 +50,6 @@ QUOTE_CHARS = 60
 # Zero-width and bidi marks, soft hyphen, BOM: invisible in the sheet, fatal to a naive int().
 _INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_FOLD_D = str.maketrans({"đ": "d", "Đ": "d"})
 
 
 class CellKind(IntEnum):
@@ -105,8 +105,7 @@ def has_control(text: str) -> bool:
 
 def fold(text: str) -> str:
     """Lower case without diacritics, for matching words: ``fold("KHÔNG Có")`` → "khong co"."""
-    decomposed = unicodedata.normalize("NFD", text.lower().translate(_FOLD_D))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return strip_marks(text.lower())
 
 
 def quote(text: str) -> str:

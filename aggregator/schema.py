@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -17,14 +16,14 @@ from difflib import SequenceMatcher
 from aggregator.campaign import ColumnSettings
 from aggregator.errors import SchemaError
 from aggregator.models import CellValue, ColumnType
+from aggregator.textnorm import strip_marks
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def fold_header(text: object) -> str:
     """``fold_header(" Số  người dân ")`` → "so nguoi dan"."""
-    raw = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    bare = "".join(ch for ch in raw if not unicodedata.combining(ch)).lower()
+    bare = strip_marks(str(text or "")).lower()
     return _NON_WORD.sub(" ", bare).strip()
 
 
