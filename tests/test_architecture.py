@@ -12,9 +12,9 @@ from aggregator.cli import cli
 from tests.conftest import REPO
 
 PACKAGE = REPO / "aggregator"
-CORE = ["abbreviations", "aggregate", "campaign", "cells", "cells_dates", "changes", "dashboard", "errors", "matching",
-        "models", "normalize", "ports", "reminders", "report_context", "resolve", "roster", "schema", "status",
-        "textnorm", "vnformat"]
+CORE = ["abbreviations", "aggregate", "campaign", "cells", "cells_dates", "changes", "dashboard", "errors",
+        "init_campaign", "matching", "models", "normalize", "ports", "reminders", "report_context", "resolve", "roster",
+        "schema", "status", "textnorm", "vnformat"]
 IO_LIBRARIES = {"gspread", "google", "docxtpl", "docx", "apscheduler", "click", "rich", "requests", "openpyxl",
                 "sqlite3", "matplotlib", "subprocess", "lxml"}
 

@@ -36,6 +36,15 @@ def _open(path: Path, *, read_only: bool) -> Workbook:
         raise SourceError(f"The source file {path} cannot be read ({exc.strerror}).") from exc
 
 
+def workbook_titles(path: Path) -> tuple[str, ...]:
+    """The workbook's tab titles, in order (raises SourceError for an unreadable file)."""
+    workbook = _open(path, read_only=True)
+    try:
+        return tuple(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
 class XlsxSource:
     """Reads one tab's values (not formulas) from a workbook opened read-only."""
 
