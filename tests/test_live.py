@@ -1,10 +1,10 @@
 """Opt-in smoke test against a real Google spreadsheet; never runs in CI.
 
-    AGGREGATOR_LIVE_SHEET=<spreadsheet URL or id> AGGREGATOR_LIVE_TAB="Báo cáo" \\
+    AGGREGATOR_LIVE_SHEET=<spreadsheet URL or id> \\
     GOOGLE_APPLICATION_CREDENTIALS=/path/key.json .venv/bin/python -m pytest -m live tests/test_live.py
 
-It reads the sheet and checks the header row and template (`aggregator check`); it writes
-nothing to the spreadsheet.
+It reads the sheet (tab "Báo cáo", the demo campaign's layout) and checks the header row and
+template (`aggregator check`); it writes nothing to the spreadsheet.
 """
 
 from __future__ import annotations
