@@ -1,26 +1,21 @@
-"""An in-memory Google Sheets API v4 at the HTTP layer (``responses``), faithful to the shapes in
-docs/google-sheets-api.md: metadata with ``fields``; values:batchGet (quoted ranges, trailing blanks
-dropped, no ``values`` for an empty range, UNFORMATTED numbers and serial dates); RAW writes stored
-verbatim (USER_ENTERED → 400, so we notice); atomic spreadsheets:batchUpdate with typed replies;
-real error bodies; token and allowedLocations answered 200; ``inject`` queues faults per endpoint;
-``log`` records every request as read, write or auth. Unknown routes get 404, never 5xx."""
+"""The Sheets API emulator (aggregator/devtools) in-process, at the HTTP layer with ``responses``.
+
+``FakeSheets`` is ``SheetsApi`` plus ``activate()``/``install()``, which route
+https://sheets.googleapis.com/v4/spreadsheets/…, the OAuth token endpoint and IAM ``allowedLocations``
+to the shared handler. The model, the faithful responses, ``inject`` and ``log`` live in
+aggregator/devtools/sheets_api.py and sheets_state.py; tests/test_sheets_emulator.py runs the same
+handler over real loopback HTTP.
+"""
 
 from __future__ import annotations
 
-import base64
-import copy
-import datetime as dt
-import itertools
 import json
 import re
 import threading
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import responses
 from cryptography.hazmat.primitives import serialization
@@ -28,217 +23,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.credentials import Credentials
 
-from aggregator.adapters.sheets_format import column_letter as letters
+from aggregator.devtools.sheets_api import Recorded, SheetsApi
+from aggregator.devtools.sheets_state import ApiError, Book, DateCell, Reply, Tab, fault, parse_a1
+
+__all__ = ["ApiError", "Book", "DateCell", "FakeSheets", "Recorded", "Reply", "Tab", "fault", "parse_a1",
+           "service_account_key", "token_session"]
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"
 SHEETS = re.compile(r"https://sheets\.googleapis\.com/v4/spreadsheets/.*")
 LOCATIONS = re.compile(r"https://iamcredentials\.googleapis\.com/v1/projects/-/serviceAccounts/.+/allowedLocations")
-EPOCH = dt.datetime(1899, 12, 30)
-STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-          429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
-MESSAGES = {403: "The caller does not have permission", 404: "Requested entity was not found.",
-            429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per "
-                 "user' of service 'sheets.googleapis.com' for consumer 'project_number:123'.",
-            500: "Internal error encountered.", 503: "The service is currently unavailable."}
-Reply = tuple[int, dict[str, str], str]
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message or MESSAGES.get(status, "error")
-
-
-def fault(status: int, message: str | None = None, retry_after: float | None = None) -> Reply:
-    """An error response exactly as Google sends it (for ``FakeSheets.inject``)."""
-    headers = {"Content-Type": "application/json; charset=UTF-8"}
-    if retry_after is not None:
-        headers["Retry-After"] = str(retry_after)
-    error = {"code": status, "message": message or MESSAGES.get(status, "error"),
-             "status": STATUS.get(status, "")}
-    return status, headers, json.dumps({"error": error})
-
-
-@dataclass(frozen=True)
-class DateCell:
-    serial: float  # days since 1899-12-30
-
-
-@dataclass
-class Tab:
-    sheet_id: int
-    title: str
-    rows: int = 1000
-    cols: int = 26
-    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
-    formats: dict[tuple[int, int], dict] = field(default_factory=dict)  # CellData minus the value
-    formulas: set[tuple[int, int]] = field(default_factory=set)
-    grid_props: dict[str, Any] = field(default_factory=dict)  # frozenRowCount …
-    widths: dict[int, int] = field(default_factory=dict)
-    protected: list[dict] = field(default_factory=list)
-    metadata: list[dict] = field(default_factory=list)
-
-    def set_rows(self, rows: list[list[Any]]) -> None:
-        """Type into the tab like a person: dates become date cells, None/"" leave a cell empty."""
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, dt.date):
-                    moment = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
-                    value = DateCell((moment.replace(tzinfo=None) - EPOCH) / dt.timedelta(days=1))
-                if value in ("", None):
-                    self.cells.pop((r, c), None)
-                else:
-                    self.cells[(r, c)] = value
-
-    def values(self) -> list[list[Any]]:
-        return _render(self, (0, 0, self.rows - 1, self.cols - 1), "UNFORMATTED_VALUE", "SERIAL_NUMBER")
-
-
-@dataclass
-class Book:
-    id: str
-    tabs: list[Tab]
-    forbidden: bool = False
-
-    def tab(self, title: str | None = None, sheet_id: int | None = None) -> Tab:
-        for t in self.tabs:
-            if t.title == title or (title is None and t.sheet_id == sheet_id):
-                return t
-        msg = f"No grid with id: {sheet_id}" if title is None else f"Unable to parse range: {title}"
-        raise ApiError(400, msg)
-
-
-@dataclass(frozen=True)
-class Recorded:
-    method: str
-    url: str
-    endpoint: str
-    kind: str  # read | write | auth
-    params: dict[str, list[str]]
-    body: Any
-    status: int
-
-
-def _col(text: str) -> int:
-    return sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(text))) - 1
-
-
-def parse_a1(a1: str, book: Book) -> tuple[Tab, tuple[int, int, int, int], bool]:
-    """``'Tab'!A1:B2`` → (tab, (r0, c0, r1, c1) inclusive, whether it is a box rather than one cell)."""
-    m = re.fullmatch(r"'((?:[^']|'')*)'(?:!(.*))?", a1) or re.fullmatch(r"([^'!]+)(?:!(.*))?", a1)
-    cells = re.fullmatch(r"([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?", (m.group(2) or "") if m else "!")
-    if m is None or cells is None:
-        raise ApiError(400, f"Unable to parse range: {a1}")
-    tab = book.tab(m.group(1).replace("''", "'"))
-    c0, r0, c1, r1 = cells.groups()
-    single = ":" not in (m.group(2) or ":")
-    top, left = int(r0) - 1 if r0 else 0, _col(c0) if c0 else 0
-    bottom = int(r1) - 1 if r1 else (top if single and r0 else tab.rows - 1)
-    right = _col(c1) if c1 else (left if single and c0 else tab.cols - 1)
-    return tab, (top, left, bottom, right), not single  # a single cell only anchors a write
-
-
-def parse_mask(text: str) -> dict[str, dict]:
-    """``a.b,c(d,e)`` → ``{"a": {"b": {}}, "c": {"d": {}, "e": {}}}``."""
-    tree: dict[str, dict] = {}
-    stack, path = [tree], [tree]
-    for tok in re.findall(r"[\w*]+|[.,()]", text):
-        if tok == "(":
-            stack.append(path[-1])
-        elif tok in ",)":
-            stack = stack[:-1] if tok == ")" else stack
-            path = [stack[-1]]
-        elif tok != ".":
-            path.append(path[-1].setdefault(tok, {}))
-    return tree
-
-
-def apply_mask(doc: Any, tree: dict[str, dict]) -> Any:
-    if not tree or "*" in tree or not isinstance(doc, dict | list):
-        return doc
-    if isinstance(doc, list):
-        return [apply_mask(item, tree) for item in doc]
-    return {k: apply_mask(v, tree[k]) for k, v in doc.items() if k in tree}
-
-
-def merge_masked(target: dict, source: dict, tree: dict[str, dict]) -> None:
-    """Copy the masked fields of ``source`` into ``target``; a masked field absent from source is cleared."""
-    for key, sub in (tree if "*" not in tree else {k: {} for k in {*target, *source}}).items():
-        if sub and isinstance(source.get(key, {}), dict):
-            merge_masked(target.setdefault(key, {}), source.get(key, {}), sub)
-            if not target[key]:
-                del target[key]
-        elif key in source:
-            target[key] = copy.deepcopy(source[key])
-        else:
-            target.pop(key, None)
-
-
-def _cell(value: Any, render: str, dates: str) -> Any:
-    if isinstance(value, DateCell):
-        if render != "FORMATTED_VALUE" and dates == "SERIAL_NUMBER":
-            return int(value.serial) if float(value.serial).is_integer() else value.serial
-        return (EPOCH + dt.timedelta(days=value.serial)).strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if render != "FORMATTED_VALUE" or isinstance(value, str):
-        return value
-    return ("TRUE" if value else "FALSE") if isinstance(value, bool) else str(value)
-
-
-def _render(tab: Tab, box: tuple[int, int, int, int], render: str, dates: str) -> list[list[Any]]:
-    r0, c0, r1, c1 = box
-    rows = []
-    for r in range(r0, min(r1, tab.rows - 1) + 1):
-        row = [_cell(tab.cells.get((r, c), ""), render, dates) for c in range(c0, min(c1, tab.cols - 1) + 1)]
-        while row and row[-1] == "":
-            row.pop()
-        rows.append(row)
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
-
-
-def _range_name(tab: Tab, box: tuple[int, int, int, int]) -> str:
-    quoted = "'" + tab.title.replace("'", "''") + "'"
-    title = tab.title if re.fullmatch(r"\w+", tab.title, re.ASCII) else quoted
-    end = f"{letters(min(box[3], tab.cols - 1))}{min(box[2], tab.rows - 1) + 1}"
-    return f"{title}!{letters(box[1])}{box[0] + 1}:{end}"
-
-
-def _grid_box(book: Book, rng: dict) -> tuple[Tab, tuple[int, int, int, int]]:
-    tab = book.tab(sheet_id=rng.get("sheetId", 0))
-    box = (rng.get("startRowIndex", 0), rng.get("startColumnIndex", 0),
-           rng.get("endRowIndex", tab.rows) - 1, rng.get("endColumnIndex", tab.cols) - 1)
-    if box[2] >= tab.rows or box[3] >= tab.cols:
-        raise ApiError(400, f"Range ({_range_name(tab, box)}) exceeds grid limits. Max rows: {tab.rows}, "
-                            f"max columns: {tab.cols}")
-    return tab, box
-
-
-def _checked(book: Book, i: int, item: dict) -> tuple[Tab, int, int, list[list[Any]]]:
-    tab, (r0, c0, r1, c1), bounded = parse_a1(item["range"], book)
-    values = item.get("values") or []
-    height, width = len(values), max(map(len, values), default=0)
-    if bounded and (height > r1 - r0 + 1 or width > c1 - c0 + 1):
-        raise ApiError(400, f"Invalid data[{i}]: Requested writing within range [{item['range']}], but tried "
-                            f"writing {height} rows and {width} columns")
-    if r0 + height > tab.rows or c0 + width > tab.cols:
-        raise ApiError(400, f"Invalid data[{i}]: Range ({item['range']}) exceeds grid limits. "
-                            f"Max rows: {tab.rows}, max columns: {tab.cols}")
-    if any(isinstance(v, dict | list) for row in values for v in row):
-        raise ApiError(400, f"Invalid value at 'data[{i}].values' (google.protobuf.ListValue)")
-    return tab, r0, c0, values
-
-
-def _store(tab: Tab, r: int, c: int, value: Any) -> None:
-    if value is None:  # null leaves the cell as it is; "" clears it
-        return
-    tab.formulas.discard((r, c))
-    if value == "":
-        tab.cells.pop((r, c), None)
-    else:
-        tab.cells[(r, c)] = value
 
 
 def token_session() -> AuthorizedSession:
@@ -257,150 +50,17 @@ def service_account_key(path: Path, email: str = "worker@demo-project.iam.gservi
     return path
 
 
-class Batch:
-    """``spreadsheets:batchUpdate`` handlers; each returns its reply (``{}`` for untyped ones)."""
-
-    def __init__(self, book: Book, ids: Iterator[int]) -> None:
-        self.book, self.ids = book, ids
-
-    def addSheet(self, req: dict) -> dict:
-        props = req["properties"]
-        if any(t.title == props["title"] for t in self.book.tabs):
-            raise ApiError(400, f'A sheet with the name "{props["title"]}" already exists. '
-                                "Please enter another name.")
-        grid = props.get("gridProperties", {})
-        tab = Tab(props.get("sheetId", next(self.ids)), props["title"], grid.get("rowCount", 1000),
-                  grid.get("columnCount", 26))
-        self.book.tabs.insert(props.get("index", len(self.book.tabs)), tab)
-        return {"addSheet": {"properties": self.props(tab, self.book)}}
-
-    def repeatCell(self, req: dict) -> dict:
-        tab, (r0, c0, r1, c1) = _grid_box(self.book, req["range"])
-        tree, source = parse_mask(req["fields"]), req.get("cell", {})
-        targets = [k for k in tab.formats if r0 <= k[0] <= r1 and c0 <= k[1] <= c1] if not source else \
-            list(itertools.product(range(r0, r1 + 1), range(c0, c1 + 1)))
-        for key in targets:
-            merge_masked(tab.formats.setdefault(key, {}), source, tree)
-            if not tab.formats[key]:
-                del tab.formats[key]
-        return {}
-
-    def updateCells(self, req: dict) -> dict:
-        start = req.get("start") or req["range"]
-        tab = self.book.tab(sheet_id=start.get("sheetId", 0))
-        r0 = start.get("rowIndex", start.get("startRowIndex", 0))
-        c0 = start.get("columnIndex", start.get("startColumnIndex", 0))
-        tree = parse_mask(req["fields"])
-        for r, row in enumerate(req.get("rows", []), start=r0):
-            for c, data in enumerate(row.get("values", []), start=c0):
-                if "userEnteredValue" in tree or "*" in tree:
-                    kind, value = next(iter(data.get("userEnteredValue", {"stringValue": ""}).items()))
-                    tab.cells[(r, c)] = value
-                    (tab.formulas.add if kind == "formulaValue" else tab.formulas.discard)((r, c))
-                merge_masked(tab.formats.setdefault((r, c), {}), data, {k: v for k, v in tree.items()
-                                                                        if k != "userEnteredValue"})
-        return {}
-
-    def updateDimensionProperties(self, req: dict) -> dict:
-        rng = req["range"]
-        tab = self.book.tab(sheet_id=rng.get("sheetId", 0))
-        if rng["dimension"] == "COLUMNS" and "pixelSize" in req["fields"]:
-            size = req["properties"]["pixelSize"]
-            tab.widths.update({i: size for i in range(rng["startIndex"], rng["endIndex"])})
-        return {}
-
-    def updateSheetProperties(self, req: dict) -> dict:
-        tab = self.book.tab(sheet_id=req["properties"].get("sheetId", 0))
-        props = self.props(tab, self.book)
-        merge_masked(props, req["properties"], parse_mask(req["fields"]))
-        grid = props.get("gridProperties", {})
-        tab.title, tab.rows, tab.cols = props["title"], grid["rowCount"], grid["columnCount"]
-        tab.grid_props = {k: v for k, v in grid.items() if k not in ("rowCount", "columnCount")}
-        return {}
-
-    def addProtectedRange(self, req: dict) -> dict:
-        pr = copy.deepcopy(req["protectedRange"])
-        tab = self.book.tab(sheet_id=pr.get("range", {}).get("sheetId", 0))
-        pr.update(protectedRangeId=next(self.ids), requestingUserCanEdit=True)
-        if pr.get("range", {}).get("sheetId") == 0:
-            del pr["range"]["sheetId"]  # the API omits a 0 sheetId in GridRanges it returns
-        tab.protected.append(pr)
-        return {"addProtectedRange": {"protectedRange": pr}}
-
-    def createDeveloperMetadata(self, req: dict) -> dict:
-        dm = copy.deepcopy(req["developerMetadata"])
-        tab = self.book.tab(sheet_id=dm["location"]["sheetId"])
-        dm.setdefault("metadataId", next(self.ids))
-        dm["location"] = {"locationType": "SHEET", "sheetId": tab.sheet_id}
-        tab.metadata.append(dm)
-        return {"createDeveloperMetadata": {"developerMetadata": dm}}
-
-    def updateDeveloperMetadata(self, req: dict) -> dict:
-        lookups = [f["developerMetadataLookup"] for f in req["dataFilters"]]
-        found = [dm for t in self.book.tabs for dm in t.metadata
-                 if any(all(dm.get(k) == v for k, v in lk.items()) for lk in lookups)]
-        if not found:
-            raise ApiError(400, "No developer metadata matches the data filters.")
-        for dm in found:
-            merge_masked(dm, req["developerMetadata"], parse_mask(req["fields"]))
-        return {"updateDeveloperMetadata": {"developerMetadata": found}}
-
-    @staticmethod
-    def props(tab: Tab, book: Book) -> dict:
-        grid = {"rowCount": tab.rows, "columnCount": tab.cols, **tab.grid_props}
-        return {"sheetId": tab.sheet_id, "title": tab.title, "index": book.tabs.index(tab),
-                "sheetType": "GRID", "gridProperties": grid}
-
-
-ROUTES = (  # method, path after the id, endpoint, kind
-    ("GET", r"", "metadata", "read"),
-    ("GET", r"/values:batchGet", "values.batchGet", "read"),
-    ("GET", r"/values/(?P<range>[^:/]+)", "values.get", "read"),
-    ("POST", r"/values:batchUpdate", "values.batchUpdate", "write"),
-    ("PUT", r"/values/(?P<range>[^:/]+)", "values.update", "write"),
-    ("POST", r":batchUpdate", "batchUpdate", "write"),
-)
-
-
-class FakeSheets:
+class FakeSheets(SheetsApi):
     """The fake API: ``with FakeSheets().activate() as fake:`` (or ``fake.install(rsps)``)."""
 
-    def __init__(self) -> None:
-        self.books: dict[str, Book] = {}
-        self.log: list[Recorded] = []
-        self.faults: dict[str, deque[Reply | Exception]] = defaultdict(deque)
-        self.ids = itertools.count(1_000_003, 7_919)
-        self.scopes: list[str] = []  # the "scope" claim of every JWT sent to the token endpoint
-        self._lock = threading.RLock()
-
-    def add_spreadsheet(self, sid: str, tabs: dict[str, list[list[Any]]], *, forbidden: bool = False) -> Book:
-        book = Book(sid, [], forbidden)
-        for i, (title, rows) in enumerate(tabs.items()):
-            book.tabs.append(Tab(0 if i == 0 else next(self.ids), title))
-            book.tabs[-1].set_rows(rows)
-        self.books[sid] = book
-        return book
-
-    def inject(self, endpoint: str, *items: Reply | Exception) -> None:
-        """Queue answers for an endpoint: metadata, values.batchGet, batchUpdate, token …."""
-        self.faults[endpoint].extend(items)
-
-    def mark(self) -> int:
-        return len(self.log)
-
-    def calls(self, since: int = 0, kind: str | None = None) -> list[Recorded]:
-        return [r for r in self.log[since:] if kind is None or r.kind == kind]
-
-    def counts(self, since: int = 0) -> tuple[int, int]:
-        """(reads, writes) sent to the Sheets API since ``mark()``; token calls are not counted."""
-        return len(self.calls(since, "read")), len(self.calls(since, "write"))
+    def _callback(self, request: Any) -> Reply | Exception:
+        return self.handle(request.method, request.url, request.headers, request.body)
 
     def install(self, rsps: responses.RequestsMock) -> None:
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-            rsps.add_callback(method, SHEETS, callback=self._sheets)
-        rsps.add_callback("POST", TOKEN_URL, callback=self._token)
-        rsps.add_callback("GET", LOCATIONS, callback=lambda req: self._aside(
-            req, "allowedLocations", (200, {}, json.dumps({"locations": [], "encodedLocations": "0x0"}))))
+            rsps.add_callback(method, SHEETS, callback=self._callback)
+        rsps.add_callback("POST", TOKEN_URL, callback=self._callback)
+        rsps.add_callback("GET", LOCATIONS, callback=self._callback)
 
     @contextmanager
     def activate(self) -> Iterator[FakeSheets]:
@@ -412,122 +72,3 @@ class FakeSheets:
                 for thread in threading.enumerate():
                     if type(thread).__name__ == "_RegionalAccessBoundaryRefreshThread":
                         thread.join(timeout=5)
-
-    # HTTP --------------------------------------------------------------------------------
-
-    def _sheets(self, request: Any) -> Reply | Exception:
-        url = urlsplit(request.url)
-        sid, tail = re.fullmatch(r"/v4/spreadsheets/([^/:]+)(.*)", url.path).groups()  # type: ignore[union-attr]
-        params = parse_qs(url.query, keep_blank_values=True)
-        body = json.loads(request.body) if request.body else None
-        route = next(((e, k, m) for meth, rx, e, k in ROUTES
-                      if meth == request.method and (m := re.fullmatch(rx, tail))), None)
-        endpoint, kind = route[:2] if route else ("unknown", "read" if request.method == "GET" else "write")
-        with self._lock:
-            reply = self._queued(endpoint) or self._answer(request, sid, route, params, body)
-            status = reply[0] if isinstance(reply, tuple) else 0
-            self.log.append(Recorded(request.method, request.url, endpoint, kind, params, body, status))
-        return reply
-
-    def _queued(self, endpoint: str) -> Reply | Exception | None:
-        queue = self.faults.get(endpoint)
-        return queue.popleft() if queue else None
-
-    def _answer(self, request: Any, sid: str, route: Any, params: dict, body: Any) -> Reply:
-        try:
-            if not request.headers.get("Authorization", "").startswith("Bearer "):
-                raise ApiError(401, "Request is missing required authentication credential.")
-            book = self.books.get(sid)
-            if route is None or book is None:
-                raise ApiError(404)
-            if book.forbidden:
-                raise ApiError(403)
-            handler: Callable[..., dict] = getattr(self, "_" + route[0].replace(".", "_"))
-            doc = handler(book, params, body, route[2].groupdict())
-            return 200, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(doc)
-        except ApiError as exc:
-            return fault(exc.status, exc.message)
-
-    def _token(self, request: Any) -> Reply | Exception:
-        form = parse_qs(request.body if isinstance(request.body, str) else request.body.decode())
-        parts = form.get("assertion", [""])[0].split(".")
-        if len(parts) == 3:
-            self.scopes.append(json.loads(base64.urlsafe_b64decode(parts[1] + "==")).get("scope", ""))
-        token = {"access_token": "ya29.fake", "expires_in": 3599, "token_type": "Bearer"}
-        return self._aside(request, "token", self._queued("token") or (200, {}, json.dumps(token)))
-
-    def _aside(self, request: Any, endpoint: str, reply: Reply | Exception) -> Reply | Exception:
-        with self._lock:
-            status = reply[0] if isinstance(reply, tuple) else 0
-            self.log.append(Recorded(request.method, request.url, endpoint, "auth", {}, None, status))
-        return reply
-
-    # Endpoints ---------------------------------------------------------------------------
-
-    def _metadata(self, book: Book, params: dict, body: Any, match: dict) -> dict:
-        sheets = []
-        for tab in book.tabs:
-            entry: dict[str, Any] = {"properties": Batch.props(tab, book)}
-            if tab.protected:
-                entry["protectedRanges"] = tab.protected
-            if tab.metadata:
-                entry["developerMetadata"] = tab.metadata
-            sheets.append(entry)
-        doc = {"spreadsheetId": book.id, "sheets": sheets,
-               "properties": {"title": "Báo cáo", "locale": "vi_VN", "timeZone": "Asia/Ho_Chi_Minh"},
-               "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
-        return copy.deepcopy(apply_mask(doc, parse_mask(params.get("fields", [""])[0])))
-
-    def _values_get(self, book: Book, params: dict, body: Any, match: dict, a1: str | None = None) -> dict:
-        tab, box, _ = parse_a1(a1 if a1 is not None else unquote(match["range"]), book)
-        option = {k: params.get(k, [d])[0] for k, d in (("valueRenderOption", "FORMATTED_VALUE"),
-                                                         ("dateTimeRenderOption", "SERIAL_NUMBER"))}
-        values = _render(tab, box, option["valueRenderOption"], option["dateTimeRenderOption"])
-        if params.get("majorDimension", ["ROWS"])[0] != "ROWS":
-            raise ApiError(400, "fake_sheets only implements majorDimension=ROWS")
-        out: dict[str, Any] = {"range": _range_name(tab, box), "majorDimension": "ROWS"}
-        if values:
-            out["values"] = values
-        return out
-
-    def _values_batchGet(self, book: Book, params: dict, body: Any, match: dict) -> dict:
-        ranges = [self._values_get(book, params, body, match, a1) for a1 in params.get("ranges", [])]
-        return {"spreadsheetId": book.id, "valueRanges": ranges}
-
-    def _values_update(self, book: Book, params: dict, body: Any, match: dict) -> dict:
-        data = [{**body, "range": unquote(match["range"])}]
-        return self._write(book, params.get("valueInputOption", [None])[0], data)["responses"][0]
-
-    def _values_batchUpdate(self, book: Book, params: dict, body: Any, match: dict) -> dict:
-        return self._write(book, body.get("valueInputOption"), body.get("data", []))
-
-    def _write(self, book: Book, option: str | None, data: list[dict]) -> dict:
-        if option != "RAW":  # the real API accepts USER_ENTERED; we never want it (formula injection)
-            raise ApiError(400, "'valueInputOption' is required but not specified" if option is None else
-                           f"fake_sheets refuses valueInputOption={option}: agency text must be written RAW")
-        plan = [_checked(book, i, item) for i, item in enumerate(data)]  # every range valid, or no write
-        for tab, r0, c0, values in plan:
-            for r, row in enumerate(values, start=r0):
-                for c, v in enumerate(row, start=c0):
-                    _store(tab, r, c, v)
-        out = [{"spreadsheetId": book.id, "updatedRange": item["range"], "updatedRows": len(p[3]),
-                "updatedCells": sum(map(len, p[3]))} for item, p in zip(data, plan, strict=True)]
-        total = sum(r["updatedCells"] for r in out)
-        return {"spreadsheetId": book.id, "totalUpdatedCells": total, "responses": out}
-
-    def _batchUpdate(self, book: Book, params: dict, body: Any, match: dict) -> dict:
-        work = copy.deepcopy(book)  # all or nothing, like the real API
-        ops, replies = Batch(work, self.ids), []
-        for i, request in enumerate(body.get("requests", [])):
-            (name, payload), *_ = request.items()
-            if name not in Batch.__dict__ or name == "props" or len(request) != 1:
-                raise ApiError(400, f"Invalid JSON payload received. Unknown name \"{name}\" at "
-                                    f"'requests[{i}]': Cannot find field.")
-            try:
-                replies.append(getattr(ops, name)(payload))
-            except ApiError as exc:
-                raise ApiError(400, f"Invalid requests[{i}].{name}: {exc.message}") from exc
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ApiError(400, f"Invalid requests[{i}].{name}: missing or invalid field {exc}") from exc
-        book.tabs = work.tabs
-        return {"spreadsheetId": book.id, "replies": replies}

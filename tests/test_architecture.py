@@ -45,6 +45,30 @@ def test_architecture_only_adapters_and_roots_import_third_party_io() -> None:
         raise AssertionError(f"{path.name} is neither core, root nor adapter: classify it in this test")
 
 
+def _imports_devtools(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name.startswith("aggregator.devtools") for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom):
+            module = ("." * node.level) + (node.module or "")
+            if "devtools" in module.split(".") or any(a.name == "devtools" for a in node.names):
+                return True
+    return False
+
+
+def test_architecture_devtools_are_never_imported_by_the_worker() -> None:
+    """aggregator/devtools/* (the Sheets emulator) may import anything; core, adapters and roots never import it."""
+    devtools = PACKAGE / "devtools"
+    assert (devtools / "__init__.py").exists()
+    worker = [p for p in PACKAGE.rglob("*.py") if devtools not in p.parents]
+    offenders = [str(p.relative_to(PACKAGE)) for p in worker if _imports_devtools(p)]
+    assert not offenders, f"the run path imports aggregator.devtools: {offenders}"
+    assert _imports_devtools(REPO / "tests" / "fake_sheets.py")  # the check does find such an import
+    subpackages = {p.parent.name for p in PACKAGE.rglob("*.py") if p.parent != PACKAGE} - {"adapters", "devtools"}
+    assert not subpackages, f"classify the subpackage(s) {subpackages} in this test"
+
+
 def test_architecture_modules_stay_readable() -> None:
     sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
     too_long = {name: n for name, n in sizes.items() if n > 420}

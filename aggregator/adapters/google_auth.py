@@ -1,25 +1,41 @@
 """Service-account credentials for the Sheets adapter: find the key file, check it, load it.
 
 Nothing here talks to the network; the first API call refreshes the token.
+
+``AGGREGATOR_SHEETS_ENDPOINT=http://127.0.0.1:8765`` sends every Google call to a local emulator
+(python -m aggregator.devtools.sheets_emulator) with a fixed token instead of a key: loopback only.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import requests
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2 import credentials as token_credentials
 from google.oauth2 import service_account
+from requests.adapters import HTTPAdapter
 
-from aggregator.errors import CredentialsError
+from aggregator.errors import ConfigError, CredentialsError
+
+log = logging.getLogger(__name__)
 
 # Only the spreadsheets scope: the worker never needs Drive (no listing, no sharing, no creating files).
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 ENV_VAR = "GOOGLE_APPLICATION_CREDENTIALS"
 REQUIRED_FIELDS = ("client_email", "private_key", "token_uri")
+EMULATOR_VAR = "AGGREGATOR_SHEETS_ENDPOINT"
+GOOGLE_PREFIXES = ("https://sheets.googleapis.com/", "https://oauth2.googleapis.com/",
+                   "https://iamcredentials.googleapis.com/")
 
 
 @dataclass(frozen=True)
@@ -105,3 +121,55 @@ def email_from(path: Path | None) -> str | None:
         return read_key(key_path(path)).email
     except CredentialsError:
         return None
+
+
+def emulator_endpoint(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$AGGREGATOR_SHEETS_ENDPOINT`` checked to be an http(s) URL on this machine, or None when unset."""
+    value = (os.environ if environ is None else environ).get(EMULATOR_VAR, "").strip().rstrip("/")
+    if not value:
+        return None
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme not in ("http", "https") or not loopback or parts.path not in ("", "/"):
+        raise ConfigError(EMULATOR_VAR, [
+            f"{value!r} is not a loopback URL such as http://127.0.0.1:8765 (allowed hosts: 127.0.0.0/8, "
+            "localhost, ::1): the emulator gets a fake token and no credentials, and agency data must "
+            "not be sent to another machine"],
+            f"Unset {EMULATOR_VAR} to use Google, or point it at a local emulator "
+            "(python -m aggregator.devtools.sheets_emulator).")
+    return value
+
+
+class RewritingAdapter(HTTPAdapter):
+    """Sends requests addressed to Google's hosts to ``base`` instead (same path and query)."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        for prefix in GOOGLE_PREFIXES:
+            if request.url and request.url.startswith(prefix):
+                request.url = f"{self.base}/{request.url[len(prefix):]}"
+        return super().send(request, *args, **kwargs)
+
+
+def emulator_session(base: str) -> requests.Session:
+    """A session for the emulator at ``base``: a fixed token (never refreshed), Google hosts rewritten."""
+    log.warning("Google Sheets calls go to the emulator at %s, not to Google (%s is set)", base, EMULATOR_VAR)
+    session = AuthorizedSession(token_credentials.Credentials(token="emulator"))  # type: ignore[no-untyped-call]
+    session.trust_env = False  # no proxy for a loopback address
+    adapter = RewritingAdapter(base)
+    for prefix in GOOGLE_PREFIXES:
+        session.mount(prefix, adapter)
+    return session
+
+
+def emulator_factory(environ: Mapping[str, str] | None = None) -> Callable[[], requests.Session] | None:
+    """The emulator's session factory when ``$AGGREGATOR_SHEETS_ENDPOINT`` is set (checked now), else None."""
+    base = emulator_endpoint(environ)
+    return None if base is None else partial(emulator_session, base)

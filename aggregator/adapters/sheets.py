@@ -40,7 +40,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from aggregator.adapters import sheets_format as fmt
-from aggregator.adapters.google_auth import email_from, key_path, load_credentials, read_key
+from aggregator.adapters.google_auth import email_from, emulator_factory, key_path, load_credentials, read_key
 from aggregator.adapters.retry import RetryPolicy, call_with_retry
 from aggregator.dashboard import STYLE_PALETTE
 from aggregator.errors import (
@@ -125,7 +125,8 @@ class GoogleSheet:
         credentials: service-account JSON key; default ``$GOOGLE_APPLICATION_CREDENTIALS``. Read on
             the first request, not here.
         session_factory: returns the ``requests.Session`` to use instead of one authorised from the
-            key file (tests pass an ``AuthorizedSession`` with a fixed token).
+            key file (tests pass an ``AuthorizedSession`` with a fixed token). Default: the local
+            emulator's session when ``$AGGREGATOR_SHEETS_ENDPOINT`` is set (google_auth.emulator_factory).
         sleep, retry: how to wait and how hard to retry transient faults (408/429/5xx, network).
         protect: add the warning-only protection to the dashboard tab (campaign ``dashboard.protect``).
         timeout: per-request (connect, read) timeout in seconds.
@@ -153,7 +154,7 @@ class GoogleSheet:
         self.dashboard_tab = dashboard_tab
         self.header_row = header_row
         self._credentials = credentials
-        self._session_factory = session_factory
+        self._session_factory = session_factory or emulator_factory()  # $AGGREGATOR_SHEETS_ENDPOINT, loopback
         self._sleep = sleep
         self._retry = retry
         self._protect = protect

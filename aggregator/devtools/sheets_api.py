@@ -1,0 +1,237 @@
+"""The emulator's request handling, independent of any transport: ``SheetsApi.handle`` takes a method,
+URL, headers and body and returns ``(status, headers, body)`` or an exception (a dropped connection).
+
+Faithful to docs/google-sheets-api.md: metadata with ``fields``; values:batchGet (quoted ranges,
+trailing blanks dropped, no ``values`` for an empty range, UNFORMATTED numbers and serial dates); RAW
+writes stored verbatim (USER_ENTERED → 400, so we notice); atomic spreadsheets:batchUpdate with typed
+replies; real error bodies; the token and allowedLocations calls answered 200. ``inject`` queues faults
+per endpoint; ``log`` records every request as read, write or auth. An unknown spreadsheet is a 404, an
+unimplemented route a 400: never a 5xx unless injected (a 5xx makes retrying clients sleep)."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import itertools
+import json
+import re
+import threading
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from aggregator.devtools.sheets_state import (
+    ApiError,
+    Batch,
+    Book,
+    Reply,
+    Tab,
+    apply_mask,
+    checked_write,
+    fault,
+    parse_a1,
+    parse_mask,
+    range_name,
+    render_box,
+    store,
+)
+
+JSON = {"Content-Type": "application/json; charset=UTF-8"}
+SHEETS_PATH = re.compile(r"/v4/spreadsheets/([^/:]+)(.*)")
+TOKEN_PATH = "/token"
+LOCATIONS_PATH = re.compile(r"/v1/projects/-/serviceAccounts/[^/]+/allowedLocations")
+ROUTES = (  # method, path after the id, endpoint, kind
+    ("GET", r"", "metadata", "read"),
+    ("GET", r"/values:batchGet", "values.batchGet", "read"),
+    ("GET", r"/values/(?P<range>[^:/]+)", "values.get", "read"),
+    ("POST", r"/values:batchUpdate", "values.batchUpdate", "write"),
+    ("PUT", r"/values/(?P<range>[^:/]+)", "values.update", "write"),
+    ("POST", r":batchUpdate", "batchUpdate", "write"),
+)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    method: str
+    url: str
+    endpoint: str
+    kind: str  # read | write | auth
+    params: dict[str, list[str]]
+    body: Any
+    status: int  # 0 when the reply was an exception (a dropped connection)
+
+
+def _status(reply: Reply | Exception) -> int:
+    return reply[0] if isinstance(reply, tuple) else 0
+
+
+class SheetsApi:
+    """An in-memory Sheets API v4 holding any number of spreadsheets (``books``)."""
+
+    def __init__(self) -> None:
+        self.books: dict[str, Book] = {}
+        self.log: list[Recorded] = []
+        self.faults: dict[str, deque[Reply | Exception]] = defaultdict(deque)
+        self.ids = itertools.count(1_000_003, 7_919)
+        self.scopes: list[str] = []  # the "scope" claim of every JWT sent to the token endpoint
+        self._lock = threading.RLock()
+
+    def add_spreadsheet(self, sid: str, tabs: Mapping[str, list[list[Any]]], *, forbidden: bool = False) -> Book:
+        book = Book(sid, [], forbidden)
+        for i, (title, rows) in enumerate(tabs.items()):
+            book.tabs.append(Tab(0 if i == 0 else next(self.ids), title))
+            book.tabs[-1].set_rows(rows)
+        self.books[sid] = book
+        return book
+
+    def inject(self, endpoint: str, *items: Reply | Exception) -> None:
+        """Queue answers for an endpoint: metadata, values.batchGet, batchUpdate, token …."""
+        with self._lock:
+            self.faults[endpoint].extend(items)
+
+    def mark(self) -> int:
+        return len(self.log)
+
+    def calls(self, since: int = 0, kind: str | None = None) -> list[Recorded]:
+        return [r for r in self.log[since:] if kind is None or r.kind == kind]
+
+    def counts(self, since: int = 0) -> tuple[int, int]:
+        """(reads, writes) sent to the Sheets API since ``mark()``; token calls are not counted."""
+        return len(self.calls(since, "read")), len(self.calls(since, "write"))
+
+    # Transport-independent entry point ---------------------------------------------------
+
+    def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes | str | None) -> Reply | Exception:
+        """Answer one request, whatever host it was addressed to (Sheets, OAuth token, IAM credentials)."""
+        path = urlsplit(url).path
+        if SHEETS_PATH.fullmatch(path):
+            return self._sheets(method, url, headers, body)
+        if method == "POST" and path == TOKEN_PATH:
+            return self._token(method, url, body)
+        if method == "GET" and LOCATIONS_PATH.fullmatch(path):
+            located = (200, JSON, json.dumps({"locations": [], "encodedLocations": "0x0"}))
+            return self._aside(method, url, "allowedLocations", located)
+        return self._aside(method, url, "unknown", fault(400, f"The emulator does not implement {method} {path}"))
+
+    def _sheets(self, method: str, url: str, headers: Mapping[str, str], raw: bytes | str | None) -> Reply | Exception:
+        parts = urlsplit(url)
+        sid, tail = SHEETS_PATH.fullmatch(parts.path).groups()  # type: ignore[union-attr]
+        params = parse_qs(parts.query, keep_blank_values=True)
+        route = next(((e, k, m) for meth, rx, e, k in ROUTES if meth == method and (m := re.fullmatch(rx, tail))),
+                     None)
+        endpoint, kind = route[:2] if route else ("unknown", "read" if method == "GET" else "write")
+        try:
+            body, bad = (json.loads(raw) if raw else None), False
+        except ValueError:
+            body, bad = raw, True
+        with self._lock:
+            reply = self._queued(endpoint) or (fault(400, "Invalid JSON payload received.") if bad else
+                                               self._answer(headers, sid, route, params, body))
+            self.log.append(Recorded(method, url, endpoint, kind, params, body, _status(reply)))
+        return reply
+
+    def _queued(self, endpoint: str) -> Reply | Exception | None:
+        queue = self.faults.get(endpoint)
+        return queue.popleft() if queue else None
+
+    def _answer(self, headers: Mapping[str, str], sid: str, route: Any, params: dict, body: Any) -> Reply:
+        try:
+            if not (headers.get("Authorization") or "").startswith("Bearer "):
+                raise ApiError(401, "Request is missing required authentication credential.")
+            book = self.books.get(sid)
+            if book is None:
+                raise ApiError(404)
+            if route is None:
+                raise ApiError(400, "The emulator does not implement this Sheets API method.")
+            if book.forbidden:
+                raise ApiError(403)
+            handler: Callable[..., dict] = getattr(self, "_" + route[0].replace(".", "_"))
+            doc = handler(book, params, body, route[2].groupdict())
+            return 200, dict(JSON), json.dumps(doc)
+        except ApiError as exc:
+            return fault(exc.status, exc.message)
+
+    def _token(self, method: str, url: str, raw: bytes | str | None) -> Reply | Exception:
+        form = parse_qs(raw.decode() if isinstance(raw, bytes) else raw or "")
+        parts = form.get("assertion", [""])[0].split(".")
+        if len(parts) == 3:
+            self.scopes.append(json.loads(base64.urlsafe_b64decode(parts[1] + "==")).get("scope", ""))
+        token = {"access_token": "ya29.fake", "expires_in": 3599, "token_type": "Bearer"}
+        return self._aside(method, url, "token", self._queued("token") or (200, JSON, json.dumps(token)))
+
+    def _aside(self, method: str, url: str, endpoint: str, reply: Reply | Exception) -> Reply | Exception:
+        with self._lock:
+            self.log.append(Recorded(method, url, endpoint, "auth", {}, None, _status(reply)))
+        return reply
+
+    # Endpoints ---------------------------------------------------------------------------
+
+    def _metadata(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+        sheets = []
+        for tab in book.tabs:
+            entry: dict[str, Any] = {"properties": Batch.props(tab, book)}
+            if tab.protected:
+                entry["protectedRanges"] = tab.protected
+            if tab.metadata:
+                entry["developerMetadata"] = tab.metadata
+            sheets.append(entry)
+        doc = {"spreadsheetId": book.id, "sheets": sheets,
+               "properties": {"title": "Báo cáo", "locale": "vi_VN", "timeZone": "Asia/Ho_Chi_Minh"},
+               "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
+        return copy.deepcopy(apply_mask(doc, parse_mask(params.get("fields", [""])[0])))
+
+    def _values_get(self, book: Book, params: dict, body: Any, match: dict, a1: str | None = None) -> dict:
+        tab, box, _ = parse_a1(a1 if a1 is not None else unquote(match["range"]), book)
+        option = {k: params.get(k, [d])[0] for k, d in (("valueRenderOption", "FORMATTED_VALUE"),
+                                                         ("dateTimeRenderOption", "SERIAL_NUMBER"))}
+        values = render_box(tab, box, option["valueRenderOption"], option["dateTimeRenderOption"])
+        if params.get("majorDimension", ["ROWS"])[0] != "ROWS":
+            raise ApiError(400, "the emulator only implements majorDimension=ROWS")
+        out: dict[str, Any] = {"range": range_name(tab, box), "majorDimension": "ROWS"}
+        if values:
+            out["values"] = values
+        return out
+
+    def _values_batchGet(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+        ranges = [self._values_get(book, params, body, match, a1) for a1 in params.get("ranges", [])]
+        return {"spreadsheetId": book.id, "valueRanges": ranges}
+
+    def _values_update(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+        data = [{**(body or {}), "range": unquote(match["range"])}]
+        return self._write(book, params.get("valueInputOption", [None])[0], data)["responses"][0]
+
+    def _values_batchUpdate(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+        return self._write(book, (body or {}).get("valueInputOption"), (body or {}).get("data", []))
+
+    def _write(self, book: Book, option: str | None, data: list[dict]) -> dict:
+        if option != "RAW":  # the real API accepts USER_ENTERED; we never want it (formula injection)
+            raise ApiError(400, "'valueInputOption' is required but not specified" if option is None else
+                           f"the emulator refuses valueInputOption={option}: agency text must be written RAW")
+        plan = [checked_write(book, i, item) for i, item in enumerate(data)]  # every range valid, or no write
+        for tab, r0, c0, values in plan:
+            for r, row in enumerate(values, start=r0):
+                for c, v in enumerate(row, start=c0):
+                    store(tab, r, c, v)
+        out = [{"spreadsheetId": book.id, "updatedRange": item["range"], "updatedRows": len(p[3]),
+                "updatedCells": sum(map(len, p[3]))} for item, p in zip(data, plan, strict=True)]
+        total = sum(r["updatedCells"] for r in out)
+        return {"spreadsheetId": book.id, "totalUpdatedCells": total, "responses": out}
+
+    def _batchUpdate(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+        work = copy.deepcopy(book)  # all or nothing, like the real API
+        ops, replies = Batch(work, self.ids), []
+        for i, request in enumerate((body or {}).get("requests", [])):
+            (name, payload), *_ = request.items()
+            if name not in Batch.__dict__ or name == "props" or len(request) != 1:
+                raise ApiError(400, f"Invalid JSON payload received. Unknown name \"{name}\" at "
+                                    f"'requests[{i}]': Cannot find field.")
+            try:
+                replies.append(getattr(ops, name)(payload))
+            except ApiError as exc:
+                raise ApiError(400, f"Invalid requests[{i}].{name}: {exc.message}") from exc
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ApiError(400, f"Invalid requests[{i}].{name}: missing or invalid field {exc}") from exc
+        book.tabs = work.tabs
+        return {"spreadsheetId": book.id, "replies": replies}

@@ -1,0 +1,211 @@
+"""A local Google Sheets API v4 emulator over real HTTP on loopback, for demos and tests.
+
+    python -m aggregator.devtools.sheets_emulator --xlsx config/samples/nhatrang-2024.xlsx [--port 8765]
+
+seeds one in-memory spreadsheet from a workbook's tabs (values as ``UNFORMATTED_VALUE`` returns them:
+numbers as JSON numbers, dates as serial numbers) and answers the calls the Sheets adapter makes
+(``SheetsApi``), the OAuth token endpoint and IAM ``allowedLocations``. Point the worker at it with
+``AGGREGATOR_SHEETS_ENDPOINT=http://127.0.0.1:8765`` (see aggregator/adapters/google_auth.py).
+
+Emulator-only routes, to see what happened:
+
+- ``GET /_emulator/tabs`` lists the tabs; ``GET /_emulator/tabs/<title>`` returns a tab's values;
+- ``GET /_emulator/requests`` lists every request received (endpoint, read/write/auth, status);
+- ``POST /_emulator/faults/<endpoint>`` with ``{"status": 503, "count": 2}`` queues injected errors.
+
+Nothing is saved: the state lives until the process stops. A dev tool, never imported by the worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from requests.structures import CaseInsensitiveDict
+
+from aggregator.devtools.sheets_api import JSON, SheetsApi
+from aggregator.devtools.sheets_state import ApiError, Book, Reply, fault
+
+HOST = "127.0.0.1"  # loopback only: the emulator has no authentication
+DEFAULT_PORT = 8765
+DEFAULT_ID = "1NhaTrang2024DemoOnTheLocalSheetsEmulator"
+CONTROL = "/_emulator/"
+
+
+def workbook_tabs(path: Path) -> dict[str, list[list[Any]]]:
+    """Every tab of an .xlsx as rows of cached cell values (formulas as their last computed value)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {name: [list(row) for row in workbook[name].iter_rows(values_only=True)]
+                for name in workbook.sheetnames}
+    finally:
+        workbook.close()
+
+
+def seed_from_xlsx(api: SheetsApi, path: Path, sid: str = DEFAULT_ID) -> Book:
+    """One spreadsheet holding the workbook's tabs; each grid at least 1000×26, like a new Google tab."""
+    book = api.add_spreadsheet(sid, workbook_tabs(path))
+    for tab in book.tabs:
+        tab.rows = max(tab.rows, 1 + max((r for r, _ in tab.cells), default=0))
+        tab.cols = max(tab.cols, 1 + max((c for _, c in tab.cells), default=0))
+    return book
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, api: SheetsApi, port: int = 0, *, verbose: bool = False) -> None:
+        super().__init__((HOST, port), Handler)
+        self.api, self.verbose = api, verbose
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.server_address[1]}"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: EmulatorServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # http.server's naming
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        try:
+            if self.path.startswith(CONTROL):
+                reply: Reply | Exception = self._control(body)
+            else:
+                headers = CaseInsensitiveDict(self.headers.items())
+                reply = self.server.api.handle(self.command, self.server.base_url + self.path, headers, body)
+        except Exception as exc:  # (an emulator bug must not become a 5xx that clients retry)
+            reply = fault(400, f"The emulator could not handle this request ({type(exc).__name__}: {exc})")
+        if isinstance(reply, Exception):  # an injected network fault: drop the connection, no reply
+            self.close_connection = True
+            return
+        self._send(*reply)
+
+    def _send(self, status: int, headers: dict[str, str], text: str) -> None:
+        data = text.encode("utf-8")
+        self.send_response(status)
+        for name, value in {**JSON, **headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _control(self, body: bytes | None) -> Reply:
+        api, path = self.server.api, unquote(urlsplit(self.path).path)[len(CONTROL):]
+        try:
+            if self.command == "GET" and path == "tabs":
+                doc: Any = {sid: [t.title for t in book.tabs] for sid, book in api.books.items()}
+            elif self.command == "GET" and path.startswith("tabs/"):
+                doc = _tab_values(api, path[len("tabs/"):])
+            elif self.command == "GET" and path == "requests":
+                doc = [{"method": r.method, "endpoint": r.endpoint, "kind": r.kind, "status": r.status}
+                       for r in api.log]
+            elif self.command == "POST" and path.startswith("faults/"):
+                doc = _queue_faults(api, path[len("faults/"):], json.loads(body or b"{}"))
+            else:
+                raise ApiError(400, f"Unknown emulator route {self.command} {self.path}")
+        except ApiError as exc:
+            return fault(exc.status, exc.message)
+        return 200, dict(JSON), json.dumps(doc, ensure_ascii=False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # http.server's signature
+        if self.server.verbose:
+            sys.stderr.write(f"{self.command} {unquote(self.path)[:120]} → {args[1] if len(args) > 1 else ''}\n")
+
+
+def _tab_values(api: SheetsApi, title: str) -> dict[str, Any]:
+    for book in api.books.values():
+        for tab in book.tabs:
+            if tab.title == title:
+                return {"spreadsheetId": book.id, "title": tab.title, "sheetId": tab.sheet_id,
+                        "values": tab.values()}
+    raise ApiError(404, f"No tab {title!r} in the emulator")
+
+
+def _queue_faults(api: SheetsApi, endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:
+    status, count = int(spec.get("status", 503)), int(spec.get("count", 1))
+    api.inject(endpoint, *[fault(status, spec.get("message"), spec.get("retryAfter"))] * count)
+    return {"endpoint": endpoint, "queued": count, "status": status}
+
+
+@contextmanager
+def running(api: SheetsApi, port: int = 0, *, verbose: bool = False) -> Iterator[EmulatorServer]:
+    """Serve ``api`` on loopback in a background thread (port 0: a free one); stop on exit."""
+    server = EmulatorServer(api, port, verbose=verbose)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="sheets-emulator", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _banner(server: EmulatorServer, book: Book, source: Path) -> str:
+    tabs = "\n".join(f"  - {t.title} ({len(t.values())} rows)" for t in book.tabs)
+    base = server.base_url
+    return (f"Google Sheets API emulator on {base} (in memory, loopback only; not Google)\n"
+            f"Seeded from {source}\nSpreadsheet id: {book.id}\nTabs:\n{tabs}\n\n"
+            f"Run the worker against it (in another terminal):\n"
+            f"  AGGREGATOR_SHEETS_ENDPOINT={base} aggregator run --source {book.id}\n\n"
+            f"See what was written:  curl {base}/_emulator/tabs/<tab title>\n"
+            f"Requests received:     curl {base}/_emulator/requests\n"
+            "Stop with Ctrl+C.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m aggregator.devtools.sheets_emulator",
+                                     description="A local Google Sheets API emulator seeded from an .xlsx.")
+    parser.add_argument("--xlsx", type=Path, required=True, help="Workbook whose tabs seed the spreadsheet.")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"Port on {HOST} (default {DEFAULT_PORT}).")
+    parser.add_argument("--id", default=DEFAULT_ID, help="Spreadsheet id to serve (default: %(default)s).")
+    parser.add_argument("--quiet", action="store_true", help="Do not print one line per request.")
+    args = parser.parse_args(argv)
+    api = SheetsApi()
+    try:
+        book = seed_from_xlsx(api, args.xlsx, args.id)
+        server = EmulatorServer(api, args.port, verbose=not args.quiet)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(_banner(server, book, args.xlsx), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
