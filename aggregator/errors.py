@@ -36,10 +36,17 @@ class ConfigError(AggregatorError):
         self.path = path
         self.problems = tuple(problems)
         listing = "; ".join(self.problems)
-        super().__init__(
-            f"The campaign file {path} has {len(self.problems)} problem(s): {listing}.",
-            hint or "Fix these keys and run `aggregator check --config FILE` again.",
-        )
+        if path.startswith("--"):  # a command-line option
+            what, default_hint = f"The option {path} is wrong: {listing}.", "Correct it and run again."
+        elif path.isupper():  # an environment variable
+            what, default_hint = f"The environment variable {path} is wrong: {listing}.", "Correct it or unset it."
+        elif "/" not in path and "\\" not in path and not path.endswith((".yaml", ".yml")):  # a key, e.g. source.tab
+            what = f"The campaign setting `{path}` is wrong: {listing}."
+            default_hint = "Fix it in the campaign file and run `aggregator check --config FILE` again."
+        else:
+            what = f"The campaign file {path} has {len(self.problems)} problem(s): {listing}."
+            default_hint = "Fix these keys and run `aggregator check --config FILE` again."
+        super().__init__(what, hint or default_hint)
 
 
 class RosterError(AggregatorError):

@@ -85,3 +85,14 @@ def test_campaign_google_source_needs_spreadsheet(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="needs `spreadsheet`"):
         campaign.load(path)
+
+
+@pytest.mark.parametrize(
+    ("origin", "start"),
+    [("--now", "The option --now is wrong: x."), ("AGGREGATOR_SHEETS_ENDPOINT", "The environment variable"),
+     ("source.spreadsheet", "The campaign setting `source.spreadsheet` is wrong"),
+     ("config/c.yaml", "The campaign file config/c.yaml has 1 problem(s): x.")],
+    ids=["option", "environment", "setting", "file"],
+)
+def test_config_error_names_where_the_problem_is(origin: str, start: str) -> None:
+    assert ConfigError(origin, ["x"]).message.startswith(start)
