@@ -30,8 +30,9 @@ def _open(path: Path, *, read_only: bool) -> Workbook:
         raise SourceError(f"The source file {path} does not exist.", "Check `source.path` or --source.") from exc
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
         head = path.read_bytes()[:200] if path.is_file() else b""
-        kind = "CSV or other text" if head and b"\x00" not in head and b"PK" not in head[:2] else "not a valid"
-        raise SourceError(f"The source file {path} is {kind} .xlsx workbook.", _SAVE_HINT) from exc
+        text = bool(head) and b"\x00" not in head and not head.startswith(b"PK")
+        kind = "CSV or other text, not an .xlsx workbook" if text else "not a valid .xlsx workbook"
+        raise SourceError(f"The source file {path} is {kind}.", _SAVE_HINT) from exc
     except OSError as exc:
         raise SourceError(f"The source file {path} cannot be read ({exc.strerror}).") from exc
 

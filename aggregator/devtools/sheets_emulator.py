@@ -33,6 +33,7 @@ from requests.structures import CaseInsensitiveDict
 
 from aggregator.devtools.sheets_api import JSON, SheetsApi
 from aggregator.devtools.sheets_state import ApiError, Book, Reply, fault
+from aggregator.errors import AggregatorError
 
 HOST = "127.0.0.1"  # loopback only: the emulator has no authentication
 DEFAULT_PORT = 8765
@@ -41,15 +42,14 @@ CONTROL = "/_emulator/"
 
 
 def workbook_tabs(path: Path) -> dict[str, list[list[Any]]]:
-    """Every tab of an .xlsx as rows of cached cell values (formulas as their last computed value)."""
-    from openpyxl import load_workbook
+    """Every tab of an .xlsx as rows of cached cell values (formulas as their last computed value).
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {name: [list(row) for row in workbook[name].iter_rows(values_only=True)]
-                for name in workbook.sheetnames}
-    finally:
-        workbook.close()
+    Reads through the project's xlsx adapter, so an unreadable file gets its clear SourceError.
+    """
+    from aggregator.adapters.xlsx import XlsxSource, workbook_titles
+
+    return {title: [list(row) for row in XlsxSource(path, title).read().tab.rows]
+            for title in workbook_titles(path)}
 
 
 def seed_from_xlsx(api: SheetsApi, path: Path, sid: str = DEFAULT_ID) -> Book:
@@ -194,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         book = seed_from_xlsx(api, args.xlsx, args.id)
         server = EmulatorServer(api, args.port, verbose=not args.quiet)
+    except AggregatorError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
