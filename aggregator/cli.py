@@ -70,8 +70,8 @@ def _summary_table(report: Any) -> Table:
     t = report.result.totals
     table = Table(title=f"{report.result.campaign_id} — {report.result.generated_at:%Y-%m-%d %H:%M %z}",
                   show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")  # paths must stay whole to be copied
     table.add_row("Units reported", f"{t.units_reported} / {t.units_expected}  ({t.units_late} late)")
     table.add_row("Units missing", str(t.units_missing))
     table.add_row("Units with problem cells", str(t.units_with_problems))
