@@ -71,19 +71,24 @@ def _summary_table(report: Any) -> Table:
     table = Table(title=f"{report.result.campaign_id} — {report.result.generated_at:%Y-%m-%d %H:%M %z}",
                   show_header=False)
     table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")  # paths must stay whole to be copied
+    table.add_column()
     table.add_row("Units reported", f"{t.units_reported} / {t.units_expected}  ({t.units_late} late)")
     table.add_row("Units missing", str(t.units_missing))
     table.add_row("Units with problem cells", str(t.units_with_problems))
     table.add_row("Rows read", f"{report.result.source.rows_read} (blank {t.rows_blank}, superseded "
                   f"{t.rows_superseded}, unmatched {t.rows_unmatched})")
-    table.add_row("Dashboard", report.dashboard_ref)
-    if report.report_path:
-        table.add_row("Report", str(report.report_path))
-    if report.pdf_path:
-        table.add_row("PDF", str(report.pdf_path))
-    table.add_row("status.json", str(report.status_path))
     return table
+
+
+def _output_lines(report: Any) -> list[str]:
+    """Where the outputs went, one per line and never cut, so they can be copied."""
+    lines = [f"Dashboard:   {report.dashboard_ref}"]
+    if report.report_path:
+        lines.append(f"Report:      {report.report_path}")
+    if report.pdf_path:
+        lines.append(f"PDF:         {report.pdf_path}")
+    lines.append(f"status.json: {report.status_path}")
+    return lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,6 +125,8 @@ def run(ctx: click.Context, config: Path | None, source: str | None, roster: Pat
         report = run_cycle(campaign, out_dir=out, source_override=source, roster_override=roster,
                            now=moment, pdf=pdf, final=final)
         out_console.print(_summary_table(report))
+        for line in _output_lines(report):
+            out_console.print(line, markup=False, soft_wrap=True)
         for line in report.changes:
             out_console.print(f"• {line}", markup=False)
         return 0
