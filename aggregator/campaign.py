@@ -46,6 +46,7 @@ class SourceSettings(_Frozen):
     path: Path | None = None  # xlsx
     spreadsheet: str | None = None  # Google spreadsheet URL or id
     credentials: Path | None = None  # service-account key; GOOGLE_APPLICATION_CREDENTIALS wins when unset
+    paths: tuple[str, ...] = ()  # status_files: glob patterns of child status.json files, relative to this file
     tab: str
     header_row: Annotated[int, Field(ge=1)] = 1
 
@@ -55,6 +56,12 @@ class SourceSettings(_Frozen):
             raise ValueError("an xlsx source needs `path`")
         if self.kind is SourceKind.GOOGLE_SHEETS and not self.spreadsheet:
             raise ValueError("a google_sheets source needs `spreadsheet` (URL or id)")
+        if self.kind is SourceKind.STATUS_FILES:
+            if not any(p.strip() for p in self.paths):
+                raise ValueError("a status_files source needs `paths` (glob patterns of status.json files, "
+                                 "e.g. [\"../districts/*/status.json\"])")
+            if self.header_row != 1:
+                raise ValueError("a status_files source builds its own header row: leave `header_row` at 1")
         return self
 
 

@@ -14,6 +14,7 @@ CellValue = str | int | float | bool | datetime | date | None
 class SourceKind(StrEnum):
     XLSX = "xlsx"
     GOOGLE_SHEETS = "google_sheets"
+    STATUS_FILES = "status_files"  # roll-up: the status.json files of lower-level instances
 
 
 class ColumnType(StrEnum):

@@ -21,6 +21,7 @@ from aggregator import changes, dashboard, status
 from aggregator.adapters.clock import FixedClock, SystemClock
 from aggregator.adapters.files import read_json, write_json
 from aggregator.adapters.history import History
+from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.aggregate import Inputs, consolidate
 from aggregator.campaign import Campaign
@@ -76,6 +77,9 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -
     settings = campaign.source
     ref = source_override or (str(campaign.resolve(settings.path)) if settings.path else settings.spreadsheet or "")
     kind = source_kind(ref) if source_override else settings.kind
+    if kind is SourceKind.STATUS_FILES:  # roll-up of lower-level instances' status.json files
+        rollup = StatusFilesSource(settings.paths, campaign.base_dir, settings.tab, campaign.columns)
+        return rollup, StatusFilesDashboardSink(out_dir / f"bang-tong-hop-{campaign.id}.xlsx", rollup)
     if kind is SourceKind.XLSX:
         path = Path(ref)
         sink = XlsxDashboardSink(path, out_dir / f"bang-tong-hop-{campaign.id}.xlsx")

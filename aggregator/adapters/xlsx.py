@@ -100,6 +100,9 @@ def _render(sheet: Worksheet, layout: DashboardLayout) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+render_dashboard = _render  # public: the roll-up sink (adapters/status_files.py) renders the same tab
+
+
 class XlsxDashboardSink:
     """Writes the dashboard as a tab of a copy of the source workbook; the source is untouched."""
 

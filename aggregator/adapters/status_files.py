@@ -1,0 +1,143 @@
+"""Roll-up source: the status.json files of lower-level instances, read as one virtual tab.
+
+A province instance consolidates the district instances' results: each child status.json
+(CONTRACT §5) becomes one row — unit name = the child's ``campaign.id`` (the parent's roster lists
+it as an alias of the child unit), date = the child's ``generated_at``, one cell per count metric.
+The header row uses the parent campaign's own headers, so the pipeline runs unchanged.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from aggregator.adapters.files import atomic_write
+from aggregator.adapters.xlsx import render_dashboard
+from aggregator.campaign import ColumnSettings
+from aggregator.errors import SourceError
+from aggregator.models import CellValue, ColumnType, DashboardLayout, RawTab, Snapshot, SourceKind
+
+REQUIRED_PARTS = ("campaign", "totals", "metrics")
+_HINT = ("Check `source.paths` in the campaign file, or run the lower-level instance again so it rewrites "
+         "its status.json.")
+
+
+class StatusFilesSource:
+    """Reads every child status.json matched by ``patterns`` (relative to ``base_dir``)."""
+
+    def __init__(self, patterns: Sequence[str], base_dir: Path, tab: str,
+                 columns: Sequence[ColumnSettings]) -> None:
+        self.patterns = tuple(patterns)
+        self.base_dir = base_dir
+        self.tab = tab
+        self.columns = tuple(columns)
+        self.last: Snapshot | None = None  # the latest read, for the dashboard workbook
+
+    @property
+    def ref(self) -> str:
+        return ", ".join(self.patterns)
+
+    def files(self) -> list[Path]:
+        """The matched files: sorted, each once, in a deterministic order."""
+        found: set[Path] = set()
+        for pattern in self.patterns:
+            full = pattern if Path(pattern).is_absolute() else str(self.base_dir / pattern)
+            found |= {Path(p).resolve() for p in glob.glob(full, recursive=True) if Path(p).is_file()}
+        if not found:
+            raise SourceError(f"No status.json file matches the roll-up pattern(s) {self.ref} "
+                              f"(relative to {self.base_dir}).", _HINT)
+        return sorted(found)
+
+    def read(self) -> Snapshot:
+        children = [_load_child(path) for path in self.files()]
+        keys = {key for child in children for key in child["metrics"]}
+        header, fields = _header(self.columns, keys)
+        rows = [tuple(header)] + [_row(child, fields) for child in children]
+        self.last = Snapshot(SourceKind.STATUS_FILES, self.ref, RawTab(self.tab, tuple(rows)), (self.tab,))
+        return self.last
+
+
+def _load_child(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"The roll-up file {path} is not UTF-8 text.", _HINT) from exc
+    except ValueError as exc:
+        raise SourceError(f"The roll-up file {path} is not valid JSON ({exc}).", _HINT) from exc
+    except OSError as exc:
+        raise SourceError(f"The roll-up file {path} cannot be read ({exc.strerror}).", _HINT) from exc
+    if not isinstance(document, dict):
+        raise SourceError(f"The roll-up file {path} is not a status.json document (not a JSON object).", _HINT)
+    problems = [f"it has no `{part}` object" for part in REQUIRED_PARTS if not isinstance(document.get(part), dict)]
+    if not problems and not isinstance(document["campaign"].get("id"), str):
+        problems.append("its `campaign` has no `id`")
+    if document.get("schema", 1) != 1:
+        problems.append(f"its schema {document.get('schema')!r} is not 1")
+    if problems:
+        raise SourceError(f"The roll-up file {path} is not a usable status.json: {'; '.join(problems)}.", _HINT)
+    return document
+
+
+def _header(columns: Sequence[ColumnSettings], keys: set[str]) -> tuple[list[str], list[str]]:
+    """The parent's headers for the fields the virtual tab carries, and those fields in order."""
+    fields = [c for c in columns if c.key in ("unit_name", "submitted_at")
+              or (c.type is ColumnType.COUNT and c.key in keys)]
+    return [c.header for c in fields], [c.key for c in fields]
+
+
+def _row(child: dict[str, Any], fields: Sequence[str]) -> tuple[CellValue, ...]:
+    cells: list[CellValue] = []
+    for key in fields:
+        if key == "unit_name":
+            cells.append(child["campaign"]["id"])
+        elif key == "submitted_at":
+            generated = child.get("generated_at")
+            cells.append(generated if isinstance(generated, str) else None)
+        else:
+            value = child["metrics"].get(key)
+            cells.append(value if isinstance(value, (int, float, str)) else None)
+    return tuple(cells)
+
+
+class StatusFilesDashboardSink:
+    """Writes a new workbook: the dashboard tab, plus the virtual roll-up tab its links point at."""
+
+    def __init__(self, out_path: Path, source: StatusFilesSource | None = None) -> None:
+        self.out_path = out_path
+        self.source = source
+
+    def write(self, layout: DashboardLayout) -> str:
+        snapshot = self.source.last if self.source else None
+        if snapshot is None:
+            layout = replace(layout, links=())  # no source tab to link to
+
+        def build(tmp: Path) -> None:
+            workbook = Workbook()
+            sheet = workbook.active
+            sheet.title = layout.tab_title
+            render_dashboard(sheet, layout)
+            if snapshot is not None and snapshot.tab.title != layout.tab_title:
+                _write_tab(workbook, snapshot.tab)
+            workbook.save(tmp)
+
+        atomic_write(self.out_path, build)
+        return str(self.out_path)
+
+
+def _write_tab(workbook: Workbook, tab: RawTab) -> None:
+    sheet = workbook.create_sheet(tab.title)
+    for r, row in enumerate(tab.rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(row=r, column=c)
+            cell.value = unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+            if isinstance(value, str):
+                cell.data_type = "s"  # data, never a formula

@@ -1,0 +1,149 @@
+"""Roll-up: a province instance consolidates the status.json files of district instances.
+
+Two children are real `aggregator run` outputs of the Nha Trang demo (the second under another
+campaign id, with a smaller roster so its figures differ); the parent reads them through
+`source.kind: status_files` and must add their figures up exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from aggregator import campaign as campaign_file
+from aggregator.cli import cli
+from aggregator.errors import ConfigError
+from tests.conftest import REPO
+
+NOW = "2024-11-21T08:00:00+07:00"
+PARENT_NOW = "2024-11-22T08:00:00+07:00"
+CONFIG = campaign_file.BUNDLED_CONFIG_DIR / "nhatrang-2024.yaml"
+ROSTER = CONFIG.parent / "roster-nhatrang-2024.csv"
+TAB = "Số liệu cấp dưới"
+PARENT_UNITS = [("KH-NHATRANG", "Phòng Văn hóa và Thông tin thành phố Nha Trang", "nhatrang-2024"),
+                ("KH-CAMRANH", "Phòng Văn hóa và Thông tin thành phố Cam Ranh", "camranh-2024"),
+                ("KH-NINHHOA", "Phòng Văn hóa và Thông tin thị xã Ninh Hòa", "ninhhoa-2024")]
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _child_campaign(folder: Path, child_id: str) -> Path:
+    """The demo campaign under another id, with absolute paths so it runs from anywhere."""
+    text = CONFIG.read_text(encoding="utf-8").replace("id: nhatrang-2024", f"id: {child_id}")
+    text = text.replace("path: samples/nhatrang-2024.xlsx", f"path: {CONFIG.parent / 'samples' / 'nhatrang-2024.xlsx'}")
+    text = text.replace("roster: roster-nhatrang-2024.csv", f"roster: {ROSTER}")
+    text = text.replace("template: ../templates/report.docx", f"template: {REPO / 'templates' / 'report.docx'}")
+    path = folder / f"{child_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def districts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """districts/nhatrang/status.json (the full demo) and districts/camranh/status.json (40 units)."""
+    root = tmp_path_factory.mktemp("rollup")
+    lines = ROSTER.read_text(encoding="utf-8").splitlines()
+    subset = root / "roster-subset.csv"
+    subset.write_text("\n".join(lines[:41]) + "\n", encoding="utf-8")
+    for folder, child_id, roster in (("nhatrang", "nhatrang-2024", None), ("camranh", "camranh-2024", subset)):
+        args = ["run", "--config", str(_child_campaign(root, child_id)), "--out", str(root / "districts" / folder),
+                "--now", NOW]
+        code, _, err = _invoke(*args, *(["--roster", str(roster)] if roster else []))
+        assert code == 0, err
+    return root / "districts"
+
+
+def _parent(tmp_path: Path, paths: list[str]) -> Path:
+    """A province campaign: same count columns as Nha Trang, a 3-unit roster, a province letterhead."""
+    demo = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    with (tmp_path / "roster-tinh.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit_id", "group", "name", "short_name", "aliases", "email", "source"])
+        writer.writerows([uid, "huyen", name, "", alias, "", "test"] for uid, name, alias in PARENT_UNITS)
+    columns = [{"key": "unit_name", "header": "Đơn vị cấp huyện", "type": "text", "required": True},
+               *[c for c in demo["columns"] if c.get("type") == "count"],
+               {"key": "submitted_at", "header": "Thời điểm tổng hợp", "type": "date"}]
+    report = {**demo["report"], "template": str(REPO / "templates" / "report.docx"), "filename": "",
+              "parent_body": "UBND TỈNH KHÁNH HÒA", "issuing_body": "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+              "issuer_name": "Sở Thông tin và Truyền thông tỉnh Khánh Hòa", "abbreviation": "STTTT",
+              "place": "Khánh Hòa", "recipients": ["Bộ Thông tin và Truyền thông"]}
+    parent = {"id": "khanhhoa-2024", "title": demo["title"], "deadline": "2024-11-25T23:59:59+07:00",
+              "source": {"kind": "status_files", "paths": paths, "tab": TAB}, "roster": "roster-tinh.csv",
+              "groups": [{"code": "huyen", "label": "Phòng Văn hóa và Thông tin cấp huyện"}],
+              "columns": columns, "report": report}
+    path = tmp_path / "parent.yaml"
+    path.write_text(yaml.safe_dump(parent, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _status(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "status.json").read_text(encoding="utf-8"))
+
+
+def test_rollup_parent_sums_the_children(tmp_path: Path, districts: Path) -> None:
+    out = tmp_path / "out"
+    parent = _parent(tmp_path, [str(districts / "*" / "status.json")])
+    code, _, err = _invoke("run", "--config", str(parent), "--out", str(out), "--now", PARENT_NOW)
+    assert code == 0, err
+    doc = _status(out)
+    children = [_status(districts / "nhatrang"), _status(districts / "camranh")]
+    assert children[0]["metrics"] != children[1]["metrics"]  # the subset roster made them differ
+    assert doc["metrics"] == {k: sum(c["metrics"][k] for c in children) for k in children[0]["metrics"]}
+    assert doc["totals"]["units_reported"] == 2 and doc["totals"]["units_missing"] == 1
+    assert doc["totals"]["rows_unmatched"] == 0 and doc["source"]["kind"] == "status_files"
+    units = {u["unit_id"]: u for u in doc["units"]}
+    assert units["KH-NINHHOA"]["status"] == "missing"
+    assert units["KH-NHATRANG"]["metrics"] == children[0]["metrics"]
+    assert units["KH-CAMRANH"]["submitted_at"] == children[1]["generated_at"] == NOW
+    assert (out / doc["artifacts"]["report_docx"]).exists()
+    workbook = load_workbook(out / doc["artifacts"]["dashboard"])
+    assert workbook.sheetnames == ["Tổng hợp tiến độ", TAB]
+
+
+def test_rollup_paths_are_relative_to_the_campaign_file(tmp_path: Path, districts: Path) -> None:
+    parent = _parent(tmp_path, ["nowhere/*.json", str(districts / "nhatrang" / "status.json")])
+    campaign = campaign_file.load(parent)
+    assert campaign.source.paths[0] == "nowhere/*.json"
+    code, _, err = _invoke("run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    assert code == 0, err
+    assert _status(tmp_path / "o")["totals"]["units_reported"] == 1
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    ("{not json", "is not valid JSON"),
+    (json.dumps({"schema": 1, "campaign": {"id": "ninhhoa-2024"}, "metrics": {}}), "no `totals` object"),
+])
+def test_rollup_broken_child_is_a_clear_error(tmp_path: Path, districts: Path, content: str, needle: str) -> None:
+    broken = tmp_path / "ninhhoa" / "status.json"
+    broken.parent.mkdir()
+    broken.write_text(content, encoding="utf-8")
+    parent = _parent(tmp_path, [str(districts / "*" / "status.json"), "ninhhoa/status.json"])
+    code, _, err = _invoke("run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    assert code == 3 and "Traceback" not in err
+    assert str(broken) in err and needle in err, err
+    assert not (tmp_path / "o" / "status.json").exists()
+
+
+def test_rollup_no_matching_file_is_a_clear_error(tmp_path: Path) -> None:
+    parent = _parent(tmp_path, ["../no-such-districts/*/status.json"])
+    code, _, err = _invoke("run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    assert code == 3 and "Traceback" not in err
+    assert "No status.json file matches" in err and "../no-such-districts/*/status.json" in err, err
+
+
+def test_rollup_source_needs_paths(tmp_path: Path) -> None:
+    text = _parent(tmp_path, ["x"]).read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("  paths:\n  - x\n", ""), encoding="utf-8")
+    with pytest.raises(ConfigError, match="status_files source needs `paths`"):
+        campaign_file.load(bad)
