@@ -97,16 +97,6 @@ class Book:
         raise ApiError(400, msg)
 
 
-@dataclass(frozen=True)
-class Recorded:
-    method: str
-    url: str
-    endpoint: str
-    kind: str  # read | write | auth
-    params: dict[str, list[str]]
-    body: Any
-    status: int
-
 
 def _col(text: str) -> int:
     return sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(text))) - 1
