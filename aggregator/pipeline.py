@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +201,7 @@ def run_cycle(
     status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
     if found:
         write_json(out_dir / CHANGES_FILE, ChangeLog(moment, found).to_json())
-    history.record_cycle(moment, snapshot.ref, result.source.rows_read, status.status_document(result, {})["totals"])
+    history.record_cycle(moment, snapshot.ref, result.source.rows_read, asdict(result.totals))
     report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found)
     log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report
