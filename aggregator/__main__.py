@@ -1,4 +1,4 @@
-from aggregator.cli import main
+from aggregator.app.cli import main
 
 if __name__ == "__main__":
     main()

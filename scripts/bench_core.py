@@ -39,11 +39,12 @@ def synthetic_roster(size: int, rng: random.Random) -> str:
 
 
 def _child(rows: int, units: int) -> None:
-    from aggregator import campaign as campaign_file
-    from aggregator import dashboard, status
+    from aggregator.adapters import campaign_file
+    from aggregator.adapters.roster_file import read_roster
+    from aggregator.app.pipeline import compute
+    from aggregator.campaign.roster import parse_roster
     from aggregator.models import RawTab, Snapshot, SourceKind
-    from aggregator.pipeline import compute
-    from aggregator.roster import parse_roster, read_roster
+    from aggregator.outputs import dashboard, status
 
     rng = random.Random(rows * 31 + units)
     campaign = campaign_file.load()

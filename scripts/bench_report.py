@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from aggregator.adapters.chart import group_chart_png  # noqa: E402
 from aggregator.adapters.docx_report import render_report  # noqa: E402
-from aggregator.report_context import build_context  # noqa: E402
+from aggregator.outputs.report_context import build_context  # noqa: E402
 from tests.report_builders import load_campaign, make_consolidation  # noqa: E402
 
 TEMPLATE = REPO / "templates" / "report.docx"

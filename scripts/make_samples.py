@@ -32,10 +32,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from aggregator import campaign as campaign_mod
+from aggregator.adapters import campaign_file as campaign_mod
+from aggregator.adapters.roster_file import read_roster
 from aggregator.campaign import Campaign
 from aggregator.models import ColumnType, RosterUnit
-from aggregator.roster import read_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config"

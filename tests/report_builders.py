@@ -3,7 +3,7 @@
 ``make_consolidation()`` gives the bundled Nha Trang roster (152 units) with a deterministic mix
 of on-time, late and missing units, blank and invalid cells, resubmissions and typed
 difficulties; ``make_consolidation(n_units=5000)`` gives a synthetic roster of any size.
-Sums are computed here, independently of ``aggregator.aggregate``, with the CONTRACT §5 rules.
+Sums are computed here, independently of ``aggregator.consolidation.aggregate``, with the CONTRACT §5 rules.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from aggregator import campaign as campaign_file
+from aggregator.adapters import campaign_file
+from aggregator.adapters.roster_file import read_roster
 from aggregator.campaign import Campaign
 from aggregator.models import (
     Candidate,
@@ -30,7 +31,6 @@ from aggregator.models import (
     UnitStatus,
     UnmatchedRow,
 )
-from aggregator.roster import read_roster
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 GENERATED_AT = dt.datetime(2024, 11, 11, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aggregator.cli import cli
+from aggregator.app.cli import cli
 from tests.conftest import REPO
 
 PACKAGE = REPO / "aggregator"
-CORE = ["abbreviations", "aggregate", "campaign", "cells", "cells_dates", "changes", "dashboard", "errors",
-        "init_campaign", "matching", "models", "normalize", "ports", "reminders", "report_context", "resolve", "roster",
-        "schema", "status", "textnorm", "vnformat"]
+# The walk of the data, in order: each pure package may import the shared modules and the packages
+# before it, never one after it (sheet → cells → names → consolidation → outputs; app wires them).
+SHARED = ["errors", "models", "ports", "textnorm", "vnformat"]
+WALK = ["campaign", "sheet", "cells", "names", "consolidation", "outputs"]
 IO_LIBRARIES = {"gspread", "google", "docxtpl", "docx", "apscheduler", "click", "rich", "requests", "openpyxl",
-                "sqlite3", "matplotlib", "subprocess", "lxml"}
+                "sqlite3", "matplotlib", "subprocess", "lxml", "smtplib", "socket", "http", "urllib"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -24,25 +25,52 @@ def _imports(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
+            found |= {alias.name.split(".")[0] if not alias.name.startswith("aggregator") else alias.name
+                      for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0] if not node.module.startswith("aggregator") else node.module)
+            if node.module == "aggregator":
+                found |= {f"aggregator.{alias.name}" for alias in node.names}
+            else:
+                found.add(node.module.split(".")[0] if not node.module.startswith("aggregator") else node.module)
     return found
 
 
-@pytest.mark.parametrize("module", CORE)
-def test_architecture_core_modules_do_no_io(module: str) -> None:
-    imported = _imports(PACKAGE / f"{module}.py")
-    assert not imported & IO_LIBRARIES, f"{module} imports {imported & IO_LIBRARIES}"
-    assert not {m for m in imported if m.startswith("aggregator.adapters")}, f"{module} imports an adapter"
+def _layer(module: str) -> str:
+    """"aggregator.cells.frame" → "cells"; "aggregator.errors" → "shared"."""
+    part = module.split(".")[1] if module.count(".") else ""
+    return "shared" if part in SHARED else part
 
 
-def test_architecture_only_adapters_and_roots_import_third_party_io() -> None:
-    roots = {"cli", "service", "pipeline", "preflight", "history_view", "delivery", "__main__"}
-    for path in PACKAGE.glob("*.py"):
-        if path.stem in roots or path.stem in CORE or path.stem == "__init__":
-            continue
-        raise AssertionError(f"{path.name} is neither core, root nor adapter: classify it in this test")
+def _pure_modules() -> list[Path]:
+    files = [PACKAGE / f"{name}.py" for name in SHARED]
+    return files + [p for layer in WALK for p in sorted((PACKAGE / layer).glob("*.py"))]
+
+
+@pytest.mark.parametrize("path", _pure_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_architecture_core_modules_do_no_io_and_follow_the_walk(path: Path) -> None:
+    imported = _imports(path)
+    assert not imported & IO_LIBRARIES, f"{path.name} imports {imported & IO_LIBRARIES}"
+    own = path.parent.name if path.parent != PACKAGE else "shared"
+    allowed = {"shared", *WALK[: WALK.index(own) + 1]} if own in WALK else {"shared"}
+    inward = {m for m in imported if m.startswith("aggregator.")}
+    wrong = {m for m in inward if _layer(m) not in allowed}
+    assert not wrong, f"{path.relative_to(PACKAGE)} imports {wrong}, which come later in the walk or do I/O"
+
+
+def test_architecture_every_module_belongs_to_a_layer() -> None:
+    layers = {*WALK, "app", "adapters", "devtools"}
+    for path in PACKAGE.rglob("*.py"):
+        top = path.relative_to(PACKAGE).parts
+        if len(top) == 1:
+            assert path.stem in {*SHARED, "__init__", "__main__"}, f"{path.name}: classify it in this test"
+        else:
+            assert top[0] in layers, f"{top[0]}/ is no layer: classify it in this test"
+
+
+def test_architecture_adapters_never_import_the_app_layer() -> None:
+    for path in (PACKAGE / "adapters").glob("*.py"):
+        wrong = {m for m in _imports(path) if m.startswith("aggregator.app")}
+        assert not wrong, f"adapters/{path.name} imports {wrong}"
 
 
 def _imports_devtools(path: Path) -> bool:
@@ -65,8 +93,6 @@ def test_architecture_devtools_are_never_imported_by_the_worker() -> None:
     offenders = [str(p.relative_to(PACKAGE)) for p in worker if _imports_devtools(p)]
     assert not offenders, f"the run path imports aggregator.devtools: {offenders}"
     assert _imports_devtools(REPO / "tests" / "fake_sheets.py")  # the check does find such an import
-    subpackages = {p.parent.name for p in PACKAGE.rglob("*.py") if p.parent != PACKAGE} - {"adapters", "devtools"}
-    assert not subpackages, f"classify the subpackage(s) {subpackages} in this test"
 
 
 def test_architecture_modules_stay_readable() -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator import campaign
+from aggregator.adapters import campaign_file as campaign
 from aggregator.errors import ConfigError
 from aggregator.models import ColumnType, SourceKind
 

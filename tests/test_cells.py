@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from aggregator.cells import CountColumn, DateColumn, read_counts, read_dates
-from aggregator.cells_dates import read_dates as read_dates_direct
+from aggregator.cells.dates import read_dates as read_dates_direct
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 UNKNOWN, NOTE, PROBLEM = "unknown", "note", "problem"

@@ -8,11 +8,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from aggregator.changes import ChangeLog, diff
-from aggregator.cli import cli
-from aggregator.dashboard import layout
+from aggregator.app.cli import cli
+from aggregator.consolidation.changes import ChangeLog, diff
 from aggregator.models import UnitStatus
-from aggregator.status import status_document
+from aggregator.outputs.dashboard import layout
+from aggregator.outputs.status import status_document
 from tests.builders import TZ, make_result, make_unit
 from tests.conftest import REPO
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from aggregator import campaign as campaign_file
-from aggregator.cli import cli
+from aggregator.adapters import campaign_file
+from aggregator.app.cli import cli
 from tests.conftest import REPO
 
 NOW = "2024-11-21T08:00:00+07:00"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from aggregator.dashboard import STATUS_TEXT, layout
 from aggregator.models import CellStyle, UnitStatus
+from aggregator.outputs.dashboard import STATUS_TEXT, layout
 from tests.builders import make_result
 
 

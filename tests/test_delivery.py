@@ -14,15 +14,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from aggregator import campaign as campaign_file
-from aggregator import delivery, pipeline
+from aggregator.adapters import campaign_file
 from aggregator.adapters.mailer import SmtpMailer
+from aggregator.adapters.roster_file import read_roster
+from aggregator.app import delivery, pipeline
+from aggregator.app.cli import cli
+from aggregator.app.service import CampaignJob, JobKind, run_job, run_pipeline
 from aggregator.campaign import Campaign
-from aggregator.cli import cli
 from aggregator.errors import ConfigError, DeliveryError
-from aggregator.report_context import build_context
-from aggregator.roster import read_roster
-from aggregator.service import CampaignJob, JobKind, run_job, run_pipeline
+from aggregator.outputs.report_context import build_context
 from tests import smtp_server
 from tests.smtp_server import Inbox, closed_port
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from aggregator import campaign as campaign_file
-from aggregator.roster import read_roster
+from aggregator.adapters import campaign_file
+from aggregator.adapters.roster_file import read_roster
 from tests.conftest import REPO
 
 NOW = "2024-11-21T08:00:00+07:00"

@@ -14,11 +14,11 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from aggregator import campaign as campaign_file
-from aggregator import init_campaign as init
-from aggregator.cli import cli
+from aggregator.adapters import campaign_file
+from aggregator.app import init_campaign as init
+from aggregator.app.cli import cli
 from aggregator.models import ColumnType, SourceKind
-from aggregator.schema import map_headers
+from aggregator.sheet.headers import map_headers
 from tests.conftest import REPO
 from tests.fake_sheets import FakeSheets, service_account_key
 

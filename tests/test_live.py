@@ -14,7 +14,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from aggregator.cli import cli
+from aggregator.app.cli import cli
 
 SHEET = os.environ.get("AGGREGATOR_LIVE_SHEET")
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.adapters.roster_file import read_roster
 from aggregator.campaign import MatchingSettings
-from aggregator.matching import Matcher, build_matcher, match_names
 from aggregator.models import MatchKind, MatchOutcome, RosterUnit
-from aggregator.roster import read_roster
+from aggregator.names.matching import Matcher, build_matcher, match_names
 from aggregator.textnorm import strip_marks
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from aggregator import campaign as campaign_file
+from aggregator.adapters import campaign_file
+from aggregator.adapters.roster_file import read_roster
+from aggregator.app.pipeline import compute
 from aggregator.errors import SchemaError
 from aggregator.models import RawTab, Snapshot, SourceKind
-from aggregator.pipeline import compute
-from aggregator.roster import read_roster
 
 CAMPAIGN = campaign_file.load()
 ROSTER = read_roster(CAMPAIGN.resolve(CAMPAIGN.roster))

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aggregator import campaign as campaign_file
-from aggregator import pipeline, reminders
+from aggregator.adapters import campaign_file
+from aggregator.adapters.roster_file import read_roster
 from aggregator.adapters.xlsx import XlsxSource
+from aggregator.app import pipeline
 from aggregator.campaign import Campaign, ReminderSettings, SourceSettings
 from aggregator.models import Consolidation, RosterUnit, SourceKind, UnitStatus
-from aggregator.reminders import ReminderKind, Reminders
-from aggregator.roster import read_roster
+from aggregator.outputs import reminders
+from aggregator.outputs.reminders import ReminderKind, Reminders
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 BEFORE = dt.datetime(2024, 11, 8, 8, 0, tzinfo=VN)

@@ -15,7 +15,7 @@ from aggregator.adapters import pdf
 from aggregator.adapters.chart import group_chart_png
 from aggregator.adapters.docx_report import render_report, template_problems
 from aggregator.errors import OutputError
-from aggregator.report_context import build_context
+from aggregator.outputs.report_context import build_context
 from tests.report_builders import load_campaign, make_consolidation, table_rows
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "report.docx"

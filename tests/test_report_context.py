@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.models import UnitStatus
-from aggregator.report_context import (
+from aggregator.outputs.report_context import (
     agency_issues,
     break_name,
     build_context,
@@ -23,7 +23,7 @@ from aggregator.report_context import (
 )
 from tests.report_builders import load_campaign, make_consolidation, with_units
 
-MODULE = Path(__file__).resolve().parents[1] / "aggregator" / "report_context.py"
+MODULE = Path(__file__).resolve().parents[1] / "aggregator" / "outputs" / "report_context.py"
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from docx.oxml.ns import qn
 from aggregator.adapters.chart import group_chart_png
 from aggregator.adapters.docx_report import render_report, template_problems
 from aggregator.models import UnitStatus
-from aggregator.report_context import build_context
-from aggregator.status import status_document
+from aggregator.outputs.report_context import build_context
+from aggregator.outputs.status import status_document
 from tests.report_builders import (
     all_text,
     body_paragraphs,

@@ -14,7 +14,7 @@ from aggregator.adapters.chart import group_chart_png
 from aggregator.adapters.docx_report import render_report
 from aggregator.errors import OutputError
 from aggregator.models import Problem, UnitStatus
-from aggregator.report_context import build_context
+from aggregator.outputs.report_context import build_context
 from tests.report_builders import all_text, load_campaign, make_consolidation, table_rows, with_units
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "report.docx"

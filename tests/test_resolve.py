@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aggregator.resolve import pick_latest
+from aggregator.consolidation.resolve import pick_latest
 
 TZ = "Asia/Ho_Chi_Minh"
 

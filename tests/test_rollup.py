@@ -17,8 +17,8 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from aggregator import campaign as campaign_file
-from aggregator.cli import cli
+from aggregator.adapters import campaign_file
+from aggregator.app.cli import cli
 from aggregator.errors import ConfigError
 from tests.conftest import REPO
 

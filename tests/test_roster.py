@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.adapters.roster_file import read_roster
+from aggregator.campaign.roster import parse_roster
 from aggregator.errors import RosterError
-from aggregator.roster import parse_roster, read_roster
 from tests.conftest import REPO
 
 HEADER = "unit_id,group,name,short_name,aliases,email,source\n"

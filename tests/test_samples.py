@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from aggregator import campaign as campaign_mod
+from aggregator.adapters import campaign_file as campaign_mod
+from aggregator.adapters.roster_file import read_roster
 from aggregator.campaign import Campaign
-from aggregator.roster import read_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "config" / "samples"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator import campaign
+from aggregator.adapters import campaign_file as campaign
 from aggregator.errors import SchemaError
-from aggregator.schema import column_letter, fold_header, map_headers
+from aggregator.sheet.headers import column_letter, fold_header, map_headers
 
 COLUMNS = campaign.load().columns
 HEADERS = [c.header for c in COLUMNS]

@@ -21,11 +21,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from aggregator import campaign as campaign_file
+from aggregator.adapters import campaign_file
 from aggregator.adapters.clock import FixedClock
+from aggregator.app.service import CampaignJob, JobKind, build_scheduler, run_job, serve
 from aggregator.campaign import Campaign
 from aggregator.errors import CredentialsError, TransientSourceError
-from aggregator.service import CampaignJob, JobKind, build_scheduler, run_job, serve
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 BEFORE_DEADLINE = dt.datetime(2024, 11, 1, 9, 0, tzinfo=VN)
@@ -140,7 +140,7 @@ def test_several_campaign_files_share_one_worker(nhatrang: Campaign, paused: lis
 def test_a_failing_cycle_is_logged_in_one_line_and_not_raised(nhatrang: Campaign, caplog: Any) -> None:
     runner = Runner([TransientSourceError("Google Sheets did not answer.", "Next cycle.")])
     job = CampaignJob(nhatrang, runner=runner)
-    with caplog.at_level(logging.INFO, logger="aggregator.service"):
+    with caplog.at_level(logging.INFO, logger="aggregator.app.service"):
         assert run_job(job, JobKind.SYNC) is False
         assert run_job(job, JobKind.SYNC) is True
     lines = [r.getMessage() for r in caplog.records]

@@ -23,9 +23,9 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from aggregator import campaign as campaign_file
+from aggregator.adapters import campaign_file
 from aggregator.adapters.google_auth import EMULATOR_VAR, emulator_endpoint, emulator_factory, emulator_session
-from aggregator.cli import cli
+from aggregator.app.cli import cli
 from aggregator.devtools.sheets_api import Recorded, SheetsApi
 from aggregator.devtools.sheets_emulator import EmulatorServer, main, running, seed_from_xlsx, workbook_tabs
 from aggregator.devtools.sheets_state import DateCell, serial

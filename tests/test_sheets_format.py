@@ -9,9 +9,9 @@ import pytest
 
 from aggregator.adapters import sheets_format as fmt
 from aggregator.adapters.sheets import parse_metadata, spreadsheet_id
-from aggregator.dashboard import STYLE_PALETTE
 from aggregator.errors import ConfigError
 from aggregator.models import CellLink, CellStyle, StyledRange
+from aggregator.outputs.dashboard import STYLE_PALETTE
 from tests.test_sheets_adapter import make_layout, walk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sheets"

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from aggregator import campaign as campaign_file
+from aggregator.adapters import campaign_file
 from tests.fake_sheets import FakeSheets, service_account_key
 
-pipeline = pytest.importorskip("aggregator.pipeline", reason="the pipeline is not importable yet")
+pipeline = pytest.importorskip("aggregator.app.pipeline", reason="the pipeline is not importable yet")
 
 SID = "1NhaTrang2024DemoOnTheFakeGoogleApi000"
 SAMPLE = campaign_file.BUNDLED_CONFIG_DIR / "samples" / "nhatrang-2024.xlsx"

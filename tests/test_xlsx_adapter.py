@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
-from aggregator.dashboard import layout
 from aggregator.errors import SourceError
+from aggregator.outputs.dashboard import layout
 from tests.builders import make_result
 
 

@@ -25,7 +25,7 @@ from lxml import etree
 
 from aggregator.adapters.files import atomic_write
 from aggregator.errors import OutputError, TemplateError, did_you_mean
-from aggregator.report_context import sanitize
+from aggregator.outputs.report_context import sanitize
 
 CHART_WIDTH_CM = 15.0
 ADAPTER_VARIABLES = frozenset({"chart"})  # provided here, not by build_context

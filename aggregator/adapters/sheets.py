@@ -42,7 +42,6 @@ from gspread.http_client import HTTPClient
 from aggregator.adapters import sheets_format as fmt
 from aggregator.adapters.google_auth import email_from, emulator_factory, key_path, load_credentials, read_key
 from aggregator.adapters.retry import RetryPolicy, call_with_retry
-from aggregator.dashboard import STYLE_PALETTE
 from aggregator.errors import (
     AggregatorError,
     ConfigError,
@@ -52,6 +51,7 @@ from aggregator.errors import (
     did_you_mean,
 )
 from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind
+from aggregator.outputs.dashboard import STYLE_PALETTE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

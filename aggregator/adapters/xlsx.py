@@ -16,9 +16,9 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aggregator.adapters.files import atomic_write
-from aggregator.dashboard import STYLE_PALETTE
 from aggregator.errors import OutputError, SourceError, did_you_mean
 from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind
+from aggregator.outputs.dashboard import STYLE_PALETTE
 
 _SAVE_HINT = "Open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook), then run again."
 

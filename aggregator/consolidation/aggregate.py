@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from aggregator.campaign import Campaign
+from aggregator.consolidation.resolve import Resolution
 from aggregator.models import (
     Consolidation,
     GroupSummary,
@@ -22,8 +23,7 @@ from aggregator.models import (
     UnitStatus,
     UnmatchedRow,
 )
-from aggregator.resolve import Resolution
-from aggregator.schema import HeaderMap
+from aggregator.sheet.headers import HeaderMap
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from aggregator import campaign as campaign_file
+from aggregator.adapters import campaign_file
 from aggregator.adapters.clock import SystemClock
 from aggregator.campaign import Campaign
 from aggregator.errors import AggregatorError
@@ -68,12 +68,12 @@ def run_pipeline(campaign: Campaign, kind: JobKind) -> CycleSummary:
     follows: the draft goes to the office only if its content changed since the last delivery, and
     reminders go out at most once a day. A mail failure is logged; the cycle still counts as done.
     """
-    from aggregator.pipeline import run_cycle
+    from aggregator.app.pipeline import run_cycle
 
     report = run_cycle(campaign, render_report=True)
     notify = campaign.notify
     if kind is not JobKind.SYNC and (notify.deliver_drafts or notify.reminders.send):
-        from aggregator.delivery import after_draft
+        from aggregator.app.delivery import after_draft
 
         after_draft(campaign, report.result, report.report_path, report.out_dir,
                     reminders_too=kind is JobKind.DRAFT)

@@ -22,10 +22,11 @@ import pandas as pd
 import yaml
 
 from aggregator.campaign import ColumnSettings
-from aggregator.cells import fold, read_counts, read_dates
+from aggregator.cells import read_counts, read_dates
+from aggregator.cells.primitives import fold
 from aggregator.errors import AggregatorError
 from aggregator.models import CellValue, ColumnType, SourceKind
-from aggregator.schema import column_letter, fold_header
+from aggregator.sheet.headers import column_letter, fold_header
 from aggregator.textnorm import clean_text
 
 SHARE = 0.8  # of the filled cells that must read as counts (or dates) for a guessed type

@@ -20,14 +20,14 @@ from rich.console import Console
 from rich.table import Table
 
 from aggregator import __version__
-from aggregator import campaign as campaign_file
+from aggregator.adapters import campaign_file
 from aggregator.adapters.files import atomic_write
 from aggregator.errors import AggregatorError, ConfigError, OutputError
 from aggregator.models import SourceKind
 
 if TYPE_CHECKING:  # imported lazily at run time: `aggregator --help` needs no pandas
+    from aggregator.app.init_campaign import CampaignDraft
     from aggregator.campaign import ColumnSettings
-    from aggregator.init_campaign import CampaignDraft
     from aggregator.models import Snapshot
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -117,7 +117,7 @@ CONFIG_HELP = "Campaign file (YAML). Default: the bundled Nha Trang 2024 demo."
 def run(ctx: click.Context, config: Path | None, source: str | None, roster: Path | None,
         out: Path | None, now: str | None, pdf: bool, final: bool) -> None:
     """Run one full cycle: read, match, dedupe, validate, aggregate, write dashboard, report, status.json."""
-    from aggregator.pipeline import run_cycle
+    from aggregator.app.pipeline import run_cycle
 
     def action() -> int:
         moment = _parse_now(now)
@@ -141,7 +141,7 @@ def run(ctx: click.Context, config: Path | None, source: str | None, roster: Pat
 @click.pass_context
 def check(ctx: click.Context, config: Path | None, source: str | None, roster: Path | None) -> None:
     """Validate the campaign file, source and header row, roster and template; write nothing."""
-    from aggregator.preflight import run_checks
+    from aggregator.app.preflight import run_checks
 
     def action() -> int:
         results = run_checks(config, source_override=source, roster_override=roster)
@@ -164,7 +164,7 @@ def check(ctx: click.Context, config: Path | None, source: str | None, roster: P
 @click.pass_context
 def serve(ctx: click.Context, configs: tuple[Path, ...], once: bool) -> None:
     """Run the scheduled worker until SIGINT/SIGTERM: sync every few minutes, drafts at set times."""
-    from aggregator.service import serve as serve_forever
+    from aggregator.app.service import serve as serve_forever
 
     logging.getLogger().setLevel(logging.DEBUG if ctx.obj["debug"] else logging.INFO)
     _guarded(lambda: serve_forever(list(configs) or [campaign_file.default_campaign()], once=once), ctx.obj["debug"])
@@ -179,7 +179,7 @@ def serve(ctx: click.Context, configs: tuple[Path, ...], once: bool) -> None:
 def history(ctx: click.Context, config: Path | None, out: Path | None, rows: tuple[int, ...],
             search: str | None) -> None:
     """Show every version of the agency rows the worker has seen (to recover deleted or overwritten rows)."""
-    from aggregator.history_view import show_history
+    from aggregator.app.history_view import show_history
 
     def action() -> int:
         campaign = campaign_file.load(config)
@@ -196,8 +196,8 @@ def history(ctx: click.Context, config: Path | None, out: Path | None, rows: tup
 @click.pass_context
 def remind(ctx: click.Context, config: Path | None, out: Path | None, now: str | None, send: bool) -> None:
     """Reminders for units that have not reported or have problem cells: Zalo text and e-mails (reminders.txt)."""
-    from aggregator import delivery
-    from aggregator.pipeline import default_out_dir
+    from aggregator.app import delivery
+    from aggregator.app.pipeline import default_out_dir
 
     def action() -> int:
         moment = _parse_now(now)
@@ -216,7 +216,7 @@ def remind(ctx: click.Context, config: Path | None, out: Path | None, now: str |
 
 
 def _send_reminders(campaign: Any, reminders: Any, mailer: Any) -> int:
-    from aggregator import delivery
+    from aggregator.app import delivery
     from aggregator.errors import DeliveryError
 
     run = delivery.send_reminders(campaign, reminders, mailer)
@@ -253,7 +253,7 @@ def _send_reminders(campaign: Any, reminders: Any, mailer: Any) -> int:
 def init(ctx: click.Context, source: str, tab: str | None, roster: Path | None, campaign_id: str | None,
          title: str | None, deadline: str | None, header_row: int, output: Path | None, now: str | None) -> None:
     """Propose a campaign file from an existing sheet: maps its header row to keys and types, with TODOs."""
-    from aggregator import init_campaign as proposal
+    from aggregator.app import init_campaign as proposal
 
     def action() -> int:
         if output is not None and output.exists():
@@ -282,9 +282,9 @@ def _init_draft(source: str, tab: str | None, roster: Path | None, campaign_id: 
                 deadline: str | None, header_row: int, output: Path | None,
                 now: dt.datetime | None) -> tuple[CampaignDraft, bool]:
     """Read the sheet (and the roster) and build the proposal; returns (draft, the first tab was used)."""
-    from aggregator import init_campaign as proposal
     from aggregator.adapters.clock import SystemClock
-    from aggregator.roster import read_roster
+    from aggregator.adapters.roster_file import read_roster
+    from aggregator.app import init_campaign as proposal
 
     tz = ZoneInfo(proposal.DEFAULT_TZ)
     moment = now or SystemClock(tz).now()
@@ -307,8 +307,8 @@ def _init_draft(source: str, tab: str | None, roster: Path | None, campaign_id: 
 
 def _init_read(source: str, tab: str | None, header_row: int) -> tuple[SourceKind, Snapshot]:
     """(kind, snapshot) of the agencies' tab, through the same adapters (and credentials) as `run`."""
+    from aggregator.app.pipeline import source_kind
     from aggregator.campaign import DashboardSettings
-    from aggregator.pipeline import source_kind
 
     kind = source_kind(source)
     if kind is SourceKind.XLSX:
@@ -329,7 +329,7 @@ def _init_read(source: str, tab: str | None, header_row: int) -> tuple[SourceKin
 
 
 def _init_id(campaign_id: str | None, name: str) -> str:
-    from aggregator.init_campaign import ID_PATTERN, slug
+    from aggregator.app.init_campaign import ID_PATTERN, slug
 
     ident = campaign_id if campaign_id is not None else slug(name)
     if not ID_PATTERN.match(ident):
@@ -372,7 +372,7 @@ def _path_for(path: Path, base: Path | None) -> str:
 
 
 def _init_summary(draft: CampaignDraft, text: str, output: Path | None, used_first_tab: bool) -> None:
-    from aggregator.init_campaign import summary_lines
+    from aggregator.app.init_campaign import summary_lines
 
     lines = [f"Wrote {output}." if output else "", *summary_lines(draft.proposal)]
     if used_first_tab:

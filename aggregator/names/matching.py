@@ -30,9 +30,9 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from aggregator.abbreviations import NameParts, Vocabulary, learn_vocabulary, name_variants, read_name
 from aggregator.campaign import MatchingSettings
 from aggregator.models import Candidate, MatchKind, MatchOutcome, RosterUnit
+from aggregator.names.abbreviations import NameParts, Vocabulary, learn_vocabulary, name_variants, read_name
 from aggregator.textnorm import is_syllable, tone_key
 
 _TOP = 8  # roster texts judged per typed name; all units sharing a text are judged together

@@ -17,23 +17,24 @@ from typing import Any
 
 import pandas as pd
 
-from aggregator import changes, dashboard, status
 from aggregator.adapters.clock import FixedClock, SystemClock
 from aggregator.adapters.files import read_json, write_json
 from aggregator.adapters.history import History
+from aggregator.adapters.roster_file import read_roster
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
-from aggregator.aggregate import Inputs, consolidate
 from aggregator.campaign import Campaign
-from aggregator.changes import ChangeLog
+from aggregator.cells.frame import build_frame
+from aggregator.consolidation import changes
+from aggregator.consolidation.aggregate import Inputs, consolidate
+from aggregator.consolidation.changes import ChangeLog
+from aggregator.consolidation.resolve import pick_latest
 from aggregator.errors import ConfigError, OutputError, TemplateError
-from aggregator.matching import build_matcher, match_names
 from aggregator.models import Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
-from aggregator.normalize import build_frame
+from aggregator.names.matching import build_matcher, match_names
+from aggregator.outputs import dashboard, status
 from aggregator.ports import DashboardSink, SheetSource
-from aggregator.resolve import pick_latest
-from aggregator.roster import read_roster
-from aggregator.schema import map_headers
+from aggregator.sheet.headers import map_headers
 
 log = logging.getLogger(__name__)
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
@@ -129,7 +130,7 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
 def _prepare_report(campaign: Campaign, result: Consolidation, final: bool = False) -> tuple[Path, dict[str, Any]]:
     """Build the report context and check the template before anything is written."""
     from aggregator.adapters import docx_report
-    from aggregator.report_context import build_context
+    from aggregator.outputs.report_context import build_context
 
     template = campaign.resolve(campaign.report.template)
     context = build_context(result, campaign, final=final)

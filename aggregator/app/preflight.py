@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from aggregator import campaign as campaign_file
+from aggregator.adapters import campaign_file
 from aggregator.errors import AggregatorError
 
 Check = tuple[str, str | None]
@@ -29,8 +29,8 @@ def _step(results: list[Check], name: str, action: Any) -> Any:
 def run_checks(config: Path | None, *, source_override: str | None = None,
                roster_override: Path | None = None) -> list[Check]:
     """Validate campaign file, roster, source reachability + header row, and the report template."""
-    from aggregator.pipeline import _prepare_report, compute, default_out_dir, open_ports
-    from aggregator.roster import read_roster
+    from aggregator.adapters.roster_file import read_roster
+    from aggregator.app.pipeline import _prepare_report, compute, default_out_dir, open_ports
 
     results: list[Check] = []
     campaign = _step(results, f"campaign file {config or campaign_file.default_campaign()}",

@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from aggregator.campaign import Campaign
 from aggregator.models import Consolidation, MatchKind, Problem, RosterUnit, SourceKind, UnitOutcome, UnitStatus
-from aggregator.report_context import clean_text, squash
+from aggregator.outputs.report_context import clean_text, squash
 from aggregator.textnorm import fold, traditional_tones
 from aggregator.vnformat import cutoff_line, long_date, short_date
 

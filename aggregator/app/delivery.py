@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aggregator import reminders as reminder_text
 from aggregator.adapters.clock import SystemClock
 from aggregator.adapters.files import atomic_write, read_json, write_json
 from aggregator.adapters.history import History
@@ -31,7 +30,8 @@ from aggregator.adapters.mailer import DOCX_MIME, Attachment, Mail, Outcome, Smt
 from aggregator.campaign import Campaign
 from aggregator.errors import AggregatorError, DeliveryError, OutputError
 from aggregator.models import Consolidation
-from aggregator.reminders import Reminders
+from aggregator.outputs import reminders as reminder_text
+from aggregator.outputs.reminders import Reminders
 from aggregator.vnformat import cutoff_line, short_datetime
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def deliver_draft(campaign: Campaign, result: Consolidation, report: Path, out_d
         DeliveryError: the server is unusable or refused the message.
         OutputError: the draft cannot be read or the state file cannot be written.
     """
-    from aggregator.report_context import build_context
+    from aggregator.outputs.report_context import build_context
 
     template = campaign.resolve(campaign.report.template)
     try:
@@ -141,8 +141,8 @@ def current_reminders(campaign: Campaign, out_dir: Path, now: dt.datetime | None
     Writes nothing but the history of rows seen (as every cycle does); never the agency tab, the
     dashboard, the report or status.json.
     """
-    from aggregator.pipeline import compute, open_ports
-    from aggregator.roster import read_roster
+    from aggregator.adapters.roster_file import read_roster
+    from aggregator.app.pipeline import compute, open_ports
 
     roster = read_roster(campaign.resolve(campaign.roster))
     source, _ = open_ports(campaign, out_dir, None)
@@ -178,7 +178,7 @@ def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer 
 
 def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path) -> None:
     """The worker's automatic reminders: at most once a day, up to a few days after the deadline."""
-    from aggregator.roster import read_roster
+    from aggregator.adapters.roster_file import read_roster
 
     today = result.generated_at.astimezone(campaign.tz).date().isoformat()
     if result.generated_at > result.deadline + AUTO_REMINDER_GRACE:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from aggregator import vnformat
-from aggregator.changes import ChangeLog
+from aggregator.consolidation.changes import ChangeLog
 from aggregator.models import (
     CellLink,
     CellStyle,

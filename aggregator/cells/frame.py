@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from aggregator.campaign import ColumnSettings
-from aggregator.cells import read_counts, read_dates
+from aggregator.cells.counts import read_counts
+from aggregator.cells.dates import read_dates
 from aggregator.models import CellValue, ColumnType
-from aggregator.schema import HeaderMap
+from aggregator.sheet.headers import HeaderMap
 from aggregator.textnorm import clean_text
 
 MAX_TEXT = 2000  # longer free text is cut for outputs; the history keeps the original

@@ -1,30 +1,38 @@
-"""Cell readers (CONTRACT §3), vectorised and pure: ``read_counts`` here, ``read_dates`` in ``cells_dates``.
+"""Count cells read the Vietnamese way (CONTRACT §3), vectorised and pure.
 
-Both take an object Series of cells as the source handed them (str/int/float/bool/datetime/None), keep
-its index, never raise on a cell, and say in Vietnamese what is wrong with a cell and what to type
-instead. Common forms ("1.234", "08/11/2024") are read column-wide by regex; rarer ones (words, units,
-decimals, formula errors, free-text dates) once per distinct text. This module also holds the cell
-primitives both readers share.
+Takes an object Series of cells as the source handed them (str/int/float/bool/datetime/None), keeps
+its index, never raises on a cell, and says in Vietnamese what is wrong with a cell and what to type
+instead. Plain numbers ("1.234") are read column-wide by regex; rarer forms (words, units, decimals,
+formula errors) once per distinct text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
-import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from aggregator.textnorm import strip_marks
+from aggregator.cells.primitives import (
+    MAX_CELL_CHARS,
+    CellKind,
+    as_objects,
+    cell_kinds,
+    clean_texts,
+    fold,
+    has_control,
+    objects_or_none,
+    per_unique,
+    quote,
+    shown,
+    typed_numbers,
+)
 from aggregator.vnformat import number
 
-__all__ = ["CountColumn", "DateColumn", "read_counts", "read_dates"]
+__all__ = ["CountColumn", "read_counts"]
 
 
 @dataclass(frozen=True)
@@ -34,141 +42,7 @@ class CountColumn:
     problems: pd.Series  # object: None or a Vietnamese message saying what is wrong and what to type
 
 
-@dataclass(frozen=True)
-class DateColumn:
-    values: pd.Series  # datetime64[ns, tz]; NaT when empty or a problem
-    date_only: pd.Series  # bool: no time of day was given (the cell counts as that whole day)
-    problems: pd.Series  # object: None or a Vietnamese message
 
-
-# ---------------------------------------------------------------------------------------------------
-# Cell primitives shared with cells_dates
-
-# Longer than any count or date anyone types; checked before any regex runs on a pasted essay.
-MAX_CELL_CHARS = 200
-QUOTE_CHARS = 60
-# Zero-width and bidi marks, soft hyphen, BOM: invisible in the sheet, fatal to a naive int().
-_INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-class CellKind(IntEnum):
-    EMPTY = 0
-    TEXT = 1
-    NUMBER = 2
-    BOOL = 3
-    DATETIME = 4
-    DATE = 5
-    OTHER = 6
-
-
-# Order matters: bool before int (True is an int to Python, a checkbox to the agency), and
-# datetime before date (a datetime is a date to Python).
-_KIND_BASES: tuple[tuple[tuple[type, ...], CellKind], ...] = (
-    ((bool, np.bool_), CellKind.BOOL),
-    ((str,), CellKind.TEXT),
-    ((dt.datetime,), CellKind.DATETIME),
-    ((dt.date,), CellKind.DATE),
-    ((int, float, np.integer, np.floating), CellKind.NUMBER),
-)
-
-
-def as_objects(cells: pd.Series) -> pd.Series:
-    """Positional object copy: labels may repeat, and pandas 3 may hand us str/float/datetime64 dtypes."""
-    return pd.Series(cells.to_numpy(dtype=object), dtype=object)
-
-
-def cell_kinds(cells: pd.Series) -> np.ndarray:
-    """One ``CellKind`` per cell: ``cell_kinds(Series(["1", 2, None]))`` → [TEXT, NUMBER, EMPTY].
-
-    ``map(type)`` calls a builtin from C; the classification itself runs once per distinct type.
-    """
-    types = cells.map(type).to_numpy(dtype=object)
-    code_of = {
-        kind: int(next((found for bases, found in _KIND_BASES if issubclass(kind, bases)), CellKind.OTHER))
-        for kind in pd.unique(types)
-    }
-    codes = pd.Series(types, dtype=object).map(code_of).to_numpy(dtype=np.int8)
-    codes[cells.isna().to_numpy()] = CellKind.EMPTY  # NaN, NaT and pd.NA have a type but mean "empty"
-    return codes
-
-
-def clean_texts(texts: pd.Series) -> pd.Series:
-    """NFKC (full-width digits, NBSP → space), drop invisible marks, strip: " 1 234\u200b" → "1 234"."""
-    return texts.str.normalize("NFKC").str.replace(_INVISIBLE, "", regex=True).str.strip()
-
-
-def has_control(text: str) -> bool:
-    """True for NUL, ESC and friends; tab and newline count as ordinary whitespace."""
-    return _CONTROL_RE.search(text) is not None
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, for matching words: ``fold("KHÔNG Có")`` → "khong co"."""
-    return strip_marks(text.lower())
-
-
-def quote(text: str) -> str:
-    """Quote a cell for a message, on one line, at most ~60 characters: ``quote("abc")`` → "“abc”"."""
-    shown = " ".join(_CONTROL_RE.sub("\ufffd", unicodedata.normalize("NFC", text)).split())
-    shown = re.sub(_INVISIBLE, "", shown)
-    if len(shown) > QUOTE_CHARS:
-        shown = shown[: QUOTE_CHARS - 1] + "…"
-    return f"“{shown}”"
-
-
-def per_unique(texts: pd.Series, read: Callable[[str], tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
-    """Run ``read`` once per distinct text and spread the answers back over ``texts.index``.
-
-    For the rare forms: a sheet repeats "khoảng 200" or "không" far more often than it varies them.
-    """
-    unique = pd.unique(texts.to_numpy(dtype=object))
-    answers = [read(text) for text in unique]
-    table = pd.DataFrame(answers, index=pd.Index(unique, dtype=object), columns=columns)
-    spread = table.reindex(pd.Index(texts.to_numpy(dtype=object), dtype=object))
-    return spread.set_axis(texts.index)
-
-
-def objects_or_none(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Object array with None where pandas put NaN/NA (pandas 3 infers str columns holding NaN)."""
-    array = np.array(values, dtype=object)
-    array[pd.isna(array)] = None
-    return array
-
-
-def typed_numbers(cells: pd.Series) -> np.ndarray:
-    """int/float cells as float64: ``typed_numbers(Series([2, 1.5]))`` → [2.0, 1.5]."""
-    try:
-        return pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
-    except OverflowError:  # an int beyond float range: only a hostile caller sends one
-        return np.array([_float_or_inf(value) for value in cells], dtype=float)
-
-
-def shown(value: Any) -> str:
-    """A cell as the agency sees it: ``shown(1.5)`` → "1,5", ``shown(True)`` → "TRUE"."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | np.bool_):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        clock = f" {value.hour:02d}:{value.minute:02d}" if value.time() != dt.time() else ""
-        return f"{value.day:02d}/{value.month:02d}/{value.year}{clock}"
-    if isinstance(value, dt.date):
-        return f"{value.day:02d}/{value.month:02d}/{value.year}"
-    if isinstance(value, float | np.floating):
-        return f"{float(value):.15g}".replace(".", ",")  # the sheet shows "1,5" in a Vietnamese locale
-    return str(value)
-
-
-def _float_or_inf(value: Any) -> float:
-    try:
-        return float(value)
-    except OverflowError:
-        return float("inf") if value > 0 else float("-inf")
-
-
-# ---------------------------------------------------------------------------------------------------
-# Counts
 
 # Counts above this are typos or pasted ids; it also keeps every value exact in a float64.
 MAX_COUNT = 10**15
@@ -358,13 +232,3 @@ def _problem(template: str, text: str, **extra: str) -> tuple[float, None, str]:
     return np.nan, None, template.format(v=quote(text), **extra)
 
 
-def read_dates(cells: pd.Series, tz: zoneinfo.ZoneInfo) -> DateColumn:
-    """Read one date column into instants in ``tz`` (see ``cells_dates.read_dates``).
-
-    >>> read_dates(pd.Series(["05/11/2024"]), ZoneInfo("Asia/Ho_Chi_Minh")).values[0]
-    Timestamp('2024-11-05 00:00:00+0700', tz='Asia/Ho_Chi_Minh')
-    """
-    # Imported here, not at the top: cells_dates builds on the primitives of this module.
-    from aggregator.cells_dates import read_dates as read
-
-    return read(cells, tz)

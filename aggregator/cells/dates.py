@@ -1,6 +1,6 @@
 """Date cells read the Vietnamese way (CONTRACT §3, "Dates"), vectorised. Pure.
 
-Use it through ``aggregator.cells.read_dates``. Every reader below turns its cells into *parts* (year …
+Every reader below turns its cells into *parts* (year …
 microsecond, UTC offset, has-time, problem code) and one vectorised step validates and assembles them,
 so 31/02 is rejected the same way whether it came from "31/02/2024", "ngày 31 tháng 2 năm 2024" or an
 ISO string.
@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter, methodcaller
 from typing import Any
@@ -19,10 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aggregator.cells import (
+from aggregator.cells.primitives import (
     MAX_CELL_CHARS,
     CellKind,
-    DateColumn,
     as_objects,
     cell_kinds,
     clean_texts,
@@ -34,6 +34,13 @@ from aggregator.cells import (
     shown,
     typed_numbers,
 )
+
+
+@dataclass(frozen=True)
+class DateColumn:
+    values: pd.Series  # datetime64[ns, tz]; NaT when empty or a problem
+    date_only: pd.Series  # bool: no time of day was given (the cell counts as that whole day)
+    problems: pd.Series  # object: None or a Vietnamese message
 
 
 class DateProblem(StrEnum):

@@ -1,0 +1,1 @@
+"""Typed agency names → roster units: folding, administrative vocabulary, matching."""
