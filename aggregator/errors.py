@@ -101,6 +101,25 @@ class SchemaError(AggregatorError):
         )
 
 
+class DuplicateColumnError(AggregatorError):
+    """A campaign column's header appears more than once: nobody can tell which one agencies fill."""
+
+    exit_code = 5
+
+    def __init__(self, tab: str, header: str, places: Sequence[tuple[str, str]]) -> None:
+        self.tab, self.header = tab, header
+        self.places = tuple(places)
+        listing = " and ".join(f"column {letter} ({text!r})" for letter, text in self.places)
+        super().__init__(
+            f"Tab {tab!r} has the header for {header!r} twice: {listing}.",
+            "Rename or delete one of them in the sheet so that agencies type in one column only (and merge "
+            "what was typed in the other), then run again.",
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.tab, self.header, self.places))
+
+
 class TemplateError(AggregatorError):
     """The report template cannot be used."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -9,6 +10,7 @@ from enum import StrEnum
 # What a source hands over for one cell: xlsx gives datetimes for date cells, the Sheets API
 # (UNFORMATTED_VALUE + SERIAL_NUMBER) gives serial numbers; both give str/int/float/bool.
 CellValue = str | int | float | bool | datetime | date | None
+MetricValue = int | float | None  # None: unknown (no value, or the column is missing), never 0
 
 
 class SourceKind(StrEnum):
@@ -19,9 +21,27 @@ class SourceKind(StrEnum):
 
 class ColumnType(StrEnum):
     TEXT = "text"
-    COUNT = "count"
+    COUNT = "count"  # whole, summed
+    MONEY = "money"  # đồng, whole, summed
+    DECIMAL = "decimal"  # "," is the decimal mark, summed
+    PERCENT = "percent"  # 0–100, averaged over the units that gave one (never summed)
     DATE = "date"
     IGNORED = "ignored"
+
+
+NUMERIC_TYPES = frozenset({ColumnType.COUNT, ColumnType.MONEY, ColumnType.DECIMAL, ColumnType.PERCENT})
+
+
+class ColumnRole(StrEnum):
+    """What a column means to the cycle; behaviour hangs on roles and types, never on a key's spelling."""
+
+    UNIT_NAME = "unit_name"  # where the agency types its name (required, one column)
+    SUBMITTED_AT = "submitted_at"  # when the row was sent: drives lateness and resubmissions
+    GROUP_HINT = "group_hint"  # the agency's own idea of its group (Khối): evidence only
+    DIFFICULTIES = "difficulties"  # free text, summarised under "Tồn tại, hạn chế"
+    PROPOSALS = "proposals"  # free text, summarised under "Đề xuất, kiến nghị"
+    CONTACT = "contact"  # shown on the dashboard, never summed
+    NOTE = "note"  # shown on the dashboard, never summed
 
 
 class UnitStatus(StrEnum):
@@ -44,6 +64,10 @@ class RawTab:
     title: str
     rows: tuple[tuple[CellValue, ...], ...]
     sheet_id: int | None = None  # Google's gid, for links to cells
+    # (0-based row, 0-based column) of cells formatted as a percentage: a typed "85%" arrives as 0.85
+    percent_cells: frozenset[tuple[int, int]] = frozenset()
+    # 0-based column → per-row count of units behind a percent (a roll-up's child means), aligned with rows
+    weights: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,10 +122,11 @@ class UnitOutcome:
     row: int | None
     superseded_rows: tuple[int, ...]
     submitted_at: datetime | None
-    metrics: dict[str, int | None]
+    metrics: dict[str, MetricValue]
     texts: dict[str, str]
     problems: tuple[Problem, ...]
     notes: tuple[str, ...] = ()  # e.g. "khoảng 200" read as 200
+    weights: dict[str, int] = field(default_factory=dict)  # units behind a percent value (roll-up), default 1
 
 
 @dataclass(frozen=True)
@@ -114,6 +139,15 @@ class UnmatchedRow:
 
 
 @dataclass(frozen=True)
+class MetricStats:
+    """A percent metric over several units: how many gave a value, the lowest and the highest."""
+
+    n: int
+    min: float | None
+    max: float | None
+
+
+@dataclass(frozen=True)
 class GroupSummary:
     group: str
     label: str
@@ -121,7 +155,8 @@ class GroupSummary:
     reported: int
     late: int
     missing: int
-    metrics: dict[str, int]
+    metrics: dict[str, MetricValue]
+    metric_stats: dict[str, MetricStats] = field(default_factory=dict)  # percent metrics only
 
 
 @dataclass(frozen=True)
@@ -155,12 +190,14 @@ class Consolidation:
     generated_at: datetime
     source: SourceInfo
     totals: Totals
-    metrics: dict[str, int]
+    metrics: dict[str, MetricValue]
     groups: tuple[GroupSummary, ...]
     units: tuple[UnitOutcome, ...]
     unmatched_rows: tuple[UnmatchedRow, ...]
     superseded: tuple[int, ...] = ()
     column_letters: dict[str, str] = field(default_factory=dict)  # header text -> column letter
+    metric_stats: dict[str, MetricStats] = field(default_factory=dict)  # percent metrics only
+    missing_columns: dict[str, str | None] = field(default_factory=dict)  # header not found -> closest unused one
 
 
 class CellStyle(StrEnum):

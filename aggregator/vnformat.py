@@ -46,3 +46,24 @@ def short_datetime(moment: dt.datetime) -> str:
 def cutoff_line(moment: dt.datetime) -> str:
     """"Số liệu tính đến 08 giờ 05 phút, ngày 11 tháng 11 năm 2024"."""
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {long_date(moment.date())}"
+
+
+def trimmed(value: float, decimals: int) -> str:
+    """At most ``decimals`` decimals, no trailing zeros: ``trimmed(38.50, 2)`` → "38,5", ``trimmed(2.0, 2)`` → "2"."""
+    text = number(round(value, decimals), decimals)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def figure(value: int | float | None, kind: str, empty: str = "") -> str:
+    """A metric as the report and dashboard write it, by column type (count, money, decimal, percent).
+
+    ``figure(86300000, "money")`` → "86.300.000"; ``figure(38.5, "decimal")`` → "38,5";
+    ``figure(73.45, "percent")`` → "73,5" (the unit word belongs to the sentence, not to the figure).
+    """
+    if value is None:
+        return empty
+    if kind == "decimal":
+        return trimmed(value, 2)
+    if kind == "percent":
+        return trimmed(value, 1)
+    return number(round(value))

@@ -60,7 +60,7 @@ def _child(rows: int, units: int) -> None:
     for i in range(rows):
         unit = roster[rng.randrange(len(roster))]
         name = rng.choice([unit.name, unit.name.upper(), unit.name.replace("Ủy ban nhân dân", "UBND")])
-        counts = [rng.choice(forms)(rng.randrange(5000)) for _ in campaign.count_columns]
+        counts = [rng.choice(forms)(rng.randrange(5000)) for _ in campaign.metric_columns]
         data.append((i + 1, name, "", *counts, "", "Không", "Nguyễn Văn A", "0905 123 456",
                      f"{rng.randrange(1, 15):02d}/11/2024"))
     snapshot = Snapshot(SourceKind.XLSX, "bench", RawTab("Báo cáo", (header, *data)), ("Báo cáo",))

@@ -249,40 +249,45 @@ def title_block(doc: DocumentObject) -> None:
 def sections_one_two(doc: DocumentObject) -> None:
     """Opening; I; II: cut-off, participation by group, missing and late units, chart, figures."""
     para(doc, "{{ opening }}")
-    para(doc, "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI", "BC Heading", bold=True)
+    para(doc, "{{ headings.direction }}", "BC Heading", bold=True)
     loop(doc, "text in direction", "{{ text }}")
-    para(doc, "II. KẾT QUẢ THỰC HIỆN", "BC Heading", bold=True)
+    para(doc, "{{ headings.results }}", "BC Heading", bold=True)
     para(doc, "({{ cutoff }})", italic=True)
-    para(doc, "1. Tình hình báo cáo của các cơ quan, đơn vị", "BC Subheading", bold=True)
+    para(doc, "{{ headings.participation }}", "BC Subheading", bold=True)
+    control(doc, "{%p if participation_text %}")
     para(doc, "{{ participation_text }}")
+    control(doc, "{%p endif %}")
     loop(doc, "g in groups", "- {{ g.text }}{{ g.end }}")
-    for key, intro in (("missing_groups", "Các cơ quan, đơn vị chưa báo cáo:"),
-                       ("late_groups", "Các cơ quan, đơn vị báo cáo sau thời hạn ({{ deadline_text }}):")):
+    for key, intro in (("missing_groups", "{{ missing_lead }}"), ("late_groups", "{{ late_lead }}")):
         control(doc, f"{{%p if {key} %}}")
         para(doc, intro)
         loop(doc, f"g in {key}", "- {{ g.label }} ({{ g.count }}): {{ g.names }}{{ g.end }}")
         control(doc, "{%p endif %}")
-    control(doc, "{%p if chart %}")
+    control(doc, "{%p if chart and show_chart %}")
     para(doc, "{{ chart }}", "BC Center").paragraph_format.keep_with_next = True
-    para(doc, "Biểu đồ: Tình hình báo cáo của các cơ quan, đơn vị theo khối", "BC Caption", italic=True)
+    para(doc, "{{ chart_caption }}", "BC Caption", italic=True)
     control(doc, "{%p endif %}")
-    para(doc, "2. Kết quả triển khai tuyên truyền", "BC Subheading", bold=True)
-    para(doc, "Các cơ quan, đơn vị đã báo cáo đã triển khai tuyên truyền với các kết quả chủ yếu sau "
-              "(chi tiết tại Phụ lục kèm theo):")
-    loop(doc, "m in metrics", "- {{ m.value }} {{ m.label }}{{ m.end }}")
+    para(doc, "{{ headings.figures }}", "BC Subheading", bold=True)
+    para(doc, "{{ results_lead }}")
+    loop(doc, "m in metrics", "- {{ m.text }}{{ m.end }}")
 
 
 def sections_three_four(doc: DocumentObject) -> None:
-    """III assessment (settings text + generated strengths/shortcomings), IV proposals, closing "./."."""
-    para(doc, "III. ĐÁNH GIÁ CHUNG", "BC Heading", bold=True)
-    para(doc, "1. Ưu điểm", "BC Subheading", bold=True)
+    """III assessment (the office's text + generated strengths/shortcomings, agencies' difficulties), IV
+    proposals (the office's, then the agencies'), closing "./."."""
+    para(doc, "{{ headings.assessment }}", "BC Heading", bold=True)
+    para(doc, "{{ headings.strengths }}", "BC Subheading", bold=True)
     loop(doc, "text in strengths", "{{ text }}")
-    para(doc, "2. Tồn tại, hạn chế", "BC Subheading", bold=True)
+    para(doc, "{{ headings.weaknesses }}", "BC Subheading", bold=True)
     loop(doc, "text in weaknesses", "{{ text }}")
-    para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", "BC Heading", bold=True)
+    control(doc, "{%p if agency_difficulties %}")
+    para(doc, "{{ difficulties_lead }}")
+    loop(doc, "i in agency_difficulties", "- {{ i.text }} ({{ i.units }}){{ i.end }}")
+    control(doc, "{%p endif %}")
+    para(doc, "{{ headings.proposals }}", "BC Heading", bold=True)
     loop(doc, "text in proposals", "{{ text }}")
     control(doc, "{%p if agency_issues %}")
-    para(doc, "Tổng hợp đề xuất, kiến nghị của các cơ quan, đơn vị:")
+    para(doc, "{{ proposals_lead }}")
     loop(doc, "i in agency_issues", "- {{ i.text }} ({{ i.units }}){{ i.end }}")
     control(doc, "{%p endif %}")
     para(doc, "{{ closing }}").paragraph_format.keep_with_next = True

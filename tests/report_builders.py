@@ -81,7 +81,7 @@ def _status(index: int) -> UnitStatus:
 
 def make_unit(index: int, unit: RosterUnit, campaign: Campaign, rng: random.Random) -> UnitOutcome:
     """One unit's outcome; the pattern depends only on ``index`` (and the seeded ``rng``)."""
-    keys = [c.key for c in campaign.count_columns]
+    keys = [c.key for c in campaign.metric_columns]
     status = _status(index)
     if status is UnitStatus.MISSING:
         return UnitOutcome(unit.unit_id, unit.name, unit.group, status, None, (), None, dict.fromkeys(keys),
@@ -92,7 +92,7 @@ def make_unit(index: int, unit: RosterUnit, campaign: Campaign, rng: random.Rand
     if index % 13 == 0:
         metrics[keys[-1]] = None  # a blank cell: unknown, not zero
     if index % 17 == 4:
-        column = campaign.count_columns[2]
+        column = campaign.metric_columns[2]
         metrics[column.key] = None
         problems = (Problem(row, column.header, "abc", "“abc” không phải là một số"),)
     notes = ("“khoảng 200” được tính là 200",) if index % 19 == 2 else ()
@@ -108,7 +108,7 @@ def make_unit(index: int, unit: RosterUnit, campaign: Campaign, rng: random.Rand
 
 def summarise(units: Sequence[UnitOutcome],
               campaign: Campaign) -> tuple[tuple[GroupSummary, ...], dict[str, int]]:
-    keys = [c.key for c in campaign.count_columns]
+    keys = [c.key for c in campaign.metric_columns]
 
     def sums(members: Sequence[UnitOutcome]) -> dict[str, int]:
         reported = [u for u in members if u.status is not UnitStatus.MISSING]

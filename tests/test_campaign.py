@@ -22,7 +22,7 @@ def test_campaign_bundled_files_load(name: str) -> None:
     assert c.resolve(c.roster).is_file()
     assert c.deadline.utcoffset() is not None
     assert c.column("unit_name") is not None and c.column("unit_name").required
-    assert all(col.label for col in c.count_columns), "every count column needs a report label"
+    assert all(col.label for col in c.metric_columns), "every count column needs a report label"
 
 
 def test_campaign_default_is_nhatrang() -> None:
@@ -30,7 +30,7 @@ def test_campaign_default_is_nhatrang() -> None:
     assert c.id == "nhatrang-2024"
     assert c.deadline.isoformat() == "2024-11-10T23:59:59+07:00"
     assert c.report.recipients == ("Sở Thông tin và Truyền thông tỉnh Khánh Hòa",)
-    assert c.count_columns[0].type is ColumnType.COUNT
+    assert c.metric_columns[0].type is ColumnType.COUNT
 
 
 def test_campaign_reports_every_problem_with_key_paths(tmp_path: Path) -> None:
@@ -52,13 +52,13 @@ def test_campaign_reports_every_problem_with_key_paths(tmp_path: Path) -> None:
 
 
 def test_campaign_missing_unit_name_column_and_naive_deadline(tmp_path: Path) -> None:
-    text = _text(BUNDLED / "nhatrang-2024.yaml").replace("key: unit_name", "key: unit").replace(
+    text = _text(BUNDLED / "nhatrang-2024.yaml").replace("    role: unit_name\n", "").replace(
         "deadline: 2024-11-10T23:59:59+07:00", "deadline: 2024-11-10T23:59:59")
     path = tmp_path / "c.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         campaign.load(path)
-    assert "unit_name" in str(info.value) and "UTC offset" in str(info.value)
+    assert "role: unit_name" in str(info.value) and "UTC offset" in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -89,8 +89,8 @@ def test_init_bundled_sample_maps_every_header_like_its_campaign_and_passes_chec
     assert proposed.id == name and proposed.source.tab == SAMPLES[name][0]
     assert [g.code for g in proposed.groups] == [g.code for g in bundled.groups]
     assert proposed.deadline == dt.datetime(2024, 11, 8, 23, 59, 59, tzinfo=TZ)  # one week after --now
-    labels = {(c.key, c.label) for n in SAMPLES for c in campaign_file.load(CONFIG / f"{n}.yaml").count_columns}
-    assert all((c.key, c.label) in labels for c in proposed.count_columns)  # a known label, reused
+    labels = {(c.key, c.label) for n in SAMPLES for c in campaign_file.load(CONFIG / f"{n}.yaml").metric_columns}
+    assert all((c.key, c.label) in labels for c in proposed.metric_columns)  # a known label, reused
     checked = _invoke("check", "--config", str(out))
     assert checked.exit_code == 0, checked.stdout + checked.stderr
     assert checked.stdout.count("✓") == 6

@@ -10,8 +10,9 @@ import pytest
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
 from aggregator.app.pipeline import compute
-from aggregator.errors import SchemaError
+from aggregator.errors import DuplicateColumnError, SchemaError
 from aggregator.models import RawTab, Snapshot, SourceKind
+from aggregator.sheet.headers import column_letter
 
 CAMPAIGN = campaign_file.load()
 ROSTER = read_roster(CAMPAIGN.resolve(CAMPAIGN.roster))
@@ -77,11 +78,13 @@ def test_pipeline_survives_huge_and_control_character_cells() -> None:
     assert result.totals.rows_unmatched == 1
 
 
-def test_pipeline_duplicate_headers_use_the_first_column() -> None:
+def test_pipeline_duplicate_metric_header_stops_the_cycle_naming_both_columns() -> None:
     header = (*HEADER, "Số người dân được tuyên truyền")
     row = (*_row("Phòng Y tế thành phố Nha Trang", 5), 999)
-    result = compute(CAMPAIGN, ROSTER, _snapshot(header, row), NOW, None)
-    assert result.metrics["citizens"] == 5
+    with pytest.raises(DuplicateColumnError) as info:
+        compute(CAMPAIGN, ROSTER, _snapshot(header, row), NOW, None)
+    column = f"column {column_letter(len(HEADER))}"
+    assert info.value.exit_code == 5 and "column F" in info.value.message and column in info.value.message
 
 
 def test_pipeline_ragged_rows_and_merged_cell_gaps() -> None:

@@ -48,7 +48,7 @@ def test_build_context_participation_equals_the_consolidation(nhatrang):
 def test_build_context_metrics_use_campaign_labels_and_vietnamese_numbers(nhatrang):
     campaign, result = nhatrang
     ctx = build_context(result, campaign)
-    assert [m["key"] for m in ctx["metrics"]] == [c.key for c in campaign.count_columns]
+    assert [m["key"] for m in ctx["metrics"]] == [c.key for c in campaign.metric_columns]
     officials = ctx["metrics"][0]
     assert officials["label"] == "lượt cán bộ, công chức, viên chức, người lao động được tuyên truyền"
     assert officials["raw"] == result.metrics["officials"]
@@ -71,13 +71,14 @@ def test_build_context_cutoff_is_in_the_campaign_timezone(nhatrang):
         "Số liệu tính đến 08 giờ 00 phút, ngày 11 tháng 11 năm 2024")
 
 
-def test_build_context_opening_cites_every_reference(nhatrang):
+def test_build_context_opening_cites_the_chain_of_letters_in_order_but_not_the_office_own(nhatrang):
     campaign, result = nhatrang
     opening = build_context(result, campaign)["opening"]
-    assert opening.startswith("Thực hiện Công văn số 4322/BTTTT-CATTT ngày 14/10/2024 của Bộ Thông tin và "
+    assert opening.startswith("Thực hiện Công văn số 4322/BTTTT-CATTT ngày 13/10/2024 của Bộ Thông tin và "
                               "Truyền thông về việc triển khai Chiến dịch")
-    assert "; Công văn số 2242/VHTT ngày 29/10/2024 của Phòng Văn hóa và Thông tin thành phố Nha Trang" in (
+    assert "; Công văn số 3506/STTTT-CNTTBCVT ngày 25/10/2024 của Sở Thông tin và Truyền thông tỉnh Khánh Hòa" in (
         opening)
+    assert "2242/VHTT" not in opening  # the office does not "implement" its own letter
     assert opening.endswith(", Phòng Văn hóa và Thông tin thành phố Nha Trang báo cáo kết quả như sau:")
 
 
@@ -98,7 +99,7 @@ def test_build_context_letterhead_and_signer_for_travinh():
     assert ctx["issuing_body"] == "SỞ THÔNG TIN\nVÀ TRUYỀN THÔNG"
     assert ctx["recipient_single"] == "Cục An toàn thông tin - Bộ Thông tin và Truyền thông"
     assert ctx["signer"] == {"authority": "KT. GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "Trần Văn B"}
-    assert len(ctx["metric_columns"]) == len(campaign.count_columns) == 8
+    assert len(ctx["metric_columns"]) == len(campaign.metric_columns) == 8
 
 
 def test_build_context_several_recipients_become_dash_lines(nhatrang):
@@ -117,7 +118,7 @@ def test_build_context_appendix_has_every_unit_and_the_group_sums(nhatrang):
     assert [g["roman"] for g in groups] == ["I", "II", "III", "IV", "V"]
     assert sum(len(g["units"]) for g in groups) == len(result.units)
     for group, summary in zip(groups, result.groups, strict=True):
-        figures = [f"{summary.metrics[c.key]:,}".replace(",", ".") for c in campaign.count_columns]
+        figures = [f"{summary.metrics[c.key]:,}".replace(",", ".") for c in campaign.metric_columns]
         assert group["figures"] == figures
         assert [u["tt"] for u in group["units"]] == [str(i) for i in range(1, summary.expected + 1)]
     statuses = {u["status"] for g in groups for u in g["units"]}
@@ -136,7 +137,7 @@ def test_agency_issues_dedupes_ignoring_case_spaces_and_diacritics(nhatrang):
              "Thieu kinh phi in to roi;\nCần tập huấn", "Không có khó khăn"]
     units = [replace(u, status=UnitStatus.REPORTED, texts={"issues_raised": t}) for u, t in zip(units, texts,
                                                                                             strict=True)]
-    issues = agency_issues(units)
+    issues = agency_issues(units, ["issues_raised"])
     assert [i["text"] for i in issues] == ["Thiếu kinh phí in tờ rơi", "Cần tập huấn"]
     assert issues[0]["units"] == ", ".join(u.name for u in units[:3])
     assert issues[1]["units"] == units[2].name
@@ -147,13 +148,13 @@ def test_agency_issues_name_three_units_and_count_the_others(nhatrang):
     result = nhatrang[1]
     units = [replace(u, status=UnitStatus.REPORTED, texts={"issues_raised": "Đề nghị cấp tài liệu"})
              for u in result.units[:7]]
-    assert agency_issues(units)[0]["units"].endswith("và 4 cơ quan, đơn vị khác")
+    assert agency_issues(units, ["issues_raised"])[0]["units"].endswith("và 4 cơ quan, đơn vị khác")
 
 
 def test_agency_issues_ignore_units_that_did_not_report(nhatrang):
     result = nhatrang[1]
     units = [replace(result.units[0], status=UnitStatus.MISSING, texts={"issues_raised": "Đề nghị X"})]
-    assert agency_issues(units) == []
+    assert agency_issues(units, ["issues_raised"]) == []
 
 
 @pytest.mark.parametrize("text", ["Không", "không có", "Không có khó khăn", "-", "0", "", "  ",
@@ -225,7 +226,8 @@ def test_agency_issues_use_traditional_tone_placement(nhatrang):
     result = nhatrang[1]
     units = [replace(result.units[0], status=UnitStatus.REPORTED,
                      texts={"issues_raised": "Đề nghị hỗ trợ kinh phí cho phường Vĩnh Hoà, Uỷ ban xã"})]
-    assert agency_issues(units)[0]["text"] == "Đề nghị hỗ trợ kinh phí cho phường Vĩnh Hòa, Ủy ban xã"
+    expected = "Đề nghị hỗ trợ kinh phí cho phường Vĩnh Hòa, Ủy ban xã"
+    assert agency_issues(units, ["issues_raised"])[0]["text"] == expected
 
 
 def test_build_context_appendix_note_states_a_problem_cell_plainly(nhatrang):
@@ -233,7 +235,7 @@ def test_build_context_appendix_note_states_a_problem_cell_plainly(nhatrang):
 
     campaign, result = nhatrang
     unit = next(u for u in result.units if u.status is UnitStatus.REPORTED)
-    column = campaign.count_columns[0].header
+    column = campaign.metric_columns[0].header
     changed = replace(unit, problems=(Problem(12, column, "chưa thống kê", "Hãy ghi một số, ví dụ 1.234."),),
                       notes=(), superseded_rows=())
     ctx = build_context(replace(result, units=tuple(changed if u is unit else u for u in result.units)), campaign)

@@ -159,7 +159,7 @@ def test_render_figures_equal_status_json(nhatrang):
     for group in status["groups"]:
         line = f"- {group['label']}: {group['reported']}/{group['expected']} cơ quan, đơn vị đã báo cáo"
         assert line in text
-    for column in campaign.count_columns:
+    for column in campaign.metric_columns:
         value = f"{status['metrics'][column.key]:,}".replace(",", ".")
         assert f"- {value} {column.label}" in text
     assert "(chi tiết tại Phụ lục kèm theo)" in text
@@ -183,10 +183,10 @@ def test_render_inserts_the_chart_only_when_given(nhatrang, tmp_path):
 
 def _check_appendix(campaign, result, doc) -> None:
     rows = table_rows(doc.tables[-1])
-    n_metrics = len(campaign.count_columns)
+    n_metrics = len(campaign.metric_columns)
     assert len(rows) == 1 + len(result.units) + 2 * len(result.groups) + 1
     assert rows[0][0] == "TT" and rows[0][-2:] == ["Tình trạng", "Ghi chú"] and len(rows[0]) == n_metrics + 4
-    keys = [c.key for c in campaign.count_columns]
+    keys = [c.key for c in campaign.metric_columns]
     position = 1
     for roman, group in zip(("I.", "II.", "III.", "IV.", "V.", "VI."), result.groups, strict=False):
         assert rows[position][:2] == [roman, group.label]

@@ -37,7 +37,7 @@ def _hostile_result(campaign):
     units = list(result.units)
     for index, text in enumerate(HOSTILE):
         units[index] = replace(units[index], name=text, status=UnitStatus.REPORTED, row=2 + index)
-        problem = Problem(12 + index, campaign.count_columns[0].header, text, text)
+        problem = Problem(12 + index, campaign.metric_columns[0].header, text, text)
         units[10 + index] = replace(units[10 + index], status=UnitStatus.REPORTED, row=12 + index,
                                     texts={"issues_raised": text}, notes=(text,), problems=(problem,))
     return with_units(result, units, campaign)

@@ -161,7 +161,7 @@ def test_answer_key_describes_every_row(stem: str) -> None:
 
 def check_row_against_cells(campaign: Campaign, entry: dict[str, Any], cells: tuple[Any, ...]) -> None:
     by_key = {c.key: cells[i] for i, c in enumerate(campaign.columns)}
-    counts = [c.key for c in campaign.count_columns]
+    counts = [c.key for c in campaign.metric_columns]
     where = f"row {entry['row']}"
     assert entry["typed_name"] == by_key["unit_name"], where
     assert (entry["kind"] == "no_name") == (by_key["unit_name"] is None and entry["kind"] != "blank"), where
@@ -184,7 +184,7 @@ def check_row_against_cells(campaign: Campaign, entry: dict[str, Any], cells: tu
 
 
 def test_every_count_form_of_the_contract_appears_in_the_nhatrang_sheet() -> None:
-    keys = [c.key for c in load_campaign("nhatrang-2024").count_columns]
+    keys = [c.key for c in load_campaign("nhatrang-2024").metric_columns]
     cells = [v for key in keys for v in column_values("nhatrang-2024", key).values()]
     missing = [name for name, test in COUNT_FORMS.items() if not any(test(v) for v in cells)]
     assert not missing
@@ -230,7 +230,7 @@ def test_expected_totals_follow_from_the_rows(stem: str) -> None:
     assert expected["units_late"] == sum(late(r["submitted"]) for r in chosen.values())
     assert expected["rows_superseded"] == sum(1 for r in key["rows"] if r["unit_id"]) - len(chosen)
     assert all(r["winner"] == (chosen[r["unit_id"]] is r) for r in key["rows"] if r["unit_id"])
-    for metric in (c.key for c in campaign.count_columns):
+    for metric in (c.key for c in campaign.metric_columns):
         assert expected["metrics"][metric] == sum(r["values"][metric] or 0 for r in chosen.values())
 
 

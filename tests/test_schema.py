@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from aggregator.adapters import campaign_file as campaign
-from aggregator.errors import SchemaError
+from aggregator.errors import DuplicateColumnError, SchemaError
 from aggregator.sheet.headers import column_letter, fold_header, map_headers
 
 COLUMNS = campaign.load().columns
@@ -41,11 +41,27 @@ def test_schema_missing_required_column_names_closest_header() -> None:
     assert "aliases" in message
 
 
-def test_schema_duplicate_and_blank_headers_do_not_crash() -> None:
-    headers = [*HEADERS, "Tên cơ quan, đơn vị", "", ""]
+def test_schema_blank_and_unknown_duplicate_headers_do_not_crash() -> None:
+    headers = [*HEADERS, "Ghi chú", "Ghi chú", "", ""]
     mapping = map_headers("Báo cáo", headers, COLUMNS)
     assert mapping.positions["unit_name"] == 1
-    assert mapping.duplicates == ("Tên cơ quan, đơn vị",)
+    assert mapping.duplicates == ("Ghi chú",)
+
+
+def test_schema_a_campaign_header_twice_is_refused_naming_both_columns() -> None:
+    headers = [*HEADERS, "TÊN CƠ QUAN, ĐƠN VỊ"]
+    with pytest.raises(DuplicateColumnError) as info:
+        map_headers("Báo cáo", headers, COLUMNS)
+    assert info.value.exit_code == 5
+    assert "column B ('Tên cơ quan, đơn vị')" in info.value.message
+    assert f"column {column_letter(len(HEADERS))} ('TÊN CƠ QUAN, ĐƠN VỊ')" in info.value.message
+
+
+def test_schema_missing_metric_column_is_reported_with_the_closest_unused_header() -> None:
+    renamed = [h if h != "Số người dân được tuyên truyền" else "Số người dân tham gia" for h in HEADERS]
+    mapping = map_headers("Báo cáo", renamed, COLUMNS)
+    assert "citizens" not in mapping.positions
+    assert mapping.missing == {"citizens": "Số người dân tham gia"}
 
 
 @pytest.mark.parametrize(("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ")])

@@ -22,7 +22,16 @@ from aggregator.adapters.files import atomic_write
 from aggregator.adapters.xlsx import render_dashboard
 from aggregator.campaign import ColumnSettings
 from aggregator.errors import SourceError
-from aggregator.models import CellValue, ColumnType, DashboardLayout, RawTab, Snapshot, SourceKind
+from aggregator.models import (
+    NUMERIC_TYPES,
+    CellValue,
+    ColumnRole,
+    ColumnType,
+    DashboardLayout,
+    RawTab,
+    Snapshot,
+    SourceKind,
+)
 
 REQUIRED_PARTS = ("campaign", "totals", "metrics")
 _HINT = ("Check `source.paths` in the campaign file, or run the lower-level instance again so it rewrites "
@@ -58,9 +67,10 @@ class StatusFilesSource:
     def read(self) -> Snapshot:
         children = [_load_child(path) for path in self.files()]
         keys = {key for child in children for key in child["metrics"]}
-        header, fields = _header(self.columns, keys)
-        rows = [tuple(header)] + [_row(child, fields) for child in children]
-        self.last = Snapshot(SourceKind.STATUS_FILES, self.ref, RawTab(self.tab, tuple(rows)), (self.tab,))
+        fields = _fields(self.columns, keys)
+        rows = [tuple(c.header for c in fields)] + [_row(child, fields) for child in children]
+        tab = RawTab(self.tab, tuple(rows), weights=_weights(children, fields))
+        self.last = Snapshot(SourceKind.STATUS_FILES, self.ref, tab, (self.tab,))
         return self.last
 
 
@@ -85,25 +95,40 @@ def _load_child(path: Path) -> dict[str, Any]:
     return document
 
 
-def _header(columns: Sequence[ColumnSettings], keys: set[str]) -> tuple[list[str], list[str]]:
-    """The parent's headers for the fields the virtual tab carries, and those fields in order."""
-    fields = [c for c in columns if c.key in ("unit_name", "submitted_at")
-              or (c.type is ColumnType.COUNT and c.key in keys)]
-    return [c.header for c in fields], [c.key for c in fields]
+def _fields(columns: Sequence[ColumnSettings], keys: set[str]) -> list[ColumnSettings]:
+    """The parent's columns the virtual tab carries: the unit name, the date, the metrics children have."""
+    roles = (ColumnRole.UNIT_NAME, ColumnRole.SUBMITTED_AT)
+    return [c for c in columns if c.role in roles or (c.type in NUMERIC_TYPES and c.key in keys)]
 
 
-def _row(child: dict[str, Any], fields: Sequence[str]) -> tuple[CellValue, ...]:
+def _row(child: dict[str, Any], fields: Sequence[ColumnSettings]) -> tuple[CellValue, ...]:
     cells: list[CellValue] = []
-    for key in fields:
-        if key == "unit_name":
+    for column in fields:
+        if column.role is ColumnRole.UNIT_NAME:
             cells.append(child["campaign"]["id"])
-        elif key == "submitted_at":
+        elif column.role is ColumnRole.SUBMITTED_AT:
             generated = child.get("generated_at")
             cells.append(generated if isinstance(generated, str) else None)
         else:
-            value = child["metrics"].get(key)
-            cells.append(value if isinstance(value, (int, float, str)) else None)
+            value = child["metrics"].get(column.key)
+            cells.append(value if isinstance(value, int | float | str) and not isinstance(value, bool) else None)
     return tuple(cells)
+
+
+def _weights(children: Sequence[dict[str, Any]], fields: Sequence[ColumnSettings]) -> dict[int, tuple[int, ...]]:
+    """A child's percent is a mean over its ``n`` units: the parent weighs it by that (CONTRACT §5)."""
+    weights = {}
+    for position, column in enumerate(fields):
+        if column.type is ColumnType.PERCENT:
+            counts = [_child_n(child, column.key) for child in children]
+            weights[position] = (1, *counts)  # row 0 is the header
+    return weights
+
+
+def _child_n(child: dict[str, Any], key: str) -> int:
+    stats = child.get("metric_stats")
+    n = stats.get(key, {}).get("n") if isinstance(stats, dict) and isinstance(stats.get(key), dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 1
 
 
 class StatusFilesDashboardSink:

@@ -24,13 +24,13 @@ from aggregator.adapters.roster_file import read_roster
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.campaign import Campaign
-from aggregator.cells.frame import build_frame
+from aggregator.cells.frame import BLANK, FINGERPRINT, MATCH, SUBMITTED, TYPED_NAME, UNIT_ID, build_frame
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
 from aggregator.consolidation.changes import ChangeLog
 from aggregator.consolidation.resolve import pick_latest
 from aggregator.errors import ConfigError, OutputError, TemplateError
-from aggregator.models import Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
+from aggregator.models import ColumnRole, Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
 from aggregator.names.matching import build_matcher, match_names
 from aggregator.outputs import dashboard, status
 from aggregator.ports import DashboardSink, SheetSource
@@ -101,10 +101,11 @@ def _matches(campaign: Campaign, roster: Any, names: pd.Series) -> pd.Series:
 
 
 def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> pd.Series:
-    rows = [(int(r), table.at[r, "fingerprint"], json.dumps(list(raw[r - 1]), ensure_ascii=False, default=str))
-            for r in table.index if not table.at[r, "blank"]]
+    live = table[~table[BLANK]]
+    rows = [(int(r), fp, json.dumps(list(raw[r - 1]), ensure_ascii=False, default=str))
+            for r, fp in zip(live.index, live[FINGERPRINT], strict=True)]
     seen = history.remember(tab, rows, now)
-    return table["fingerprint"].map(seen).astype(object)
+    return table[FINGERPRINT].map(seen).astype(object)
 
 
 def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
@@ -112,17 +113,17 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     settings = campaign.source
     header = snapshot.tab.rows[settings.header_row - 1] if len(snapshot.tab.rows) >= settings.header_row else ()
     header_map = map_headers(snapshot.tab.title, header, campaign.columns)
-    frame = build_frame(snapshot.tab.rows, settings.header_row, header_map, campaign.columns, campaign.tz)
+    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, campaign.tz)
     table = frame.table
-    live = table[~table["blank"]]
-    matches = _matches(campaign, roster, live["typed_name"])
-    table["match"] = matches.reindex(table.index)
-    table["unit_id"] = table["match"].map(
+    live = table[~table[BLANK]]
+    matches = _matches(campaign, roster, live[TYPED_NAME])
+    table[MATCH] = matches.reindex(table.index)
+    table[UNIT_ID] = table[MATCH].map(
         lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
     )
     first_seen = _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now) if history else None
-    submitted = table.get("submitted_at", None)
-    resolution = pick_latest(table["unit_id"], submitted, first_seen)
+    submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
+    resolution = pick_latest(table[UNIT_ID], submitted, first_seen)
     source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id)
     return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
 

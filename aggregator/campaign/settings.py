@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from aggregator.campaign.columns import ColumnSettings, metrics, role_problems, with_legacy_roles, with_role
+from aggregator.campaign.report_words import ReportSettings
 from aggregator.errors import ConfigError
-from aggregator.models import ColumnType, SourceKind
-
-REQUIRED_KEYS = ("unit_name",)
+from aggregator.models import ColumnRole, SourceKind
 
 
 class _Frozen(BaseModel):
@@ -55,15 +55,6 @@ class GroupSettings(_Frozen):
     label: str  # Vietnamese, e.g. "UBND các xã, phường"
 
 
-class ColumnSettings(_Frozen):
-    key: str
-    header: str
-    aliases: tuple[str, ...] = ()
-    type: ColumnType = ColumnType.TEXT
-    required: bool = False
-    label: str = ""  # how the report names the figure, e.g. "lượt người dân được tuyên truyền"
-
-
 class MatchingSettings(_Frozen):
     accept: Annotated[float, Field(gt=0, le=1)] = 0.86  # minimum fuzzy score for an automatic match
     margin: Annotated[float, Field(ge=0, lt=1)] = 0.05  # runner-up closer than this → ambiguous
@@ -77,40 +68,6 @@ class ResubmissionSettings(_Frozen):
 class DashboardSettings(_Frozen):
     tab: str = "Tổng hợp tiến độ"
     protect: bool = True
-
-
-class Reference(_Frozen):
-    """A letter this report answers, cited in the opening sentence."""
-
-    kind: str = "Công văn"
-    number: str
-    date: dt.date
-    issuer: str
-    summary: str = ""
-
-
-class Signer(_Frozen):
-    authority: str = ""  # "KT. TRƯỞNG PHÒNG", "TM. ỦY BAN NHÂN DÂN", "" when the head signs
-    title: str  # "PHÓ TRƯỞNG PHÒNG"
-    name: str
-
-
-class ReportSettings(_Frozen):
-    template: Path = Path("../templates/report.docx")
-    filename: str = ""  # default: bao-cao-<campaign id>.docx
-    parent_body: str  # "UBND THÀNH PHỐ NHA TRANG"
-    issuing_body: str  # "PHÒNG VĂN HÓA VÀ THÔNG TIN"
-    issuer_name: str  # "Phòng Văn hóa và Thông tin thành phố Nha Trang", for sentences
-    abbreviation: str  # "VHTT" → "Số:      /BC-VHTT"
-    place: str  # "Nha Trang"
-    summary: str  # trích yếu under "BÁO CÁO"
-    recipients: tuple[str, ...]  # Kính gửi
-    references: tuple[Reference, ...] = ()
-    direction: tuple[str, ...] = ()  # section I paragraphs
-    assessment: tuple[str, ...] = ()  # section III extra paragraphs
-    proposals: tuple[str, ...] = ()  # section IV paragraphs from the office itself
-    signer: Signer
-    cc: tuple[str, ...] = ("Như trên;", "Lưu: VT.")
 
 
 class ScheduleSettings(_Frozen):
@@ -239,18 +196,19 @@ class Campaign(_Frozen):
             raise ValueError(f"unknown timezone {value!r} (use an IANA name like Asia/Ho_Chi_Minh)") from exc
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_roles(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "columns" in data:
+            return {**data, "columns": with_legacy_roles(data["columns"])}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Campaign:
         problems = []
         if self.deadline.tzinfo is None:
             problems.append("deadline needs a UTC offset, e.g. 2024-11-10T23:59:59+07:00")
-        keys = [c.key for c in self.columns]
-        for key in REQUIRED_KEYS:
-            if key not in keys:
-                problems.append(f"columns needs an entry with key {key!r}")
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        if dupes:
-            problems.append(f"columns repeat the key(s) {', '.join(dupes)}")
+        problems += role_problems(self.columns)
         codes = [g.code for g in self.groups]
         if len(set(codes)) != len(codes):
             problems.append("groups repeat a code")
@@ -271,8 +229,17 @@ class Campaign(_Frozen):
         return {g.code: g.label for g in self.groups}
 
     @property
-    def count_columns(self) -> tuple[ColumnSettings, ...]:
-        return tuple(c for c in self.columns if c.type is ColumnType.COUNT)
+    def metric_columns(self) -> tuple[ColumnSettings, ...]:
+        """Every numeric column (count, money, decimal, percent), in sheet order."""
+        return metrics(self.columns)
+
+    def role_column(self, role: ColumnRole) -> ColumnSettings | None:
+        """The column with a single role (unit_name, submitted_at, group_hint), if the campaign has one."""
+        found = with_role(self.columns, role)
+        return found[0] if found else None
+
+    def role_columns(self, role: ColumnRole) -> tuple[ColumnSettings, ...]:
+        return with_role(self.columns, role)
 
     @property
     def report_filename(self) -> str:

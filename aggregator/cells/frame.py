@@ -1,11 +1,14 @@
 """Raw tab rows → one tidy DataFrame of typed values, problems and notes. Pure.
 
-The frame has one row per sheet data row (index = 1-based spreadsheet row number) and:
-- ``typed_name``: the cleaned unit name as typed (NFC, invisible characters removed);
-- one column per count key (Int64), per date key (tz-aware), per text key (str or None);
-- ``problems``: tuple of (key, typed value, message) per row; ``notes``: tuple of str;
-- ``blank``: True when the row has no name and no values (ignored, counted in rows_blank);
-- ``fingerprint``: a stable hash of the row's content (for "first seen" history).
+The frame has one row per sheet data row (index = 1-based spreadsheet row number), one column per
+mapped campaign key (Int64 for count and money, Float64 for decimal and percent, tz-aware for dates, str or
+None for text), and the cycle's own columns, all named with a leading "_" (keys never start with one):
+- ``TYPED_NAME``: the name as typed in the ``unit_name`` column (NFC, invisible characters removed);
+- ``GROUP_HINT``: the ``group_hint`` column's text, ``SUBMITTED``/``DATE_ONLY``: the ``submitted_at`` column;
+- ``PROBLEMS``: tuple of (key, typed value, message) per row; ``NOTES``: tuple of str;
+- ``BLANK``: True when the row has no name and no values (ignored, counted in rows_blank);
+- ``FINGERPRINT``: a stable hash of the row's content (for "first seen" history);
+- ``weight_column(key)``: how many units stand behind a percent (a roll-up's child mean), when the tab says.
 """
 
 from __future__ import annotations
@@ -20,13 +23,22 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from aggregator.campaign import ColumnSettings
-from aggregator.cells.counts import read_counts
+from aggregator.cells import read_numbers
 from aggregator.cells.dates import read_dates
-from aggregator.models import CellValue, ColumnType
+from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, RawTab
 from aggregator.sheet.headers import HeaderMap
 from aggregator.textnorm import clean_text
 
 MAX_TEXT = 2000  # longer free text is cut for outputs; the history keeps the original
+TYPED_NAME, GROUP_HINT, SUBMITTED, DATE_ONLY = "_typed_name", "_group_hint", "_submitted_at", "_date_only"
+BLANK, PROBLEMS, NOTES, FINGERPRINT = "_blank", "_problems", "_notes", "_fingerprint"
+MATCH, UNIT_ID = "_match", "_unit_id"  # added by the cycle once names are matched
+ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
+                ColumnRole.SUBMITTED_AT: SUBMITTED}
+
+
+def weight_column(key: str) -> str:
+    return f"_n:{key}"
 
 
 @dataclass(frozen=True)
@@ -104,46 +116,74 @@ def _clean_column(cells: pd.Series) -> pd.Series:
     return pd.Series(cleaned, index=cells.index, dtype=object)
 
 
+def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series | None:
+    """Which cells of a percent column the sheet formats as a percentage (0.85 shown as 85%)."""
+    rows = {row for row, col in tab.percent_cells if col == position}
+    if not rows:
+        return None
+    return pd.Series([int(r) - 1 in rows for r in index], index=index, dtype=bool)
+
+
 def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, tz: ZoneInfo, table: pd.DataFrame,
-                  problems: dict[int, list[object]], notes: dict[int, list[object]]) -> None:
+                  found: tuple[dict[int, list[object]], dict[int, list[object]]],
+                  percent_formatted: pd.Series | None = None) -> None:
+    problems, notes = found
+
     def problem(idx: object, message: object) -> tuple[str, str, object]:
         return (column.key, str(cells.at[idx])[:200], message)
 
-    if column.type is ColumnType.COUNT:
-        parsed = read_counts(cells)
+    if column.type in NUMERIC_TYPES:
+        parsed = read_numbers(column.type, cells, percent_formatted)
         table[column.key] = parsed.values
         _collect(problems, parsed.problems, problem)
         _collect(notes, parsed.notes, lambda _idx, note: f"{header}: {note}")
     elif column.type is ColumnType.DATE:
         dates = read_dates(cells, tz)
         table[column.key] = dates.values
-        table[f"{column.key}__date_only"] = dates.date_only
+        if column.role is ColumnRole.SUBMITTED_AT:
+            table[DATE_ONLY] = dates.date_only
         _collect(problems, dates.problems, problem)
     else:
         table[column.key] = _text_column(cells)
 
 
-def build_frame(
-    rows: Sequence[Sequence[CellValue]],
-    header_row: int,
-    header_map: HeaderMap,
-    columns: Sequence[ColumnSettings],
-    tz: ZoneInfo,
-) -> Frame:
+def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSettings], index: pd.Index,
+             table: pd.DataFrame) -> None:
+    """A roll-up's percent cells are means of several units: keep how many, to weigh them."""
+    for column in columns:
+        position = header_map.positions.get(column.key)
+        if column.type is ColumnType.PERCENT and position in tab.weights:
+            counts = list(tab.weights[position])
+            table[weight_column(column.key)] = [counts[r - 1] if r - 1 < len(counts) else 1 for r in index]
+
+
+def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Sequence[ColumnSettings],
+                tz: ZoneInfo) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result."""
-    raw = raw_columns(rows, header_row, header_map)
+    raw = raw_columns(tab.rows, header_row, header_map)
     cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in raw.columns}, index=raw.index, dtype=object)
     table = pd.DataFrame(index=raw.index)
     problems: dict[int, list[object]] = {}
     notes: dict[int, list[object]] = {}
     for column in columns:
         if column.key in raw.columns and column.type is not ColumnType.IGNORED:
-            header = header_map.headers[column.key]
-            _parse_column(column, cleaned[column.key], header, tz, table, problems, notes)
-    table["typed_name"] = table.get("unit_name", None)
+            header, position = header_map.headers[column.key], header_map.positions[column.key]
+            formatted = _percent_formatted(tab, position, raw.index) if column.type is ColumnType.PERCENT else None
+            _parse_column(column, cleaned[column.key], header, tz, table, (problems, notes), formatted)
+    _role_columns(table, columns)
+    _weights(tab, header_map, columns, raw.index, table)
     data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
-    table["blank"] = cleaned[data_cols].isna().all(axis=1) if data_cols else True
-    table["problems"] = pd.Series([tuple(problems.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
-    table["notes"] = pd.Series([tuple(notes.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
-    table["fingerprint"] = [_fingerprint(list(r)) for r in raw[data_cols].itertuples(index=False)]
+    table[BLANK] = cleaned[data_cols].isna().all(axis=1) if data_cols else True
+    table[PROBLEMS] = pd.Series([tuple(problems.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
+    table[NOTES] = pd.Series([tuple(notes.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
+    table[FINGERPRINT] = [_fingerprint(list(r)) for r in raw[data_cols].itertuples(index=False)]
     return Frame(table=table, rows_read=len(raw))
+
+
+def _role_columns(table: pd.DataFrame, columns: Sequence[ColumnSettings]) -> None:
+    """The name, group hint and submission time under the cycle's own names, whatever their keys."""
+    for role, name in ROLE_COLUMNS.items():
+        column = next((c for c in columns if c.role is role and c.key in table), None)
+        table[name] = table[column.key] if column is not None else None
+    if DATE_ONLY not in table:
+        table[DATE_ONLY] = False

@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
-from aggregator.models import Candidate, Consolidation, Problem, UnitOutcome, UnmatchedRow
+from aggregator.models import Candidate, Consolidation, MetricStats, Problem, UnitOutcome, UnmatchedRow
 
 SCHEMA_VERSION = 1
 
@@ -30,6 +30,10 @@ def _nfc(value: Any) -> Any:
 
 def _problem(p: Problem) -> dict[str, Any]:
     return {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+
+
+def _stats(stats: dict[str, MetricStats]) -> dict[str, Any]:
+    return {key: {"n": s.n, "min": s.min, "max": s.max} for key, s in stats.items()}
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:
@@ -86,9 +90,11 @@ def status_document(result: Consolidation, artifacts: dict[str, str]) -> dict[st
             "rows_blank": t.rows_blank,
         },
         "metrics": dict(result.metrics),
+        "metric_stats": _stats(result.metric_stats),
+        "missing_columns": [{"header": h, "closest": near} for h, near in result.missing_columns.items()],
         "groups": [
             {"group": g.group, "label": g.label, "expected": g.expected, "reported": g.reported,
-             "late": g.late, "missing": g.missing, "metrics": dict(g.metrics)}
+             "late": g.late, "missing": g.missing, "metrics": dict(g.metrics), "metric_stats": _stats(g.metric_stats)}
             for g in result.groups
         ],
         "units": [_unit(u, tz) for u in result.units],

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from aggregator.campaign import ColumnSettings
-from aggregator.errors import SchemaError
-from aggregator.models import CellValue, ColumnType
+from aggregator.errors import DuplicateColumnError, SchemaError
+from aggregator.models import CellValue, ColumnRole, ColumnType
 from aggregator.textnorm import strip_marks
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -45,42 +45,51 @@ class HeaderMap:
     headers: dict[str, str]  # key -> header text as typed in the sheet
     duplicates: tuple[str, ...]  # header texts that appear more than once (first one is used)
     ignored: tuple[str, ...]  # headers that feed no key
+    missing: dict[str, str | None] = field(default_factory=dict)  # key not found -> closest unused header
 
     def letter(self, key: str) -> str:
         return column_letter(self.positions[key])
 
 
+def _first_positions(folded: Sequence[str]) -> dict[str, list[int]]:
+    at: dict[str, list[int]] = {}
+    for index, key in enumerate(folded):
+        if key:
+            at.setdefault(key, []).append(index)
+    return at
+
+
+def _column_positions(column: ColumnSettings, at: dict[str, list[int]]) -> list[int]:
+    """Every position whose header is this column's header or one of its aliases, in sheet order."""
+    found = {i for name in (column.header, *column.aliases) for i in at.get(fold_header(name), [])}
+    return sorted(found)
+
+
 def map_headers(tab: str, header_row: Sequence[CellValue], columns: Sequence[ColumnSettings]) -> HeaderMap:
     """Match the header row against the campaign's columns.
 
-    Raises SchemaError when a required column is absent (the message names the closest header).
+    Raises SchemaError when a required column (always the unit name) is absent, naming the closest header,
+    and DuplicateColumnError when a column's header appears twice: nobody can tell which one agencies fill.
     """
     texts = [str(cell).strip() if cell is not None else "" for cell in header_row]
-    folded = [fold_header(t) for t in texts]
-    first_at: dict[str, int] = {}
-    seen_twice: list[str] = []
-    for index, key in enumerate(folded):
-        if not key:
-            continue
-        if key in first_at:
-            seen_twice.append(texts[index])
-        else:
-            first_at[key] = index
+    at = _first_positions([fold_header(t) for t in texts])
     positions: dict[str, int] = {}
     for column in columns:
-        for name in (column.header, *column.aliases):
-            index = first_at.get(fold_header(name))
-            if index is not None and index not in positions.values():
-                positions[column.key] = index
-                break
-    missing = [c.header for c in columns if c.required and c.key not in positions]
+        found = [i for i in _column_positions(column, at) if i not in positions.values()]
+        if len(found) > 1 and column.type is not ColumnType.IGNORED:
+            raise DuplicateColumnError(tab, column.header, [(column_letter(i), texts[i]) for i in found])
+        if found:
+            positions[column.key] = found[0]
     used = set(positions.values())
-    if missing:
-        unused = [t for i, t in enumerate(texts) if t and i not in used]
-        raise SchemaError(tab, missing, texts, {m: near for m in missing if (near := closest_header(m, unused))})
-    ignored = tuple(t for i, t in enumerate(texts) if t and i not in used)
+    unused = [t for i, t in enumerate(texts) if t and i not in used]
+    absent = [c for c in columns if c.key not in positions and c.type is not ColumnType.IGNORED]
+    required = [c.header for c in absent if c.required or c.role is ColumnRole.UNIT_NAME]
+    if required:
+        raise SchemaError(tab, required, texts, {m: near for m in required if (near := closest_header(m, unused))})
+    seen_twice = tuple(texts[i] for spots in at.values() for i in spots[1:])
     headers = {key: texts[index] for key, index in positions.items()}
-    return HeaderMap(positions, headers, tuple(seen_twice), ignored)
+    missing = {c.key: closest_header(c.header, unused) for c in absent}
+    return HeaderMap(positions, headers, seen_twice, tuple(unused), missing)
 
 
 def closest_header(name: str, headers: Sequence[str]) -> str | None:

@@ -1,0 +1,56 @@
+"""How a metric's values over several units become one figure. Pure.
+
+Counts, money and decimals are summed; a percent is the mean over the units that gave one (each weighted
+by how many units stand behind it: 1 for a sheet row, a child's ``n`` in a roll-up), with its lowest and
+highest value, and is never summed. Unknown values (None) are left out; when no unit gave a value the
+figure is None, never 0 (CONTRACT §5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from aggregator.models import ColumnType, MetricStats, MetricValue, UnitOutcome
+
+DECIMALS = 6  # floats in status.json: enough for any figure, without 0.1 + 0.2 noise
+
+
+def combine(values: Iterable[tuple[MetricValue, int]], kind: ColumnType) -> tuple[MetricValue, MetricStats | None]:
+    """(figure, stats) from (value, weight) pairs: ``combine([(2, 1), (None, 1), (3, 1)], COUNT)`` → (5, None)."""
+    known = [(value, weight) for value, weight in values if value is not None]
+    if kind is ColumnType.PERCENT:
+        return _mean(known)
+    if not known:
+        return None, None
+    total = sum(value for value, _ in known)
+    return (round(total, DECIMALS) if kind is ColumnType.DECIMAL else int(total)), None
+
+
+def _mean(known: Sequence[tuple[float | int, int]]) -> tuple[MetricValue, MetricStats]:
+    weight = sum(w for _, w in known)
+    if not known or weight <= 0:
+        return None, MetricStats(0, None, None)
+    mean = sum(float(v) * w for v, w in known) / weight
+    low, high = min(float(v) for v, _ in known), max(float(v) for v, _ in known)
+    return round(mean, DECIMALS), MetricStats(weight, round(low, DECIMALS), round(high, DECIMALS))
+
+
+def over_units(units: Sequence[UnitOutcome], kinds: Mapping[str, ColumnType],
+               missing: Iterable[str] = ()) -> tuple[dict[str, MetricValue], dict[str, MetricStats]]:
+    """Figures (and percent stats) over the winning rows of ``units``; a missing column's figure is None."""
+    absent = set(missing)
+    figures: dict[str, MetricValue] = {}
+    stats: dict[str, MetricStats] = {}
+    for key, kind in kinds.items():
+        pairs = [] if key in absent else [(u.metrics.get(key), u.weights.get(key, 1)) for u in units if u.row]
+        figures[key], stat = combine(pairs, kind)
+        if stat is not None:
+            stats[key] = stat
+    return figures, stats
+
+
+def merge_stats(parts: Sequence[MetricStats]) -> MetricStats:
+    """Stats of several groups of units as one (for a roll-up or a total over groups)."""
+    lows = [p.min for p in parts if p.min is not None]
+    highs = [p.max for p in parts if p.max is not None]
+    return MetricStats(sum(p.n for p in parts), min(lows, default=None), max(highs, default=None))
