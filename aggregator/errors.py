@@ -2,20 +2,23 @@
 
 Adapters translate third-party exceptions (gspread, google-auth, openpyxl, jinja2, OSError)
 into these with ``raise … from exc``; nothing else leaves an adapter. The CLI prints
-``str(error)`` and exits with ``error.exit_code``.
+``error.message`` once (``app.console.AggregatorGroup``) and exits with ``error.exit_code``.
+Every class has a hint (a ``default_hint`` or one its ``__init__`` builds) and pickles with its
+fields, so an error crosses a process boundary (a worker pool, a log handler) intact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
+from typing import Any
 
 
 class AggregatorError(Exception):
     """Base class. ``what`` says what is wrong, ``hint`` what the user should do."""
 
     exit_code = 1
-    default_hint = ""
+    default_hint = "Fix what this message names and run again."
 
     def __init__(self, what: str, hint: str | None = None) -> None:
         self.what = what
@@ -25,6 +28,18 @@ class AggregatorError(Exception):
     @property
     def message(self) -> str:
         return f"{self.what} {self.hint}".strip()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception pickles as cls(*args), which would run a subclass's __init__ with the wrong
+        # arguments (ConfigError(path, problems) from one message string): restore the fields instead.
+        return (_restore, (type(self), self.args, self.__dict__.copy()))
+
+
+def _restore(cls: type[AggregatorError], args: tuple[Any, ...], state: dict[str, Any]) -> AggregatorError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(AggregatorError):
@@ -58,6 +73,7 @@ class SourceError(AggregatorError):
     """The source (xlsx file or Google spreadsheet) cannot be read."""
 
     exit_code = 3
+    default_hint = "Check the source (`source` in the campaign file, or --source) and run again."
 
 
 class CredentialsError(AggregatorError):
@@ -75,6 +91,8 @@ class SheetAccessError(SourceError):
 
 class TransientSourceError(SourceError):
     """A fault that may pass (quota, 5xx, network); the worker retries on the next cycle."""
+
+    default_hint = "Nothing was changed; run again in a few minutes (the worker retries at its next cycle)."
 
 
 class SchemaError(AggregatorError):
@@ -116,14 +134,13 @@ class DuplicateColumnError(AggregatorError):
             "what was typed in the other), then run again.",
         )
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.tab, self.header, self.places))
-
 
 class TemplateError(AggregatorError):
     """The report template cannot be used."""
 
     exit_code = 6
+    default_hint = ("Fix the template (or regenerate it with scripts/make_template.py), check `report.template` "
+                    "in the campaign file, and run again.")
 
 
 class OutputError(AggregatorError):
@@ -133,6 +150,8 @@ class OutputError(AggregatorError):
 
 class DeliveryError(AggregatorError):
     exit_code = 8
+    default_hint = ("Check `notify.smtp` in the campaign file and the addresses, then try again; nothing else "
+                    "was affected.")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

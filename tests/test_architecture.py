@@ -101,10 +101,10 @@ def test_architecture_modules_stay_readable() -> None:
     assert not too_long, too_long
 
 
-def test_architecture_every_command_has_help_and_is_in_the_readme() -> None:
+def test_architecture_every_command_has_help_and_is_in_the_readme(runner: CliRunner) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name, command in cli.commands.items():
         assert command.help, name
         assert f"aggregator {name}" in readme, name
-        result = CliRunner().invoke(cli, [name, "--help"])
+        result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.stdout

@@ -66,10 +66,10 @@ def test_changes_round_trip_and_dashboard_block() -> None:
     assert "Mới báo cáo (1): Đơn vị C." in flat
 
 
-def test_changes_between_two_runs_are_printed_and_kept(tmp_path: Path) -> None:
+def test_changes_between_two_runs_are_printed_and_kept(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "o"
     sample = REPO / "config" / "samples" / "nhatrang-2024.xlsx"
-    first = CliRunner().invoke(cli, ["run", "--out", str(out), "--now", "2024-11-20T08:00:00+07:00"])
+    first = runner.invoke(cli, ["run", "--out", str(out), "--now", "2024-11-20T08:00:00+07:00"])
     assert first.exit_code == 0, first.stderr
     before = json.loads((out / "status.json").read_text(encoding="utf-8"))
     assert next(u for u in before["units"] if u["unit_id"] == "DT-HCTD")["status"] == "missing"
@@ -78,12 +78,12 @@ def test_changes_between_two_runs_are_printed_and_kept(tmp_path: Path) -> None:
     sheet = wb["Báo cáo"]
     sheet.append([999, "Hội Chữ thập đỏ thành phố Nha Trang", None, 5, None, 40, 1, 2, 1, 0])
     wb.save(edited)
-    second = CliRunner().invoke(cli, ["run", "--source", str(edited), "--out", str(out),
+    second = runner.invoke(cli, ["run", "--source", str(edited), "--out", str(out),
                                       "--now", "2024-11-20T09:00:00+07:00"])
     assert second.exit_code == 0, second.stderr
     assert "Mới báo cáo (1): Hội Chữ thập đỏ thành phố Nha Trang." in second.stdout
     assert (out / "changes.json").is_file()
-    third = CliRunner().invoke(cli, ["run", "--source", str(edited), "--out", str(out),
+    third = runner.invoke(cli, ["run", "--source", str(edited), "--out", str(out),
                                      "--now", "2024-11-20T10:00:00+07:00"])
     assert "Mới báo cáo" not in third.stdout  # nothing new this time; the dashboard keeps the last change
     dash = load_workbook(out / "bang-tong-hop-nhatrang-2024.xlsx")["Tổng hợp tiến độ"]

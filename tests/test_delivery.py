@@ -144,13 +144,13 @@ def test_service_delivery_failure_is_logged_and_the_draft_kept(tmp_path: Path,
 
 
 # Reminders: CLI ---------------------------------------------------------------------------------------
-def test_remind_prints_and_writes_the_text_without_touching_other_outputs(tmp_path: Path) -> None:
+def test_remind_prints_and_writes_the_text_without_touching_other_outputs(runner: CliRunner, tmp_path: Path) -> None:
     campaign = campaign_file.load(BUNDLED)
     assert campaign.source.path is not None
     source = campaign.resolve(campaign.source.path)
     before = hashlib.sha256(source.read_bytes()).hexdigest()
 
-    result = CliRunner().invoke(cli, ["remind", "--out", str(tmp_path), "--now", T1.isoformat()])
+    result = runner.invoke(cli, ["remind", "--out", str(tmp_path), "--now", T1.isoformat()])
 
     assert result.exit_code == 0, result.output
     assert "Kính gửi: Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Nha Trang" in result.output
@@ -160,12 +160,12 @@ def test_remind_prints_and_writes_the_text_without_touching_other_outputs(tmp_pa
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
 
 
-def test_remind_send_mails_each_unit_once(tmp_path: Path, inbox: Inbox) -> None:
+def test_remind_send_mails_each_unit_once(runner: CliRunner, tmp_path: Path, inbox: Inbox) -> None:
     config = write_campaign(tmp_path, inbox.port)
     campaign = campaign_file.load(config)
     expected = {u.unit_id: u.email for u in read_roster(campaign.resolve(campaign.roster))}
 
-    result = CliRunner().invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
+    result = runner.invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
 
     assert result.exit_code == 0, result.output
     assert "31 reminder(s) sent, 0 failed, 0 unit(s) without an e-mail address" in result.output
@@ -181,14 +181,15 @@ def test_remind_send_mails_each_unit_once(tmp_path: Path, inbox: Inbox) -> None:
     assert any("Kính gửi: Thành đoàn Nha Trang" in b and "Dòng 80" in b for b in bodies)
 
 
-def test_remind_send_reports_refused_addresses_and_exits_8(tmp_path: Path, picky_inbox: Inbox) -> None:
+def test_remind_send_reports_refused_addresses_and_exits_8(runner: CliRunner, tmp_path: Path,
+                                                           picky_inbox: Inbox) -> None:
     roster = tmp_path / "roster.csv"
     text = (campaign_file.BUNDLED_CONFIG_DIR / "roster-nhatrang-2024.csv").read_text(encoding="utf-8")
     roster.write_text(text.replace("dt.mttq@nhatrang.example", "bounce@nhatrang.example")
                       .replace(",cm.tnmt@nhatrang.example,", ",,"), encoding="utf-8")
     config = write_campaign(tmp_path, picky_inbox.port, roster=roster)
 
-    result = CliRunner().invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
+    result = runner.invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
 
     assert result.exit_code == 8
     assert "FAILED   DT-MTTQ → bounce@nhatrang.example: bounce@nhatrang.example refused: 550" in result.output
@@ -198,19 +199,19 @@ def test_remind_send_reports_refused_addresses_and_exits_8(tmp_path: Path, picky
     assert len(picky_inbox.envelopes) == 29
 
 
-def test_remind_send_with_an_unreachable_server_exits_8_and_keeps_the_text(tmp_path: Path) -> None:
+def test_remind_send_with_an_unreachable_server_exits_8_and_keeps_the_text(runner: CliRunner, tmp_path: Path) -> None:
     port = closed_port()
     config = write_campaign(tmp_path, port)
 
-    result = CliRunner().invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
+    result = runner.invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
 
     assert result.exit_code == 8
     assert f"Cannot use the mail server 127.0.0.1:{port}" in result.output
     assert (tmp_path / "out" / "reminders.txt").exists()
 
 
-def test_remind_send_without_smtp_settings_says_what_to_add(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["remind", "--out", str(tmp_path), "--send"])
+def test_remind_send_without_smtp_settings_says_what_to_add(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["remind", "--out", str(tmp_path), "--send"])
 
     assert result.exit_code == 8
     assert "no `notify.smtp` section" in result.output and "README" in result.output

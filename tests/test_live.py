@@ -25,8 +25,8 @@ pytestmark = [
 ]
 
 
-def test_live_check_reads_a_real_sheet() -> None:
+def test_live_check_reads_a_real_sheet(runner: CliRunner) -> None:
     args = ["check", "--source", str(SHEET)]
-    result = CliRunner().invoke(cli, args)
+    result = runner.invoke(cli, args)
     assert "✓ source reachable" in result.stdout, result.stdout + result.stderr
     assert result.exit_code == 0, result.stdout

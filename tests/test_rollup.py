@@ -32,8 +32,8 @@ PARENT_UNITS = [("KH-NHATRANG", "Phòng Văn hóa và Thông tin thành phố Nh
                 ("KH-NINHHOA", "Phòng Văn hóa và Thông tin thị xã Ninh Hòa", "ninhhoa-2024")]
 
 
-def _invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
+def _invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli, list(args))
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -49,7 +49,7 @@ def _child_campaign(folder: Path, child_id: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def districts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def districts(runner: CliRunner, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """districts/nhatrang/status.json (the full demo) and districts/camranh/status.json (40 units)."""
     root = tmp_path_factory.mktemp("rollup")
     lines = ROSTER.read_text(encoding="utf-8").splitlines()
@@ -58,7 +58,7 @@ def districts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for folder, child_id, roster in (("nhatrang", "nhatrang-2024", None), ("camranh", "camranh-2024", subset)):
         args = ["run", "--config", str(_child_campaign(root, child_id)), "--out", str(root / "districts" / folder),
                 "--now", NOW]
-        code, _, err = _invoke(*args, *(["--roster", str(roster)] if roster else []))
+        code, _, err = _invoke(runner, *args, *(["--roster", str(roster)] if roster else []))
         assert code == 0, err
     return root / "districts"
 
@@ -90,10 +90,10 @@ def _status(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "status.json").read_text(encoding="utf-8"))
 
 
-def test_rollup_parent_sums_the_children(tmp_path: Path, districts: Path) -> None:
+def test_rollup_parent_sums_the_children(runner: CliRunner, tmp_path: Path, districts: Path) -> None:
     out = tmp_path / "out"
     parent = _parent(tmp_path, [str(districts / "*" / "status.json")])
-    code, _, err = _invoke("run", "--config", str(parent), "--out", str(out), "--now", PARENT_NOW)
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(out), "--now", PARENT_NOW)
     assert code == 0, err
     doc = _status(out)
     children = [_status(districts / "nhatrang"), _status(districts / "camranh")]
@@ -110,11 +110,11 @@ def test_rollup_parent_sums_the_children(tmp_path: Path, districts: Path) -> Non
     assert workbook.sheetnames == ["Tổng hợp tiến độ", TAB]
 
 
-def test_rollup_paths_are_relative_to_the_campaign_file(tmp_path: Path, districts: Path) -> None:
+def test_rollup_paths_are_relative_to_the_campaign_file(runner: CliRunner, tmp_path: Path, districts: Path) -> None:
     parent = _parent(tmp_path, ["nowhere/*.json", str(districts / "nhatrang" / "status.json")])
     campaign = campaign_file.load(parent)
     assert campaign.source.paths[0] == "nowhere/*.json"
-    code, _, err = _invoke("run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
     assert code == 0, err
     assert _status(tmp_path / "o")["totals"]["units_reported"] == 1
 
@@ -123,20 +123,21 @@ def test_rollup_paths_are_relative_to_the_campaign_file(tmp_path: Path, district
     ("{not json", "is not valid JSON"),
     (json.dumps({"schema": 1, "campaign": {"id": "ninhhoa-2024"}, "metrics": {}}), "no `totals` object"),
 ])
-def test_rollup_broken_child_is_a_clear_error(tmp_path: Path, districts: Path, content: str, needle: str) -> None:
+def test_rollup_broken_child_is_a_clear_error(runner: CliRunner, tmp_path: Path, districts: Path, content: str,
+                                              needle: str) -> None:
     broken = tmp_path / "ninhhoa" / "status.json"
     broken.parent.mkdir()
     broken.write_text(content, encoding="utf-8")
     parent = _parent(tmp_path, [str(districts / "*" / "status.json"), "ninhhoa/status.json"])
-    code, _, err = _invoke("run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
     assert code == 3 and "Traceback" not in err
     assert str(broken) in err and needle in err, err
     assert not (tmp_path / "o" / "status.json").exists()
 
 
-def test_rollup_no_matching_file_is_a_clear_error(tmp_path: Path) -> None:
+def test_rollup_no_matching_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     parent = _parent(tmp_path, ["../no-such-districts/*/status.json"])
-    code, _, err = _invoke("run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
     assert code == 3 and "Traceback" not in err
     assert "No status.json file matches" in err and "../no-such-districts/*/status.json" in err, err
 

@@ -55,25 +55,25 @@ class Cycles:
     agency_before: list[list[Any]]
 
 
-def _run(out: Path, *extra: str) -> tuple[int, dict[str, Any]]:
-    result = CliRunner().invoke(cli, ["run", "--out", str(out), "--now", NOW, *extra])
+def _run(runner: CliRunner, out: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    result = runner.invoke(cli, ["run", "--out", str(out), "--now", NOW, *extra])
     assert result.exit_code == 0, (result.output, result.stderr)
     return result.exit_code, json.loads((out / "status.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def cycles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cycles]:
+def cycles(runner: CliRunner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cycles]:
     """The xlsx path once, then two identical cycles through the CLI against the emulator."""
     tmp = tmp_path_factory.mktemp("emulator")
     api = SheetsApi()
     agency_before = seed_from_xlsx(api, SAMPLE, SID).tab(AGENCY).values()
     with pytest.MonkeyPatch.context() as mp, running(api) as server:
         mp.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-        code_x, from_xlsx = _run(tmp / "xlsx")
+        code_x, from_xlsx = _run(runner, tmp / "xlsx")
         mp.setenv(EMULATOR_VAR, server.base_url)
-        code_1, from_google = _run(tmp / "google", "--source", SID)
+        code_1, from_google = _run(runner, tmp / "google", "--source", SID)
         mark = api.mark()
-        code_2, _ = _run(tmp / "google", "--source", SID)
+        code_2, _ = _run(runner, tmp / "google", "--source", SID)
         yield Cycles(api, server.base_url, from_xlsx, from_google, api.log[:mark], api.calls(mark),
                      (code_x, code_1, code_2), agency_before)
 
@@ -212,9 +212,10 @@ def test_without_the_variable_nothing_changes() -> None:
     assert emulator_endpoint({}) is None and emulator_factory({EMULATOR_VAR: "  "}) is None
 
 
-def test_the_cli_refuses_a_non_loopback_endpoint_clearly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_cli_refuses_a_non_loopback_endpoint_clearly(runner: CliRunner, monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
     monkeypatch.setenv(EMULATOR_VAR, "http://sheets.example.com:8765")
-    result = CliRunner().invoke(cli, ["run", "--source", SID, "--out", str(tmp_path), "--now", NOW])
+    result = runner.invoke(cli, ["run", "--source", SID, "--out", str(tmp_path), "--now", NOW])
     assert result.exit_code == 2
     assert EMULATOR_VAR in result.output and "not a loopback URL" in result.output
     assert not (tmp_path / "status.json").exists()

@@ -1,6 +1,7 @@
 """``aggregator check``: every check of a cycle, nothing written.
 
-Each step reports (name, problem or None); a step whose inputs failed is skipped.
+Each step reports (name, error or None); a step whose inputs failed is skipped. The errors are the
+ones ``run`` would raise, so ``check`` exits with the same code as ``run`` would.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.adapters import campaign_file
-from aggregator.errors import AggregatorError
+from aggregator.errors import AggregatorError, ConfigError
 
-Check = tuple[str, str | None]
+Check = tuple[str, AggregatorError | None]
 
 
 def _step(results: list[Check], name: str, action: Any) -> Any:
     try:
         value = action()
     except AggregatorError as exc:
-        results.append((name, exc.message))
+        results.append((name, exc))
         return None
     results.append((name, None))
     return value
@@ -54,7 +55,7 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
     smtp = campaign.notify.smtp
     if smtp is not None and smtp.password_env:
         present = bool(os.environ.get(smtp.password_env))
-        results.append((f"SMTP password in ${smtp.password_env}",
-                        None if present else f"the environment variable {smtp.password_env} is not set; set it "
-                        "to the mailbox password before `remind --send` or the worker sends e-mail"))
+        missing = ConfigError(smtp.password_env, ["it is not set"],
+                              "Set it to the mailbox password before `remind --send` or the worker sends e-mail.")
+        results.append((f"SMTP password in ${smtp.password_env}", None if present else missing))
     return results
