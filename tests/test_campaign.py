@@ -96,3 +96,64 @@ def test_campaign_google_source_needs_spreadsheet(tmp_path: Path) -> None:
 )
 def test_config_error_names_where_the_problem_is(origin: str, start: str) -> None:
     assert ConfigError(origin, ["x"]).message.startswith(start)
+
+
+def _write(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
+    text = _text(BUNDLED / "nhatrang-2024.yaml")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    text = text.replace("path: samples/", f"path: {BUNDLED / 'samples'}/").replace(
+        "roster: roster-", f"roster: {BUNDLED}/roster-")
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_campaign_todo_values_are_refused_but_todo_comments_are_not(tmp_path: Path) -> None:
+    path = _write(tmp_path, ('place: "Nha Trang"', 'place: "TODO: địa danh"  # TODO, e.g. "Nha Trang"'),
+                  ('- "Như trên;"', '- "TODO"'), ("    label: \"lượt người dân", "    label: \"TODO lượt người dân"))
+    with pytest.raises(ConfigError) as info:
+        campaign.load(path)
+    assert info.value.exit_code == 2
+    assert info.value.problems == (  # in file order
+        'column 6 ("Số người dân được tuyên truyền").label: still the placeholder '
+        "'TODO lượt người dân được tuyên truyền'; replace it with the real text",
+        "report.place: still the placeholder 'TODO: địa danh'; replace it with the real text",
+        "report.cc item 1: still the placeholder 'TODO'; replace it with the real text",
+    )
+    assert campaign.parse(_text(path), origin="init", base_dir=tmp_path, placeholders=True).report.place == \
+        "TODO: địa danh"
+    commented = _write(tmp_path, ('place: "Nha Trang"', 'place: "Nha Trang"  # TODO: check'))
+    assert campaign.load(commented).report.place == "Nha Trang"
+
+
+def test_campaign_todo_and_other_problems_come_in_one_message(tmp_path: Path) -> None:
+    path = _write(tmp_path, ('place: "Nha Trang"', 'place: "TODO"'), ("sync_minutes: 10", "sync_minutes: 0"))
+    with pytest.raises(ConfigError) as info:
+        campaign.load(path)
+    assert [p.split(":")[0] for p in info.value.problems] == ["report.place", "schedule.sync_minutes"]
+
+
+@pytest.mark.parametrize("value", ["12345", "'12345'", "1731258000.5", "20241110"])
+def test_campaign_a_number_is_never_a_deadline(tmp_path: Path, value: str) -> None:
+    path = _write(tmp_path, ("deadline: 2024-11-10T23:59:59+07:00", f"deadline: {value}"))
+    with pytest.raises(ConfigError, match="is a number, not a date") as info:
+        campaign.load(path)
+    assert info.value.exit_code == 2 and "1970" not in str(info.value)
+
+
+def test_campaign_a_number_is_never_a_reference_date(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("date: 2024-10-13", "date: 20027"))
+    with pytest.raises(ConfigError, match=r"report\.references item 1\.date: 20027 is a number"):
+        campaign.load(path)
+
+
+def test_campaign_column_problems_count_from_one_and_name_the_header(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("    header: \"Số người dân được tuyên truyền\"\n    type: count",
+                             "    header: \"Số người dân được tuyên truyền\"\n    type: number"))
+    with pytest.raises(ConfigError) as info:
+        campaign.load(path)
+    (problem,) = info.value.problems
+    assert problem.startswith('column 6 ("Số người dân được tuyên truyền").type: Input should be')
+    assert "(it is 'number')" in problem and "columns[5]" not in problem

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,8 +44,23 @@ HOSTILE = [
 ]
 
 
-def _invoke(*args: str) -> Any:
-    return CliRunner().invoke(cli, list(args))
+def _invoke(runner: CliRunner, *args: str) -> Any:
+    return runner.invoke(cli, list(args))
+
+
+def _draft(path: Path) -> Any:
+    """A proposed campaign file as it reads, TODO placeholders and all."""
+    return campaign_file.parse(path.read_text(encoding="utf-8"), origin=str(path), base_dir=path.parent,
+                               placeholders=True)
+
+
+def _fill_in_todos(path: Path) -> None:
+    """What a person does after init: every TODO value replaced by plain text (comments left alone)."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        value, hash_, comment = line.partition("  # ")
+        lines.append(re.sub(r"TODO:? ?", "", value.replace('"TODO"', '"VT"')) + hash_ + comment)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _workbook(path: Path, rows: list[list[Any]], title: str = "Báo cáo") -> Path:
@@ -77,12 +93,13 @@ def _assert_clean_error(result: Any, code: int, *needles: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_init_bundled_sample_maps_every_header_like_its_campaign_and_passes_check(name: str, tmp_path: Path) -> None:
+def test_init_bundled_sample_maps_every_header_like_its_campaign_and_passes_check(runner: CliRunner, name: str,
+                                                                                  tmp_path: Path) -> None:
     out = tmp_path / "campaign.yaml"
-    result = _invoke("init", "--source", str(CONFIG / "samples" / f"{name}.xlsx"), "--roster",
+    result = _invoke(runner, "init", "--source", str(CONFIG / "samples" / f"{name}.xlsx"), "--roster",
                      str(SAMPLES[name][1]), "--output", str(out), "--now", NOW)
     assert result.exit_code == 0, result.stderr
-    proposed = campaign_file.load(out)
+    proposed = _draft(out)
     bundled = campaign_file.load(CONFIG / f"{name}.yaml")
     assert _mapping(proposed.columns) == _mapping(bundled.columns)
     assert [c.key for c in proposed.columns if c.required] == ["unit_name"]
@@ -91,7 +108,10 @@ def test_init_bundled_sample_maps_every_header_like_its_campaign_and_passes_chec
     assert proposed.deadline == dt.datetime(2024, 11, 8, 23, 59, 59, tzinfo=TZ)  # one week after --now
     labels = {(c.key, c.label) for n in SAMPLES for c in campaign_file.load(CONFIG / f"{n}.yaml").metric_columns}
     assert all((c.key, c.label) in labels for c in proposed.metric_columns)  # a known label, reused
-    checked = _invoke("check", "--config", str(out))
+    refused = _invoke(runner, "check", "--config", str(out))
+    assert refused.exit_code == 2 and "still the placeholder 'TODO: CƠ QUAN CẤP TRÊN'" in refused.stdout
+    _fill_in_todos(out)
+    checked = _invoke(runner, "check", "--config", str(out))
     assert checked.exit_code == 0, checked.stdout + checked.stderr
     assert checked.stdout.count("✓") == 6
     assert "Wrote" in result.stdout and "aggregator check --config" in result.stdout
@@ -107,7 +127,7 @@ def test_init_infers_the_bundled_types_from_the_data_alone(name: str) -> None:
     assert "unit_name" in keys and len(set(keys)) == len(keys)
 
 
-def test_init_guesses_types_keys_and_labels_of_unknown_headers(tmp_path: Path) -> None:
+def test_init_guesses_types_keys_and_labels_of_unknown_headers(runner: CliRunner, tmp_path: Path) -> None:
     day = dt.datetime(2024, 11, 5)
     source = _workbook(tmp_path / "zalo.xlsx", [
         ["Tên đơn vị", "Số tin nhắn Zalo đã gửi", "Ghi chú", "Ngày tổ chức", "Số tin nhắn Zalo đã gửi (lần 2)"],
@@ -115,7 +135,7 @@ def test_init_guesses_types_keys_and_labels_of_unknown_headers(tmp_path: Path) -
         ["UBND phường B", 45, "Không", day + dt.timedelta(days=1), "1.234"],
         ["UBND phường C", 0, "Gửi thêm tài liệu", day + dt.timedelta(days=2), 7],
     ])
-    result = _invoke("init", "--source", str(source), "--now", NOW)
+    result = _invoke(runner, "init", "--source", str(source), "--now", NOW)
     assert result.exit_code == 0, result.stderr
     data = yaml.safe_load(result.stdout)
     columns = {c["header"]: c for c in data["columns"]}
@@ -131,40 +151,42 @@ def test_init_guesses_types_keys_and_labels_of_unknown_headers(tmp_path: Path) -
     assert "guessed" in result.stderr and "so_tin_nhan_zalo_da_gui (count)" in result.stderr
     assert "does not pass `aggregator check`" in result.stderr  # no --roster: say what stays to do
     assert data["source"]["path"] == str(source.resolve())  # printed: absolute, right wherever it is saved
-    campaign_file.parse(result.stdout, origin="stdout", base_dir=tmp_path)
+    campaign_file.parse(result.stdout, origin="stdout", base_dir=tmp_path, placeholders=True)
 
 
-def test_init_without_a_unit_name_column_says_what_to_do(tmp_path: Path) -> None:
+def test_init_without_a_unit_name_column_says_what_to_do(runner: CliRunner, tmp_path: Path) -> None:
     source = _workbook(tmp_path / "x.xlsx", [["STT", "Họ và tên", "Số lượt"], [1, "Nguyễn Văn A", 3]])
     out = tmp_path / "campaign.yaml"
-    result = _invoke("init", "--source", str(source), "--output", str(out))
+    result = _invoke(runner, "init", "--source", str(source), "--output", str(out))
     _assert_clean_error(result, 5, "looks like the unit name", "'Họ và tên'", "'Số lượt'", "Tên cơ quan, đơn vị",
                         "--header-row")
     assert not out.exists()
 
 
-def test_init_on_an_empty_header_row_points_at_header_row(tmp_path: Path) -> None:
+def test_init_on_an_empty_header_row_points_at_header_row(runner: CliRunner, tmp_path: Path) -> None:
     source = _workbook(tmp_path / "x.xlsx", [["Báo cáo kết quả"], [], ["Tên đơn vị", "Số lượt"]])
-    _assert_clean_error(_invoke("init", "--source", str(source), "--header-row", "2"), 5, "is empty", "--header-row")
-    assert _invoke("init", "--source", str(source), "--header-row", "3").exit_code == 0
+    _assert_clean_error(_invoke(runner, "init", "--source", str(source), "--header-row", "2"), 5, "is empty",
+                        "--header-row")
+    assert _invoke(runner, "init", "--source", str(source), "--header-row", "3").exit_code == 0
 
 
-def test_init_refuses_to_overwrite_a_file(tmp_path: Path) -> None:
+def test_init_refuses_to_overwrite_a_file(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "campaign.yaml"
     out.write_text("keep me\n", encoding="utf-8")
-    result = _invoke("init", "--source", str(CONFIG / "samples" / "nhatrang-2024.xlsx"), "--output", str(out))
+    result = _invoke(runner, "init", "--source", str(CONFIG / "samples" / "nhatrang-2024.xlsx"), "--output", str(out))
     _assert_clean_error(result, 7, "already exists", "new name")
     assert out.read_text(encoding="utf-8") == "keep me\n"
 
 
-def test_init_hostile_header_text_still_loads_and_maps(tmp_path: Path) -> None:
+def test_init_hostile_header_text_still_loads_and_maps(runner: CliRunner, tmp_path: Path) -> None:
     source = _workbook(tmp_path / "hostile.xlsx", [HOSTILE, ["UBND phường A", 1, "x", "y", "z", "t", "u", 2, 3, 4]])
     out = tmp_path / "hostile.yaml"
     title = 'Chiến dịch: “Kỹ năng” # số 1 - "thử"'
-    result = _invoke("init", "--source", str(source), "--output", str(out), "--title", title, "--id", "thu-nghiem",
+    result = _invoke(runner, "init", "--source", str(source), "--output", str(out), "--title", title,
+                     "--id", "thu-nghiem",
                      "--roster", str(CONFIG / "roster-nhatrang-2024.csv"))
     assert result.exit_code == 0, result.stderr
-    loaded = campaign_file.load(out)
+    loaded = _draft(out)
     assert [c.header for c in loaded.columns] == HOSTILE
     assert loaded.title == title and loaded.report.summary == f"Kết quả triển khai {title}"
     assert loaded.column("unit_name").header == HOSTILE[0]  # type: ignore[union-attr]
@@ -182,7 +204,8 @@ def test_init_yaml_round_trips_control_characters_and_line_breaks() -> None:
                                now=dt.datetime(2024, 11, 1, 8, tzinfo=TZ), kind=SourceKind.XLSX,
                                location="we'ird: #path.xlsx", proposal=proposal, template="t.docx",
                                roster="r.csv", groups=("no", "a: b", "#x"), origin="x\ny\x00")
-    loaded = campaign_file.parse(init.render_campaign(draft), origin="test", base_dir=Path("."))
+    loaded = campaign_file.parse(init.render_campaign(draft), origin="test", base_dir=Path("."),
+                                  placeholders=True)
     expected = [unicodedata.normalize("NFC", h).strip() for h in headers[:4]] + ["Hòa"]  # stripped, NFC
     assert [c.header for c in loaded.columns] == expected
     assert proposal.skipped == ("🔥", "TÊN ĐƠN VỊ ghi rõ")  # no letters or digits; a repeat of the first header
@@ -199,19 +222,19 @@ def test_init_placeholder_deadline_comes_from_the_injected_clock() -> None:
     text = init.render_campaign(draft)
     assert "deadline: 2025-01-04T23:59:59+07:00  # TODO" in text
     assert "roster: \"TODO-roster.csv\"  # TODO" in text and "groups: []  # TODO" in text
-    assert campaign_file.parse(text, origin="t", base_dir=Path(".")).title == "TODO: tên chiến dịch"
+    assert campaign_file.parse(text, origin="t", base_dir=Path("."), placeholders=True).title == "TODO: tên chiến dịch"
 
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("2024-11-10", dt.datetime(2024, 11, 10, 23, 59, 59, tzinfo=TZ)),
     ("2024-11-10T17:00:00+07:00", dt.datetime(2024, 11, 10, 17, tzinfo=TZ)),
 ], ids=["date", "date-time"])
-def test_init_deadline_option(value: str, expected: dt.datetime, tmp_path: Path) -> None:
+def test_init_deadline_option(runner: CliRunner, value: str, expected: dt.datetime, tmp_path: Path) -> None:
     out = tmp_path / "c.yaml"
-    result = _invoke("init", "--source", str(CONFIG / "samples" / "nhatrang-2024.xlsx"), "--deadline", value,
+    result = _invoke(runner, "init", "--source", str(CONFIG / "samples" / "nhatrang-2024.xlsx"), "--deadline", value,
                      "--output", str(out))
     assert result.exit_code == 0, result.stderr
-    assert campaign_file.load(out).deadline == expected
+    assert _draft(out).deadline == expected
 
 
 @pytest.mark.parametrize(("args", "code", "needle"), [
@@ -219,8 +242,8 @@ def test_init_deadline_option(value: str, expected: dt.datetime, tmp_path: Path)
     (["--deadline", "10/11/2024"], 2, "ISO 8601"),
     (["--tab", "Không có"], 3, "'Báo cáo'"),
 ], ids=["bad-id", "bad-deadline", "missing-tab"])
-def test_init_bad_options_are_clean_errors(args: list[str], code: int, needle: str) -> None:
-    result = _invoke("init", "--source", str(CONFIG / "samples" / "nhatrang-2024.xlsx"), *args)
+def test_init_bad_options_are_clean_errors(runner: CliRunner, args: list[str], code: int, needle: str) -> None:
+    result = _invoke(runner, "init", "--source", str(CONFIG / "samples" / "nhatrang-2024.xlsx"), *args)
     _assert_clean_error(result, code, needle)
 
 
@@ -271,18 +294,18 @@ def google(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         yield f"https://docs.google.com/spreadsheets/d/{sid}/edit#gid=0"
 
 
-def test_init_reads_a_google_sheet_through_the_same_adapter(google: str, tmp_path: Path) -> None:
-    result = _invoke("init", "--source", google, "--tab", SAMPLES["travinh-2024"][0], "--now", NOW)
+def test_init_reads_a_google_sheet_through_the_same_adapter(runner: CliRunner, google: str, tmp_path: Path) -> None:
+    result = _invoke(runner, "init", "--source", google, "--tab", SAMPLES["travinh-2024"][0], "--now", NOW)
     assert result.exit_code == 0, result.stderr
-    loaded = campaign_file.parse(result.stdout, origin="stdout", base_dir=tmp_path)
+    loaded = campaign_file.parse(result.stdout, origin="stdout", base_dir=tmp_path, placeholders=True)
     assert loaded.source.kind is SourceKind.GOOGLE_SHEETS and loaded.source.spreadsheet == google
     assert loaded.id == "cau-tra-loi-bieu-mau-1"
     bundled = campaign_file.load(CONFIG / "travinh-2024.yaml")
     assert _mapping(loaded.columns) == _mapping(bundled.columns)
 
 
-def test_init_google_needs_a_tab(google: str) -> None:
-    _assert_clean_error(_invoke("init", "--source", google), 2, "--tab")
+def test_init_google_needs_a_tab(runner: CliRunner, google: str) -> None:
+    _assert_clean_error(_invoke(runner, "init", "--source", google), 2, "--tab")
 
 
 def test_init_is_documented() -> None:

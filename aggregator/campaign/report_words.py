@@ -11,7 +11,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from aggregator.campaign.file_checks import refuse_number_as_date
 
 
 class _Frozen(BaseModel):
@@ -26,6 +28,11 @@ class Reference(_Frozen):
     date: dt.date
     issuer: str
     summary: str = ""
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _not_a_number(cls, value: Any) -> Any:
+        return refuse_number_as_date(value)
 
 
 class Signer(_Frozen):

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aggregator.campaign.columns import ColumnSettings, metrics, role_problems, with_legacy_roles, with_role
+from aggregator.campaign.file_checks import location, placeholder_problems, refuse_number_as_date, shorten
 from aggregator.campaign.report_words import ReportSettings
 from aggregator.errors import ConfigError
 from aggregator.models import ColumnRole, SourceKind
@@ -187,6 +188,11 @@ class Campaign(_Frozen):
     notify: NotifySettings = NotifySettings()
     base_dir: Path = Path(".")  # the campaign file's folder; set by load()
 
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _not_a_number(cls, value: Any) -> Any:
+        return refuse_number_as_date(value)
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -249,26 +255,28 @@ class Campaign(_Frozen):
         return next((c for c in self.columns if c.key == key), None)
 
 
-def _format_location(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+_SHOWN_INPUTS = (str, int, float, bool, dt.date)
 
 
-def _validation_problems(exc: ValidationError) -> list[str]:
+def _validation_problems(exc: ValidationError, data: dict[str, Any]) -> list[str]:
     problems = []
     for err in exc.errors():
-        loc = _format_location(tuple(p for p in err["loc"] if not str(p).startswith("function-after")))
+        loc = location(tuple(p for p in err["loc"] if not str(p).startswith("function-")), data)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (check its spelling against the configuration reference in README.md)"
+            msg = "unknown key (check its spelling against README.md, “Configuration reference”)"
+        elif err["type"] not in ("missing", "value_error") and isinstance(err.get("input"), _SHOWN_INPUTS):
+            msg += f" (it is {shorten(str(err['input']))!r})"
         problems.append(f"{loc}: {msg}")
-    return problems
+    return list(dict.fromkeys(problems))
 
 
-def parse(text: str, *, origin: str, base_dir: Path) -> Campaign:
-    """Parse campaign YAML text. Raises ConfigError listing every problem."""
+def parse(text: str, *, origin: str, base_dir: Path, placeholders: bool = False) -> Campaign:
+    """Parse campaign YAML text. Raises ConfigError listing every problem.
+
+    Values still holding a ``TODO`` placeholder are problems unless ``placeholders`` (``aggregator init``
+    checks its own proposal, whose TODOs a person has yet to fill in).
+    """
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -277,8 +285,12 @@ def parse(text: str, *, origin: str, base_dir: Path) -> Campaign:
         raise ConfigError(origin, [f"it is not valid YAML{where}"]) from exc
     if not isinstance(data, dict):
         raise ConfigError(origin, ["it must be a mapping of keys (id, title, deadline, source, …)"])
-    data = {**data, "base_dir": base_dir}
+    todo = [] if placeholders else placeholder_problems(data)
     try:
-        return Campaign.model_validate(data)
+        campaign = Campaign.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:
-        raise ConfigError(origin, _validation_problems(exc)) from exc
+        raise ConfigError(origin, [*todo, *_validation_problems(exc, data)]) from exc
+    if todo:
+        raise ConfigError(origin, todo, "Fill in every TODO value (comments do not matter) and run "
+                                        "`aggregator check --config FILE` again.")
+    return campaign

@@ -1,0 +1,73 @@
+"""Checks on a campaign file's raw values that field types cannot express, and readable key paths. Pure.
+
+- A value still holding a ``TODO`` placeholder (from ``aggregator init``) is refused: the letter would
+  print "Kính gửi: TODO: nơi nhận báo cáo". Comments never count; YAML drops them before this runs.
+- A number where a date belongs is refused: YAML and pydantic would read ``deadline: 12345`` as a Unix
+  time in 1970.
+- Key paths count list items from 1 and name a column by its header:
+  ``("columns", 7, "type")`` → ``column 8 ("Số người dân").type``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+PLACEHOLDER = re.compile(r"\bTODO\b")
+_NUMBER_TEXT = re.compile(r"\s*[+-]?\d+(?:[.,]\d+)?\s*")
+SHOWN = 60  # characters of a value quoted in a message
+
+
+def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def placeholder_problems(data: Mapping[str, Any]) -> list[str]:
+    """One problem per value that still holds a TODO placeholder, with its key path."""
+    return [f"{location(path, data)}: still the placeholder {shorten(text)!r}; replace it with the real text"
+            for path, text in _strings(data, ()) if PLACEHOLDER.search(text)]
+
+
+def refuse_number_as_date(value: Any) -> Any:
+    """A pydantic ``mode="before"`` check: a date must be written as a date, never as a bare number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | dt.date):
+        return value
+    if isinstance(value, int | float) or _NUMBER_TEXT.fullmatch(str(value)):
+        raise ValueError(f"{value!r} is a number, not a date: write it as e.g. 2024-11-10T23:59:59+07:00 "
+                         "(or 2024-10-13 for a day)")
+    return value
+
+
+def shorten(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SHOWN else flat[: SHOWN - 1] + "…"
+
+
+def location(path: Sequence[Any], data: Any) -> str:
+    """A key path as a person reads it: 1-based items, columns named by their header."""
+    out, node = "", data
+    for part in path:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list | tuple) and 0 <= part < len(node) else None
+            out = _item(out, part, item)
+        else:
+            out += f".{part}" if out else str(part)
+        node = node.get(part) if isinstance(node, Mapping) else (
+            node[part] if isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node) else None)
+    return out or "(top level)"
+
+
+def _item(out: str, index: int, item: Any) -> str:
+    if out == "columns":
+        header = item.get("header") if isinstance(item, Mapping) else None
+        return f"column {index + 1}" + (f' ("{shorten(str(header))}")' if header else "")
+    return f"{out} item {index + 1}"
