@@ -96,12 +96,12 @@ class TransientSourceError(SourceError):
 
 
 class SchemaError(AggregatorError):
-    """A required column is not in the header row."""
+    """A required column is not in the header row (or the header row is elsewhere: ``found_in_row``)."""
 
     exit_code = 5
 
     def __init__(self, tab: str, missing: Sequence[str], headers: Iterable[str],
-                 near: dict[str, str] | None = None) -> None:
+                 near: dict[str, str] | None = None, *, header_row: int = 1, found_in_row: int | None = None) -> None:
         present = [h for h in headers if h]
         near = near or {}
         parts = []
@@ -110,13 +110,19 @@ class SchemaError(AggregatorError):
             parts.append(f"{name!r}{guess}")
         self.tab = tab
         self.missing = tuple(missing)
-        what = (f"Tab {tab!r} has no column for {', '.join(parts)} in its header row."
-                if present else f"Tab {tab!r} has an empty header row (is the tab empty, or is `header_row` wrong?).")
-        super().__init__(
-            what,
-            "Rename the header back in the sheet, or add the new header text to `aliases` of that column "
-            "in the campaign file.",
-        )
+        self.found_in_row = found_in_row
+        if found_in_row is not None:  # rows were added or removed above the headers: renaming would be wrong
+            what = (f"Tab {tab!r} has no column for {', '.join(map(repr, missing))} in row {header_row}, but the "
+                    f"headers are in row {found_in_row}.")
+            hint = (f"Set `source.header_row: {found_in_row}` in the campaign file (or move the headers back to "
+                    f"row {header_row}), then run again.")
+        else:
+            what = (f"Tab {tab!r} has no column for {', '.join(parts)} in its header row (row {header_row})."
+                    if present else f"Tab {tab!r} has an empty header row (row {header_row}: is the tab empty, or "
+                    "is `header_row` wrong?).")
+            hint = ("Rename the header back in the sheet, or add the new header text to `aliases` of that column "
+                    "in the campaign file.")
+        super().__init__(what, hint)
 
 
 class DuplicateColumnError(AggregatorError):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
-from aggregator.app.pipeline import compute
-from aggregator.errors import DuplicateColumnError, SchemaError
+from aggregator.app.pipeline import compute, run_cycle
+from aggregator.app.preflight import run_checks
+from aggregator.errors import DuplicateColumnError, RosterError, SchemaError
 from aggregator.models import RawTab, Snapshot, SourceKind
 from aggregator.sheet.headers import column_letter
 
@@ -95,11 +97,15 @@ def test_pipeline_ragged_rows_and_merged_cell_gaps() -> None:
     assert result.totals.rows_unmatched == 1  # the row with a value but no name
 
 
-def test_pipeline_roster_group_outside_the_campaign_is_still_counted() -> None:
-    from dataclasses import replace
-
-    roster = (*ROSTER, replace(ROSTER[0], unit_id="X-NEW", group="moi", name="Ban Quản lý khu du lịch Hòn Tằm"))
-    result = compute(CAMPAIGN, roster, _snapshot(HEADER, _row("Ban Quản lý khu du lịch Hòn Tằm", 4)), NOW, None)
-    extra = result.groups[-1]
-    assert (extra.group, extra.label, extra.expected, extra.reported) == ("moi", "moi", 1, 1)
-    assert result.totals.units_expected == len(ROSTER) + 1
+def test_pipeline_roster_group_outside_the_campaign_stops_run_as_it_stops_check(tmp_path: Path) -> None:
+    text = CAMPAIGN.resolve(CAMPAIGN.roster).read_text(encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text.replace(",xaphuong,", ",moi,"), encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        run_cycle(CAMPAIGN, out_dir=tmp_path / "o", roster_override=roster, now=NOW)
+    assert info.value.exit_code == 2
+    assert info.value.message.count("'moi'") == 1  # one message for all 27 lines
+    assert "(dang_doanthe, chuyenmon, sunghiep, truonghoc, xaphuong)" in info.value.message
+    assert not (tmp_path / "o").exists()
+    (_, error), *_ = [r for r in run_checks(None, roster_override=roster) if r[1] is not None]
+    assert error is not None and error.message == info.value.message

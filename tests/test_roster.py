@@ -31,8 +31,21 @@ def test_roster_duplicate_ids_are_reported_together_with_unknown_groups() -> Non
         parse_roster(text, origin="r.csv", groups=["g"])
     message = str(info.value)
     assert "unit_id repeated: A" in message
-    assert "group 'zzz'" in message
+    assert "group 'zzz' on line 4 is not one of the campaign's group codes (g)" in message
     assert "line 5: empty name" in message
+
+
+def test_roster_one_message_per_unknown_group_with_its_lines_and_the_valid_codes() -> None:
+    rows = [f"X{n},xaphuong2,Phường {n},,,," for n in range(19)] + ["Y,g,Một,,,,", "Z,khac,Hai,,,,", "W,,Ba,,,,",
+                                                                    "V,,Bốn,,,,"]
+    with pytest.raises(RosterError) as info:
+        parse_roster(HEADER + "\n".join(rows) + "\n", origin="r.csv", groups=["g", "h"])
+    message = str(info.value)
+    assert "has 3 problem(s)" in message
+    assert message.count("xaphuong2") == 1
+    assert "group 'xaphuong2' on lines 2, 3, 4, 5, 6, 7, 8, 9 … (19 lines) is not one of the campaign's group " \
+           "codes (g, h)" in message
+    assert "group 'khac' on line 22" in message and "lines 23, 24: empty group" in message
 
 
 def test_roster_missing_columns() -> None:

@@ -141,10 +141,10 @@ def current_reminders(campaign: Campaign, out_dir: Path, now: dt.datetime | None
     Writes nothing but the history of rows seen (as every cycle does); never the agency tab, the
     dashboard, the report or status.json.
     """
-    from aggregator.adapters.roster_file import read_roster
+    from aggregator.adapters.roster_file import campaign_roster
     from aggregator.app.pipeline import compute, open_ports
 
-    roster = read_roster(campaign.resolve(campaign.roster))
+    roster = campaign_roster(campaign)
     source, _ = open_ports(campaign, out_dir, None)
     snapshot = source.read()
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
@@ -178,14 +178,14 @@ def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer 
 
 def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path) -> None:
     """The worker's automatic reminders: at most once a day, up to a few days after the deadline."""
-    from aggregator.adapters.roster_file import read_roster
+    from aggregator.adapters.roster_file import campaign_roster
 
     today = result.generated_at.astimezone(campaign.tz).date().isoformat()
     if result.generated_at > result.deadline + AUTO_REMINDER_GRACE:
         return
     if read_state(out_dir).get("reminders", {}).get("day") == today:
         return
-    reminders = reminder_text.build(result, read_roster(campaign.resolve(campaign.roster)), campaign)
+    reminders = reminder_text.build(result, campaign_roster(campaign), campaign)
     write_reminders(out_dir, reminders)
     run = send_reminders(campaign, reminders)
     _update_state(out_dir, "reminders", {"day": today, "sent": len(run.outcomes) - len(run.failed),

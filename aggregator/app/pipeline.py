@@ -20,7 +20,7 @@ import pandas as pd
 from aggregator.adapters.clock import FixedClock, SystemClock
 from aggregator.adapters.files import read_json, write_json
 from aggregator.adapters.history import History
-from aggregator.adapters.roster_file import read_roster
+from aggregator.adapters.roster_file import campaign_roster
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.campaign import Campaign
@@ -34,7 +34,7 @@ from aggregator.models import ColumnRole, Consolidation, MatchKind, MatchOutcome
 from aggregator.names.matching import build_matcher, match_names
 from aggregator.outputs import dashboard, status
 from aggregator.ports import DashboardSink, SheetSource
-from aggregator.sheet.headers import map_headers
+from aggregator.sheet.layout import map_header_row
 
 log = logging.getLogger(__name__)
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
@@ -111,8 +111,7 @@ def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: 
 def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
     settings = campaign.source
-    header = snapshot.tab.rows[settings.header_row - 1] if len(snapshot.tab.rows) >= settings.header_row else ()
-    header_map = map_headers(snapshot.tab.title, header, campaign.columns)
+    header_map = map_header_row(snapshot.tab.title, snapshot.tab.rows, settings.header_row, campaign.columns)
     frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, campaign.tz)
     table = frame.table
     live = table[~table[BLANK]]
@@ -183,9 +182,7 @@ def run_cycle(
     """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
     out_dir = out_dir or default_out_dir(campaign)
     clock = FixedClock(now) if now else SystemClock(campaign.tz)
-    # Lenient on group codes: a unit in a group the campaign does not list is still counted, under
-    # its code; `aggregator check` flags the mismatch.
-    roster = read_roster(roster_override or campaign.resolve(campaign.roster))
+    roster = campaign_roster(campaign, roster_override)  # a group the campaign lacks stops it, as in `check`
     source, sink = open_ports(campaign, out_dir, source_override)
     snapshot = source.read()
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")

@@ -30,7 +30,7 @@ def _step(results: list[Check], name: str, action: Any) -> Any:
 def run_checks(config: Path | None, *, source_override: str | None = None,
                roster_override: Path | None = None) -> list[Check]:
     """Validate campaign file, roster, source reachability + header row, and the report template."""
-    from aggregator.adapters.roster_file import read_roster
+    from aggregator.adapters.roster_file import campaign_roster
     from aggregator.app.pipeline import _prepare_report, compute, default_out_dir, open_ports
 
     results: list[Check] = []
@@ -40,7 +40,7 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
         return results
     roster_path = roster_override or campaign.resolve(campaign.roster)
     roster = _step(results, f"roster {roster_path}",
-                   lambda: read_roster(roster_path, [g.code for g in campaign.groups]))
+                   lambda: campaign_roster(campaign, roster_override))
     ports = _step(results, "source settings", lambda: open_ports(campaign, default_out_dir(campaign), source_override))
     reach = f"source reachable, tab {campaign.source.tab!r}"
     snapshot = _step(results, reach, lambda: ports[0].read()) if ports else None

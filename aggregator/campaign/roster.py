@@ -6,13 +6,14 @@ import csv
 import io
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from aggregator.errors import RosterError
 from aggregator.models import RosterUnit
 
 COLUMNS = ("unit_id", "group", "name", "short_name", "aliases", "email", "source")
 REQUIRED = ("unit_id", "group", "name")
+SHOWN_LINES = 8  # longer lists of line numbers end with "… (N lines)"
 
 
 def _nfc(text: str | None) -> str:
@@ -33,8 +34,18 @@ def _unit(row: dict[str, str]) -> RosterUnit:
                       row.get("email", ""), row.get("source", ""))
 
 
-def parse_roster(text: str, *, origin: str, groups: Iterable[str] | None = None) -> tuple[RosterUnit, ...]:
-    """Parse roster CSV text; every problem is collected into one RosterError.
+def lines_text(lines: Sequence[int]) -> str:
+    """``[3]`` → "line 3"; ``[3, 4, …]`` → "lines 3, 4, 5, 6, 7, 8, 9, 10 … (19 lines)"."""
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    shown = ", ".join(map(str, lines[:SHOWN_LINES]))
+    return f"lines {shown}" + (f" … ({len(lines)} lines)" if len(lines) > SHOWN_LINES else "")
+
+
+def parse_roster(text: str, *, origin: str, groups: Sequence[str] | None = None) -> tuple[RosterUnit, ...]:
+    """Parse roster CSV text; every problem is collected into one RosterError, one line per kind of problem.
+
+    ``groups`` are the campaign's group codes, in order; a unit in any other group is a problem.
 
     >>> parse_roster("unit_id,group,name\\nA,g,Phòng Y tế\\n", origin="x")[0].name
     'Phòng Y tế'
@@ -43,25 +54,38 @@ def parse_roster(text: str, *, origin: str, groups: Iterable[str] | None = None)
     header_error = _header_problem(reader.fieldnames, origin)
     if header_error:
         raise header_error
-    known_groups = set(groups) if groups is not None else None
-    units: list[RosterUnit] = []
-    problems: list[str] = []
+    units: list[tuple[int, RosterUnit]] = []
+    empty: dict[str, list[int]] = {}  # "name" → lines where it is empty
     for line_no, record in enumerate(reader, start=2):
         row = {(_nfc(k)).lower(): _nfc(v) if isinstance(v, str) else "" for k, v in record.items() if k}
         if not any(row.values()):
             continue
         missing = [c for c in REQUIRED if not row.get(c)]
         if missing:
-            problems.append(f"line {line_no}: empty {', '.join(missing)}")
+            empty.setdefault(", ".join(missing), []).append(line_no)
             continue
-        if known_groups is not None and row["group"] not in known_groups:
-            problems.append(f"line {line_no}: group {row['group']!r} is not one of the campaign's groups")
-        units.append(_unit(row))
-    dupes = sorted(k for k, n in Counter(u.unit_id for u in units).items() if n > 1)
+        units.append((line_no, _unit(row)))
+    problems = [f"{lines_text(lines)}: empty {what}" for what, lines in empty.items()]
+    problems += _group_problems(units, groups)
+    dupes = sorted(k for k, n in Counter(u.unit_id for _, u in units).items() if n > 1)
     if dupes:
         problems.append(f"unit_id repeated: {', '.join(dupes)} (each unit_id must be unique and stable)")
     if not units and not problems:
         problems.append("it has no units")
     if problems:
         raise RosterError(f"The roster {origin} has {len(problems)} problem(s): {'; '.join(problems)}.")
-    return tuple(units)
+    return tuple(unit for _, unit in units)
+
+
+def _group_problems(units: Iterable[tuple[int, RosterUnit]], groups: Sequence[str] | None) -> list[str]:
+    """One problem per unknown group code, with its lines and the campaign's codes."""
+    if groups is None:
+        return []
+    unknown: dict[str, list[int]] = {}
+    for line_no, unit in units:
+        if unit.group not in groups:
+            unknown.setdefault(unit.group, []).append(line_no)
+    valid = ", ".join(groups) or "(none: the campaign's `groups` is empty)"
+    return [f"group {code!r} on {lines_text(lines)} is not one of the campaign's group codes ({valid}); "
+            "correct the roster or add the group to `groups` in the campaign file"
+            for code, lines in unknown.items()]

@@ -65,13 +65,14 @@ def _column_positions(column: ColumnSettings, at: dict[str, list[int]]) -> list[
     return sorted(found)
 
 
-def map_headers(tab: str, header_row: Sequence[CellValue], columns: Sequence[ColumnSettings]) -> HeaderMap:
+def map_headers(tab: str, header_row: Sequence[CellValue], columns: Sequence[ColumnSettings], *,
+                row: int = 1) -> HeaderMap:
     """Match the header row against the campaign's columns.
 
     Raises SchemaError when a required column (always the unit name) is absent, naming the closest header,
     and DuplicateColumnError when a column's header appears twice: nobody can tell which one agencies fill.
     """
-    texts = [str(cell).strip() if cell is not None else "" for cell in header_row]
+    texts = [str(cell).strip() if cell is not None else "" for cell in header_row]  # of spreadsheet row ``row``
     at = _first_positions([fold_header(t) for t in texts])
     positions: dict[str, int] = {}
     for column in columns:
@@ -85,7 +86,8 @@ def map_headers(tab: str, header_row: Sequence[CellValue], columns: Sequence[Col
     absent = [c for c in columns if c.key not in positions and c.type is not ColumnType.IGNORED]
     required = [c.header for c in absent if c.required or c.role is ColumnRole.UNIT_NAME]
     if required:
-        raise SchemaError(tab, required, texts, {m: near for m in required if (near := closest_header(m, unused))})
+        raise SchemaError(tab, required, texts, {m: near for m in required if (near := closest_header(m, unused))},
+                          header_row=row)
     seen_twice = tuple(texts[i] for spots in at.values() for i in spots[1:])
     headers = {key: texts[index] for key, index in positions.items()}
     missing = {c.key: closest_header(c.header, unused) for c in absent}

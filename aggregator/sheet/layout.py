@@ -1,0 +1,79 @@
+"""Where a tab's headers are: the header row among title and note rows, and headers that moved. Pure.
+
+Offices put a title ("BÁO CÁO KẾT QUẢ …"), a note ("Đơn vị tính: …") or a blank row above the
+headers. The header row is the first row that reads like headers — at least two distinct texts —
+and spans at least half as many columns as the rows of data under it: a title or a note fills one
+or two cells, a header row fills about as many as the data does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from aggregator.campaign import ColumnSettings
+from aggregator.errors import SchemaError
+from aggregator.models import CellValue, ColumnRole
+from aggregator.sheet.headers import HeaderMap, fold_header, map_headers
+
+SEARCHED = 30  # rows searched for the header row: titles and notes above it are a few rows, not pages
+DATA_SAMPLE = 10  # filled rows under a candidate that show how wide the data is
+TEXT_SHARE = 0.8  # of a header row's filled cells that are text
+SPAN = 0.5  # a header row fills at least this share of the data's width
+
+Rows = Sequence[Sequence[CellValue]]
+
+
+def _filled(row: Sequence[CellValue]) -> list[CellValue]:
+    return [cell for cell in row if cell is not None and not (isinstance(cell, str) and not cell.strip())]
+
+
+def _is_text(cell: CellValue) -> bool:
+    return isinstance(cell, str) and any(char.isalpha() for char in cell)
+
+
+def _reads_like_headers(row: Sequence[CellValue]) -> bool:
+    cells = _filled(row)
+    texts = [fold_header(cell) for cell in cells if _is_text(cell)]
+    return len(cells) >= 2 and len(texts) >= TEXT_SHARE * len(cells) and len(set(texts)) == len(texts)
+
+
+def _data_width(rows: Rows, below: int) -> int:
+    widths = [len(_filled(row)) for row in rows[below:below + 4 * DATA_SAMPLE] if _filled(row)]
+    return max(widths[:DATA_SAMPLE], default=0)
+
+
+def find_header_row(rows: Rows) -> int | None:
+    """The 1-based header row, or None when no row of the first ``SEARCHED`` reads like headers.
+
+    >>> find_header_row([["BÁO CÁO KẾT QUẢ"], [], ["STT", "Đơn vị", "Số người"], [1, "Phường A", 30]])
+    3
+    """
+    for index, row in enumerate(rows[:SEARCHED]):
+        if _reads_like_headers(row) and len(_filled(row)) >= SPAN * _data_width(rows, index + 1):
+            return index + 1
+    return None
+
+
+def row_with_headers(rows: Rows, wanted: Sequence[Sequence[str]], skip: int) -> int | None:
+    """The first row but ``skip`` (1-based) holding one of each group of names in ``wanted``, or None."""
+    needed = [{fold_header(name) for name in names} for names in wanted]
+    for index, row in enumerate(rows[:SEARCHED]):
+        folded = {fold_header(cell) for cell in _filled(row) if not isinstance(cell, dt.date)}
+        if index + 1 != skip and needed and all(names & folded for names in needed):
+            return index + 1
+    return None
+
+
+def map_header_row(tab: str, rows: Rows, header_row: int, columns: Sequence[ColumnSettings]) -> HeaderMap:
+    """``map_headers`` on the campaign's header row; when the required headers sit in another row (a row was
+    inserted or deleted above them), the SchemaError names that row instead of suggesting a rename."""
+    header = rows[header_row - 1] if len(rows) >= header_row else ()
+    try:
+        return map_headers(tab, header, columns, row=header_row)
+    except SchemaError as exc:
+        required = [(c.header, *c.aliases) for c in columns if c.required or c.role is ColumnRole.UNIT_NAME]
+        found = row_with_headers(rows, required, skip=header_row)
+        if found is None:
+            raise
+        raise SchemaError(tab, exc.missing, (), header_row=header_row, found_in_row=found) from exc
