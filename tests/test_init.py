@@ -16,9 +16,12 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from aggregator.adapters import campaign_file
+from aggregator.adapters.roster_file import read_roster
 from aggregator.app import init_campaign as init
 from aggregator.app.cli import cli
-from aggregator.models import ColumnType, SourceKind
+from aggregator.app.init_render import render_campaign
+from aggregator.errors import ConfigError
+from aggregator.models import ColumnRole, ColumnType, RawTab, SourceKind
 from aggregator.sheet.headers import map_headers
 from tests.conftest import REPO
 from tests.fake_sheets import FakeSheets, service_account_key
@@ -59,7 +62,7 @@ def _fill_in_todos(path: Path) -> None:
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
         value, hash_, comment = line.partition("  # ")
-        lines.append(re.sub(r"TODO:? ?", "", value.replace('"TODO"', '"VT"')) + hash_ + comment)
+        lines.append(re.sub(r"TODO:? ?", "", value) + hash_ + comment)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -81,8 +84,8 @@ def _sample_rows(name: str) -> list[tuple[Any, ...]]:
         book.close()
 
 
-def _mapping(columns: Any) -> dict[str, tuple[str, ColumnType]]:
-    return {unicodedata.normalize("NFC", c.header): (c.key, c.type) for c in columns}
+def _mapping(columns: Any) -> dict[str, tuple[str, ColumnType, ColumnRole | None]]:
+    return {unicodedata.normalize("NFC", c.header): (c.key, c.type, c.role) for c in columns}
 
 
 def _assert_clean_error(result: Any, code: int, *needles: str) -> None:
@@ -118,19 +121,22 @@ def test_init_bundled_sample_maps_every_header_like_its_campaign_and_passes_chec
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_init_infers_the_bundled_types_from_the_data_alone(name: str) -> None:
-    proposal = init.propose(SAMPLES[name][0], 1, _sample_rows(name), {}, TZ)  # no vocabulary at all
+def test_init_infers_the_bundled_types_and_roles_from_the_data_alone(name: str) -> None:
+    roster = read_roster(SAMPLES[name][1])
+    proposal = init.propose(RawTab(SAMPLES[name][0], tuple(_sample_rows(name))), {}, TZ,
+                            init.Choices(roster=roster))  # no vocabulary at all
     bundled = campaign_file.load(CONFIG / f"{name}.yaml")
-    types = {c.header: c.type for c in bundled.columns}
-    assert {c.header: c.type for c in proposal.columns} == types
+    assert {c.header: c.type for c in proposal.columns} == {c.header: c.type for c in bundled.columns}
+    roles = {c.header: c.role for c in proposal.columns if c.role}
+    assert roles == {c.header: c.role for c in bundled.columns if c.role and c.role is not ColumnRole.NOTE}
     keys = [c.key for c in proposal.columns]
-    assert "unit_name" in keys and len(set(keys)) == len(keys)
+    assert len(set(keys)) == len(keys) and "unit_name" not in keys  # keys come from the headers
 
 
-def test_init_guesses_types_keys_and_labels_of_unknown_headers(runner: CliRunner, tmp_path: Path) -> None:
+def test_init_guesses_types_roles_keys_and_labels_of_unknown_headers(runner: CliRunner, tmp_path: Path) -> None:
     day = dt.datetime(2024, 11, 5)
     source = _workbook(tmp_path / "zalo.xlsx", [
-        ["Tên đơn vị", "Số tin nhắn Zalo đã gửi", "Ghi chú", "Ngày tổ chức", "Số tin nhắn Zalo đã gửi (lần 2)"],
+        ["Đơn vị thực hiện", "Số tin nhắn Zalo đã gửi", "Ghi chú", "Ngày tổ chức", "Số tin nhắn Zalo đã gửi (lần 2)"],
         ["UBND phường A", 120, "Đã gửi qua nhóm Zalo", day, "khoảng 200"],
         ["UBND phường B", 45, "Không", day + dt.timedelta(days=1), "1.234"],
         ["UBND phường C", 0, "Gửi thêm tài liệu", day + dt.timedelta(days=2), 7],
@@ -139,17 +145,22 @@ def test_init_guesses_types_keys_and_labels_of_unknown_headers(runner: CliRunner
     assert result.exit_code == 0, result.stderr
     data = yaml.safe_load(result.stdout)
     columns = {c["header"]: c for c in data["columns"]}
-    assert [columns[h]["type"] for h in ("Số tin nhắn Zalo đã gửi", "Ghi chú", "Ngày tổ chức")] == \
-        ["count", "text", "date"]
+    assert [(columns[h]["type"], columns[h].get("role")) for h in ("Đơn vị thực hiện", "Số tin nhắn Zalo đã gửi",
+                                                                  "Ghi chú", "Ngày tổ chức")] == \
+        [("text", "unit_name"), ("count", None), ("text", "note"), ("date", None)]
     keys = [c["key"] for c in data["columns"]]
-    assert keys[0] == "unit_name" and len(set(keys)) == len(keys)
+    assert keys[0] == "don_vi_thuc_hien" and len(set(keys)) == len(keys)  # keys come from the headers
     assert all(k.isidentifier() and k.isascii() and k == k.lower() for k in keys)
     assert columns["Số tin nhắn Zalo đã gửi"]["key"] == "so_tin_nhan_zalo_da_gui"
     assert columns["Số tin nhắn Zalo đã gửi"]["label"] == "tin nhắn Zalo đã gửi"
-    assert '"tin nhắn Zalo đã gửi"  # TODO: check this label' in result.stdout
+    assert '"tin nhắn Zalo đã gửi"  # check this label' in result.stdout
+    assert "  # role unit_name: the header names the unit over 100% distinct names\n" in result.stdout
+    assert "  # role note: the header says “ghi chu”\n" in result.stdout
+    assert "  # type count: 3 of 3 filled cells read as counts\n" in result.stdout
     assert data["id"] == "zalo" and data["roster"] == "TODO-roster.csv"
-    assert "guessed" in result.stderr and "so_tin_nhan_zalo_da_gui (count)" in result.stderr
+    assert "so_tin_nhan_zalo_da_gui (count)" in result.stderr
     assert "does not pass `aggregator check`" in result.stderr  # no --roster: say what stays to do
+    assert "Ngày tổ chức" in result.stdout and "submitted_at" not in result.stdout.split("columns:")[1]
     assert data["source"]["path"] == str(source.resolve())  # printed: absolute, right wherever it is saved
     campaign_file.parse(result.stdout, origin="stdout", base_dir=tmp_path, placeholders=True)
 
@@ -158,16 +169,24 @@ def test_init_without_a_unit_name_column_says_what_to_do(runner: CliRunner, tmp_
     source = _workbook(tmp_path / "x.xlsx", [["STT", "Họ và tên", "Số lượt"], [1, "Nguyễn Văn A", 3]])
     out = tmp_path / "campaign.yaml"
     result = _invoke(runner, "init", "--source", str(source), "--output", str(out))
-    _assert_clean_error(result, 5, "looks like the unit name", "'Họ và tên'", "'Số lượt'", "Tên cơ quan, đơn vị",
-                        "--header-row")
+    _assert_clean_error(result, 5, "looks like the unit name", "'Họ và tên'", "'Số lượt'", "--unit-column",
+                        "--roster", "--header-row")
     assert not out.exists()
+    chosen = _invoke(runner, "init", "--source", str(source), "--unit-column", "B")
+    assert chosen.exit_code == 0, chosen.stderr
+    assert "  # role unit_name: chosen with --unit-column\n  # type text: names are text\n  - key: ho_va_ten\n" \
+        in chosen.stdout
 
 
-def test_init_on_an_empty_header_row_points_at_header_row(runner: CliRunner, tmp_path: Path) -> None:
-    source = _workbook(tmp_path / "x.xlsx", [["Báo cáo kết quả"], [], ["Tên đơn vị", "Số lượt"]])
+def test_init_finds_the_header_row_and_header_row_overrides_it(runner: CliRunner, tmp_path: Path) -> None:
+    source = _workbook(tmp_path / "x.xlsx", [["Báo cáo kết quả"], [], ["Tên đơn vị", "Số lượt"], ["Phường A", 3]])
+    found = _invoke(runner, "init", "--source", str(source))
+    assert found.exit_code == 0, found.stderr
+    assert "  header_row: 3  # found: the first row that reads like headers above the data (rows above it: 2)" \
+        in found.stdout
     _assert_clean_error(_invoke(runner, "init", "--source", str(source), "--header-row", "2"), 5, "is empty",
                         "--header-row")
-    assert _invoke(runner, "init", "--source", str(source), "--header-row", "3").exit_code == 0
+    assert "  header_row: 3\n" in _invoke(runner, "init", "--source", str(source), "--header-row", "3").stdout
 
 
 def test_init_refuses_to_overwrite_a_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -183,46 +202,56 @@ def test_init_hostile_header_text_still_loads_and_maps(runner: CliRunner, tmp_pa
     out = tmp_path / "hostile.yaml"
     title = 'Chiến dịch: “Kỹ năng” # số 1 - "thử"'
     result = _invoke(runner, "init", "--source", str(source), "--output", str(out), "--title", title,
-                     "--id", "thu-nghiem",
-                     "--roster", str(CONFIG / "roster-nhatrang-2024.csv"))
+                     "--id", "thu-nghiem", "--roster", str(CONFIG / "roster-nhatrang-2024.csv"))
     assert result.exit_code == 0, result.stderr
     loaded = _draft(out)
     assert [c.header for c in loaded.columns] == HOSTILE
     assert loaded.title == title and loaded.report.summary == f"Kết quả triển khai {title}"
-    assert loaded.column("unit_name").header == HOSTILE[0]  # type: ignore[union-attr]
+    assert loaded.role_column(ColumnRole.UNIT_NAME).header == HOSTILE[0]  # type: ignore[union-attr]
     assert len(map_headers("Báo cáo", HOSTILE, loaded.columns).positions) == len(HOSTILE)
     keys = [c.key for c in loaded.columns]
     assert len(set(keys)) == len(keys) and all(k.isidentifier() for k in keys)
+
+
+def _render(proposal: init.Proposal, **fields: Any) -> str:
+    values: dict[str, Any] = {"id": "x", "title": None, "deadline": None, "kind": SourceKind.XLSX,
+                              "now": dt.datetime(2024, 11, 1, 8, tzinfo=TZ), "location": "a.xlsx",
+                              "template": "t.docx", **fields}
+    return render_campaign(init.CampaignDraft(proposal=proposal, **values))
 
 
 def test_init_yaml_round_trips_control_characters_and_line_breaks() -> None:
     headers = ["Tên đơn vị\nghi rõ", "Số\u2028lượt\x85", "Ghi chú\t\x00\x1b", "Nợ", "🔥", "Ho\u0300a",
                "TÊN ĐƠN VỊ ghi rõ"]
     rows: list[tuple[Any, ...]] = [tuple(headers), ("A", 1, "x", "y", "z", "t", "u")]
-    proposal = init.propose("Tab: “1” #\n2", 1, rows, {}, TZ)
-    draft = init.CampaignDraft(id="x", title="a\nb: “c” #d\u2028", deadline=None,
-                               now=dt.datetime(2024, 11, 1, 8, tzinfo=TZ), kind=SourceKind.XLSX,
-                               location="we'ird: #path.xlsx", proposal=proposal, template="t.docx",
-                               roster="r.csv", groups=("no", "a: b", "#x"), origin="x\ny\x00")
-    loaded = campaign_file.parse(init.render_campaign(draft), origin="test", base_dir=Path("."),
-                                  placeholders=True)
+    proposal = init.propose(RawTab("Tab: “1” #\n2", tuple(rows)), {}, TZ)
+    text = _render(proposal, title="a\nb: “c” #d\u2028", location="we'ird: #path.xlsx", roster="r.csv",
+                   groups=("no", "a: b", "#x"), origin="x\ny\x00")
+    loaded = campaign_file.parse(text, origin="test", base_dir=Path("."), placeholders=True)
     expected = [unicodedata.normalize("NFC", h).strip() for h in headers[:4]] + ["Hòa"]  # stripped, NFC
     assert [c.header for c in loaded.columns] == expected
+    assert proposal.header_row == 1
     assert proposal.skipped == ("🔥", "TÊN ĐƠN VỊ ghi rõ")  # no letters or digits; a repeat of the first header
     assert loaded.title == "a\nb: “c” #d\u2028" and loaded.source.tab == "Tab: “1” #\n2"
     assert [g.code for g in loaded.groups] == ["no", "a: b", "#x"]
-    assert [c.key for c in loaded.columns] == ["unit_name", "so_luot", "ghi_chu", "no", "hoa"]  # "no" stays a str
+    assert [c.key for c in loaded.columns] == ["ten_don_vi_ghi_ro", "so_luot", "ghi_chu", "no", "hoa"]  # "no": a str
 
 
-def test_init_placeholder_deadline_comes_from_the_injected_clock() -> None:
-    rows: list[tuple[Any, ...]] = [("Tên đơn vị",)]
-    draft = init.CampaignDraft(id="x", title=None, deadline=None, now=dt.datetime(2024, 12, 28, 23, 30, tzinfo=TZ),
-                               kind=SourceKind.XLSX, location="a.xlsx", proposal=init.propose("T", 1, rows, {}, TZ),
-                               template="t.docx")
-    text = init.render_campaign(draft)
-    assert "deadline: 2025-01-04T23:59:59+07:00  # TODO" in text
-    assert "roster: \"TODO-roster.csv\"  # TODO" in text and "groups: []  # TODO" in text
-    assert campaign_file.parse(text, origin="t", base_dir=Path("."), placeholders=True).title == "TODO: tên chiến dịch"
+def test_init_placeholders_are_values_that_check_refuses_and_init_reads_as_examples() -> None:
+    proposal = init.propose(RawTab("T", (("Tên đơn vị", "Số lượt"), ("Phường A", 1))), {}, TZ)
+    text = _render(proposal, now=dt.datetime(2024, 12, 28, 23, 30, tzinfo=TZ))
+    assert 'deadline: "TODO: 2025-01-04T23:59:59+07:00"  # one week from today' in text
+    assert 'roster: "TODO-roster.csv"  # the roster CSV' in text and "groups: []  # one per roster group" in text
+    draft = campaign_file.parse(text, origin="t", base_dir=Path("."), placeholders=True)
+    assert draft.title == "tên chiến dịch" and draft.deadline == dt.datetime(2025, 1, 4, 23, 59, 59, tzinfo=TZ)
+    with pytest.raises(ConfigError) as info:
+        campaign_file.parse(text, origin="t.yaml", base_dir=Path("."))
+    assert {p.split(":")[0] for p in info.value.problems} >= {"title", "deadline", "report.parent_body",
+                                                              "report.recipients item 1", "report.signer.name"}
+    report = text.split("\nreport:\n")[1].split("\nschedule:")[0]
+    assert 'README.md, "Configuration reference"' in report
+    for default in ("headings", "sentences", "auto", "strengths", "weaknesses", "proposals", "direction"):
+        assert f"\n  {default}:" not in report and default in report  # named in a comment, left at its default
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -247,43 +276,6 @@ def test_init_bad_options_are_clean_errors(runner: CliRunner, args: list[str], c
     _assert_clean_error(result, code, needle)
 
 
-@pytest.mark.parametrize(("header", "cells", "expected"), [
-    ("ngay to chuc", [45601, 45602, 45603.5], ColumnType.DATE),  # Google's serial numbers
-    ("so luot", [45601, 45602, 45603], ColumnType.COUNT),
-    ("so luot", ["khoảng 200", "1.234", "200 người", "chưa thống kê", 5], ColumnType.COUNT),
-    ("ghi chu", ["Không", "Không có", "không"], ColumnType.TEXT),
-    ("so buoi", ["3 buổi tại hội trường", "2 buổi ở trường", "5"], ColumnType.TEXT),
-    ("so dien thoai", ["0905123456", "0914 777 719"], ColumnType.TEXT),
-    ("lien he", ["0905123456", "0914.777.719", "0772 874 513"], ColumnType.TEXT),
-    ("ty le", [0.5, 0.25, 0.75], ColumnType.TEXT),
-    ("so nguoi", [None, " "], ColumnType.COUNT),  # no data yet: "Số …" is a count
-    ("ngay gui", [], ColumnType.DATE),
-    ("ghi chu", [], ColumnType.TEXT),
-], ids=["serial-dates", "counts", "messy-counts", "only-khong", "words-after", "phone-header", "phone-cells",
-        "ratios", "empty-so", "empty-ngay", "empty-text"])
-def test_init_infer_type(header: str, cells: list[Any], expected: ColumnType) -> None:
-    assert init.infer_type(header, cells, TZ)[0] is expected
-
-
-@pytest.mark.parametrize(("header", "key", "label"), [
-    ("Số tin nhắn SMS", "so_tin_nhan_sms", "tin nhắn SMS"),
-    ("SỐ LƯỢT XEM", "so_luot_xem", "LƯỢT XEM"),
-    ("Lượt chia sẻ", "luot_chia_se", "lượt chia sẻ"),
-    ("2024 – số buổi", "col_2024_so_buoi", "2024 – số buổi"),
-], ids=["sms", "capitals", "no-so", "digit-first"])
-def test_init_generated_keys_and_labels(header: str, key: str, label: str) -> None:
-    assert init.generated_key(init.fold_header(header), 0) == key
-    assert init.count_label(header) == label
-
-
-def test_init_keys_stay_unique_short_and_clear_of_reserved_names() -> None:
-    assert init.unique_key("so_luot", {"so_luot", "so_luot_2"}) == "so_luot_3"
-    assert init.unique_key("unit_name", set()) == "unit_name_2"
-    assert init.unique_key("in", set()) == "in_col"
-    assert len(init.generated_key(" ".join(["tuyen truyen"] * 20), 0)) <= init.KEY_MAX
-    assert init.generated_key("", 27) == "column_ab"
-
-
 @pytest.fixture
 def google(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     api = FakeSheets()
@@ -306,6 +298,15 @@ def test_init_reads_a_google_sheet_through_the_same_adapter(runner: CliRunner, g
 
 def test_init_google_needs_a_tab(runner: CliRunner, google: str) -> None:
     _assert_clean_error(_invoke(runner, "init", "--source", google), 2, "--tab")
+
+
+def test_init_google_without_credentials_speaks_of_no_campaign_file(runner: CliRunner,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    url = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit"
+    result = _invoke(runner, "init", "--source", url, "--tab", "Báo cáo")
+    _assert_clean_error(result, 4, "GOOGLE_APPLICATION_CREDENTIALS is not set, so init cannot read", "client_email")
+    assert "campaign file" not in result.stderr
 
 
 def test_init_is_documented() -> None:

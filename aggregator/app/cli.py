@@ -199,17 +199,23 @@ def _send_reminders(campaign: Any, reminders: Any, mailer: Any) -> None:
 @click.option("--id", "campaign_id", help="Campaign id, e.g. nhatrang-2024. Default: from the file or tab name.")
 @click.option("--title", help="Campaign title (Vietnamese). Default: a TODO to fill in.")
 @click.option("--deadline", help="ISO 8601 date or date-time (e.g. 2024-11-10). Default: a TODO one week ahead.")
-@click.option("--header-row", type=click.IntRange(min=1), default=1, show_default=True,
-              help="The row that holds the headers.")
+@click.option("--header-row", type=click.IntRange(min=1),
+              help="The row that holds the headers. Default: found (the first row that reads like headers).")
+@click.option("--unit-column", help="Where agencies type their name: header text, column letter or number. "
+                                   "Default: the column that matches the roster best.")
+@click.option("--time-column", help="When each row was sent (lateness): header text, column letter or number. "
+                                   "Default: a date column named like “Thời điểm gửi” or “Dấu thời gian”.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the campaign file here (never overwrites). Default: print it.")
 @click.option("--now", help="Fix the clock, timezone-aware ISO 8601 (e.g. 2024-11-01T08:00:00+07:00).")
-def init(source: str, tab: str | None, roster: Path | None, campaign_id: str | None,
-         title: str | None, deadline: str | None, header_row: int, output: Path | None, now: str | None) -> None:
-    """Propose a campaign file from an existing sheet: maps its header row to keys and types, with TODOs."""
+def init(source: str, tab: str | None, roster: Path | None, campaign_id: str | None, title: str | None,
+         deadline: str | None, header_row: int | None, unit_column: str | None, time_column: str | None,
+         output: Path | None, now: str | None) -> None:
+    """Propose a campaign file from an existing sheet: every column's role and type with the reason, TODOs to fill."""
     from aggregator.app.init_command import InitOptions, run_init
 
-    run_init(InitOptions(source, tab, roster, campaign_id, title, deadline, header_row, output, _parse_now(now)))
+    run_init(InitOptions(source, tab, roster, campaign_id, title, deadline, header_row, output, _parse_now(now),
+                         unit_column, time_column))
 
 
 def main() -> None:

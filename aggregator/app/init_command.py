@@ -17,7 +17,7 @@ import click
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.files import atomic_write
-from aggregator.errors import AggregatorError, ConfigError, OutputError
+from aggregator.errors import AggregatorError, ConfigError, CredentialsError, OutputError
 from aggregator.models import SourceKind
 
 if TYPE_CHECKING:  # imported lazily at run time: `aggregator --help` needs no pandas
@@ -34,64 +34,64 @@ class InitOptions:
     campaign_id: str | None
     title: str | None
     deadline: str | None
-    header_row: int
+    header_row: int | None  # None: find it
     output: Path | None
     now: dt.datetime | None
+    unit_column: str | None = None
+    time_column: str | None = None
 
 
 def run_init(options: InitOptions) -> None:
     """Propose the campaign file, check that it reads back, then write or print it with a summary."""
-    from aggregator.app import init_campaign as proposal
+    from aggregator.app.init_render import render_campaign
 
     output = options.output
     if output is not None and output.exists():
         raise OutputError(f"{output} already exists; `aggregator init` never overwrites a file.",
                           "Pass a new name with --output, or delete or rename the existing file first.")
-    draft, used_first_tab = _init_draft(options.source, options.tab, options.roster, options.campaign_id,
-                                        options.title, options.deadline, options.header_row, output, options.now)
-    text = proposal.render_campaign(draft)
+    draft = _init_draft(options)
+    text = render_campaign(draft)
     base = output.resolve().parent if output else Path.cwd()
-    campaign_file.parse(text, origin=str(output or "the proposed campaign file"), base_dir=base,
-                        placeholders=True)  # round-trip: valid apart from the TODOs a person fills in
+    campaign_file.parse(text, origin=str(output or "proposed-campaign.yaml"), base_dir=base,
+                        placeholders=True)  # round-trip: valid once each placeholder holds its example
     if output is not None:
         atomic_write(output, lambda tmp: _write_text(tmp, text))
     else:
         click.echo(text, nl=False)
-    _init_summary(draft, text, output, used_first_tab)
+    _init_summary(draft, text, output, options.tab is None)
 
 
 def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _init_draft(source: str, tab: str | None, roster: Path | None, campaign_id: str | None, title: str | None,
-                deadline: str | None, header_row: int, output: Path | None,
-                now: dt.datetime | None) -> tuple[CampaignDraft, bool]:
-    """Read the sheet (and the roster) and build the proposal; returns (draft, the first tab was used)."""
+def _init_draft(options: InitOptions) -> CampaignDraft:
+    """Read the sheet (and the roster) and build the proposal."""
     from aggregator.adapters.clock import SystemClock
     from aggregator.adapters.roster_file import read_roster
     from aggregator.app import init_campaign as proposal
 
     tz = ZoneInfo(proposal.DEFAULT_TZ)
-    moment = now or SystemClock(tz).now()
-    limit = _parse_deadline(deadline, tz) if deadline else None
-    kind, snapshot = _init_read(source, tab, header_row)
-    name = snapshot.tab.title if kind is SourceKind.GOOGLE_SHEETS else Path(source).stem
-    ident = _init_id(campaign_id, name)
-    groups = tuple(dict.fromkeys(u.group for u in read_roster(roster))) if roster else ()
-    known = proposal.build_vocabulary(_known_columns())
-    found = proposal.propose(snapshot.tab.title, header_row, snapshot.tab.rows, known, tz)
-    base = output.resolve().parent if output else None
+    moment = options.now or SystemClock(tz).now()
+    limit = _parse_deadline(options.deadline, tz) if options.deadline else None
+    kind, snapshot = _init_read(options.source, options.tab)
+    name = snapshot.tab.title if kind is SourceKind.GOOGLE_SHEETS else Path(options.source).stem
+    ident = _init_id(options.campaign_id, name)
+    units = read_roster(options.roster) if options.roster else ()
+    choices = proposal.Choices(options.header_row, options.unit_column, options.time_column, units)
+    found = proposal.propose(snapshot.tab, proposal.build_vocabulary(_known_columns()), tz, choices)
+    base = options.output.resolve().parent if options.output else None
     template = campaign_file.BUNDLED_CONFIG_DIR.parent / "templates" / "report.docx"
-    location = _path_for(Path(source), base) if kind is SourceKind.XLSX else source
-    draft = proposal.CampaignDraft(
-        id=ident, title=title, deadline=limit, now=moment, kind=kind, location=location, proposal=found,
-        template=_path_for(template, base), roster=_path_for(roster, base) if roster else None, groups=groups,
+    source = options.source
+    return proposal.CampaignDraft(
+        id=ident, title=options.title, deadline=limit, now=moment, kind=kind,
+        location=_path_for(Path(source), base) if kind is SourceKind.XLSX else source, proposal=found,
+        template=_path_for(template, base), roster=_path_for(options.roster, base) if options.roster else None,
+        groups=tuple(dict.fromkeys(u.group for u in units)),
         origin=f"{Path(source).name if kind is SourceKind.XLSX else source}, tab {snapshot.tab.title!r}")
-    return draft, tab is None
 
 
-def _init_read(source: str, tab: str | None, header_row: int) -> tuple[SourceKind, Snapshot]:
+def _init_read(source: str, tab: str | None) -> tuple[SourceKind, Snapshot]:
     """(kind, snapshot) of the agencies' tab, through the same adapters (and credentials) as `run`."""
     from aggregator.app.pipeline import source_kind
     from aggregator.campaign import DashboardSettings
@@ -108,10 +108,22 @@ def _init_read(source: str, tab: str | None, header_row: int) -> tuple[SourceKin
         raise ConfigError("--tab", ["a Google spreadsheet needs --tab, the agencies' tab"],
                           "Pass the tab's name as shown at the bottom of the sheet, e.g. --tab \"Báo cáo\" (a "
                           "wrong name makes the error list the spreadsheet's tabs).")
+    _require_credentials()
     from aggregator.adapters.sheets import GoogleSheet
 
-    sheet = GoogleSheet(source, tab, dashboard_tab=DashboardSettings().tab, header_row=header_row)
-    return kind, sheet.read()
+    return kind, GoogleSheet(source, tab, dashboard_tab=DashboardSettings().tab).read()
+
+
+def _require_credentials() -> None:
+    """init has no campaign file yet: say where its credentials come from in its own terms."""
+    from aggregator.adapters.google_auth import ENV_VAR, emulator_endpoint
+
+    if not os.environ.get(ENV_VAR, "").strip() and emulator_endpoint() is None:
+        raise CredentialsError(
+            f"No Google credentials: {ENV_VAR} is not set, so init cannot read the spreadsheet.",
+            "Create a service-account key in Google Cloud Console (IAM & Admin > Service accounts > Keys > Add key "
+            f"> JSON), share the spreadsheet with its client_email, set {ENV_VAR} to the key file's path and run "
+            "init again (or save the sheet as .xlsx and pass that file with --source).")
 
 
 def _init_id(campaign_id: str | None, name: str) -> str:
@@ -158,15 +170,16 @@ def _path_for(path: Path, base: Path | None) -> str:
 
 
 def _init_summary(draft: CampaignDraft, text: str, output: Path | None, used_first_tab: bool) -> None:
-    from aggregator.app.init_campaign import summary_lines
+    from aggregator.app.init_render import summary_lines
 
     lines = [f"Wrote {output}." if output else "", *summary_lines(draft.proposal)]
     if used_first_tab:
         lines.append(f"No --tab given: read the first agency tab, {draft.proposal.tab!r}; pass --tab for another.")
     steps = [] if output else ["Save the YAML printed above as the campaign file, e.g. `aggregator init … > "
                                "config/my-campaign.yaml`; its paths are absolute, make them relative if you like."]
-    steps.append(f"Fill in the {text.count('# TODO')} lines marked TODO (e.g. title, group labels, letterhead, "
-                 "signer) and check the columns marked guessed.")
+    todo = sum('"TODO' in line.partition("  # ")[0] for line in text.splitlines())
+    steps.append(f"Replace the {todo} \"TODO: …\" values (e.g. title, group labels, letterhead, signer): `check` "
+                 "and `run` refuse the file until then. Read the reason above each column and correct any choice.")
     if draft.roster is None:
         steps.append("Set `roster` to the roster CSV and list its group codes under `groups` (or run init again "
                      "with --roster): until then the file does not pass `aggregator check`.")

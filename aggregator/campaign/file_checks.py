@@ -2,6 +2,7 @@
 
 - A value still holding a ``TODO`` placeholder (from ``aggregator init``) is refused: the letter would
   print "Kính gửi: TODO: nơi nhận báo cáo". Comments never count; YAML drops them before this runs.
+  ``init`` checks its own draft with each ``"TODO: <example>"`` read as its example (``with_examples``).
 - A number where a date belongs is refused: YAML and pydantic would read ``deadline: 12345`` as a Unix
   time in 1970.
 - Key paths count list items from 1 and name a column by its header:
@@ -16,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 PLACEHOLDER = re.compile(r"\bTODO\b")
+_LEADING_PLACEHOLDER = re.compile(r"^\s*TODO\b:?\s*")
 _NUMBER_TEXT = re.compile(r"\s*[+-]?\d+(?:[.,]\d+)?\s*")
 SHOWN = 60  # characters of a value quoted in a message
 
@@ -35,6 +37,17 @@ def placeholder_problems(data: Mapping[str, Any]) -> list[str]:
     """One problem per value that still holds a TODO placeholder, with its key path."""
     return [f"{location(path, data)}: still the placeholder {shorten(text)!r}; replace it with the real text"
             for path, text in _strings(data, ()) if PLACEHOLDER.search(text)]
+
+
+def with_examples(value: Any) -> Any:
+    """``value`` with each ``"TODO: <example>"`` placeholder replaced by its example (a draft read as if filled)."""
+    if isinstance(value, str):
+        return _LEADING_PLACEHOLDER.sub("", value) if _LEADING_PLACEHOLDER.match(value) else value
+    if isinstance(value, Mapping):
+        return {key: with_examples(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [with_examples(item) for item in value]
+    return value
 
 
 def refuse_number_as_date(value: Any) -> Any:

@@ -17,7 +17,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aggregator.campaign.columns import ColumnSettings, metrics, role_problems, with_legacy_roles, with_role
-from aggregator.campaign.file_checks import location, placeholder_problems, refuse_number_as_date, shorten
+from aggregator.campaign.file_checks import (
+    location,
+    placeholder_problems,
+    refuse_number_as_date,
+    shorten,
+    with_examples,
+)
 from aggregator.campaign.report_words import ReportSettings
 from aggregator.errors import ConfigError
 from aggregator.models import ColumnRole, SourceKind
@@ -274,8 +280,8 @@ def _validation_problems(exc: ValidationError, data: dict[str, Any]) -> list[str
 def parse(text: str, *, origin: str, base_dir: Path, placeholders: bool = False) -> Campaign:
     """Parse campaign YAML text. Raises ConfigError listing every problem.
 
-    Values still holding a ``TODO`` placeholder are problems unless ``placeholders`` (``aggregator init``
-    checks its own proposal, whose TODOs a person has yet to fill in).
+    Values still holding a ``TODO`` placeholder are problems, unless ``placeholders``: then each
+    ``"TODO: <example>"`` is read as its example (``aggregator init`` checks its own draft this way).
     """
     try:
         data = yaml.safe_load(text)
@@ -286,6 +292,7 @@ def parse(text: str, *, origin: str, base_dir: Path, placeholders: bool = False)
     if not isinstance(data, dict):
         raise ConfigError(origin, ["it must be a mapping of keys (id, title, deadline, source, …)"])
     todo = [] if placeholders else placeholder_problems(data)
+    data = with_examples(data) if placeholders else data
     try:
         campaign = Campaign.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:

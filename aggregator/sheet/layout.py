@@ -1,7 +1,7 @@
 """Where a tab's headers are: the header row among title and note rows, and headers that moved. Pure.
 
 Offices put a title ("BÁO CÁO KẾT QUẢ …"), a note ("Đơn vị tính: …") or a blank row above the
-headers. The header row is the first row that reads like headers — at least two distinct texts —
+headers. The header row is the first row that reads like headers — at least two texts, nearly all distinct —
 and spans at least half as many columns as the rows of data under it: a title or a note fills one
 or two cells, a header row fills about as many as the data does.
 """
@@ -18,7 +18,7 @@ from aggregator.sheet.headers import HeaderMap, fold_header, map_headers
 
 SEARCHED = 30  # rows searched for the header row: titles and notes above it are a few rows, not pages
 DATA_SAMPLE = 10  # filled rows under a candidate that show how wide the data is
-TEXT_SHARE = 0.8  # of a header row's filled cells that are text
+TEXT_SHARE = 0.8  # of a header row's filled cells that are text, and of its texts that are distinct
 SPAN = 0.5  # a header row fills at least this share of the data's width
 
 Rows = Sequence[Sequence[CellValue]]
@@ -35,7 +35,7 @@ def _is_text(cell: CellValue) -> bool:
 def _reads_like_headers(row: Sequence[CellValue]) -> bool:
     cells = _filled(row)
     texts = [fold_header(cell) for cell in cells if _is_text(cell)]
-    return len(cells) >= 2 and len(texts) >= TEXT_SHARE * len(cells) and len(set(texts)) == len(texts)
+    return len(cells) >= 2 and len(texts) >= TEXT_SHARE * len(cells) and len(set(texts)) >= TEXT_SHARE * len(texts)
 
 
 def _data_width(rows: Rows, below: int) -> int:
