@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ from aggregator.adapters.roster_file import read_roster
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.campaign import Campaign
-from aggregator.cells.frame import BLANK, FINGERPRINT, MATCH, SUBMITTED, TYPED_NAME, UNIT_ID, build_frame
+from aggregator.cells.frame import BLANK, FINGERPRINT, MATCH, SUBMITTED, TYPED_NAME, UNIT_ID, Zones, build_frame
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
 from aggregator.consolidation.changes import ChangeLog
@@ -108,12 +109,28 @@ def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: 
     return table[FINGERPRINT].map(seen).astype(object)
 
 
+def _zones(campaign: Campaign, snapshot: Any, now: dt.datetime) -> Zones:
+    """The campaign's zone, the sheet's own zone for typed date-times (Google), the campaign window."""
+    clock_tz = None
+    if snapshot.timezone:
+        try:
+            clock_tz = ZoneInfo(snapshot.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("the spreadsheet's time zone %r is unknown; reading its date-times in %s",
+                        snapshot.timezone, campaign.timezone)
+    # The window ends at the cycle's now, or at the deadline while it is still ahead (a date between now and the
+    # deadline is a typo at worst, never a swapped one).
+    end = max(now, campaign.deadline).astimezone(campaign.tz).date()
+    return Zones(campaign.tz, clock_tz, (campaign.start_date, end))
+
+
 def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
     settings = campaign.source
     header = snapshot.tab.rows[settings.header_row - 1] if len(snapshot.tab.rows) >= settings.header_row else ()
     header_map = map_headers(snapshot.tab.title, header, campaign.columns)
-    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, campaign.tz)
+    zones = _zones(campaign, snapshot, now)
+    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones)
     table = frame.table
     live = table[~table[BLANK]]
     matches = _matches(campaign, roster, live[TYPED_NAME])
@@ -124,7 +141,8 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     first_seen = _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now) if history else None
     submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
     resolution = pick_latest(table[UNIT_ID], submitted, first_seen)
-    source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id)
+    source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id,
+                        snapshot.timezone, snapshot.locale)
     return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
 
 
@@ -193,7 +211,8 @@ def run_cycle(
     result = compute(campaign, roster, snapshot, moment, history)
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
-    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent)
+    shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
+    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown)
     prepared = _prepare_report(campaign, result, final) if render_report else None
     if pdf:
         _require_soffice()
