@@ -20,6 +20,9 @@ class SourceKind(StrEnum):
 class ColumnType(StrEnum):
     TEXT = "text"
     COUNT = "count"
+    MONEY = "money"
+    DECIMAL = "decimal"
+    PERCENT = "percent"
     DATE = "date"
     IGNORED = "ignored"
 

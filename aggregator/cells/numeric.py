@@ -221,14 +221,17 @@ def problem(template: str, text: str, **extra: str) -> tuple[float, None, str]:
 
 
 def decimal_text(value: float | Decimal) -> str:
-    """A value the Vietnamese way, no more decimals than it has: 1234.5 → "1.234,5", 2500000 → "2.500.000"."""
-    text = number(float(value), 6).rstrip("0")
-    return text.rstrip(",")
+    """A value the Vietnamese way with the digits it has: 1234.5 → "1.234,5", 2500000 → "2.500.000"."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))  # shortest round-trip digits
+    whole, _, fraction = format(exact, "f").partition(".")
+    fraction = fraction.rstrip("0")
+    grouped = number(int(whole))
+    return f"{grouped},{fraction}" if fraction else grouped
 
 
-def typed_problems(cells: pd.Series, codes: np.ndarray, describe: Callable[[str, Any], str]) -> np.ndarray:
-    """Messages for the typed cells whose code is not "" (few by nature); None elsewhere."""
+def typed_problems(codes: np.ndarray, describe: Callable[[str, int], str]) -> np.ndarray:
+    """Messages for the rows whose code is not "" (few by nature), from (code, position); None elsewhere."""
     problems = np.full(len(codes), None, dtype=object)
-    for row in np.flatnonzero(codes != ""):
-        problems[row] = describe(str(codes[row]), cells.iloc[row])
+    for row in np.flatnonzero(codes != "").tolist():
+        problems[row] = describe(str(codes[row]), row)
     return problems
