@@ -175,10 +175,10 @@ def _read_rest(text: str, amount: _Amount, before: str, after: str) -> Reading:
         return problem(_FOREIGN, text)
     if _NUMBER_WORDS.intersection(re.findall("[a-z]+", rest)):
         return problem(_WORDED, text)
-    if amount.value % 1:
-        return np.nan, None, _fraction(quote(text), amount.value, scaled=amount.scaled)
     if amount.value >= MAX_VALUE:
         return problem(_TOO_BIG, text)
+    if amount.value != amount.value.to_integral_value():
+        return np.nan, None, _fraction(quote(text), amount.value, scaled=amount.scaled)
     noted = before or rest or amount.colloquial
     return float(amount.value), _NOTE.format(v=quote(text), n=decimal_text(amount.value)) if noted else None, None
 
