@@ -61,7 +61,7 @@ _NOTE = "ghi {v}, tính là {n} đồng"
 
 _MAX_DIGITS = 15
 # Column-wide, on cleaned text: a plain number, then maybe the currency ("12.500.000đ", "12,500,000 VNĐ").
-_PLAIN_MONEY = rf"(?P<n>{PLAIN})\s?(?:đ|đồng|vnđ|vnd|₫)?"
+_PLAIN_MONEY = rf"(?:{PLAIN})\s?(?:đ|đồng|vnđ|vnd|₫)?"
 
 # Below, on folded text (lower case, no diacritics: "đồng" → "dong", "tỷ" → "ty", "VNĐ" → "vnd").
 _CURRENCY = r"(?:dong|vnd|d|₫)"
@@ -99,8 +99,9 @@ def read_money(cells: pd.Series) -> NumberColumn:
 
 
 def _plain_money(clean: pd.Series) -> pd.Series:
-    found = clean.str.extract(f"^(?:{_PLAIN_MONEY})$", flags=re.IGNORECASE)["n"].dropna()
-    digits = found.str.replace(r"[., ]", "", regex=True)
+    """Column-wide: a plain amount, maybe with its currency; it has no decimals, so its digits are its value."""
+    found = clean[clean.str.fullmatch(_PLAIN_MONEY, case=False)]
+    digits = found.str.replace(r"[^0-9]", "", regex=True)
     digits = digits[digits.str.len() <= _MAX_DIGITS]  # longer ones get their message one by one
     return pd.Series(pd.to_numeric(digits).to_numpy(dtype=float), index=digits.index)
 
