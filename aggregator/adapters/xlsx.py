@@ -63,10 +63,26 @@ class XlsxSource:
                     f"{', '.join(map(repr, titles))}.{did_you_mean(self.tab, titles)}",
                     "Fix `source.tab` in the campaign file.",
                 )
-            rows = tuple(tuple(row) for row in workbook[self.tab].iter_rows(values_only=True))
+            rows, percent_cells = _rows_and_percent_cells(workbook[self.tab])
         finally:
             workbook.close()
-        return Snapshot(SourceKind.XLSX, str(self.path), RawTab(self.tab, rows), titles)
+        return Snapshot(SourceKind.XLSX, str(self.path), RawTab(self.tab, rows, percent_cells=percent_cells), titles)
+
+
+def _rows_and_percent_cells(sheet: Worksheet) -> tuple[tuple[tuple[object, ...], ...], frozenset[tuple[int, int]]]:
+    """Values, and where a number sits in a cell formatted as a percentage (a typed 85% is stored as 0.85).
+
+    Reading the cells (not values_only) costs the same in read-only mode; the format is only looked at for numbers.
+    """
+    rows: list[tuple[object, ...]] = []
+    percent: set[tuple[int, int]] = set()
+    for r, row in enumerate(sheet.iter_rows()):
+        values = tuple(cell.value for cell in row)
+        for c, value in enumerate(values):
+            if type(value) in (int, float) and "%" in (getattr(row[c], "number_format", "") or ""):
+                percent.add((r, c))
+        rows.append(values)
+    return tuple(rows), frozenset(percent)
 
 
 def _render(sheet: Worksheet, layout: DashboardLayout) -> None:
