@@ -54,6 +54,11 @@ class Snapshot:
     ref: str
     tab: RawTab
     all_titles: tuple[str, ...]
+    # A Google spreadsheet's own settings (``properties.timeZone`` / ``properties.locale``): its
+    # date-times are wall times of that zone, and its locale decides how Sheets read typed dates.
+    # None for sources that have no such setting (xlsx, status files).
+    timezone: str | None = None
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
