@@ -317,3 +317,20 @@ def test_no_request_uses_a_field_the_discovery_document_deprecates(fake: FakeShe
     formatting = [r for r in writes(fake) if r.endpoint == "batchUpdate"]
     assert len(formatting) == 3 and "backgroundColorStyle" in json.dumps(formatting[1].body)
     assert [r.deprecated for r in fake.log if r.deprecated] == []
+
+
+def test_read_carries_the_spreadsheets_own_time_zone_and_locale() -> None:
+    api = FakeSheets()
+    api.add_spreadsheet(SID, {AGENCY: AGENCY_ROWS}, timezone="America/Los_Angeles", locale="en_US")
+    with api.activate():
+        snap = sheet().read()
+    assert (snap.timezone, snap.locale) == ("America/Los_Angeles", "en_US")
+    assert api.log[0].params["fields"][0].startswith("properties(timeZone,locale),")
+
+
+def test_a_read_only_sheet_refuses_to_write(fake: FakeSheets) -> None:
+    gs = sheet(read_only=True)
+    gs.read()
+    with pytest.raises(OutputError, match="read-only"):
+        gs.write(make_layout())
+    assert writes(fake) == []

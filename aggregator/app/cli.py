@@ -324,7 +324,7 @@ def _init_read(source: str, tab: str | None, header_row: int) -> tuple[SourceKin
                           "wrong name makes the error list the spreadsheet's tabs).")
     from aggregator.adapters.sheets import GoogleSheet
 
-    sheet = GoogleSheet(source, tab, dashboard_tab=DashboardSettings().tab, header_row=header_row)
+    sheet = GoogleSheet(source, tab, dashboard_tab=DashboardSettings().tab, header_row=header_row, read_only=True)
     return kind, sheet.read()
 
 

@@ -145,7 +145,7 @@ def current_reminders(campaign: Campaign, out_dir: Path, now: dt.datetime | None
     from aggregator.app.pipeline import compute, open_ports
 
     roster = read_roster(campaign.resolve(campaign.roster))
-    source, _ = open_ports(campaign, out_dir, None)
+    source, _ = open_ports(campaign, out_dir, None, read_only=True)
     snapshot = source.read()
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
     moment = now or SystemClock(campaign.tz).now()

@@ -74,7 +74,11 @@ def source_kind(ref: str) -> SourceKind:
     raise ConfigError("--source", [f"{ref!r} is neither an .xlsx file nor a Google spreadsheet URL or id"])
 
 
-def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -> tuple[SheetSource, DashboardSink]:
+def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None, *,
+               read_only: bool = False) -> tuple[SheetSource, DashboardSink]:
+    """The cycle's source and sink. ``read_only``: a command that never writes (check, remind) asks
+    Google only for the read-only scope. A Google sheet's requests share one deadline from now,
+    ``schedule.cycle_timeout_seconds``."""
     settings = campaign.source
     ref = source_override or (str(campaign.resolve(settings.path)) if settings.path else settings.spreadsheet or "")
     kind = source_kind(ref) if source_override else settings.kind
@@ -85,12 +89,14 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -
         path = Path(ref)
         sink = XlsxDashboardSink(path, out_dir / f"bang-tong-hop-{campaign.id}.xlsx")
         return XlsxSource(path, settings.tab), sink
-    from aggregator.adapters.sheets import GoogleSheet  # imported lazily: the demo needs no Google stack
+    from aggregator.adapters.deadline import Deadline  # imported lazily: the demo needs no Google stack
+    from aggregator.adapters.sheets import GoogleSheet
 
     credentials = campaign.resolve(settings.credentials) if settings.credentials else None
     sheet = GoogleSheet(ref, settings.tab, dashboard_tab=campaign.dashboard.tab,
                         header_row=settings.header_row, credentials=credentials,
-                        protect=campaign.dashboard.protect)
+                        protect=campaign.dashboard.protect, read_only=read_only,
+                        deadline=Deadline(campaign.schedule.cycle_timeout_seconds))
     return sheet, sheet
 
 
