@@ -252,7 +252,7 @@ class GoogleSheet:
         grid = props.get("gridProperties", {})
         info = TabInfo(int(props.get("sheetId", 0)), str(props.get("title", self.dashboard_tab)),
                        int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0)), protected=False)
-        log.info("created the dashboard tab %r (gid %s) in %s", info.title, info.sheet_id, self.id)
+        log.debug("created the dashboard tab %r (gid %s) in %s", info.title, info.sheet_id, self.id)
         self._remember(info)
         return info
 
@@ -290,7 +290,7 @@ class GoogleSheet:
         info = replace(info, rows=rows, cols=cols, signature=signature, signature_id=signature_id,
                        protected=info.protected or self._protect, own_protections=info.own_protections[:1],
                        signature_ids=(signature_id,) if signature_id is not None else ())
-        log.info("formatted the dashboard tab %r (%d requests)", info.title, len(batch))
+        log.debug("formatted the dashboard tab %r (%d requests)", info.title, len(batch))
         self._remember(info)
         return info
 
@@ -303,7 +303,7 @@ class GoogleSheet:
         already shows this cycle's data, merely stamped with the previous time.
         """
         if fmt.same_values(layout, existing, ignore_as_of=False):
-            log.info("the dashboard tab %r is up to date; nothing written", info.title)
+            log.debug("the dashboard tab %r is up to date; nothing written", info.title)
             return
         as_of_only = bool(fmt.trimmed(existing)) and fmt.same_values(layout, existing, ignore_as_of=True)
         if as_of_only:
@@ -319,7 +319,7 @@ class GoogleSheet:
                         "stamp is not", what, exc.what)
             return
         self._dashboard_rows = fmt.trimmed(layout.grid)
-        log.info("wrote %s to %r", what, info.title)
+        log.debug("wrote %s to %r", what, info.title)
 
     def _remember(self, info: TabInfo) -> None:
         if self._tabs is not None:

@@ -41,6 +41,18 @@ CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown 
 _GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 
 
+@dataclass
+class CycleStats:
+    """What the worker's one log line per cycle needs to know, even when the cycle fails."""
+
+    source: object = None  # set by run_cycle as soon as the source exists
+
+    @property
+    def google_requests(self) -> int:
+        """Sheets API requests the cycle sent (retries included; 0 for other sources)."""
+        return int(getattr(self.source, "requests_made", 0))
+
+
 @dataclass(frozen=True)
 class CycleReport:
     result: Consolidation
@@ -184,6 +196,7 @@ def run_cycle(
     render_report: bool = True,
     pdf: bool = False,
     final: bool = False,
+    stats: CycleStats | None = None,
 ) -> CycleReport:
     """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
     out_dir = out_dir or default_out_dir(campaign)
@@ -192,6 +205,8 @@ def run_cycle(
     # its code; `aggregator check` flags the mismatch.
     roster = read_roster(roster_override or campaign.resolve(campaign.roster))
     source, sink = open_ports(campaign, out_dir, source_override)
+    if stats is not None:
+        stats.source = source
     snapshot = source.read()
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
     moment = clock.now()
