@@ -88,3 +88,12 @@ def test_the_cycle_counts_its_google_requests(fake: FakeSheets, tmp_path: Path) 
         pipeline.run_cycle(campaign_file.load(), out_dir=tmp_path, source_override=SID, now=NOW,
                            render_report=False, stats=failed)
     assert failed.google_requests == 2  # the metadata read and the refused batchGet: counted though it failed
+
+
+def test_a_failed_as_of_write_does_not_discard_the_cycle(fake: FakeSheets, tmp_path: Path) -> None:
+    run(tmp_path, source=SID)
+    fake.inject("values.batchUpdate", fault(400, "Invalid data[0]: Unable to parse range"))
+    later = NOW + dt.timedelta(minutes=10)
+    status = run(tmp_path, later, source=SID)  # only the "as of" cell had to change, and its write fails
+    assert status["generated_at"] == later.isoformat()  # the cycle's outputs were written all the same
+    assert [r.status for r in fake.log if r.endpoint == "values.batchUpdate"][-1] == 400
