@@ -221,32 +221,13 @@ def _send_reminders(campaign: Any, reminders: Any, mailer: Any) -> int:
     from aggregator.errors import DeliveryError
 
     run = delivery.send_reminders(campaign, reminders, mailer)
-    for outcome in run.outcomes:
-        out_console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
-    for name in run.without_email:
-        out_console.print(f"no e-mail {name} (roster has no address: use the Zalo text)", markup=False)
-    unreached, refused = run.unreached, run.refused()
-    reached = len({o.mail.label for o in run.outcomes}) - len(unreached)
-    out_console.print(f"{reached} reminder(s) sent, {len(unreached)} failed, {len(run.without_email)} unit(s) "
-                      "without an e-mail address", markup=False)
-    partly = [unit for unit in refused if unit not in unreached]
-    if partly:
-        out_console.print(f"{len(partly)} unit(s) reached at only some of their addresses; fix the refused "
-                          "ones in the roster's email column", markup=False, soft_wrap=True)
-    if unreached:  # a unit reached at one address at least has the reminder: not a failure
-        raise DeliveryError(f"{len(unreached)} of {len(run.outcomes)} reminder(s) could not be sent.",
+    for line in delivery.run_lines(run):
+        out_console.print(line, markup=False, soft_wrap=True)
+    if run.unreached:  # a unit reached at one address at least has the reminder: not a failure
+        raise DeliveryError(f"{len(run.unreached)} of {len(run.outcomes)} reminder(s) could not be sent.",
                             "Fix the addresses listed as FAILED in the roster's email column, or send those "
                             "reminders by Zalo (reminders.txt).")
     return 0
-
-
-def _outcome_line(outcome: Any) -> str:
-    label, to = outcome.mail.label, ", ".join(outcome.mail.to)
-    if outcome.ok:
-        return f"sent     {label} → {to}"
-    if outcome.reached:
-        return f"PARTLY   {label} → {', '.join(outcome.delivered_to)}; {outcome.problem}"
-    return f"FAILED   {label} → {to}: {outcome.problem}"
 
 
 @cli.command()

@@ -187,6 +187,30 @@ class ReminderRun:
         return tuple(dict.fromkeys(o.mail.label for o in self.outcomes if o.mail.label not in reached))
 
 
+def run_lines(run: ReminderRun) -> list[str]:
+    """What `remind --send` prints: one line per message, units without an address, the totals."""
+    lines = [_outcome_line(o) for o in run.outcomes]
+    lines += [f"no e-mail {name} (roster has no address: use the Zalo text)" for name in run.without_email]
+    unreached, refused = run.unreached, run.refused()
+    reached = len({o.mail.label for o in run.outcomes}) - len(unreached)
+    lines.append(f"{reached} reminder(s) sent, {len(unreached)} failed, {len(run.without_email)} unit(s) "
+                 "without an e-mail address")
+    partly = [unit for unit in refused if unit not in unreached]
+    if partly:
+        lines.append(f"{len(partly)} unit(s) reached at only some of their addresses; fix the refused ones in "
+                     "the roster's email column")
+    return lines
+
+
+def _outcome_line(outcome: Outcome) -> str:
+    label, to = outcome.mail.label, ", ".join(outcome.mail.to)
+    if outcome.ok:
+        return f"sent     {label} → {to}"
+    if outcome.reached:
+        return f"PARTLY   {label} → {', '.join(outcome.delivered_to)}; {outcome.problem}"
+    return f"FAILED   {label} → {to}: {outcome.problem}"
+
+
 def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer | None = None,
                    only: Mapping[str, Sequence[str]] | None = None) -> ReminderRun:
     """One e-mail per unit that has an address in the roster; raises DeliveryError if SMTP is unusable.
