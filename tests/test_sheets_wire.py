@@ -4,6 +4,7 @@ command asks for (issue 8, item 7)."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import re
 import threading
@@ -15,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import yaml
 from click.testing import CliRunner
 
 from aggregator.adapters import campaign_file
-from aggregator.adapters.deadline import Deadline
+from aggregator.adapters.deadline import Deadline, bind
 from aggregator.adapters.google_auth import READONLY_SCOPES, SCOPES, emulator_session
 from aggregator.adapters.retry import RetryPolicy
 from aggregator.adapters.sheets import GoogleSheet
@@ -90,6 +92,40 @@ def test_a_slow_peer_cannot_hold_a_cycle_past_its_deadline(peer: str) -> None:
     assert "time limit of 1 s" in message and "cycle_timeout_seconds" in message
     reported = float(re.search(r"had run for ([\d.]+) s", message).group(1))  # type: ignore[union-attr]
     assert abs(reported - spent) < 0.5  # the real time spent, not the time spent sleeping
+
+
+class Gzipped(BaseHTTPRequestHandler):
+    """Google compresses its answers when asked (requests asks): the body must come out decoded."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # http.server's naming
+        body = gzip.compress(json.dumps({"sheets": [], "note": "Báo cáo " * 5000}).encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+
+def test_a_compressed_answer_is_decoded_within_the_deadline() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Gzipped)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        session = bind(requests.Session(), Deadline(budget=10.0))
+        session.trust_env = False
+        reply = session.get(f"http://127.0.0.1:{server.server_address[1]}/v4/spreadsheets/x", timeout=(5, 5))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert reply.headers["Content-Encoding"] == "gzip"
+    assert reply.json() == {"sheets": [], "note": "Báo cáo " * 5000}
 
 
 def test_the_deadline_comes_from_the_campaign_file() -> None:

@@ -118,7 +118,7 @@ class DeadlineAdapter(HTTPAdapter):
                 sock = _socket_of(response.raw)
                 if sock is not None:
                     sock.settimeout(min(read_limit, left))
-                chunk = response.raw.read1(CHUNK)
+                chunk = response.raw.read1(CHUNK, decode_content=True)  # gzip undone, as requests does
                 if not chunk:
                     response.raw.release_conn()  # back to the pool, as requests does after .content
                     return b"".join(chunks)
