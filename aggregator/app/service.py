@@ -146,8 +146,8 @@ def run_job(job: CampaignJob, kind: JobKind) -> JobResult:
         result = _job_result(job, kind)
     level = logging.INFO if result.exit_code == 0 else logging.ERROR
     log.log(level, "%s", cycle_line(job.campaign.id, kind, result, time.monotonic() - started))
-    if result.error is not None:
-        log.debug("%s %s: %s", job.campaign.id, kind, result.error.message)
+    if result.error is not None and result.error.__cause__ is not None:  # the third-party detail behind it
+        log.debug("%s %s failed because of %r", job.campaign.id, kind, result.error.__cause__)
     return result
 
 
