@@ -198,3 +198,14 @@ def test_cli_final_edition_fills_the_date_but_not_the_number(tmp_path: Path) -> 
                      for row in table.rows for cell in row.cells)
     assert "Nha Trang, ngày 11 tháng 11 năm 2024" in text
     assert "/BC-VHTT" in text and "Số:      /BC-VHTT" in text
+
+
+def test_cli_log_lines_start_with_a_time_stamp() -> None:
+    import logging
+    import re
+
+    from aggregator.app.cli import LOG_FORMAT
+
+    record = logging.LogRecord("aggregator.app.service", logging.INFO, __file__, 1, "cycle campaign=x", None, None)
+    line = logging.Formatter(LOG_FORMAT).format(record)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO aggregator\.app\.service: cycle campaign=x", line)

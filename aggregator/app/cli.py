@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `aggregator --help` needs no p
     from aggregator.campaign import ColumnSettings
     from aggregator.models import Snapshot
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # local time, e.g. 2024-11-08 07:30:02,114
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False)
 
@@ -98,7 +99,7 @@ def _output_lines(report: Any) -> list[str]:
 def cli(ctx: click.Context, debug: bool) -> None:
     """Consolidate campaign reports typed into a shared spreadsheet."""
     ctx.obj = {"debug": debug or bool(os.environ.get("AGGREGATOR_DEBUG"))}
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format=LOG_FORMAT)
 
 
 CONFIG_HELP = "Campaign file (YAML). Default: the bundled Nha Trang 2024 demo."
@@ -220,18 +221,10 @@ def _send_reminders(campaign: Any, reminders: Any, mailer: Any) -> int:
     from aggregator.errors import DeliveryError
 
     run = delivery.send_reminders(campaign, reminders, mailer)
-    for outcome in run.outcomes:
-        to = ", ".join(outcome.mail.to)
-        line = f"sent     {outcome.mail.label} → {to}" if outcome.ok else \
-            f"FAILED   {outcome.mail.label} → {to}: {outcome.problem}"
-        out_console.print(line, markup=False)
-    for name in run.without_email:
-        out_console.print(f"no e-mail {name} (roster has no address: use the Zalo text)", markup=False)
-    sent = len(run.outcomes) - len(run.failed)
-    out_console.print(f"{sent} reminder(s) sent, {len(run.failed)} failed, {len(run.without_email)} unit(s) "
-                      "without an e-mail address", markup=False)
-    if run.failed:
-        raise DeliveryError(f"{len(run.failed)} of {len(run.outcomes)} reminder(s) could not be sent.",
+    for line in delivery.run_lines(run):
+        out_console.print(line, markup=False, soft_wrap=True)
+    if run.unreached:  # a unit reached at one address at least has the reminder: not a failure
+        raise DeliveryError(f"{len(run.unreached)} of {len(run.outcomes)} reminder(s) could not be sent.",
                             "Fix the addresses listed as FAILED in the roster's email column, or send those "
                             "reminders by Zalo (reminders.txt).")
     return 0
@@ -324,7 +317,7 @@ def _init_read(source: str, tab: str | None, header_row: int) -> tuple[SourceKin
                           "wrong name makes the error list the spreadsheet's tabs).")
     from aggregator.adapters.sheets import GoogleSheet
 
-    sheet = GoogleSheet(source, tab, dashboard_tab=DashboardSettings().tab, header_row=header_row)
+    sheet = GoogleSheet(source, tab, dashboard_tab=DashboardSettings().tab, header_row=header_row, read_only=True)
     return kind, sheet.read()
 
 

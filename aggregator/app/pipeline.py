@@ -42,6 +42,18 @@ CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown 
 _GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 
 
+@dataclass
+class CycleStats:
+    """What the worker's one log line per cycle needs to know, even when the cycle fails."""
+
+    source: object = None  # set by run_cycle as soon as the source exists
+
+    @property
+    def google_requests(self) -> int:
+        """Sheets API requests the cycle sent (retries included; 0 for other sources)."""
+        return int(getattr(self.source, "requests_made", 0))
+
+
 @dataclass(frozen=True)
 class CycleReport:
     result: Consolidation
@@ -75,7 +87,11 @@ def source_kind(ref: str) -> SourceKind:
     raise ConfigError("--source", [f"{ref!r} is neither an .xlsx file nor a Google spreadsheet URL or id"])
 
 
-def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -> tuple[SheetSource, DashboardSink]:
+def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None, *,
+               read_only: bool = False) -> tuple[SheetSource, DashboardSink]:
+    """The cycle's source and sink. ``read_only``: a command that never writes (check, remind) asks
+    Google only for the read-only scope. A Google sheet's requests share one deadline from now,
+    ``schedule.cycle_timeout_seconds``."""
     settings = campaign.source
     ref = source_override or (str(campaign.resolve(settings.path)) if settings.path else settings.spreadsheet or "")
     kind = source_kind(ref) if source_override else settings.kind
@@ -86,12 +102,14 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -
         path = Path(ref)
         sink = XlsxDashboardSink(path, out_dir / f"bang-tong-hop-{campaign.id}.xlsx")
         return XlsxSource(path, settings.tab), sink
-    from aggregator.adapters.sheets import GoogleSheet  # imported lazily: the demo needs no Google stack
+    from aggregator.adapters.deadline import Deadline  # imported lazily: the demo needs no Google stack
+    from aggregator.adapters.sheets import GoogleSheet
 
     credentials = campaign.resolve(settings.credentials) if settings.credentials else None
     sheet = GoogleSheet(ref, settings.tab, dashboard_tab=campaign.dashboard.tab,
                         header_row=settings.header_row, credentials=credentials,
-                        protect=campaign.dashboard.protect)
+                        protect=campaign.dashboard.protect, read_only=read_only,
+                        deadline=Deadline(campaign.schedule.cycle_timeout_seconds))
     return sheet, sheet
 
 
@@ -197,6 +215,7 @@ def run_cycle(
     render_report: bool = True,
     pdf: bool = False,
     final: bool = False,
+    stats: CycleStats | None = None,
 ) -> CycleReport:
     """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
     out_dir = out_dir or default_out_dir(campaign)
@@ -205,6 +224,8 @@ def run_cycle(
     # its code; `aggregator check` flags the mismatch.
     roster = read_roster(roster_override or campaign.resolve(campaign.roster))
     source, sink = open_ports(campaign, out_dir, source_override)
+    if stats is not None:
+        stats.source = source
     snapshot = source.read()
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
     moment = clock.now()

@@ -76,6 +76,8 @@ class ScheduleSettings(_Frozen):
     sync_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
     drafts: tuple[str, ...] = ("07:30", "16:30")  # HH:MM in the campaign timezone
     after_deadline: bool = True
+    # Total time one cycle may spend on Google requests, retries and waits included (issue 8, item 7).
+    cycle_timeout_seconds: Annotated[int, Field(ge=10, le=3600)] = 180
 
     @field_validator("drafts")
     @classmethod
