@@ -78,6 +78,8 @@ class Snapshot:
     ref: str
     tab: RawTab
     all_titles: tuple[str, ...]
+    timezone: str | None = None  # a Google spreadsheet's properties.timeZone (date-times are typed in it)
+    locale: str | None = None  # a Google spreadsheet's properties.locale (en_US reads 08/11 as 11 August)
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,8 @@ class SourceInfo:
     tab: str
     rows_read: int
     sheet_id: int | None = None
+    timezone: str | None = None  # the sheet's own zone, when it has one (Google)
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

@@ -237,3 +237,14 @@ def test_cli_run_and_check_refuse_a_todo_campaign_alike(runner: CliRunner, tmp_p
     message = "report.recipients item 1: still the placeholder 'TODO: nơi nhận báo cáo'"
     assert message in ran.stderr and message in checked.stdout
     assert not (tmp_path / "o").exists()
+
+
+def test_cli_log_lines_start_with_a_time_stamp() -> None:
+    import logging
+    import re
+
+    from aggregator.app.cli import LOG_FORMAT
+
+    record = logging.LogRecord("aggregator.app.service", logging.INFO, __file__, 1, "cycle campaign=x", None, None)
+    line = logging.Formatter(LOG_FORMAT).format(record)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO aggregator\.app\.service: cycle campaign=x", line)

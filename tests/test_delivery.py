@@ -19,7 +19,7 @@ from aggregator.adapters.mailer import SmtpMailer
 from aggregator.adapters.roster_file import read_roster
 from aggregator.app import delivery, pipeline
 from aggregator.app.cli import cli
-from aggregator.app.service import CampaignJob, JobKind, run_job, run_pipeline
+from aggregator.app.service import CampaignJob, JobKind, run_job, run_pipeline, serve
 from aggregator.campaign import Campaign
 from aggregator.errors import ConfigError, DeliveryError
 from aggregator.outputs.report_context import build_context
@@ -136,11 +136,35 @@ def test_service_delivery_failure_is_logged_and_the_draft_kept(tmp_path: Path,
     campaign = campaign_file.load(write_campaign(tmp_path, closed_port()))
 
     with caplog.at_level(logging.INFO):
-        assert run_job(CampaignJob(campaign), JobKind.DRAFT)
+        assert run_job(CampaignJob(campaign), JobKind.DRAFT).exit_code == 8
 
     assert (tmp_path / "out" / "bao-cao-nhatrang-2024.docx").exists()
     assert (tmp_path / "out" / "status.json").exists()
     assert any("draft delivery failed" in r.message and "notify.smtp.host" in r.message for r in caplog.records)
+
+
+def test_serve_once_exits_8_when_the_draft_could_not_be_mailed(tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    config = write_campaign(tmp_path, closed_port())
+
+    with caplog.at_level(logging.INFO):
+        assert serve([config], once=True) == 8
+
+    assert (tmp_path / "out" / "bao-cao-nhatrang-2024.docx").exists()  # the cycle itself completed
+    assert (tmp_path / "out" / "status.json").exists()
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("cycle ")]
+    assert "outcome=mail-failed exit=8" in line and "google_requests=0" in line
+
+
+def test_a_cycle_logs_one_line_at_info(tmp_path: Path, inbox: Inbox, caplog: pytest.LogCaptureFixture) -> None:
+    campaign = campaign_file.load(write_campaign(tmp_path, inbox.port))
+
+    with caplog.at_level(logging.INFO):
+        assert run_job(CampaignJob(campaign), JobKind.DRAFT).exit_code == 0
+
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO and r.name.startswith("aggregator")]
+    assert len(lines) == 1 and lines[0].startswith("cycle campaign=nhatrang-2024 job=draft outcome=ok exit=0 ")
+    assert len(inbox.envelopes) == 1  # the draft went out; its details are at DEBUG
 
 
 # Reminders: CLI ---------------------------------------------------------------------------------------
@@ -235,9 +259,64 @@ def test_worker_sends_reminders_at_most_once_a_day(tmp_path: Path, inbox: Inbox)
     remind_at(T1)
     remind_at(T1 + dt.timedelta(hours=8))  # the afternoon draft: already reminded today
     assert len(inbox.envelopes) == 31
-    assert delivery.read_state(out)["reminders"] == {"day": "2024-11-08", "sent": 31, "failed": []}
+    state = delivery.read_state(out)["reminders"]
+    assert (state["day"], state["sent"], state["failed"], state["refused"]) == ("2024-11-08", 31, [], {})
     remind_at(dt.datetime(2024, 11, 20, 7, 30, tzinfo=VN))  # long after the deadline: the worker stops
     assert len(inbox.envelopes) == 31
+
+
+def _two_addresses(tmp_path: Path, unit_email: str) -> Path:
+    """The bundled roster with Mặt trận's e-mail cell holding ``unit_email``."""
+    roster = tmp_path / "roster.csv"
+    text = (campaign_file.BUNDLED_CONFIG_DIR / "roster-nhatrang-2024.csv").read_text(encoding="utf-8")
+    roster.write_text(text.replace("dt.mttq@nhatrang.example", unit_email), encoding="utf-8")
+    return roster
+
+
+def test_remind_send_counts_a_unit_reached_at_one_of_two_addresses(tmp_path: Path, picky_inbox: Inbox) -> None:
+    roster = _two_addresses(tmp_path, "dt.mttq@nhatrang.example; bounce@nhatrang.example")
+    config = write_campaign(tmp_path, picky_inbox.port, roster=roster)
+
+    result = CliRunner().invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
+
+    assert result.exit_code == 0, result.output  # reached at one address: not a failure
+    assert ("PARTLY   DT-MTTQ → dt.mttq@nhatrang.example; bounce@nhatrang.example refused: 550 5.1.1 No such "
+            "user here") in result.output
+    assert "31 reminder(s) sent, 0 failed" in result.output
+    assert "1 unit(s) reached at only some of their addresses" in result.output
+    assert ["dt.mttq@nhatrang.example"] in [e.rcpt_tos for e in picky_inbox.envelopes]
+
+
+def test_worker_retries_only_the_refused_address_at_the_next_draft(tmp_path: Path, picky_inbox: Inbox) -> None:
+    roster = _two_addresses(tmp_path, "dt.mttq@nhatrang.example; bounce@nhatrang.example")
+    config = write_campaign(tmp_path, picky_inbox.port, roster=roster, deliver_drafts=False, office_recipients=[],
+                            reminders={"send": True})
+    campaign = campaign_file.load(config)
+    out = tmp_path / "out"
+    snapshot = pipeline.open_ports(campaign, out, None)[0].read()
+    roster_units = read_roster(roster)
+
+    def draft_at(moment: dt.datetime) -> tuple[str, ...]:
+        result = pipeline.compute(campaign, roster_units, snapshot, moment, None)
+        return delivery.after_draft(campaign, result, None, out, reminders_too=True)
+
+    problems = draft_at(T1)
+    assert len(picky_inbox.envelopes) == 31
+    assert problems == ("reminders: reminder to DT-MTTQ refused at bounce@nhatrang.example (tried again at the "
+                        "next draft today)",)
+    state = delivery.read_state(out)["reminders"]
+    assert state["accepted"]["DT-MTTQ"] == ["dt.mttq@nhatrang.example"] and state["failed"] == []
+    assert list(state["refused"]) == ["DT-MTTQ"]
+
+    picky_inbox.refuse = "\0"  # the mailbox exists now
+    assert draft_at(T1 + dt.timedelta(hours=8)) == ()
+    assert len(picky_inbox.envelopes) == 32
+    assert picky_inbox.envelopes[-1].rcpt_tos == ["bounce@nhatrang.example"]  # never the address that accepted
+    state = delivery.read_state(out)["reminders"]
+    assert state["refused"] == {} and state["accepted"]["DT-MTTQ"] == ["bounce@nhatrang.example",
+                                                                     "dt.mttq@nhatrang.example"]
+    draft_at(T1 + dt.timedelta(hours=9))  # nothing left to retry today
+    assert len(picky_inbox.envelopes) == 32
 
 
 # Settings ----------------------------------------------------------------------------------------------

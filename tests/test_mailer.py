@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import email
+import re
 import unicodedata
+from email.header import decode_header, make_header
+from email.policy import default as default_policy
 
 import pytest
 
@@ -16,6 +20,14 @@ inbox, picky_inbox, locked_inbox = smtp_server.inbox, smtp_server.picky_inbox, s
 SUBJECT = "Đề nghị báo cáo kết quả Chiến dịch “Kỹ năng nhận diện lừa đảo” (hạn ngày 10/11/2024)"
 BODY = "Kính gửi: Ủy ban nhân dân phường Vĩnh Hòa\n\nĐề nghị Quý cơ quan, đơn vị báo cáo.\n\nTrân trọng./.\n"
 ENV = "AGG_TEST_SMTP_PASSWORD"
+
+
+def sender_name(raw: bytes | str) -> str:
+    """The From display name decoded the RFC 2047 way (adjacent encoded words joined): Python's
+    address parser instead puts a space between encoded words of a phrase, which no RFC says."""
+    data = raw.encode() if isinstance(raw, str) else raw
+    header = email.message_from_bytes(data)["From"]
+    return str(make_header(decode_header(header))).rsplit(" <", 1)[0]
 
 
 def mail(*to: str, **overrides: object) -> Mail:
@@ -35,7 +47,7 @@ def test_mailer_delivers_utf8_vietnamese_subject_body_and_attachment(inbox: Inbo
     assert envelope.rcpt_tos == ["ubnd.vinhhoa@nhatrang.example"]
     (message,) = inbox.messages
     assert message["Subject"] == SUBJECT
-    assert message["From"].addresses[0].display_name == "Phòng Văn hóa và Thông tin thành phố Nha Trang"
+    assert sender_name(envelope.content) == "Phòng Văn hóa và Thông tin thành phố Nha Trang"
     body = message.get_body(("plain",)).get_content()
     assert body.replace("\r\n", "\n") == BODY and unicodedata.is_normalized("NFC", body)
     (attachment,) = list(message.iter_attachments())
@@ -145,3 +157,29 @@ def test_build_message_encodes_vietnamese_headers_for_transport() -> None:
 
     assert raw.isascii()  # RFC 2047 headers and base64/quoted-printable body: any relay can carry it
     assert b"Message-ID: <" in raw and b"@nhatrang.example>" in raw
+
+
+LONG_SUBJECT = ("Đề nghị báo cáo kết quả Chiến dịch tuyên truyền “Kỹ năng nhận diện và phòng chống lừa đảo trực "
+                "tuyến bảo vệ người dân trên không gian mạng năm 2024” (hạn ngày 10/11/2024)")
+LONG_SENDER = "Phòng Văn hóa và Thông tin thành phố Nha Trang, tỉnh Khánh Hòa — Bộ phận tổng hợp báo cáo"
+
+
+def test_long_vietnamese_headers_fold_into_encoded_words_of_at_most_75_characters(inbox: Inbox) -> None:
+    (outcome,) = SmtpMailer(inbox.settings(), sender_name=LONG_SENDER).send([mail(subject=LONG_SUBJECT)])
+
+    assert outcome.ok
+    raw = inbox.envelopes[0].content
+    head = (raw if isinstance(raw, bytes) else raw.encode()).split(b"\r\n\r\n")[0].decode("ascii")
+    words = re.findall(r"=\?[^?]+\?[bBqQ]\?[^?]*\?=", head)
+    assert len(words) > 4 and max(map(len, words)) <= 75  # RFC 2047 §2
+    assert max(len(line) for line in head.split("\r\n")) <= 78  # RFC 5322 §2.1.1
+    (message,) = inbox.messages
+    assert message["Subject"] == LONG_SUBJECT  # every space kept, "Chiến dịch" included
+    assert sender_name(raw) == LONG_SENDER
+    assert message["From"].addresses[0].addr_spec == FROM
+
+
+def test_an_ascii_sender_name_is_not_encoded() -> None:
+    raw = build_message(mail(), FROM, "VHTT Nha Trang").as_bytes()
+    parsed = email.message_from_bytes(raw, policy=default_policy)
+    assert parsed["From"] == f"VHTT Nha Trang <{FROM}>" and b"=?utf-8" not in raw.split(b"Subject")[0]

@@ -13,7 +13,8 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 
-from aggregator.adapters.retry import RetryPolicy, call_with_retry, classify, parse_retry_after
+from aggregator.adapters.deadline import Deadline
+from aggregator.adapters.retry import MaybeApplied, RetryPolicy, call_with_retry, classify, parse_retry_after
 from aggregator.errors import TransientSourceError
 from tests.fake_sheets import fault
 
@@ -116,15 +117,65 @@ def test_call_with_retry_succeeds_after_transient_faults() -> None:
     assert (result, action.calls, sleeps) == ("ok", 3, [1.0, 2.0])
 
 
-def test_call_with_retry_gives_up_after_max_attempts() -> None:
-    action, sleeps = Flaky(*[api_error(429)] * 3), list[float]()
+class SimClock:
+    """Simulated time: sleeping advances it, and so does every attempt (``per_call`` seconds)."""
+
+    def __init__(self, per_call: float = 0.0) -> None:
+        self.now, self.per_call, self.sleeps = 0.0, per_call, list[float]()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def slow(self, action: Flaky) -> Any:
+        def call() -> str:
+            self.now += self.per_call
+            return action()
+        return call
+
+
+def test_call_with_retry_gives_up_after_max_attempts_and_reports_the_real_time_spent() -> None:
+    action, clock = Flaky(*[api_error(429)] * 3), SimClock(per_call=20.0)
     with pytest.raises(TransientSourceError) as caught:
-        call_with_retry(action, what="the agency rows", policy=RetryPolicy(max_attempts=3, rand=lambda: 0.0),
-                        sleep=sleeps.append)
-    assert action.calls == 3 and sleeps == [1.0, 2.0]
-    expected = "Google Sheets did not answer the agency rows after 3 attempts over 3 s"
+        call_with_retry(clock.slow(action), what="the agency rows", policy=RetryPolicy(max_attempts=3,
+                        rand=lambda: 0.0), sleep=clock.sleep, clock=clock)
+    assert action.calls == 3 and clock.sleeps == [1.0, 2.0]
+    # three 20 s attempts and 3 s of waiting: the message says 63 s, not the 3 s of sleeping alone
+    expected = "Google Sheets did not answer the agency rows after 3 attempts in 63.0 s"
     assert str(caught.value).startswith(expected)
     assert isinstance(caught.value.__cause__, APIError)
+
+
+def test_call_with_retry_never_sleeps_past_the_deadline() -> None:
+    clock = SimClock(per_call=20.0)
+    deadline = Deadline(budget=45.0, clock=clock)
+    action = Flaky(*[api_error(503)] * 5)
+    with pytest.raises(TransientSourceError) as caught:
+        call_with_retry(clock.slow(action), what="the agency rows", policy=RetryPolicy(base=4.0, rand=lambda: 0.0),
+                        sleep=clock.sleep, deadline=deadline, clock=clock)
+    assert action.calls == 2 and clock.sleeps == [4.0]  # 20 + 4 + 20 s; the next 8 s pause would pass 45 s
+    assert "time limit of 45 s" in str(caught.value) and "had run for 44.0 s" in str(caught.value)
+
+
+@pytest.mark.parametrize("error", [requests.ConnectionError("reset"), requests.ReadTimeout("slow"),
+                                   api_error(503), api_error(500)], ids=["connection", "timeout", "503", "500"])
+def test_a_request_that_is_not_idempotent_is_never_resent_blindly(error: Exception) -> None:
+    action, sleeps = Flaky(error), list[float]()
+    with pytest.raises(MaybeApplied) as caught:
+        call_with_retry(action, what="creating the dashboard tab", policy=RetryPolicy(), sleep=sleeps.append,
+                        idempotent=False)
+    assert action.calls == 1 and sleeps == []
+    assert caught.value.what == "creating the dashboard tab"
+
+
+def test_a_429_is_resent_even_when_not_idempotent() -> None:
+    action, sleeps = Flaky(api_error(429)), list[float]()
+    result = call_with_retry(action, what="x", policy=RetryPolicy(rand=lambda: 0.0), sleep=sleeps.append,
+                             idempotent=False)
+    assert (result, action.calls, sleeps) == ("ok", 2, [1.0])
 
 
 def test_call_with_retry_lets_permanent_errors_through_at_once() -> None:

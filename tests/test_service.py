@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import signal
 import threading
 import time
@@ -141,12 +142,13 @@ def test_a_failing_cycle_is_logged_in_one_line_and_not_raised(nhatrang: Campaign
     runner = Runner([TransientSourceError("Google Sheets did not answer.", "Next cycle.")])
     job = CampaignJob(nhatrang, runner=runner)
     with caplog.at_level(logging.INFO, logger="aggregator.app.service"):
-        assert run_job(job, JobKind.SYNC) is False
-        assert run_job(job, JobKind.SYNC) is True
-    lines = [r.getMessage() for r in caplog.records]
-    assert len(lines) == 2
-    assert "nhatrang-2024 sync failed" in lines[0] and "did not answer" in lines[0]
-    assert lines[1].startswith("sync done in") and "nhatrang-2024: 131/152 units reported" in lines[1]
+        assert run_job(job, JobKind.SYNC).exit_code == 3
+        assert run_job(job, JobKind.SYNC).exit_code == 0
+    failed, done = [r.getMessage() for r in caplog.records]
+    assert [r.levelname for r in caplog.records] == ["ERROR", "INFO"]
+    shape = r"cycle campaign=nhatrang-2024 job=sync outcome=(\w+) exit=(\d) duration=\d+\.\ds google_requests=0 \| "
+    assert re.match(shape, failed).groups() == ("failed", "3") and failed.endswith("did not answer. Next cycle.")
+    assert re.match(shape, done).groups() == ("ok", "0") and done.endswith("nhatrang-2024: 131/152 units reported")
 
 
 def test_jobs_of_one_campaign_never_overlap(nhatrang: Campaign) -> None:

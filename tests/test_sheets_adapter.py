@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -187,7 +188,7 @@ def test_changed_styles_are_one_formatting_write(fake: FakeSheets) -> None:
     cycle(make_layout(styles=(StyledRange(3, 4, 2, 3, CellStyle.MISSING),)))
     assert fake.counts(mark) == (2, 1)
     assert writes(fake, mark)[0].endpoint == "batchUpdate"
-    assert dashboard(fake).formats[(0, 0)].get("userEnteredFormat", {}).get("backgroundColor") is None
+    assert dashboard(fake).formats[(0, 0)].get("userEnteredFormat", {}).get("backgroundColorStyle") is None
 
 
 def test_write_without_a_read_fetches_what_it_needs(fake: FakeSheets) -> None:
@@ -257,7 +258,8 @@ def test_widths_frozen_rows_and_palette_colours_are_applied(fake: FakeSheets) ->
     assert tab.widths == {0: 60, 1: 200, 2: 200}
     assert tab.grid_props == {"frozenRowCount": 2}
     header = tab.formats[(2, 0)]["userEnteredFormat"]
-    assert header["backgroundColor"] == fmt.rgb("#1F3864") and header["textFormat"]["bold"] is True
+    assert header["backgroundColorStyle"] == {"rgbColor": fmt.rgb("#1F3864")}
+    assert header["textFormat"]["bold"] is True
 
 
 def test_protection_is_warning_only_and_added_once(fake: FakeSheets) -> None:
@@ -306,4 +308,29 @@ def test_the_agency_tab_cannot_be_the_dashboard(fake: FakeSheets) -> None:
 def test_a_layout_for_another_tab_is_refused(fake: FakeSheets) -> None:
     with pytest.raises(ConfigError):
         cycle(make_layout(tab="Khác"))
+    assert writes(fake) == []
+
+
+def test_no_request_uses_a_field_the_discovery_document_deprecates(fake: FakeSheets) -> None:
+    cycle(make_layout())
+    cycle(make_layout(styles=(StyledRange(2, 3, 0, 2, CellStyle.PROBLEM),)))  # a reformat
+    formatting = [r for r in writes(fake) if r.endpoint == "batchUpdate"]
+    assert len(formatting) == 3 and "backgroundColorStyle" in json.dumps(formatting[1].body)
+    assert [r.deprecated for r in fake.log if r.deprecated] == []
+
+
+def test_read_carries_the_spreadsheets_own_time_zone_and_locale() -> None:
+    api = FakeSheets()
+    api.add_spreadsheet(SID, {AGENCY: AGENCY_ROWS}, timezone="America/Los_Angeles", locale="en_US")
+    with api.activate():
+        snap = sheet().read()
+    assert (snap.timezone, snap.locale) == ("America/Los_Angeles", "en_US")
+    assert api.log[0].params["fields"][0].startswith("properties(timeZone,locale),")
+
+
+def test_a_read_only_sheet_refuses_to_write(fake: FakeSheets) -> None:
+    gs = sheet(read_only=True)
+    gs.read()
+    with pytest.raises(OutputError, match="read-only"):
+        gs.write(make_layout())
     assert writes(fake) == []

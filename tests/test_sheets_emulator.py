@@ -230,7 +230,8 @@ def _free_port() -> int:
 def test_the_command_prints_the_id_and_the_command_and_stops_on_ctrl_c() -> None:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "aggregator.devtools.sheets_emulator", "--xlsx", str(SAMPLE),
-                             "--port", str(port), "--id", SID, "--quiet"],
+                             "--port", str(port), "--id", SID, "--quiet", "--timezone", "America/Los_Angeles",
+                             "--locale", "en_US"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
     try:
         lines: list[str] = []
@@ -239,8 +240,13 @@ def test_the_command_prints_the_id_and_the_command_and_stops_on_ctrl_c() -> None
             assert lines[-1] or proc.poll() is None, "".join(lines)
         banner = "".join(lines)
         assert f"Spreadsheet id: {SID}" in banner
+        assert "Time zone: America/Los_Angeles, locale: en_US" in banner
         assert f"{EMULATOR_VAR}=http://127.0.0.1:{port} aggregator run --source {SID}" in banner
         assert PLAIN.get(f"http://127.0.0.1:{port}/_emulator/tabs", timeout=TIMEOUT).status_code == 200
+        meta = emulator_session(f"http://127.0.0.1:{port}").get(
+            f"https://sheets.googleapis.com/v4/spreadsheets/{SID}", params={"fields": "properties(timeZone,locale)"},
+            timeout=TIMEOUT).json()
+        assert meta == {"properties": {"timeZone": "America/Los_Angeles", "locale": "en_US"}}
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
     finally:

@@ -15,7 +15,7 @@ from aggregator.adapters.retry import RetryPolicy
 from aggregator.adapters.sheets import GoogleSheet
 from aggregator.errors import AggregatorError, CredentialsError, SheetAccessError, TransientSourceError
 from tests.fake_sheets import FakeSheets, fault, service_account_key, token_session
-from tests.test_sheets_adapter import AGENCY, AGENCY_ROWS, DASH, SID, make_layout
+from tests.test_sheets_adapter import AGENCY, AGENCY_ROWS, BODY, DASH, SID, make_layout
 
 EMAIL = "worker@demo-project.iam.gserviceaccount.com"
 NO_JITTER = RetryPolicy(rand=lambda: 0.0)
@@ -102,8 +102,24 @@ def test_a_failed_write_leaves_the_previous_dashboard_as_it_was(fake: FakeSheets
     gs = sheet()
     gs.read()
     with pytest.raises(TransientSourceError):
-        gs.write(make_layout(as_of="12/11/2024 08:00"))
+        gs.write(make_layout((*BODY[:3], (3, "Trường MN Hoa Sen", "Đã báo cáo"))))
     assert fake.books[SID].tab(DASH).values() == before
+
+
+def test_a_failure_to_write_only_the_as_of_cell_does_not_fail_the_write(fake: FakeSheets, caplog: Any) -> None:
+    gs = sheet()
+    gs.read()
+    gs.write(make_layout())
+    before = fake.books[SID].tab(DASH).values()
+    fake.inject("values.batchUpdate", *[fault(503)] * 5)
+    gs = sheet()
+    gs.read()
+    with caplog.at_level("WARNING", logger="aggregator.adapters.sheets"):
+        url = gs.write(make_layout(as_of="12/11/2024 08:00"))  # only the time moved; the write fails
+    assert url.endswith(f"#gid={fake.books[SID].tab(DASH).sheet_id}")
+    assert fake.books[SID].tab(DASH).values() == before  # this cycle's data, the previous time stamp
+    assert any("'as of' cell" in r.getMessage() and "only its time stamp" in r.getMessage()
+               for r in caplog.records)
 
 
 def test_backoff_is_capped(fake: FakeSheets) -> None:
@@ -136,7 +152,7 @@ def test_no_third_party_exception_leaves_the_adapter(fake: FakeSheets, reply: An
 def test_a_request_timeout_is_set(fake: FakeSheets) -> None:
     gs = sheet()
     gs.read()
-    assert gs._client is not None and gs._client.http_client.timeout == (10.0, 60.0)
+    assert gs._wire._client is not None and gs._wire._client.http_client.timeout == (10.0, 60.0)
 
 
 # Access errors --------------------------------------------------------------------------------------

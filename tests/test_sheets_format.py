@@ -92,8 +92,9 @@ def test_style_colours_come_from_the_palette() -> None:
     layout = make_layout(styles=(StyledRange(3, 4, 0, 2, CellStyle.MISSING),))
     style = fmt.format_requests(layout, 1, {}, STYLE_PALETTE)[2]["repeatCell"]
     background, bold, colour = STYLE_PALETTE[CellStyle.MISSING]
-    text = {"bold": bold, "foregroundColor": fmt.rgb(colour)}
-    assert style["cell"]["userEnteredFormat"] == {"backgroundColor": fmt.rgb(background), "textFormat": text}
+    text = {"bold": bold, "foregroundColorStyle": {"rgbColor": fmt.rgb(colour)}}
+    assert style["cell"]["userEnteredFormat"] == {"backgroundColorStyle": {"rgbColor": fmt.rgb(background)},
+                                                  "textFormat": text}
     assert style["range"] == {"sheetId": 1, "startRowIndex": 3, "endRowIndex": 4, "startColumnIndex": 0,
                               "endColumnIndex": 2}
 

@@ -17,7 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 from aggregator.adapters import campaign_file
-from tests.fake_sheets import FakeSheets, service_account_key
+from aggregator.errors import SheetAccessError
+from tests.fake_sheets import FakeSheets, fault, service_account_key
 
 pipeline = pytest.importorskip("aggregator.app.pipeline", reason="the pipeline is not importable yet")
 
@@ -74,3 +75,25 @@ def test_real_cycles_stay_within_the_request_budget(fake: FakeSheets, tmp_path: 
     assert fake.counts(mark) == (2, 1)
     agency = fake.books[SID].tab(campaign_file.load().source.tab)
     assert agency.formats == {} and agency.protected == [] and agency.metadata == []
+
+
+def test_the_cycle_counts_its_google_requests(fake: FakeSheets, tmp_path: Path) -> None:
+    stats = pipeline.CycleStats()
+    pipeline.run_cycle(campaign_file.load(), out_dir=tmp_path, source_override=SID, now=NOW, render_report=False,
+                       stats=stats)
+    assert stats.google_requests == 5 == sum(fake.counts())
+    fake.inject("values.batchGet", fault(400, "Unable to parse range: 'Báo cáo'"))
+    failed = pipeline.CycleStats()
+    with pytest.raises(SheetAccessError):
+        pipeline.run_cycle(campaign_file.load(), out_dir=tmp_path, source_override=SID, now=NOW,
+                           render_report=False, stats=failed)
+    assert failed.google_requests == 2  # the metadata read and the refused batchGet: counted though it failed
+
+
+def test_a_failed_as_of_write_does_not_discard_the_cycle(fake: FakeSheets, tmp_path: Path) -> None:
+    run(tmp_path, source=SID)
+    fake.inject("values.batchUpdate", fault(400, "Invalid data[0]: Unable to parse range"))
+    later = NOW + dt.timedelta(minutes=10)
+    status = run(tmp_path, later, source=SID)  # only the "as of" cell had to change, and its write fails
+    assert status["generated_at"] == later.isoformat()  # the cycle's outputs were written all the same
+    assert [r.status for r in fake.log if r.endpoint == "values.batchUpdate"][-1] == 400

@@ -62,6 +62,36 @@ def test_xlsx_source_not_a_workbook(tmp_path: Path, content: bytes, expected: st
     assert "save it as .xlsx" in str(info.value)
 
 
+ENCRYPTED = Path(__file__).parent / "fixtures" / "encrypted.xlsx"  # a real Office-encrypted workbook
+# (made with msoffcrypto-tool from a two-row openpyxl workbook, password "mat-khau"; not a dependency)
+
+
+def test_xlsx_source_calls_an_encrypted_workbook_password_protected() -> None:
+    assert ENCRYPTED.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # a Compound File, not a zip
+    with pytest.raises(SourceError) as info:
+        XlsxSource(ENCRYPTED, "Báo cáo").read()
+    message = str(info.value)
+    assert "protected with a password" in message and "without one" in message
+    assert "not a valid" not in message and info.value.exit_code == 3
+
+
+def test_the_cli_names_a_password_protected_source(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aggregator.app.cli import cli
+
+    result = CliRunner().invoke(cli, ["run", "--source", str(ENCRYPTED), "--out", str(tmp_path)])
+    assert result.exit_code == 3
+    assert "protected with a password" in result.output and "Traceback" not in result.output
+
+
+def test_xlsx_source_names_an_old_xls_file(tmp_path: Path) -> None:
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "Workbook".encode("utf-16-le"))
+    with pytest.raises(SourceError, match="old Excel 97-2003 workbook"):
+        XlsxSource(path, "Báo cáo").read()
+
+
 def test_xlsx_source_absent_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="does not exist"):
         XlsxSource(tmp_path / "none.xlsx", "Báo cáo").read()

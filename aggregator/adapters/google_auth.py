@@ -23,14 +23,16 @@ import requests
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import credentials as token_credentials
 from google.oauth2 import service_account
-from requests.adapters import HTTPAdapter
 
+from aggregator.adapters.deadline import DeadlineAdapter
 from aggregator.errors import ConfigError, CredentialsError
 
 log = logging.getLogger(__name__)
 
 # Only the spreadsheets scope: the worker never needs Drive (no listing, no sharing, no creating files).
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+# Commands that only read (`check`, `init`, `remind`) ask for no more than they use.
+READONLY_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 ENV_VAR = "GOOGLE_APPLICATION_CREDENTIALS"
 REQUIRED_FIELDS = ("client_email", "private_key", "token_uri")
 EMULATOR_VAR = "AGGREGATOR_SHEETS_ENDPOINT"
@@ -99,12 +101,12 @@ def _check_fields(path: Path, info: Any) -> str:
     return str(info["client_email"])
 
 
-def load_credentials(key: ServiceAccountKey) -> service_account.Credentials:
-    """google-auth credentials limited to the spreadsheets scope."""
+def load_credentials(key: ServiceAccountKey, *, read_only: bool = False) -> service_account.Credentials:
+    """google-auth credentials limited to the spreadsheets scope (its read-only variant if asked)."""
     try:
         credentials: service_account.Credentials = (
             service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
-                dict(key.info), scopes=list(SCOPES)
+                dict(key.info), scopes=list(READONLY_SCOPES if read_only else SCOPES)
             )
         )
         return credentials
@@ -144,8 +146,9 @@ def emulator_endpoint(environ: Mapping[str, str] | None = None) -> str | None:
     return value
 
 
-class RewritingAdapter(HTTPAdapter):
-    """Sends requests addressed to Google's hosts to ``base`` instead (same path and query)."""
+class RewritingAdapter(DeadlineAdapter):
+    """Sends requests addressed to Google's hosts to ``base`` instead (same path and query), within
+    the cycle's deadline like any call to Google."""
 
     def __init__(self, base: str) -> None:
         super().__init__()

@@ -12,6 +12,7 @@ other messages still go.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import smtplib
@@ -19,6 +20,7 @@ import ssl
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.header import Header
 from email.message import Message
 from email.mime.application import MIMEApplication
@@ -31,6 +33,10 @@ from aggregator.errors import DeliveryError
 
 log = logging.getLogger(__name__)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Headers folded by the standard library at 76 characters a line, so that no RFC 2047 encoded word
+# is longer than 75 (RFC 2047 §2) and no line longer than 78 (RFC 5322 §2.1.1).
+FOLDING = email_policy.compat32.clone(max_line_length=76, linesep="\r\n")
+ENCODED_WORD_MAX = 75
 NETWORK_HINT = ("Check notify.smtp.host and port (587 for STARTTLS, 465 for SSL) and that this machine may "
                 "connect to the mail server (network, firewall); nothing was sent.")
 
@@ -55,34 +61,75 @@ class Mail:
 class Outcome:
     mail: Mail
     problem: str = ""  # "" when the server accepted it for every recipient
+    delivered_to: tuple[str, ...] = ()  # the recipients the server accepted
+    refused: tuple[str, ...] = ()  # the recipients it refused (the rest of ``problem``)
 
     @property
     def ok(self) -> bool:
         return not self.problem
 
+    @property
+    def reached(self) -> bool:
+        """At least one recipient accepted the message."""
+        return bool(self.delivered_to)
+
+
+def _encoded_word(text: str) -> str:
+    return "=?utf-8?b?" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "?="
+
+
+def encoded_phrase(text: str) -> str:
+    """A display name as RFC 2047 encoded words of at most 75 characters, split between words with
+    the space kept inside the next encoded word: decoders join adjacent encoded words and drop the
+    folding whitespace between them, so the name arrives as typed.
+
+    >>> encoded_phrase("Phòng Văn hóa")
+    '=?utf-8?b?UGjDsm5nIFbEg24gaMOzYQ==?='
+    """
+    chunks: list[str] = []
+    for word in text.split(" "):
+        joined = f"{chunks[-1]} {word}" if chunks else word
+        if chunks and len(_encoded_word(joined)) <= ENCODED_WORD_MAX:
+            chunks[-1] = joined
+            continue
+        piece = f" {word}" if chunks else word
+        while len(_encoded_word(piece)) > ENCODED_WORD_MAX:  # one very long word: split by characters
+            cut = next(i for i in range(len(piece), 0, -1) if len(_encoded_word(piece[:i])) <= ENCODED_WORD_MAX)
+            chunks.append(piece[:cut])
+            piece = piece[cut:]
+        chunks.append(piece)
+    return " ".join(_encoded_word(chunk) for chunk in chunks)
+
+
+def _sender(name: str, address: str) -> str:
+    if not name or name.isascii():
+        return formataddr((name, address)) if name else address
+    return f"{encoded_phrase(name)} <{address}>"
+
 
 def build_message(mail: Mail, from_address: str, sender_name: str = "") -> Message:
     """The MIME message: base64 UTF-8 text body, RFC 2047 subject and display name, attachments.
 
-    Built with ``email.mime`` and ``email.header.Header`` on purpose: the newer ``EmailMessage``
-    folding of long non-ASCII subjects drops the space at a fold on Python 3.11 ("Chiến dịch"
-    arrives as "Chiếndịch"), while ``Header`` keeps every space inside its encoded words.
+    Headers are folded by the standard library's ``compat32`` policy at 76 characters (``FOLDING``),
+    with ``email.header.Header`` for the subject: it keeps every space inside its encoded words,
+    whereas the newer ``EmailMessage`` folding drops the space at a fold on Python 3.11 ("Chiến
+    dịch" arrives as "Chiếndịch") and lets encoded words grow past 75 characters.
     """
     if any("\n" in v or "\r" in v for v in (mail.subject, *mail.to)):
         raise ValueError("a subject or an address contains a line break")  # no header injection
-    text = MIMEText(mail.body, "plain", "utf-8")  # base64: 8-bit-clean on any relay
+    text = MIMEText(mail.body, "plain", "utf-8", policy=FOLDING)  # base64: 8-bit-clean on any relay
     message: Message = text
     if mail.attachments:
-        message = MIMEMultipart("mixed")
+        message = MIMEMultipart("mixed", policy=FOLDING)
         message.attach(text)
         for item in mail.attachments:
-            part = MIMEApplication(item.content, item.mime_type.partition("/")[2])
+            part = MIMEApplication(item.content, item.mime_type.partition("/")[2], policy=FOLDING)
             part.add_header("Content-Disposition", "attachment", filename=item.filename)
             message.attach(part)
     domain = from_address.partition("@")[2]
-    message["From"] = formataddr((sender_name, from_address), charset="utf-8") if sender_name else from_address
+    message["From"] = _sender(" ".join(sender_name.split()), from_address)
     message["To"] = ", ".join(mail.to)
-    message["Subject"] = Header(mail.subject, "utf-8")
+    message["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=domain or None)  # a domain: make_msgid would otherwise ask DNS
     return message
@@ -138,7 +185,7 @@ class SmtpMailer:
             outcomes = self._send_all(client, mails)
         finally:
             _close(client)
-        log.info("sent %d of %d message(s) via %s", sum(o.ok for o in outcomes), len(outcomes), self.where)
+        log.debug("sent %d of %d message(s) via %s", sum(o.ok for o in outcomes), len(outcomes), self.where)
         return outcomes
 
     # Connection ------------------------------------------------------------------------------------
@@ -178,12 +225,17 @@ class SmtpMailer:
                     "Set notify.smtp.from_address to an address this account may send as.") from exc
             except smtplib.SMTPServerDisconnected as exc:
                 return outcomes + self._lost(mails[index:], exc)
+            except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused
+                outcomes.append(Outcome(mail, _reason(exc), refused=tuple(exc.recipients)))
+                continue
             except (smtplib.SMTPException, ValueError) as exc:  # this message only (SMTPException is an OSError)
                 outcomes.append(Outcome(mail, _reason(exc)))
                 continue
             except OSError as exc:  # the socket: nothing more can be sent over this connection
                 return outcomes + self._lost(mails[index:], exc)
-            outcomes.append(Outcome(mail, _reason(smtplib.SMTPRecipientsRefused(refused)) if refused else ""))
+            outcomes.append(Outcome(mail, _reason(smtplib.SMTPRecipientsRefused(refused)) if refused else "",
+                                    delivered_to=tuple(a for a in mail.to if a not in refused),
+                                    refused=tuple(refused)))
         return outcomes
 
     def _lost(self, mails: Sequence[Mail], exc: BaseException) -> list[Outcome]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 
+from aggregator.adapters.deadline import Deadline
 from aggregator.errors import TransientSourceError
 
 log = logging.getLogger(__name__)
@@ -58,10 +60,25 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Fault:
-    """A failure worth retrying: a short description and the server's Retry-After, if any."""
+    """A failure worth retrying: a short description and the server's Retry-After, if any.
+
+    ``refused`` is True when Google answered that it did not take the request (429): then even a
+    request that is not idempotent can simply be sent again.
+    """
 
     reason: str
     retry_after: float | None = None
+    refused: bool = False
+
+
+class MaybeApplied(Exception):
+    """A request that is not idempotent got no clear answer (the connection dropped, a timeout, a
+    5xx): Google may have applied it. The caller re-reads the state instead of sending it again.
+    Never leaves adapters/."""
+
+    def __init__(self, what: str, fault: Fault) -> None:
+        super().__init__(f"{what}: {fault.reason}")
+        self.what, self.fault = what, fault
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -94,7 +111,8 @@ def classify(exc: BaseException) -> Fault | None:
         if status in RETRYABLE_STATUS or status >= 500:
             message = str(exc.error.get("message", "")).strip() or "no message"
             headers = exc.response.headers if exc.response is not None else {}
-            return Fault(f"HTTP {status}: {message}", parse_retry_after(headers.get("Retry-After")))
+            return Fault(f"HTTP {status}: {message}", parse_retry_after(headers.get("Retry-After")),
+                         refused=status == 429)
         return None
     if isinstance(exc, requests.Timeout):
         return Fault(f"no answer within the time limit ({type(exc).__name__})")
@@ -114,15 +132,22 @@ def call_with_retry(
     policy: RetryPolicy,
     sleep: Callable[[float], None],
     hint: str = "",
+    idempotent: bool = True,
+    deadline: Deadline | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Run ``action``; retry transient faults with backoff; give up after ``policy.max_attempts``.
 
-    Exceptions that ``classify`` does not recognise propagate unchanged on the first try.
+    Exceptions that ``classify`` does not recognise propagate unchanged on the first try. A request
+    that is not ``idempotent`` is sent again only after a 429 (Google refused it); any other
+    transient fault raises ``MaybeApplied`` so the caller can look before sending it again. No
+    pause runs past ``deadline``.
 
     Raises:
-        TransientSourceError: every attempt failed with a transient fault.
+        TransientSourceError: every attempt failed with a transient fault, or the deadline came first.
+        MaybeApplied: (not idempotent) the request may have been applied.
     """
-    waited = 0.0
+    started = clock()
     for attempt in range(1, policy.max_attempts + 1):
         try:
             return action()
@@ -130,19 +155,22 @@ def call_with_retry(
             fault = classify(exc)
             if fault is None:
                 raise
+            if not idempotent and not fault.refused:
+                raise MaybeApplied(what, fault) from exc
             if attempt == policy.max_attempts:
-                raise _gave_up(what, attempt, waited, fault, hint) from exc
+                raise _gave_up(what, attempt, clock() - started, fault, hint) from exc
             pause = policy.delay(attempt, fault.retry_after)
+            if deadline is not None and pause >= deadline.remaining():
+                raise deadline.exceeded(what) from exc
             log.warning("%s failed (%s); retry %d of %d in %.1f s",
                         what, fault.reason, attempt, policy.max_attempts - 1, pause)
             sleep(pause)
-            waited += pause
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _gave_up(what: str, attempts: int, waited: float, fault: Fault, hint: str) -> TransientSourceError:
+def _gave_up(what: str, attempts: int, spent: float, fault: Fault, hint: str) -> TransientSourceError:
     return TransientSourceError(
-        f"Google Sheets did not answer {what} after {attempts} attempts over {waited:.0f} s "
+        f"Google Sheets did not answer {what} after {attempts} attempts in {spent:.1f} s "
         f"(last error: {fault.reason}).",
         hint
         or "The previous dashboard, report and status.json were left as they were; the worker will "

@@ -29,7 +29,8 @@ Palette = Mapping[CellStyle, tuple[str, bool, str]]
 ApiValue = str | int | float | bool
 
 SIGNATURE_KEY = "aggregator.dashboard-format"
-FORMAT_VERSION = 1  # bump when the shape of the requests changes, to reformat existing dashboards
+FORMAT_VERSION = 2  # bump when the shape of the requests changes, to reformat existing dashboards
+# v2: colours as backgroundColorStyle/foregroundColorStyle (the plain Color fields are deprecated)
 MIN_ROWS, MIN_COLS = 1000, 26  # what a new tab gets (Google's defaults); grown when the grid needs it
 PROTECTION_DESCRIPTION = "Bảng do aggregator tự cập nhật; sửa ở đây sẽ bị ghi đè ở lần đồng bộ sau."
 
@@ -140,13 +141,19 @@ def _grid_range(sheet_id: int, r0: int, r1: int, c0: int, c1: int) -> Json:
             "startColumnIndex": c0, "endColumnIndex": c1}
 
 
+def colour_style(hex_colour: str) -> Json:
+    """A ColorStyle: ``{"rgbColor": {...}}`` (the discovery document deprecates plain Color fields)."""
+    return {"rgbColor": rgb(hex_colour)}
+
+
 def _style_request(sheet_id: int, r0: int, r1: int, c0: int, c1: int, style: tuple[str, bool, str]) -> Json:
     background, bold, colour = style
-    fmt = {"backgroundColor": rgb(background), "textFormat": {"bold": bold, "foregroundColor": rgb(colour)}}
+    fmt = {"backgroundColorStyle": colour_style(background),
+           "textFormat": {"bold": bold, "foregroundColorStyle": colour_style(colour)}}
     return {"repeatCell": {
         "range": _grid_range(sheet_id, r0, r1, c0, c1),
         "cell": {"userEnteredFormat": fmt},
-        "fields": "userEnteredFormat(backgroundColor,textFormat.bold,textFormat.foregroundColor)",
+        "fields": "userEnteredFormat(backgroundColorStyle,textFormat.bold,textFormat.foregroundColorStyle)",
     }}
 
 
@@ -231,6 +238,14 @@ def protect_request(sheet_id: int) -> Json:
     return {"addProtectedRange": {"protectedRange": {
         "range": {"sheetId": sheet_id}, "description": PROTECTION_DESCRIPTION, "warningOnly": True,
     }}}
+
+
+def duplicate_removals(protection_ids: Sequence[int], metadata_ids: Sequence[int]) -> list[Json]:
+    """Delete protected ranges and signature entries an interrupted earlier write left twice."""
+    out: list[Json] = [{"deleteProtectedRange": {"protectedRangeId": pid}} for pid in protection_ids]
+    out += [{"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataId": mid}}}}
+            for mid in metadata_ids]
+    return out
 
 
 def add_sheet_request(title: str, rows: int, cols: int) -> Json:

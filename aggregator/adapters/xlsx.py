@@ -21,6 +21,25 @@ from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind
 from aggregator.outputs.dashboard import STYLE_PALETTE
 
 _SAVE_HINT = "Open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook), then run again."
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File: old .xls, or an encrypted workbook
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # where Office puts a password-protected .xlsx
+_PASSWORD_HINT = ("Open it in Excel or LibreOffice with its password and save a copy without one (Excel: File > "
+                  "Info > Protect Workbook > Encrypt with Password, clear the password; LibreOffice: File > Save "
+                  "As, untick \"Save with password\"), point `source.path` or --source at that copy and run again.")
+
+
+def _not_a_workbook(path: Path) -> SourceError:
+    """Say what the file is instead: encrypted, an old .xls, text, or something else."""
+    data = path.read_bytes() if path.is_file() else b""
+    if data.startswith(_OLE2_MAGIC) and _ENCRYPTED_STREAM in data:
+        return SourceError(f"The source file {path} is protected with a password (an encrypted workbook), "
+                           "so it cannot be read.", _PASSWORD_HINT)
+    if data.startswith(_OLE2_MAGIC):
+        return SourceError(f"The source file {path} is an old Excel 97-2003 workbook (.xls), not .xlsx.", _SAVE_HINT)
+    head = data[:200]
+    text = bool(head) and b"\x00" not in head and not head.startswith(b"PK")
+    kind = "CSV or other text, not an .xlsx workbook" if text else "not a valid .xlsx workbook"
+    return SourceError(f"The source file {path} is {kind}.", _SAVE_HINT)
 
 
 def _open(path: Path, *, read_only: bool) -> Workbook:
@@ -29,10 +48,7 @@ def _open(path: Path, *, read_only: bool) -> Workbook:
     except FileNotFoundError as exc:
         raise SourceError(f"The source file {path} does not exist.", "Check `source.path` or --source.") from exc
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        head = path.read_bytes()[:200] if path.is_file() else b""
-        text = bool(head) and b"\x00" not in head and not head.startswith(b"PK")
-        kind = "CSV or other text, not an .xlsx workbook" if text else "not a valid .xlsx workbook"
-        raise SourceError(f"The source file {path} is {kind}.", _SAVE_HINT) from exc
+        raise _not_a_workbook(path) from exc
     except OSError as exc:
         raise SourceError(f"The source file {path} cannot be read ({exc.strerror}).") from exc
 
@@ -63,10 +79,26 @@ class XlsxSource:
                     f"{', '.join(map(repr, titles))}.{did_you_mean(self.tab, titles)}",
                     "Fix `source.tab` in the campaign file.",
                 )
-            rows = tuple(tuple(row) for row in workbook[self.tab].iter_rows(values_only=True))
+            rows, percent_cells = _rows_and_percent_cells(workbook[self.tab])
         finally:
             workbook.close()
-        return Snapshot(SourceKind.XLSX, str(self.path), RawTab(self.tab, rows), titles)
+        return Snapshot(SourceKind.XLSX, str(self.path), RawTab(self.tab, rows, percent_cells=percent_cells), titles)
+
+
+def _rows_and_percent_cells(sheet: Worksheet) -> tuple[tuple[tuple[object, ...], ...], frozenset[tuple[int, int]]]:
+    """Values, and where a number sits in a cell formatted as a percentage (a typed 85% is stored as 0.85).
+
+    Reading the cells (not values_only) costs the same in read-only mode; the format is only looked at for numbers.
+    """
+    rows: list[tuple[object, ...]] = []
+    percent: set[tuple[int, int]] = set()
+    for r, row in enumerate(sheet.iter_rows()):
+        values = tuple(cell.value for cell in row)
+        for c, value in enumerate(values):
+            if type(value) in (int, float) and "%" in (getattr(row[c], "number_format", "") or ""):
+                percent.add((r, c))
+        rows.append(values)
+    return tuple(rows), frozenset(percent)
 
 
 def _render(sheet: Worksheet, layout: DashboardLayout) -> None:

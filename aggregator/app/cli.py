@@ -21,6 +21,7 @@ from aggregator.adapters import campaign_file
 from aggregator.app.console import AggregatorGroup, err_console, out_console, utf8_streams
 from aggregator.errors import ConfigError
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # local time, e.g. 2024-11-08 07:30:02,114
 
 def _parse_now(value: str | None) -> dt.datetime | None:
     if value is None:
@@ -67,7 +68,7 @@ def _output_lines(report: Any) -> list[str]:
 def cli(ctx: click.Context, debug: bool) -> None:
     """Consolidate campaign reports typed into a shared spreadsheet."""
     ctx.obj = {"debug": debug or bool(os.environ.get("AGGREGATOR_DEBUG"))}
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format=LOG_FORMAT)
 
 
 CONFIG_HELP = "Campaign file (YAML). Default: the bundled Nha Trang 2024 demo."
@@ -176,18 +177,10 @@ def _send_reminders(campaign: Any, reminders: Any, mailer: Any) -> None:
     from aggregator.errors import DeliveryError
 
     run = delivery.send_reminders(campaign, reminders, mailer)
-    for outcome in run.outcomes:
-        to = ", ".join(outcome.mail.to)
-        line = f"sent     {outcome.mail.label} → {to}" if outcome.ok else \
-            f"FAILED   {outcome.mail.label} → {to}: {outcome.problem}"
+    for line in delivery.run_lines(run):
         out_console.print(line)
-    for name in run.without_email:
-        out_console.print(f"no e-mail {name} (roster has no address: use the Zalo text)")
-    sent = len(run.outcomes) - len(run.failed)
-    out_console.print(f"{sent} reminder(s) sent, {len(run.failed)} failed, {len(run.without_email)} unit(s) "
-                      "without an e-mail address")
-    if run.failed:
-        raise DeliveryError(f"{len(run.failed)} of {len(run.outcomes)} reminder(s) could not be sent.",
+    if run.unreached:  # a unit reached at one address at least has the reminder: not a failure
+        raise DeliveryError(f"{len(run.unreached)} of {len(run.outcomes)} reminder(s) could not be sent.",
                             "Fix the addresses listed as FAILED in the roster's email column, or send those "
                             "reminders by Zalo (reminders.txt).")
 

@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,7 @@ def deliver_draft(campaign: Campaign, result: Consolidation, report: Path, out_d
     try:
         fingerprint = draft_fingerprint(build_context(result, campaign), template.read_bytes())
         if read_state(out_dir).get("draft", {}).get("sha256") == fingerprint:
-            log.info("%s: the draft has not changed since the last delivery; nothing sent", campaign.id)
+            log.debug("%s: the draft has not changed since the last delivery; nothing sent", campaign.id)
             return False
         mail = draft_mail(result, campaign, report)
     except OSError as exc:
@@ -130,7 +130,7 @@ def deliver_draft(campaign: Campaign, result: Consolidation, report: Path, out_d
                             "Check notify.office_recipients; the next draft will try again.")
     _update_state(out_dir, "draft", {"sha256": fingerprint, "delivered_at": result.generated_at.isoformat(),
                                      "to": list(mail.to), "file": report.name})
-    log.info("%s: draft %s sent to %s", campaign.id, report.name, ", ".join(mail.to))
+    log.debug("%s: draft %s sent to %s", campaign.id, report.name, ", ".join(mail.to))
     return True
 
 
@@ -145,7 +145,7 @@ def current_reminders(campaign: Campaign, out_dir: Path, now: dt.datetime | None
     from aggregator.app.pipeline import compute, open_ports
 
     roster = campaign_roster(campaign)
-    source, _ = open_ports(campaign, out_dir, None)
+    source, _ = open_ports(campaign, out_dir, None, read_only=True)
     snapshot = source.read()
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
     moment = now or SystemClock(campaign.tz).now()
@@ -159,58 +159,129 @@ def write_reminders(out_dir: Path, reminders: Reminders) -> Path:
 
 @dataclass(frozen=True)
 class ReminderRun:
+    """What one round of reminder e-mails did: one outcome per message (a retry sends one message per
+    address), units without an address. A unit is *reached* when at least one address accepted."""
+
     outcomes: tuple[Outcome, ...]
     without_email: tuple[str, ...]  # names of units that have no address in the roster
 
+    def accepted(self) -> dict[str, list[str]]:
+        """unit id → the addresses that accepted."""
+        out: dict[str, list[str]] = {}
+        for o in self.outcomes:
+            out.setdefault(o.mail.label, []).extend(o.delivered_to)
+        return {unit: addrs for unit, addrs in out.items() if addrs}
+
+    def refused(self) -> dict[str, dict[str, str]]:
+        """unit id → {address: why} for the addresses that did not take the message."""
+        out: dict[str, dict[str, str]] = {}
+        for o in self.outcomes:
+            missed = o.refused or (() if o.reached else o.mail.to)
+            out.setdefault(o.mail.label, {}).update({a: o.problem for a in missed})
+        return {unit: addrs for unit, addrs in out.items() if addrs}
+
     @property
-    def failed(self) -> tuple[Outcome, ...]:
-        return tuple(o for o in self.outcomes if not o.ok)
+    def unreached(self) -> tuple[str, ...]:
+        """Units that got the message at no address (these, and only these, make `remind --send` fail)."""
+        reached = set(self.accepted())
+        return tuple(dict.fromkeys(o.mail.label for o in self.outcomes if o.mail.label not in reached))
 
 
-def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer | None = None) -> ReminderRun:
-    """One e-mail per unit that has an address in the roster; raises DeliveryError if SMTP is unusable."""
-    mails = [Mail(addresses(u.email), u.subject, u.body, label=u.unit_id)
-             for u in reminders.units if addresses(u.email)]
-    skipped = tuple(u.name for u in reminders.units if not addresses(u.email))
+def run_lines(run: ReminderRun) -> list[str]:
+    """What `remind --send` prints: one line per message, units without an address, the totals."""
+    lines = [_outcome_line(o) for o in run.outcomes]
+    lines += [f"no e-mail {name} (roster has no address: use the Zalo text)" for name in run.without_email]
+    unreached, refused = run.unreached, run.refused()
+    reached = len({o.mail.label for o in run.outcomes}) - len(unreached)
+    lines.append(f"{reached} reminder(s) sent, {len(unreached)} failed, {len(run.without_email)} unit(s) "
+                 "without an e-mail address")
+    partly = [unit for unit in refused if unit not in unreached]
+    if partly:
+        lines.append(f"{len(partly)} unit(s) reached at only some of their addresses; fix the refused ones in "
+                     "the roster's email column")
+    return lines
+
+
+def _outcome_line(outcome: Outcome) -> str:
+    label, to = outcome.mail.label, ", ".join(outcome.mail.to)
+    if outcome.ok:
+        return f"sent     {label} → {to}"
+    if outcome.reached:
+        return f"PARTLY   {label} → {', '.join(outcome.delivered_to)}; {outcome.problem}"
+    return f"FAILED   {label} → {to}: {outcome.problem}"
+
+
+def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer | None = None,
+                   only: Mapping[str, Sequence[str]] | None = None) -> ReminderRun:
+    """One e-mail per unit that has an address in the roster; raises DeliveryError if SMTP is unusable.
+
+    ``only`` (unit id → addresses) retries just those addresses, one message each, so an address
+    that accepted earlier never gets the reminder twice.
+    """
+    units = [u for u in reminders.units if addresses(u.email)]
+    if only is None:
+        mails = [Mail(addresses(u.email), u.subject, u.body, label=u.unit_id) for u in units]
+    else:
+        mails = [Mail((a,), u.subject, u.body, label=u.unit_id) for u in units
+                 for a in addresses(u.email) if a in only.get(u.unit_id, ())]
+    skipped = tuple(u.name for u in reminders.units if not addresses(u.email)) if only is None else ()
     outcomes = (mailer or mailer_for(campaign)).send(mails) if mails else []
     return ReminderRun(tuple(outcomes), skipped)
 
 
-def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path) -> None:
-    """The worker's automatic reminders: at most once a day, up to a few days after the deadline."""
+def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path) -> list[str]:
+    """The worker's automatic reminders: once a day, up to a few days after the deadline; addresses
+    refused earlier that day are tried again one by one at the next draft. Returns the problems."""
     from aggregator.adapters.roster_file import campaign_roster
 
     today = result.generated_at.astimezone(campaign.tz).date().isoformat()
     if result.generated_at > result.deadline + AUTO_REMINDER_GRACE:
-        return
-    if read_state(out_dir).get("reminders", {}).get("day") == today:
-        return
+        return []
+    state = read_state(out_dir).get("reminders", {})
+    retry = state.get("refused", {}) if state.get("day") == today else None
+    if retry is not None and not retry:
+        return []
     reminders = reminder_text.build(result, campaign_roster(campaign), campaign)
-    write_reminders(out_dir, reminders)
-    run = send_reminders(campaign, reminders)
-    _update_state(out_dir, "reminders", {"day": today, "sent": len(run.outcomes) - len(run.failed),
-                                         "failed": [o.mail.label for o in run.failed]})
-    log.info("%s: reminders sent to %d unit(s), %d failed, %d without e-mail", campaign.id,
-             len(run.outcomes) - len(run.failed), len(run.failed), len(run.without_email))
+    if retry is None:
+        write_reminders(out_dir, reminders)
+    run = send_reminders(campaign, reminders, only=retry)
+    accepted = {**(state.get("accepted", {}) if retry is not None else {})}
+    for unit, addrs in run.accepted().items():
+        accepted[unit] = sorted({*accepted.get(unit, []), *addrs})
+    refused = run.refused()
+    _update_state(out_dir, "reminders", {"day": today, "sent": len(accepted),
+                                         "failed": sorted(u for u in refused if u not in accepted),
+                                         "accepted": accepted, "refused": refused})
+    log.debug("%s: reminders reached %d unit(s); %d address(es) refused; %d unit(s) without e-mail",
+              campaign.id, len(accepted), sum(map(len, refused.values())), len(run.without_email))
+    return [f"reminder to {unit} refused at {', '.join(addrs)} (tried again at the next draft today)"
+            for unit, addrs in refused.items()]
 
 
 def after_draft(campaign: Campaign, result: Consolidation, report: Path | None, out_dir: Path,
-                reminders_too: bool) -> None:
-    """The worker's e-mail step after a successful draft cycle. Logs failures; never raises.
+                reminders_too: bool) -> tuple[str, ...]:
+    """The worker's e-mail step after a successful draft cycle. Logs failures and returns them
+    (``serve --once`` exits 8 on any); never raises.
 
     The draft and every other output are already on disk, so a mail server that is down costs
     nothing but the e-mail, which is tried again at the next draft.
     """
     notify = campaign.notify
-    steps = []
+    steps: list[tuple[str, Callable[[], object]]] = []
     if notify.deliver_drafts and report is not None:
         steps.append(("draft delivery", lambda: deliver_draft(campaign, result, report, out_dir)))
     if notify.reminders.send and reminders_too:
         steps.append(("reminders", lambda: _remind_today(campaign, result, out_dir)))
+    problems: list[str] = []
     for name, step in steps:
         try:
-            step()
+            found = step()
         except AggregatorError as exc:
-            log.error("%s: %s failed: %s", campaign.id, name, exc.message)
-        except Exception:  # a bug in the e-mail step must not stop the worker: the draft is safe
+            found = [exc.message]
+        except Exception as exc:  # a bug in the e-mail step must not stop the worker: the draft is safe
             log.exception("%s: %s failed unexpectedly", campaign.id, name)
+            found = [f"{type(exc).__name__}: {exc}"]
+        for problem in found if isinstance(found, list) else []:
+            log.error("%s: %s failed: %s", campaign.id, name, problem)
+            problems.append(f"{name}: {problem}")
+    return tuple(problems)

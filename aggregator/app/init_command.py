@@ -111,7 +111,7 @@ def _init_read(source: str, tab: str | None) -> tuple[SourceKind, Snapshot]:
     _require_credentials()
     from aggregator.adapters.sheets import GoogleSheet
 
-    return kind, GoogleSheet(source, tab, dashboard_tab=DashboardSettings().tab).read()
+    return kind, GoogleSheet(source, tab, dashboard_tab=DashboardSettings().tab, read_only=True).read()
 
 
 def _require_credentials() -> None:

@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ from aggregator.adapters.roster_file import campaign_roster
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.campaign import Campaign
-from aggregator.cells.frame import BLANK, FINGERPRINT, MATCH, SUBMITTED, TYPED_NAME, UNIT_ID, build_frame
+from aggregator.cells.frame import BLANK, FINGERPRINT, MATCH, SUBMITTED, TYPED_NAME, UNIT_ID, Zones, build_frame
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
 from aggregator.consolidation.changes import ChangeLog
@@ -39,6 +40,18 @@ from aggregator.sheet.layout import map_header_row
 log = logging.getLogger(__name__)
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
 _GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+
+
+@dataclass
+class CycleStats:
+    """What the worker's one log line per cycle needs to know, even when the cycle fails."""
+
+    source: object = None  # set by run_cycle as soon as the source exists
+
+    @property
+    def google_requests(self) -> int:
+        """Sheets API requests the cycle sent (retries included; 0 for other sources)."""
+        return int(getattr(self.source, "requests_made", 0))
 
 
 @dataclass(frozen=True)
@@ -74,7 +87,11 @@ def source_kind(ref: str) -> SourceKind:
     raise ConfigError("--source", [f"{ref!r} is neither an .xlsx file nor a Google spreadsheet URL or id"])
 
 
-def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -> tuple[SheetSource, DashboardSink]:
+def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None, *,
+               read_only: bool = False) -> tuple[SheetSource, DashboardSink]:
+    """The cycle's source and sink. ``read_only``: a command that never writes (check, remind) asks
+    Google only for the read-only scope. A Google sheet's requests share one deadline from now,
+    ``schedule.cycle_timeout_seconds``."""
     settings = campaign.source
     ref = source_override or (str(campaign.resolve(settings.path)) if settings.path else settings.spreadsheet or "")
     kind = source_kind(ref) if source_override else settings.kind
@@ -85,12 +102,14 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -
         path = Path(ref)
         sink = XlsxDashboardSink(path, out_dir / f"bang-tong-hop-{campaign.id}.xlsx")
         return XlsxSource(path, settings.tab), sink
-    from aggregator.adapters.sheets import GoogleSheet  # imported lazily: the demo needs no Google stack
+    from aggregator.adapters.deadline import Deadline  # imported lazily: the demo needs no Google stack
+    from aggregator.adapters.sheets import GoogleSheet
 
     credentials = campaign.resolve(settings.credentials) if settings.credentials else None
     sheet = GoogleSheet(ref, settings.tab, dashboard_tab=campaign.dashboard.tab,
                         header_row=settings.header_row, credentials=credentials,
-                        protect=campaign.dashboard.protect)
+                        protect=campaign.dashboard.protect, read_only=read_only,
+                        deadline=Deadline(campaign.schedule.cycle_timeout_seconds))
     return sheet, sheet
 
 
@@ -108,11 +127,27 @@ def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: 
     return table[FINGERPRINT].map(seen).astype(object)
 
 
+def _zones(campaign: Campaign, snapshot: Any, now: dt.datetime) -> Zones:
+    """The campaign's zone, the sheet's own zone for typed date-times (Google), the campaign window."""
+    clock_tz = None
+    if snapshot.timezone:
+        try:
+            clock_tz = ZoneInfo(snapshot.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("the spreadsheet's time zone %r is unknown; reading its date-times in %s",
+                        snapshot.timezone, campaign.timezone)
+    # The window ends at the cycle's now, or at the deadline while it is still ahead (a date between now and the
+    # deadline is a typo at worst, never a swapped one).
+    end = max(now, campaign.deadline).astimezone(campaign.tz).date()
+    return Zones(campaign.tz, clock_tz, (campaign.start_date, end))
+
+
 def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
     settings = campaign.source
     header_map = map_header_row(snapshot.tab.title, snapshot.tab.rows, settings.header_row, campaign.columns)
-    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, campaign.tz)
+    zones = _zones(campaign, snapshot, now)
+    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones)
     table = frame.table
     live = table[~table[BLANK]]
     matches = _matches(campaign, roster, live[TYPED_NAME])
@@ -123,7 +158,8 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     first_seen = _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now) if history else None
     submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
     resolution = pick_latest(table[UNIT_ID], submitted, first_seen)
-    source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id)
+    source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id,
+                        snapshot.timezone, snapshot.locale)
     return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
 
 
@@ -178,19 +214,23 @@ def run_cycle(
     render_report: bool = True,
     pdf: bool = False,
     final: bool = False,
+    stats: CycleStats | None = None,
 ) -> CycleReport:
     """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
     out_dir = out_dir or default_out_dir(campaign)
     clock = FixedClock(now) if now else SystemClock(campaign.tz)
     roster = campaign_roster(campaign, roster_override)  # a group the campaign lacks stops it, as in `check`
     source, sink = open_ports(campaign, out_dir, source_override)
+    if stats is not None:
+        stats.source = source
     snapshot = source.read()
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
     moment = clock.now()
     result = compute(campaign, roster, snapshot, moment, history)
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
-    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent)
+    shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
+    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown)
     prepared = _prepare_report(campaign, result, final) if render_report else None
     if pdf:
         _require_soffice()

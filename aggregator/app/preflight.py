@@ -41,7 +41,8 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
     roster_path = roster_override or campaign.resolve(campaign.roster)
     roster = _step(results, f"roster {roster_path}",
                    lambda: campaign_roster(campaign, roster_override))
-    ports = _step(results, "source settings", lambda: open_ports(campaign, default_out_dir(campaign), source_override))
+    ports = _step(results, "source settings", lambda: open_ports(campaign, default_out_dir(campaign), source_override,
+                                                          read_only=True))
     reach = f"source reachable, tab {campaign.source.tab!r}"
     snapshot = _step(results, reach, lambda: ports[0].read()) if ports else None
     if snapshot is None or roster is None:

@@ -39,7 +39,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from aggregator.adapters import campaign_file
 from aggregator.adapters.clock import SystemClock
 from aggregator.campaign import Campaign
-from aggregator.errors import AggregatorError
+from aggregator.errors import AggregatorError, DeliveryError
 from aggregator.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -61,23 +61,72 @@ class CycleSummary(Protocol):
 Runner = Callable[[Campaign, JobKind], CycleSummary]
 
 
-def run_pipeline(campaign: Campaign, kind: JobKind) -> CycleSummary:
+@dataclass(frozen=True)
+class JobResult:
+    """What one job did: the cycle's summary or its error, the e-mail problems, the Google requests."""
+
+    summary: CycleSummary | None
+    error: AggregatorError | None = None
+    mail_problems: tuple[str, ...] = ()
+    google_requests: int = 0
+
+    def summary_line(self) -> str:
+        return self.summary.summary_line() if self.summary is not None else self.error_text
+
+    @property
+    def error_text(self) -> str:
+        return self.error.message if self.error is not None else "; ".join(self.mail_problems)
+
+    @property
+    def exit_code(self) -> int:
+        """0, the cycle's error code, or 8 when only the e-mail failed (what `serve --once` exits with)."""
+        if self.error is not None:
+            return self.error.exit_code
+        return DeliveryError.exit_code if self.mail_problems else 0
+
+
+def run_pipeline(campaign: Campaign, kind: JobKind) -> JobResult:
     """The real job body: one full cycle (the report is re-drafted every time, so it is always fresh).
 
     At draft times (not every sync, so the office is not mailed every few minutes) the e-mail step
     follows: the draft goes to the office only if its content changed since the last delivery, and
-    reminders go out at most once a day. A mail failure is logged; the cycle still counts as done.
+    reminders go out at most once a day. A mail failure is logged and reported in the result; the
+    cycle's outputs are written all the same.
     """
-    from aggregator.app.pipeline import run_cycle
+    from aggregator.app.pipeline import CycleStats, run_cycle
 
-    report = run_cycle(campaign, render_report=True)
-    notify = campaign.notify
+    stats = CycleStats()
+    try:
+        report = run_cycle(campaign, render_report=True, stats=stats)
+    except AggregatorError as exc:
+        return JobResult(None, exc, google_requests=stats.google_requests)
+    notify, problems = campaign.notify, ()
     if kind is not JobKind.SYNC and (notify.deliver_drafts or notify.reminders.send):
         from aggregator.app.delivery import after_draft
 
-        after_draft(campaign, report.result, report.report_path, report.out_dir,
-                    reminders_too=kind is JobKind.DRAFT)
-    return report
+        problems = after_draft(campaign, report.result, report.report_path, report.out_dir,
+                               reminders_too=kind is JobKind.DRAFT)
+    return JobResult(report, mail_problems=problems, google_requests=stats.google_requests)
+
+
+def _job_result(job: CampaignJob, kind: JobKind) -> JobResult:
+    """Run the job body; an AggregatorError it raises becomes a failed result."""
+    try:
+        outcome = job.runner(job.campaign, kind)
+    except AggregatorError as exc:
+        return JobResult(None, exc)
+    return outcome if isinstance(outcome, JobResult) else JobResult(outcome)
+
+
+def cycle_line(campaign_id: str, kind: JobKind, result: JobResult, seconds: float) -> str:
+    """The one INFO line per cycle; success and failure have the same fields, in the same order.
+
+    >>> cycle_line("nhatrang-2024", JobKind.SYNC, JobResult(None, DeliveryError("x.", "")), 2.04)
+    'cycle campaign=nhatrang-2024 job=sync outcome=failed exit=8 duration=2.0s google_requests=0 | x.'
+    """
+    outcome = "ok" if result.exit_code == 0 else ("mail-failed" if result.error is None else "failed")
+    return (f"cycle campaign={campaign_id} job={kind} outcome={outcome} exit={result.exit_code} "
+            f"duration={seconds:.1f}s google_requests={result.google_requests} | {result.summary_line()}")
 
 
 @dataclass(frozen=True)
@@ -90,18 +139,16 @@ class CampaignJob:
     lock: Any = field(default_factory=threading.Lock, compare=False, repr=False)
 
 
-def run_job(job: CampaignJob, kind: JobKind) -> bool:
-    """Run one cycle; log one summary line; never raise an AggregatorError into the scheduler."""
-    cid = job.campaign.id
+def run_job(job: CampaignJob, kind: JobKind) -> JobResult:
+    """Run one cycle; log one line (``cycle_line``); never raise an AggregatorError into the scheduler."""
     started = time.monotonic()
     with job.lock:  # a draft waits for the same campaign's sync instead of overlapping it
-        try:
-            summary = job.runner(job.campaign, kind)
-        except AggregatorError as exc:
-            log.error("%s %s failed after %.1f s: %s", cid, kind, time.monotonic() - started, exc.message)
-            return False
-    log.info("%s done in %.1f s: %s", kind, time.monotonic() - started, summary.summary_line())
-    return True
+        result = _job_result(job, kind)
+    level = logging.INFO if result.exit_code == 0 else logging.ERROR
+    log.log(level, "%s", cycle_line(job.campaign.id, kind, result, time.monotonic() - started))
+    if result.error is not None and result.error.__cause__ is not None:  # the third-party detail behind it
+        log.debug("%s %s failed because of %r", job.campaign.id, kind, result.error.__cause__)
+    return result
 
 
 def _triggers(campaign: Campaign, now: dt.datetime) -> Iterator[tuple[str, JobKind, Any, dict[str, Any]]]:
@@ -143,19 +190,15 @@ def build_scheduler(
 
 
 def run_once(jobs: list[CampaignJob]) -> int:
-    """For cron users: one full cycle per campaign, in order.
+    """For cron users: one full cycle per campaign, in order (a draft job: e-mail included).
 
-    Returns 0 when every cycle succeeded, else the exit code of the first error.
+    Returns 0 when every cycle succeeded, else the exit code of the first failure: 8 when a cycle
+    completed but its e-mail failed.
     """
     code = 0
     for job in jobs:
-        try:
-            summary = job.runner(job.campaign, JobKind.DRAFT)
-        except AggregatorError as exc:
-            log.error("%s failed: %s", job.campaign.id, exc.message)
-            code = code or exc.exit_code
-            continue
-        log.info("%s done: %s", job.campaign.id, summary.summary_line())
+        result = run_job(job, JobKind.DRAFT)
+        code = code or result.exit_code
     return code
 
 

@@ -28,6 +28,8 @@ from aggregator.campaign.report_words import ReportSettings
 from aggregator.errors import ConfigError
 from aggregator.models import ColumnRole, SourceKind
 
+DEFAULT_WINDOW = dt.timedelta(days=60)  # the campaign window when `start` is not set
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -81,6 +83,8 @@ class ScheduleSettings(_Frozen):
     sync_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
     drafts: tuple[str, ...] = ("07:30", "16:30")  # HH:MM in the campaign timezone
     after_deadline: bool = True
+    # Total time one cycle may spend on Google requests, retries and waits included (issue 8, item 7).
+    cycle_timeout_seconds: Annotated[int, Field(ge=10, le=3600)] = 180
 
     @field_validator("drafts")
     @classmethod
@@ -179,6 +183,7 @@ class Campaign(_Frozen):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: str
     deadline: dt.datetime
+    start: dt.datetime | dt.date | None = None  # when the campaign opened; default 60 days before the deadline
     timezone: str = "Asia/Ho_Chi_Minh"
     source: SourceSettings
     roster: Path
@@ -232,6 +237,15 @@ class Campaign(_Frozen):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def start_date(self) -> dt.date:
+        """The first day of the campaign window: dates before it (or after now) may be day–month swapped."""
+        if self.start is None:
+            return self.deadline.astimezone(self.tz).date() - DEFAULT_WINDOW
+        if isinstance(self.start, dt.datetime):
+            return self.start.astimezone(self.tz).date() if self.start.tzinfo else self.start.date()
+        return self.start
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else (self.base_dir / path).resolve()

@@ -88,8 +88,11 @@ _YMD = (  # ISO 8601 and 2024/11/08, optionally with a time, fraction and offset
 _SERIAL_TEXT = r"[0-9]{5}(?:[.,][0-9]+)?"  # a serial number that arrived as text
 
 
-def read_dates(cells: pd.Series, tz: zoneinfo.ZoneInfo) -> DateColumn:
+def read_dates(cells: pd.Series, tz: zoneinfo.ZoneInfo, clock_tz: zoneinfo.ZoneInfo | None = None) -> DateColumn:
     """Read a date column into instants in ``tz``; naive values are wall-clock times in ``tz``.
+
+    ``clock_tz`` is where naive date-TIMES were typed (a Google sheet's own time zone, CONTRACT §3), when it
+    differs from ``tz``; date-only values are calendar dates and are never shifted.
 
     >>> col = read_dates(pd.Series(["05/11/2024", 45604.5, None]), ZoneInfo("Asia/Ho_Chi_Minh"))
     >>> col.values.tolist()  # 5 November (day first, always); serial 45604.5 is 08/11/2024 12:00
@@ -107,7 +110,7 @@ def read_dates(cells: pd.Series, tz: zoneinfo.ZoneInfo) -> DateColumn:
                 _put(parts, piece)
     parts["code"][kinds == CellKind.BOOL] = DateProblem.BOOL
     parts["code"][kinds == CellKind.OTHER] = DateProblem.UNREADABLE
-    values, codes = _assemble(parts, tz)
+    values, codes = _assemble(parts, tz, clock_tz)
     date_only = ~parts["has_time"] & values.notna().to_numpy()
     return DateColumn(
         values=values.set_axis(cells.index),
@@ -293,7 +296,13 @@ _READERS: dict[CellKind, Callable[[pd.Series], Iterator[pd.DataFrame]]] = {
 }
 
 
-def _assemble(parts: dict[str, np.ndarray], tz: zoneinfo.ZoneInfo) -> tuple[pd.Series, np.ndarray]:
+def _localize(wall: pd.Series, tz: zoneinfo.ZoneInfo) -> pd.Series:
+    # Campaign zones have no DST; elsewhere take the first of a repeated hour and skip the missing one.
+    return wall.dt.tz_localize(tz, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward")
+
+
+def _assemble(parts: dict[str, np.ndarray], tz: zoneinfo.ZoneInfo,
+              clock_tz: zoneinfo.ZoneInfo | None = None) -> tuple[pd.Series, np.ndarray]:
     """Validate parts column-wide and build instants in ``tz``; returns (values, problem codes)."""
     codes, ok = _check(parts)
     calendar = pd.DataFrame({name: np.where(ok, parts[name], np.nan) for name in ("year", "month", "day")})
@@ -302,8 +311,9 @@ def _assemble(parts: dict[str, np.ndarray], tz: zoneinfo.ZoneInfo) -> tuple[pd.S
     seconds = np.nan_to_num(parts["hour"] * 3600 + parts["minute"] * 60 + parts["second"])
     clock = pd.to_timedelta(seconds, unit="s") + pd.to_timedelta(np.nan_to_num(parts["us"]), unit="us")
     wall = (midnight + clock).dt.as_unit("ns")
-    # Campaign zones have no DST; elsewhere take the first of a repeated hour and skip the missing one.
-    local = wall.dt.tz_localize(tz, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward")
+    local = _localize(wall, tz)
+    if clock_tz is not None and clock_tz != tz and parts["has_time"].any():  # typed in the sheet's own zone
+        local = _localize(wall, clock_tz).dt.tz_convert(tz).where(parts["has_time"], local)
     offset = parts["offset"]
     shifted = wall - pd.to_timedelta(np.nan_to_num(offset), unit="min")
     aware = shifted.dt.tz_localize("UTC").dt.tz_convert(tz)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from aggregator.campaign import ColumnSettings
 from aggregator.cells import read_numbers
+from aggregator.cells.date_window import swapped, swapped_message
 from aggregator.cells.dates import read_dates
 from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, RawTab
 from aggregator.sheet.headers import HeaderMap
@@ -45,6 +46,15 @@ def weight_column(key: str) -> str:
 class Frame:
     table: pd.DataFrame
     rows_read: int
+
+
+@dataclass(frozen=True)
+class Zones:
+    """How to read dates: the campaign's zone, the sheet's own zone for date-times, the campaign window."""
+
+    tz: ZoneInfo
+    clock_tz: ZoneInfo | None = None  # a Google sheet's properties.timeZone; None: the campaign's zone
+    window: tuple[date, date] | None = None  # (campaign start, cycle's now): dates outside may look swapped
 
 
 def _trim_trailing_blank(rows: Sequence[Sequence[CellValue]]) -> list[Sequence[CellValue]]:
@@ -124,7 +134,7 @@ def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series
     return pd.Series([int(r) - 1 in rows for r in index], index=index, dtype=bool)
 
 
-def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, tz: ZoneInfo, table: pd.DataFrame,
+def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, zones: Zones, table: pd.DataFrame,
                   found: tuple[dict[int, list[object]], dict[int, list[object]]],
                   percent_formatted: pd.Series | None = None) -> None:
     problems, notes = found
@@ -138,13 +148,27 @@ def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, tz: Zon
         _collect(problems, parsed.problems, problem)
         _collect(notes, parsed.notes, lambda _idx, note: f"{header}: {note}")
     elif column.type is ColumnType.DATE:
-        dates = read_dates(cells, tz)
-        table[column.key] = dates.values
+        dates = read_dates(cells, zones.tz, zones.clock_tz)
+        values, swap_problems = _unswapped(dates.values, cells, zones.window)
+        table[column.key] = values
         if column.role is ColumnRole.SUBMITTED_AT:
             table[DATE_ONLY] = dates.date_only
         _collect(problems, dates.problems, problem)
+        _collect(problems, swap_problems, problem)
     else:
         table[column.key] = _text_column(cells)
+
+
+def _unswapped(values: pd.Series, cells: pd.Series, window: tuple[date, date] | None) -> tuple[pd.Series, pd.Series]:
+    """Dates that look day–month swapped become problems (value unknown) instead of silent values."""
+    if window is None:
+        return values, pd.Series(None, index=values.index, dtype=object)
+    flips = swapped(values, *window)
+    bad = flips.notna()
+    messages = pd.Series(None, index=values.index, dtype=object)
+    for idx in flips.index[bad]:
+        messages.at[idx] = swapped_message(cells.at[idx], flips.at[idx])
+    return values.mask(bad), messages
 
 
 def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSettings], index: pd.Index,
@@ -158,7 +182,7 @@ def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSetting
 
 
 def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Sequence[ColumnSettings],
-                tz: ZoneInfo) -> Frame:
+                zones: Zones) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result."""
     raw = raw_columns(tab.rows, header_row, header_map)
     cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in raw.columns}, index=raw.index, dtype=object)
@@ -169,7 +193,7 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
         if column.key in raw.columns and column.type is not ColumnType.IGNORED:
             header, position = header_map.headers[column.key], header_map.positions[column.key]
             formatted = _percent_formatted(tab, position, raw.index) if column.type is ColumnType.PERCENT else None
-            _parse_column(column, cleaned[column.key], header, tz, table, (problems, notes), formatted)
+            _parse_column(column, cleaned[column.key], header, zones, table, (problems, notes), formatted)
     _role_columns(table, columns)
     _weights(tab, header_map, columns, raw.index, table)
     data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]

@@ -22,13 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from aggregator.devtools.sheets_batch import Batch
+from aggregator.devtools.sheets_schema import REQUIRED, deprecated_uses, mask_mentions_deprecated, violations
 from aggregator.devtools.sheets_state import (
     ApiError,
-    Batch,
+    Applied,
     Book,
     Reply,
     Tab,
     apply_mask,
+    batch_totals,
     checked_write,
     fault,
     parse_a1,
@@ -36,6 +39,7 @@ from aggregator.devtools.sheets_state import (
     range_name,
     render_box,
     store,
+    write_reply,
 )
 
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
@@ -61,6 +65,7 @@ class Recorded:
     params: dict[str, list[str]]
     body: Any
     status: int  # 0 when the reply was an exception (a dropped connection)
+    deprecated: tuple[str, ...] = ()  # fields the discovery document deprecates that the body used
 
 
 def _status(reply: Reply | Exception) -> int:
@@ -73,21 +78,28 @@ class SheetsApi:
     def __init__(self) -> None:
         self.books: dict[str, Book] = {}
         self.log: list[Recorded] = []
-        self.faults: dict[str, deque[Reply | Exception]] = defaultdict(deque)
+        self.faults: dict[str, deque[Reply | Exception | Applied | None]] = defaultdict(deque)
         self.ids = itertools.count(1_000_003, 7_919)
         self.scopes: list[str] = []  # the "scope" claim of every JWT sent to the token endpoint
         self._lock = threading.RLock()
 
-    def add_spreadsheet(self, sid: str, tabs: Mapping[str, list[list[Any]]], *, forbidden: bool = False) -> Book:
-        book = Book(sid, [], forbidden)
+    def add_spreadsheet(self, sid: str, tabs: Mapping[str, list[list[Any]]], *, forbidden: bool = False,
+                        timezone: str = "Asia/Ho_Chi_Minh", locale: str = "vi_VN") -> Book:
+        """Seed a spreadsheet; ``timezone``/``locale`` are its ``properties`` (File → Settings)."""
+        book = Book(sid, [], forbidden, timezone=timezone, locale=locale)
         for i, (title, rows) in enumerate(tabs.items()):
             book.tabs.append(Tab(0 if i == 0 else next(self.ids), title))
             book.tabs[-1].set_rows(rows)
         self.books[sid] = book
         return book
 
-    def inject(self, endpoint: str, *items: Reply | Exception) -> None:
-        """Queue answers for an endpoint: metadata, values.batchGet, batchUpdate, token …."""
+    def inject(self, endpoint: str, *items: Reply | Exception | Applied | None) -> None:
+        """Queue answers for an endpoint: metadata, values.batchGet, batchUpdate, token ….
+
+        A reply or an exception replaces the answer (the request is not applied); ``Applied(exc)``
+        applies the request and then fails with ``exc`` (the connection dropped after the work);
+        ``None`` answers normally (to reach a later request).
+        """
         with self._lock:
             self.faults[endpoint].extend(items)
 
@@ -127,14 +139,20 @@ class SheetsApi:
         except ValueError:
             body, bad = raw, True
         with self._lock:
-            reply = self._queued(endpoint) or (fault(400, "Invalid JSON payload received.") if bad else
-                                               self._answer(headers, sid, route, params, body))
-            self.log.append(Recorded(method, url, endpoint, kind, params, body, _status(reply)))
+            queued = self._queued(endpoint)
+            if queued is None or isinstance(queued, Applied):
+                reply: Reply | Exception = (fault(400, "Invalid JSON payload received.") if bad else
+                                            self._answer(headers, sid, route, params, body))
+                reply = queued.error if isinstance(queued, Applied) else reply
+            else:
+                reply = queued
+            self.log.append(Recorded(method, url, endpoint, kind, params, body, _status(reply),
+                                     _deprecated(endpoint, body)))
         return reply
 
-    def _queued(self, endpoint: str) -> Reply | Exception | None:
+    def _queued(self, endpoint: str) -> Reply | Exception | Applied | None:
         queue = self.faults.get(endpoint)
-        return queue.popleft() if queue else None
+        return queue.popleft() if queue else None  # None: answer normally
 
     def _answer(self, headers: Mapping[str, str], sid: str, route: Any, params: dict, body: Any) -> Reply:
         try:
@@ -151,7 +169,7 @@ class SheetsApi:
             doc = handler(book, params, body, route[2].groupdict())
             return 200, dict(JSON), json.dumps(doc)
         except ApiError as exc:
-            return fault(exc.status, exc.message)
+            return fault(exc.status, exc.message, violations=exc.violations)
 
     def _token(self, method: str, url: str, raw: bytes | str | None) -> Reply | Exception:
         form = parse_qs(raw.decode() if isinstance(raw, bytes) else raw or "")
@@ -169,8 +187,10 @@ class SheetsApi:
     # Endpoints ---------------------------------------------------------------------------
 
     def _metadata(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+        # ranges= limits the reply to the parts of the spreadsheet they intersect: only those tabs
+        wanted = {id(parse_a1(a1, book)[0]) for a1 in params.get("ranges", [])}
         sheets = []
-        for tab in book.tabs:
+        for tab in (t for t in book.tabs if not wanted or id(t) in wanted):
             entry: dict[str, Any] = {"properties": Batch.props(tab, book)}
             if tab.protected:
                 entry["protectedRanges"] = tab.protected
@@ -178,7 +198,8 @@ class SheetsApi:
                 entry["developerMetadata"] = tab.metadata
             sheets.append(entry)
         doc = {"spreadsheetId": book.id, "sheets": sheets,
-               "properties": {"title": "Báo cáo", "locale": "vi_VN", "timeZone": "Asia/Ho_Chi_Minh"},
+               "properties": {"title": book.title, "locale": book.locale, "autoRecalc": "ON_CHANGE",
+                              "timeZone": book.timezone},
                "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
         return copy.deepcopy(apply_mask(doc, parse_mask(params.get("fields", [""])[0])))
 
@@ -199,11 +220,14 @@ class SheetsApi:
         return {"spreadsheetId": book.id, "valueRanges": ranges}
 
     def _values_update(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+        _refuse_invalid("ValueRange", body, "data")
         data = [{**(body or {}), "range": unquote(match["range"])}]
-        return self._write(book, params.get("valueInputOption", [None])[0], data)["responses"][0]
+        reply = self._write(book, params.get("valueInputOption", [None])[0], data)["responses"][0]
+        return reply
 
     def _values_batchUpdate(self, book: Book, params: dict, body: Any, match: dict) -> dict:
-        return self._write(book, (body or {}).get("valueInputOption"), (body or {}).get("data", []))
+        _refuse_invalid("BatchUpdateValuesRequest", body)
+        return self._write(book, (body or {}).get("valueInputOption"), (body or {}).get("data") or [])
 
     def _write(self, book: Book, option: str | None, data: list[dict]) -> dict:
         if option != "RAW":  # the real API accepts USER_ENTERED; we never want it (formula injection)
@@ -214,24 +238,52 @@ class SheetsApi:
             for r, row in enumerate(values, start=r0):
                 for c, v in enumerate(row, start=c0):
                     store(tab, r, c, v)
-        out = [{"spreadsheetId": book.id, "updatedRange": item["range"], "updatedRows": len(p[3]),
-                "updatedCells": sum(map(len, p[3]))} for item, p in zip(data, plan, strict=True)]
-        total = sum(r["updatedCells"] for r in out)
-        return {"spreadsheetId": book.id, "totalUpdatedCells": total, "responses": out}
+        return batch_totals(book, [write_reply(book, *p) for p in plan])
 
     def _batchUpdate(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+        _refuse_invalid("BatchUpdateSpreadsheetRequest", body)
+        requests = (body or {}).get("requests") or []
+        if not requests:
+            raise ApiError(400, "Must specify at least one request.")
         work = copy.deepcopy(book)  # all or nothing, like the real API
-        ops, replies = Batch(work, self.ids), []
-        for i, request in enumerate((body or {}).get("requests", [])):
-            (name, payload), *_ = request.items()
-            if name not in Batch.__dict__ or name == "props" or len(request) != 1:
-                raise ApiError(400, f"Invalid JSON payload received. Unknown name \"{name}\" at "
-                                    f"'requests[{i}]': Cannot find field.")
-            try:
-                replies.append(getattr(ops, name)(payload))
-            except ApiError as exc:
-                raise ApiError(400, f"Invalid requests[{i}].{name}: {exc.message}") from exc
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ApiError(400, f"Invalid requests[{i}].{name}: missing or invalid field {exc}") from exc
+        ops = Batch(work, self.ids)
+        replies = [_apply(ops, i, request) for i, request in enumerate(requests)]
         book.tabs = work.tabs
         return {"spreadsheetId": book.id, "replies": replies}
+
+
+def _refuse_invalid(message: str, body: Any, path: str = "") -> None:
+    """400 with a google.rpc.BadRequest listing every unknown field and wrongly typed value."""
+    found = violations(message, body, path) if isinstance(body, dict) else []
+    if found:
+        raise ApiError(400, "\n".join(v.description for v in found), [(v.field, v.description) for v in found])
+
+
+def _apply(ops: Batch, i: int, request: dict) -> dict:
+    kinds = [name for name, payload in request.items() if payload is not None]
+    if len(kinds) != 1:
+        raise ApiError(400, f"Invalid requests[{i}]: exactly one kind of request must be set, found "
+                            f"{len(kinds)} ({', '.join(kinds) or 'none'})")
+    name = kinds[0]
+    missing = [f for f in REQUIRED.get(name, ()) if request[name].get(f) in (None, "", [])]
+    if missing:
+        raise ApiError(400, f"Invalid requests[{i}].{name}: {', '.join(missing)} must be specified.")
+    try:
+        return getattr(ops, name)(request[name])  # type: ignore[no-any-return]
+    except ApiError as exc:
+        raise ApiError(400, f"Invalid requests[{i}].{name}: {exc.message}") from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ApiError(400, f"Invalid requests[{i}].{name}: missing or invalid field {exc}") from exc
+
+
+def _deprecated(endpoint: str, body: Any) -> tuple[str, ...]:
+    """Deprecated fields a write sets or names in a field mask (Google accepts them; we should not send them)."""
+    if endpoint != "batchUpdate" or not isinstance(body, dict):
+        return ()
+    found = deprecated_uses("BatchUpdateSpreadsheetRequest", body)
+    for i, request in enumerate(body.get("requests") or []):
+        for name, payload in request.items():
+            mask = payload.get("fields") if isinstance(payload, dict) else None
+            if isinstance(mask, str):
+                found += [f"requests[{i}].{name}.fields: {field}" for field in mask_mentions_deprecated(mask)]
+    return tuple(found)

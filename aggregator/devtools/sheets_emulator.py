@@ -11,7 +11,9 @@ Emulator-only routes, to see what happened:
 
 - ``GET /_emulator/tabs`` lists the tabs; ``GET /_emulator/tabs/<title>`` returns a tab's values;
 - ``GET /_emulator/requests`` lists every request received (endpoint, read/write/auth, status);
-- ``POST /_emulator/faults/<endpoint>`` with ``{"status": 503, "count": 2}`` queues injected errors.
+- ``POST /_emulator/faults/<endpoint>`` with ``{"status": 503, "count": 2}`` queues injected errors;
+  ``{"drop": "before"}`` drops the connection instead of answering, ``{"drop": "after"}`` applies the
+  request first and then drops it (Google did the work, the answer was lost).
 
 Nothing is saved: the state lives until the process stops. A dev tool, never imported by the worker.
 """
@@ -32,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from requests.structures import CaseInsensitiveDict
 
 from aggregator.devtools.sheets_api import JSON, SheetsApi
-from aggregator.devtools.sheets_state import ApiError, Book, Reply, fault
+from aggregator.devtools.sheets_state import ApiError, Applied, Book, Reply, fault
 from aggregator.errors import AggregatorError
 
 HOST = "127.0.0.1"  # loopback only: the emulator has no authentication
@@ -52,9 +54,10 @@ def workbook_tabs(path: Path) -> dict[str, list[list[Any]]]:
             for title in workbook_titles(path)}
 
 
-def seed_from_xlsx(api: SheetsApi, path: Path, sid: str = DEFAULT_ID) -> Book:
+def seed_from_xlsx(api: SheetsApi, path: Path, sid: str = DEFAULT_ID, *, timezone: str = "Asia/Ho_Chi_Minh",
+                   locale: str = "vi_VN") -> Book:
     """One spreadsheet holding the workbook's tabs; each grid at least 1000×26, like a new Google tab."""
-    book = api.add_spreadsheet(sid, workbook_tabs(path))
+    book = api.add_spreadsheet(sid, workbook_tabs(path), timezone=timezone, locale=locale)
     for tab in book.tabs:
         tab.rows = max(tab.rows, 1 + max((r for r, _ in tab.cells), default=0))
         tab.cols = max(tab.cols, 1 + max((c for _, c in tab.cells), default=0))
@@ -150,7 +153,14 @@ def _tab_values(api: SheetsApi, title: str) -> dict[str, Any]:
 
 
 def _queue_faults(api: SheetsApi, endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:
-    status, count = int(spec.get("status", 503)), int(spec.get("count", 1))
+    count, drop = int(spec.get("count", 1)), spec.get("drop")
+    if drop is not None:
+        if drop not in ("before", "after"):
+            raise ApiError(400, f"drop must be \"before\" or \"after\", not {drop!r}")
+        lost = ConnectionResetError("connection dropped by the emulator")
+        api.inject(endpoint, *[Applied(lost) if drop == "after" else lost] * count)
+        return {"endpoint": endpoint, "queued": count, "drop": drop}
+    status = int(spec.get("status", 503))
     api.inject(endpoint, *[fault(status, spec.get("message"), spec.get("retryAfter"))] * count)
     return {"endpoint": endpoint, "queued": count, "status": status}
 
@@ -174,7 +184,8 @@ def _banner(server: EmulatorServer, book: Book, source: Path) -> str:
     tabs = "\n".join(f"  - {t.title} ({len(t.values())} rows)" for t in book.tabs)
     base = server.base_url
     return (f"Google Sheets API emulator on {base} (in memory, loopback only; not Google)\n"
-            f"Seeded from {source}\nSpreadsheet id: {book.id}\nTabs:\n{tabs}\n\n"
+            f"Seeded from {source}\nSpreadsheet id: {book.id}\n"
+            f"Time zone: {book.timezone}, locale: {book.locale}\nTabs:\n{tabs}\n\n"
             f"Run the worker against it (in another terminal):\n"
             f"  AGGREGATOR_SHEETS_ENDPOINT={base} aggregator run --source {book.id}\n\n"
             f"See what was written:  curl {base}/_emulator/tabs/<tab title>\n"
@@ -188,11 +199,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--xlsx", type=Path, required=True, help="Workbook whose tabs seed the spreadsheet.")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"Port on {HOST} (default {DEFAULT_PORT}).")
     parser.add_argument("--id", default=DEFAULT_ID, help="Spreadsheet id to serve (default: %(default)s).")
+    parser.add_argument("--timezone", default="Asia/Ho_Chi_Minh",
+                        help="The spreadsheet's time zone, properties.timeZone (default: %(default)s).")
+    parser.add_argument("--locale", default="vi_VN", help="The spreadsheet's locale (default: %(default)s).")
     parser.add_argument("--quiet", action="store_true", help="Do not print one line per request.")
     args = parser.parse_args(argv)
     api = SheetsApi()
     try:
-        book = seed_from_xlsx(api, args.xlsx, args.id)
+        book = seed_from_xlsx(api, args.xlsx, args.id, timezone=args.timezone, locale=args.locale)
         server = EmulatorServer(api, args.port, verbose=not args.quiet)
     except AggregatorError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,18 +25,36 @@ Reply = tuple[int, dict[str, str], str]
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str | None = None) -> None:
+    """An error answer; ``violations`` (field, description) become a google.rpc.BadRequest, as Google
+    sends for payloads it cannot parse (never for semantic errors such as "already exists")."""
+
+    def __init__(self, status: int, message: str | None = None,
+                 violations: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__(message)
         self.status, self.message = status, message or MESSAGES.get(status, "error")
+        self.violations = tuple(violations)
 
 
-def fault(status: int, message: str | None = None, retry_after: float | None = None) -> Reply:
+@dataclass(frozen=True)
+class Applied:
+    """An injected fault that strikes after the request was applied: Google did the work, then the
+    connection dropped (or timed out) before the answer arrived (``SheetsApi.inject``)."""
+
+    error: Exception
+
+
+def fault(status: int, message: str | None = None, retry_after: float | None = None,
+          violations: Sequence[tuple[str, str]] = ()) -> Reply:
     """An error response exactly as Google sends it (for ``SheetsApi.inject``)."""
     headers = {"Content-Type": "application/json; charset=UTF-8"}
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
-    error = {"code": status, "message": message or MESSAGES.get(status, "error"),
-             "status": STATUS.get(status, "")}
+    error: dict[str, Any] = {"code": status, "message": message or MESSAGES.get(status, "error"),
+                             "status": STATUS.get(status, "")}
+    if violations:
+        error["details"] = [{"@type": "type.googleapis.com/google.rpc.BadRequest",
+                             "fieldViolations": [{"field": f, "description": d} if f else {"description": d}
+                                                 for f, d in violations]}]
     return status, headers, json.dumps({"error": error})
 
 
@@ -88,6 +105,9 @@ class Book:
     id: str
     tabs: list[Tab]
     forbidden: bool = False
+    timezone: str = "Asia/Ho_Chi_Minh"  # properties.timeZone
+    locale: str = "vi_VN"  # properties.locale
+    title: str = "Báo cáo"
 
     def tab(self, title: str | None = None, sheet_id: int | None = None) -> Tab:
         for t in self.tabs:
@@ -179,10 +199,12 @@ def render_box(tab: Tab, box: tuple[int, int, int, int], render: str, dates: str
 
 
 def range_name(tab: Tab, box: tuple[int, int, int, int]) -> str:
+    """``Sheet1!A1:D4`` as the API prints ranges: simple titles unquoted, one cell as ``A1``."""
     quoted = "'" + tab.title.replace("'", "''") + "'"
     title = tab.title if re.fullmatch(r"\w+", tab.title, re.ASCII) else quoted
+    start = f"{letters(box[1])}{box[0] + 1}"
     end = f"{letters(min(box[3], tab.cols - 1))}{min(box[2], tab.rows - 1) + 1}"
-    return f"{title}!{letters(box[1])}{box[0] + 1}:{end}"
+    return f"{title}!{start}" + ("" if end == start else f":{end}")
 
 
 def grid_box(book: Book, rng: dict) -> tuple[Tab, tuple[int, int, int, int]]:
@@ -196,6 +218,8 @@ def grid_box(book: Book, rng: dict) -> tuple[Tab, tuple[int, int, int, int]]:
 
 
 def checked_write(book: Book, i: int, item: dict) -> tuple[Tab, int, int, list[list[Any]]]:
+    if not item.get("range"):
+        raise ApiError(400, f"Invalid data[{i}]: range is required")
     tab, (r0, c0, r1, c1), bounded = parse_a1(item["range"], book)
     values = item.get("values") or []
     height, width = len(values), max(map(len, values), default=0)
@@ -220,97 +244,44 @@ def store(tab: Tab, r: int, c: int, value: Any) -> None:
         tab.cells[(r, c)] = value
 
 
-class Batch:
-    """``spreadsheets:batchUpdate`` handlers; each returns its reply (``{}`` for untyped ones)."""
+def write_reply(book: Book, tab: Tab, r0: int, c0: int, values: list[list[Any]]) -> dict[str, Any]:
+    """An UpdateValuesResponse as Google computes it (gspread's cassettes): a null cell is skipped
+    and not counted, ``""`` clears a cell and counts; ``updatedRange`` is the extent of the cells
+    written, not the range the request named (``'Sheet1'!A1:B2`` with one row written → ``Sheet1!A1:B1``)."""
+    cells = [(r, c) for r, row in enumerate(values, start=r0) for c, v in enumerate(row, start=c0) if v is not None]
+    reply: dict[str, Any] = {"spreadsheetId": book.id}
+    if cells:
+        rows, cols = {r for r, _ in cells}, {c for _, c in cells}
+        reply["updatedRange"] = range_name(tab, (min(rows), min(cols), max(rows), max(cols)))
+        reply.update(updatedRows=len(rows), updatedColumns=len(cols), updatedCells=len(cells))
+    reply["_cells"] = [(tab.sheet_id, r, c) for r, c in cells]  # for the batch totals; removed before sending
+    return reply
 
-    def __init__(self, book: Book, ids: Iterator[int]) -> None:
-        self.book, self.ids = book, ids
 
-    def addSheet(self, req: dict) -> dict:
-        props = req["properties"]
-        if any(t.title == props["title"] for t in self.book.tabs):
-            raise ApiError(400, f'A sheet with the name "{props["title"]}" already exists. '
-                                "Please enter another name.")
-        grid = props.get("gridProperties", {})
-        tab = Tab(props.get("sheetId", next(self.ids)), props["title"], grid.get("rowCount", 1000),
-                  grid.get("columnCount", 26))
-        self.book.tabs.insert(props.get("index", len(self.book.tabs)), tab)
-        return {"addSheet": {"properties": self.props(tab, self.book)}}
+def batch_totals(book: Book, replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """BatchUpdateValuesResponse: distinct rows, columns and sheets touched, cells summed."""
+    cells = [cell for reply in replies for cell in reply.pop("_cells")]
+    out: dict[str, Any] = {"spreadsheetId": book.id}
+    if cells:
+        out.update(totalUpdatedRows=len({(s, r) for s, r, _ in cells}),
+                   totalUpdatedColumns=len({(s, c) for s, _, c in cells}),
+                   totalUpdatedCells=len(cells), totalUpdatedSheets=len({s for s, _, _ in cells}))
+    out["responses"] = replies
+    return out
 
-    def repeatCell(self, req: dict) -> dict:
-        tab, (r0, c0, r1, c1) = grid_box(self.book, req["range"])
-        tree, source = parse_mask(req["fields"]), req.get("cell", {})
-        targets = [k for k in tab.formats if r0 <= k[0] <= r1 and c0 <= k[1] <= c1] if not source else \
-            list(itertools.product(range(r0, r1 + 1), range(c0, c1 + 1)))
-        for key in targets:
-            merge_masked(tab.formats.setdefault(key, {}), source, tree)
-            if not tab.formats[key]:
-                del tab.formats[key]
-        return {}
 
-    def updateCells(self, req: dict) -> dict:
-        start = req.get("start") or req["range"]
-        tab = self.book.tab(sheet_id=start.get("sheetId", 0))
-        r0 = start.get("rowIndex", start.get("startRowIndex", 0))
-        c0 = start.get("columnIndex", start.get("startColumnIndex", 0))
-        tree = parse_mask(req["fields"])
-        for r, row in enumerate(req.get("rows", []), start=r0):
-            for c, data in enumerate(row.get("values", []), start=c0):
-                if "userEnteredValue" in tree or "*" in tree:
-                    kind, value = next(iter(data.get("userEnteredValue", {"stringValue": ""}).items()))
-                    tab.cells[(r, c)] = value
-                    (tab.formulas.add if kind == "formulaValue" else tab.formulas.discard)((r, c))
-                merge_masked(tab.formats.setdefault((r, c), {}), data, {k: v for k, v in tree.items()
-                                                                        if k != "userEnteredValue"})
-        return {}
-
-    def updateDimensionProperties(self, req: dict) -> dict:
-        rng = req["range"]
-        tab = self.book.tab(sheet_id=rng.get("sheetId", 0))
-        if rng["dimension"] == "COLUMNS" and "pixelSize" in req["fields"]:
-            size = req["properties"]["pixelSize"]
-            tab.widths.update({i: size for i in range(rng["startIndex"], rng["endIndex"])})
-        return {}
-
-    def updateSheetProperties(self, req: dict) -> dict:
-        tab = self.book.tab(sheet_id=req["properties"].get("sheetId", 0))
-        props = self.props(tab, self.book)
-        merge_masked(props, req["properties"], parse_mask(req["fields"]))
-        grid = props.get("gridProperties", {})
-        tab.title, tab.rows, tab.cols = props["title"], grid["rowCount"], grid["columnCount"]
-        tab.grid_props = {k: v for k, v in grid.items() if k not in ("rowCount", "columnCount")}
-        return {}
-
-    def addProtectedRange(self, req: dict) -> dict:
-        pr = copy.deepcopy(req["protectedRange"])
-        tab = self.book.tab(sheet_id=pr.get("range", {}).get("sheetId", 0))
-        pr.update(protectedRangeId=next(self.ids), requestingUserCanEdit=True)
-        if pr.get("range", {}).get("sheetId") == 0:
-            del pr["range"]["sheetId"]  # the API omits a 0 sheetId in GridRanges it returns
-        tab.protected.append(pr)
-        return {"addProtectedRange": {"protectedRange": pr}}
-
-    def createDeveloperMetadata(self, req: dict) -> dict:
-        dm = copy.deepcopy(req["developerMetadata"])
-        tab = self.book.tab(sheet_id=dm["location"]["sheetId"])
-        dm.setdefault("metadataId", next(self.ids))
-        dm["location"] = {"locationType": "SHEET", "sheetId": tab.sheet_id}
-        tab.metadata.append(dm)
-        return {"createDeveloperMetadata": {"developerMetadata": dm}}
-
-    def updateDeveloperMetadata(self, req: dict) -> dict:
-        lookups = [f["developerMetadataLookup"] for f in req["dataFilters"]]
-        found = [dm for t in self.book.tabs for dm in t.metadata
-                 if any(all(dm.get(k) == v for k, v in lk.items()) for lk in lookups)]
-        if not found:
-            raise ApiError(400, "No developer metadata matches the data filters.")
-        for dm in found:
-            merge_masked(dm, req["developerMetadata"], parse_mask(req["fields"]))
-        return {"updateDeveloperMetadata": {"developerMetadata": found}}
-
-    @staticmethod
-    def props(tab: Tab, book: Book) -> dict:
-        grid = {"rowCount": tab.rows, "columnCount": tab.cols, **tab.grid_props}
-        return {"sheetId": tab.sheet_id, "title": tab.title, "index": book.tabs.index(tab),
-                "sheetType": "GRID", "gridProperties": grid}
-
+def normalised_format(cell_format: dict[str, Any]) -> dict[str, Any]:
+    """What Google stores for a CellFormat: a colour set either way is shown both ways (the
+    deprecated ``backgroundColor`` beside ``backgroundColorStyle.rgbColor``, the style winning), and
+    colour components equal to 0 are omitted (cassette test_format)."""
+    out = copy.deepcopy(cell_format)
+    for parent, plain, style in ((out, "backgroundColor", "backgroundColorStyle"),
+                                 (out.get("textFormat"), "foregroundColor", "foregroundColorStyle")):
+        if not isinstance(parent, dict):
+            continue
+        rgb = (parent.get(style) or {}).get("rgbColor", parent.get(plain))
+        if isinstance(rgb, dict):
+            rgb = {k: v for k, v in rgb.items() if v}
+            parent[plain] = rgb
+            parent[style] = {**parent.get(style, {}), "rgbColor": rgb}
+    return out

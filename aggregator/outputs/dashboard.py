@@ -8,6 +8,7 @@ then the rows that need a look (unmatched/ambiguous names and problem cells).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aggregator import vnformat
@@ -23,8 +24,9 @@ from aggregator.models import (
     UnitOutcome,
     UnitStatus,
 )
+from aggregator.outputs.warnings import sheet_warnings
 
-WIDTH = 9
+WIDTH = 10
 STATUS_TEXT = {
     UnitStatus.REPORTED: "Đã báo cáo",
     UnitStatus.LATE: "Báo cáo muộn",
@@ -50,7 +52,7 @@ STYLE_PALETTE: dict[CellStyle, tuple[str, bool, str]] = {
     CellStyle.REVIEW: ("#EDEDED", False, "#000000"),
     CellStyle.TOTAL: ("#D9E2F3", True, "#000000"),
 }
-COLUMN_WIDTHS = (60, 130, 360, 220, 120, 140, 90, 110, 420)
+COLUMN_WIDTHS = (60, 130, 360, 220, 120, 140, 90, 110, 420, 260)
 
 
 @dataclass
@@ -90,6 +92,9 @@ def _summary(b: _Builder, result: Consolidation) -> None:
            vnformat.percent(t.units_reported, t.units_expected)], CellStyle.TOTAL)
     b.add([f"Dòng trùng (đã thay bằng bản mới hơn): {t.rows_superseded}; dòng chưa khớp tên: "
            f"{t.rows_unmatched}; dòng trống: {t.rows_blank}; đơn vị có ô cần sửa: {t.units_with_problems}."])
+    for warning in sheet_warnings(result):
+        index = b.add(["Cần sửa bảng tính", "", warning.vi])
+        b.style_cell(index, 0, CellStyle.PROBLEM)
 
 
 def _problem_text(u: UnitOutcome) -> str:
@@ -100,14 +105,19 @@ def _problem_text(u: UnitOutcome) -> str:
     return "; ".join(parts + list(u.notes))
 
 
-def _units(b: _Builder, result: Consolidation, tab: str, labels: dict[str, str]) -> None:
+def _contacts(u: UnitOutcome, shown: Mapping[str, str]) -> str:
+    """The contact and note columns of the winning row ("Người báo cáo: …; Số điện thoại: …")."""
+    return "; ".join(f"{header}: {u.texts[key]}" for key, header in shown.items() if u.texts.get(key))
+
+
+def _units(b: _Builder, result: Consolidation, tab: str, labels: dict[str, str], shown: Mapping[str, str]) -> None:
     b.add(["Danh sách đơn vị"], CellStyle.SECTION)
     b.add(["TT", "Mã đơn vị", "Tên cơ quan, đơn vị", "Khối", "Tình trạng", "Ngày báo cáo",
-           "Dòng", "Dòng cũ", "Ghi chú, ô cần sửa"], CellStyle.HEADER)
+           "Dòng", "Dòng cũ", "Ghi chú, ô cần sửa", "Liên hệ, ghi chú của đơn vị"], CellStyle.HEADER)
     for n, u in enumerate(result.units, start=1):
         superseded = ", ".join(str(r) for r in u.superseded_rows)
         index = b.add([n, u.unit_id, u.name, labels.get(u.group, u.group), STATUS_TEXT[u.status],
-                       _when(result, u), u.row, superseded, _problem_text(u)])
+                       _when(result, u), u.row, superseded, _problem_text(u), _contacts(u, shown)])
         b.style_cell(index, 4, STATUS_STYLE[u.status])
         if u.row is not None:
             b.links.append(CellLink(index, 6, tab, f"A{u.row}"))
@@ -149,10 +159,11 @@ def _recent(b: _Builder, recent: ChangeLog | None, tz: dt.tzinfo | None) -> None
 
 
 def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str],
-           recent: ChangeLog | None = None) -> DashboardLayout:
+           recent: ChangeLog | None = None, shown_texts: Mapping[str, str] | None = None) -> DashboardLayout:
     """Lay the dashboard out. ``tab_title`` is the dashboard tab; links point at the agency tab.
 
-    ``recent`` is the latest cycle that changed something (shown under the summary).
+    ``recent`` is the latest cycle that changed something (shown under the summary); ``shown_texts`` maps
+    the keys of the contact and note columns to their headers (shown beside each unit, never summed).
     """
     b = _Builder()
     b.add(["TIẾN ĐỘ BÁO CÁO: " + result.campaign_title], CellStyle.TITLE)
@@ -165,7 +176,7 @@ def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str],
     _recent(b, recent, deadline.tzinfo)
     b.add([])
     names = {u.unit_id: u.name for u in result.units}
-    _units(b, result, result.source.tab, group_labels)
+    _units(b, result, result.source.tab, group_labels, shown_texts or {})
     b.add([])
     _review(b, result, result.source.tab, names)
     return DashboardLayout(

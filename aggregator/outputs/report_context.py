@@ -228,7 +228,8 @@ def build_context(result: Consolidation, campaign: Campaign, *, final: bool = Fa
         "opening": _opening(settings),
         "cutoff": f"Số liệu tính đến {cutoff_line(moment)}",
         "headings": settings.headings.model_dump(),
-        "direction": list(settings.direction),
+        "direction": list(settings.direction) or [settings.sentences.direction_fallback.replace(
+            "{issuer}", settings.issuer_name)],
         **_section_two(result, campaign),
         "metrics": metric_lines(result, columns, settings.sentences.unknown_metric),
         "strengths": _strengths(result, settings),

@@ -1,0 +1,51 @@
+"""What the office must fix in the sheet itself, in Vietnamese (dashboard) and English (``check``). Pure.
+
+- a campaign column whose header is not in the header row: its figure is unknown (never 0) until the header
+  is put back; the closest unused header is named;
+- a spreadsheet whose locale reads dates month first (en_US): a typed 08/11/2024 becomes 11 August.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aggregator.cells.date_window import month_first
+from aggregator.models import Consolidation
+
+LOCALE_FIX_VI = "Tệp → Cài đặt → Khu vực: Việt Nam"
+LOCALE_FIX_EN = "File → Settings → Locale: Vietnam"
+
+
+@dataclass(frozen=True)
+class SheetWarning:
+    vi: str
+    en: str
+
+
+def _missing_column(header: str, near: str | None) -> SheetWarning:
+    hint_vi = f" (tiêu đề gần giống chưa dùng: “{near}”)" if near else ""
+    hint_en = f" (the closest unused header is {near!r})" if near else ""
+    return SheetWarning(
+        f"Không tìm thấy cột “{header}” trong dòng tiêu đề{hint_vi}: số liệu của cột này để trống, không tính "
+        "là 0. Hãy sửa lại tiêu đề trên bảng tính, hoặc thêm tiêu đề mới vào `aliases` của cột trong tệp cấu hình.",
+        f"The header row has no column {header!r}{hint_en}: its figures are unknown (not 0) in the dashboard, "
+        "status.json and the report. Put the header back in the sheet, or add the new header text to that "
+        "column's `aliases` in the campaign file.",
+    )
+
+
+def _locale(locale: str) -> SheetWarning:
+    return SheetWarning(
+        f"Bảng tính đang đặt khu vực {locale} (tháng trước ngày): ngày gõ 08/11/2024 bị hiểu là ngày 11 tháng 8. "
+        f"Hãy đổi cài đặt: {LOCALE_FIX_VI}; các ngày có vẻ bị đảo được liệt kê ở mục các dòng cần xem lại.",
+        f"The spreadsheet's locale is {locale}, which reads dates month first: a typed 08/11/2024 becomes "
+        f"11 August. Change it in Google Sheets: {LOCALE_FIX_EN}; dates that look swapped are listed as "
+        "problems.",
+    )
+
+
+def sheet_warnings(result: Consolidation) -> list[SheetWarning]:
+    found = [_missing_column(header, near) for header, near in result.missing_columns.items()]
+    if month_first(result.source.locale):
+        found.append(_locale(str(result.source.locale)))
+    return found

@@ -1,0 +1,158 @@
+"""Properties of the number cell readers (hypothesis): Vietnamese-formatted numbers read back as
+themselves, "N%" reads as N, the column-wide and per-text paths agree, and no cell makes a reader raise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aggregator.cells import (
+    NUMBER_TYPES,
+    NumberColumn,
+    read_counts,
+    read_decimals,
+    read_money,
+    read_numbers,
+    read_percents,
+)
+from aggregator.models import ColumnType
+from aggregator.vnformat import number
+
+READERS = {"count": read_counts, "money": read_money, "decimal": read_decimals, "percent": read_percents}
+SOME = settings(max_examples=60, deadline=None)  # stress locally with more; the suite stays fast
+
+
+def _one(read: Any, cell: Any, *args: Any) -> tuple[Any, Any, Any]:
+    col = read(pd.Series([cell], dtype=object), *args)
+    return col.values[0], col.notes[0], col.problems[0]
+
+
+@SOME
+@given(st.integers(0, 10**15 - 1), st.sampled_from(["", " đ", "đ", " đồng", " VNĐ", " vnd"]))
+def test_money_formatted_the_vietnamese_way_reads_back_as_itself(amount: int, currency: str) -> None:
+    assert _one(read_money, number(amount) + currency) == (amount, None, None)
+    assert _one(read_money, f"{amount:,}") == (amount, None, None)  # "12,500,000" groups too
+    assert _one(read_money, f"khoảng {number(amount)}{currency}")[0] == amount  # the per-text path agrees
+
+
+@SOME
+@given(st.integers(0, 999_999), st.integers(0, 2), st.sampled_from([("nghìn", 3), ("triệu", 6), ("tỷ", 9)]))
+def test_money_with_a_scale_word_is_the_exact_number_of_dong(digits: int, decimals: int, scale: Any) -> None:
+    word, exponent = scale
+    typed = number(digits / 10**decimals, decimals)  # "2,5", "1.234,56"
+    expected = Decimal(digits) * 10 ** (exponent - decimals)
+    value, _, problem = _one(read_money, f"{typed} {word}")
+    if expected % 1:
+        assert problem is not None and value is pd.NA  # "1,25 nghìn" is 1.250 đồng; "1,2345 nghìn" no
+    else:
+        assert (value, problem) == (int(expected), None)
+
+
+@SOME
+@given(st.integers(0, 10**12), st.integers(0, 4))
+def test_decimal_formatted_the_vietnamese_way_reads_back_as_itself(digits: int, decimals: int) -> None:
+    typed = number(digits / 10**decimals, decimals)
+    assert _one(read_decimals, typed) == (digits / 10**decimals, None, None)
+    assert _one(read_decimals, f"khoảng {typed}")[0] == digits / 10**decimals
+
+
+@SOME
+@given(st.integers(0, 100_000), st.integers(0, 2), st.sampled_from(["%", " %"]))
+def test_percent_n_percent_reads_as_n(digits: int, decimals: int, sign: str) -> None:
+    share = digits / 10**decimals
+    value, note, problem = _one(read_percents, number(share, decimals) + sign)
+    if share > 1000:
+        assert value is pd.NA and problem is not None
+    else:
+        assert (value, note, problem) == (share, None, None)
+
+
+@SOME
+@given(st.floats(0, 10, allow_nan=False))
+def test_percent_formatted_cell_holding_a_fraction_is_times_100(fraction: float) -> None:
+    assert _one(read_percents, fraction, True) == (round(fraction * 100, 9), None, None)
+
+
+@SOME
+@given(st.text(alphabet="0123456789., ", min_size=1, max_size=25).filter(lambda t: t.strip()[:1].isdigit()),
+       st.sampled_from(sorted(READERS)))  # fmt: skip
+def test_column_wide_and_per_text_readings_agree(text: str, kind: str) -> None:
+    value, note, problem = _one(READERS[kind], text)
+    if problem is None and note is None and value is not pd.NA:
+        assert _one(READERS[kind], "khoảng " + text)[0] == value
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=300),
+    st.text(alphabet="0123456789.,% -~đkKtrỷỉiệunghìnàổgvnĐVND₫#!\u00a0\u200b\x00", max_size=40),
+    st.from_regex(r"\A-?[0-9][0-9., ]{10,60}( ?(triệu|tỷ|tr|k|%|đ))?\Z"),  # long digit runs, Decimal's limits
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.datetimes(),
+    st.dates(),
+    st.decimals(allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(CELLS, max_size=25), st.sampled_from(sorted(READERS)), st.data())
+def test_readers_never_raise_and_a_cell_has_a_value_or_a_problem_never_both(
+    cells: list[Any], kind: str, data: st.DataObject
+) -> None:
+    series = pd.Series(cells, index=[f"r{i % 3}" for i in range(len(cells))], dtype=object)
+    flags = data.draw(st.lists(st.one_of(st.booleans(), st.none()), min_size=len(cells), max_size=len(cells)))
+    col = read_numbers(kind, series, pd.Series(flags, dtype=object))
+    _assert_well_formed(col, series)
+
+
+def _assert_well_formed(col: NumberColumn, cells: pd.Series) -> None:
+    for series in (col.values, col.notes, col.problems):
+        assert series.index.equals(cells.index)
+    for value, note, problem in zip(col.values, col.notes, col.problems, strict=True):
+        assert note is None or (isinstance(note, str) and "\n" not in note)
+        assert problem is None or (isinstance(problem, str) and "\n" not in problem)
+        assert not (problem is not None and value is not pd.NA)
+        assert not (note is not None and value is pd.NA)
+        assert value is pd.NA or value >= 0
+
+
+def test_read_numbers_dispatches_each_number_type_to_its_reader() -> None:
+    cells = pd.Series(["12", "2,5 triệu", "72,5%", 0.85, None], dtype=object)
+    flags = pd.Series([False, False, False, True, False])
+    for kind, read in READERS.items():
+        via = read_numbers(ColumnType(kind), cells, flags)
+        direct = read(cells, flags) if kind == "percent" else read(cells)
+        assert via.values.equals(direct.values)
+        assert via.problems.equals(direct.problems)
+    assert read_numbers("percent", cells, flags).values.tolist() == [12.0, pd.NA, 72.5, 85.0, pd.NA]
+    assert read_numbers("money", cells).values.dtype == "Int64"
+    assert {ColumnType(kind) for kind in READERS} == NUMBER_TYPES
+
+
+@pytest.mark.parametrize("kind", ["date", "text", "ignored", "bogus"])
+def test_read_numbers_refuses_what_holds_no_numbers(kind: str) -> None:
+    with pytest.raises(ValueError, match=kind):
+        read_numbers(kind, pd.Series(["1"], dtype=object))
+
+
+def test_empty_number_columns() -> None:
+    for kind in READERS:
+        col = read_numbers(kind, pd.Series([], dtype=object))
+        assert len(col.values) == len(col.notes) == len(col.problems) == 0
+
+
+def test_objects_no_source_sends_are_problems_not_crashes() -> None:
+    cells = pd.Series([Decimal("12500000"), pd.Timestamp("2024-11-08"), dt.time(8, 0)], dtype=object)
+    for kind in READERS:
+        col = read_numbers(kind, cells)
+        assert col.values.isna().all()
+        assert "08/11/2024" in col.problems[1]  # a date is shown as the agency sees it
+        assert col.problems.notna().all()

@@ -1,0 +1,62 @@
+"""A metric column whose header is lost: the cycle goes on and its figure is unknown, never 0 (issue 8 item 1)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from aggregator.app.cli import cli
+from tests.conftest import REPO
+from tests.report_builders import all_text
+
+SAMPLE = REPO / "config" / "samples" / "nhatrang-2024.xlsx"
+LOST = "Số học sinh, sinh viên, phụ huynh được tuyên truyền"
+RENAMED = "Học sinh và phụ huynh (lượt)"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("lost")
+    book_path = folder / "renamed.xlsx"
+    shutil.copyfile(SAMPLE, book_path)
+    book = load_workbook(book_path)
+    sheet = book["Báo cáo"]
+    cell = next(c for c in sheet[1] if c.value == LOST)
+    cell.value = RENAMED
+    book.save(book_path)
+    out = folder / "out"
+    result = CliRunner().invoke(cli, ["run", "--source", str(book_path), "--out", str(out),
+                                      "--now", "2024-11-11T08:00:00+07:00"])
+    status = json.loads((out / "status.json").read_text(encoding="utf-8"))
+    return {"result": result, "out": out, "status": status, "book": book_path}
+
+
+def test_run_goes_on_and_the_metric_is_null_not_zero(run: dict[str, object]) -> None:
+    assert run["result"].exit_code == 0, run["result"].output  # type: ignore[attr-defined]
+    status = run["status"]
+    assert status["metrics"]["students"] is None  # type: ignore[index]
+    assert all(g["metrics"]["students"] is None for g in status["groups"])  # type: ignore[index]
+    assert all(u["metrics"]["students"] is None for u in status["units"])  # type: ignore[index]
+    assert status["metrics"]["citizens"] > 0  # type: ignore[index]
+    assert status["missing_columns"] == [{"header": LOST, "closest": RENAMED}]  # type: ignore[index]
+
+
+def test_the_report_says_there_is_no_figure(run: dict[str, object]) -> None:
+    out: Path = run["out"]  # type: ignore[assignment]
+    text = all_text(docx.Document(str(out / "bao-cao-nhatrang-2024.docx")))
+    assert "Lượt học sinh, sinh viên, phụ huynh được tuyên truyền: chưa có số liệu" in text
+    assert "0 lượt học sinh" not in text
+
+
+def test_the_dashboard_names_the_missing_header_and_the_closest_unused_one(run: dict[str, object]) -> None:
+    out: Path = run["out"]  # type: ignore[assignment]
+    sheet = load_workbook(out / "bang-tong-hop-nhatrang-2024.xlsx", read_only=True)["Tổng hợp tiến độ"]
+    texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    warning = next(t for t in texts if LOST in t)
+    assert RENAMED in warning and "không tính là 0" in warning
