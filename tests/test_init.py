@@ -174,7 +174,8 @@ def test_init_without_a_unit_name_column_says_what_to_do(runner: CliRunner, tmp_
     assert not out.exists()
     chosen = _invoke(runner, "init", "--source", str(source), "--unit-column", "B")
     assert chosen.exit_code == 0, chosen.stderr
-    assert "  # role unit_name: chosen with --unit-column\n  # type text: names are text\n  - key: ho_va_ten\n" \
+    assert "  # role unit_name: chosen with --unit-column\n  # type text: phone numbers, e-mails or names are text\n"\
+           "  - key: ho_va_ten\n" \
         in chosen.stdout
 
 

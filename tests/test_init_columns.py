@@ -11,7 +11,7 @@ import pytest
 from aggregator.app import init_campaign as init
 from aggregator.app.init_columns import header_role, infer_type, metric_label, scaled_sentence
 from aggregator.errors import ConfigError
-from aggregator.models import ColumnRole, ColumnType, RawTab
+from aggregator.models import ColumnRole, ColumnType, RawTab, RosterUnit
 from aggregator.sheet.headers import fold_header
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -122,3 +122,23 @@ def test_init_date_times_make_the_submission_time_without_header_words() -> None
     first = proposal.columns[0]
     assert (first.role, first.type) == (ColumnRole.SUBMITTED_AT, ColumnType.DATE)
     assert first.why_role == "5 of 5 cells are date-times, like a form's timestamp"
+
+
+UNITS = tuple(RosterUnit(f"X-{n}", "xa", name) for n, name in enumerate(
+    ["UBND xã Xuân Hội", "UBND xã Đan Trường", "UBND xã Xuân Phổ", "UBND thị trấn Tiên Điền"]))
+
+
+def test_init_the_roster_decides_the_unit_name_column_over_header_words() -> None:
+    rows = (("Tên đơn vị (viết tắt)", "Đơn vị", "Ngày gửi", "Ngày tổ chức", "Số lượt"),
+            ("XH", "UBND xã Xuân Hội", "05/06/2025", "01/06/2025", 3),
+            ("DT", "Ủy ban nhân dân xã Đan Trường", "06/06/2025", "02/06/2025", 4),
+            ("TĐ", "UBND TT Tiên Điền", "07/06/2025", "03/06/2025", 5))
+    tab = RawTab("Báo cáo", rows)
+    by_words = init.propose(tab, {}, TZ)
+    assert [c.role for c in by_words.columns][:3] == [ColumnRole.UNIT_NAME, None, ColumnRole.SUBMITTED_AT]
+    by_roster = init.propose(tab, {}, TZ, init.Choices(roster=UNITS))
+    assert [c.role for c in by_roster.columns][:2] == [None, ColumnRole.UNIT_NAME]
+    assert by_roster.columns[1].why_role == "3 of its 3 distinct names match a unit of the roster"
+    chosen = init.propose(tab, {}, TZ, init.Choices(roster=UNITS, unit_column="A", time_column="Ngày tổ chức"))
+    assert [c.role for c in chosen.columns][:4] == [ColumnRole.UNIT_NAME, None, None, ColumnRole.SUBMITTED_AT]
+    assert chosen.columns[3].why_role == "chosen with --time-column"

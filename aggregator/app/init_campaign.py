@@ -141,7 +141,8 @@ def _assign(columns: dict[int, ProposedColumn], sheet: Sheet, tz: ZoneInfo, role
     for i, column in columns.items():
         if i == index:
             keep = column.known and column.role is role
-            why_type = "" if keep else ("names are text" if kind is ColumnType.TEXT else "submission times")
+            forced = "names are text" if kind is ColumnType.TEXT else "the submission time is a date"
+            why_type = "" if keep else column.why_type if column.type is kind and column.why_type else forced
             out[i] = replace(column, role=role, type=kind, required=role is ColumnRole.UNIT_NAME, label="",
                              sentence="", why_role=why, why_type=why_type, known=keep, label_todo=False)
         else:

@@ -181,7 +181,7 @@ def _count_or_text(values: list[CellValue], dates: int, of: str) -> tuple[Column
         return ColumnType.DATE, f"{dates} {of} read as dates"
     if len(counted) >= need:
         return ColumnType.TEXT, "no figures, only words like “không”"
-    return ColumnType.TEXT, f"only {max(len(counted), dates)} {of} read as numbers or dates"
+    return ColumnType.TEXT, f"free text (only {max(len(counted), dates)} {of} read as numbers or dates)"
 
 
 def header_role(folded: str) -> tuple[ColumnRole, str] | None:
