@@ -129,6 +129,7 @@ class UnitOutcome:
     problems: tuple[Problem, ...]
     notes: tuple[str, ...] = ()  # e.g. "khoảng 200" read as 200
     weights: dict[str, int] = field(default_factory=dict)  # units behind a percent value (roll-up), default 1
+    first_seen: datetime | None = None  # when the worker first saw the winning row (None: no history)
 
 
 @dataclass(frozen=True)

@@ -89,3 +89,36 @@ def test_changes_between_two_runs_are_printed_and_kept(runner: CliRunner, tmp_pa
     dash = load_workbook(out / "bang-tong-hop-nhatrang-2024.xlsx")["Tổng hợp tiến độ"]
     cells = [c.value for row in dash.iter_rows() for c in row if c.value]
     assert "Thay đổi gần nhất (lần tổng hợp lúc 09:00 20/11/2024)" in cells
+
+
+def test_changes_new_only_when_the_winning_row_appeared_since_the_last_cycle() -> None:
+    previous = _previous()  # generated at make_result()'s time
+    since = dt.datetime.fromisoformat(str(previous["generated_at"]))
+    before = make_result(tuple(make_unit(u, UnitStatus.MISSING) for u in "ABC"))
+    units = (make_unit("A", first_seen=since - dt.timedelta(days=1)),  # its row was there, unmatched until now
+             make_unit("B", first_seen=since + dt.timedelta(hours=1)),  # typed since the last cycle
+             make_unit("C"))  # no history: as before, new
+    lines = diff({**status_document(before, {}), "generated_at": since.isoformat()}, make_result(units), NAMES)
+    assert lines == ("Mới báo cáo (2): Đơn vị B, Đơn vị C.",
+                     "Đã xác định được đơn vị (dòng báo cáo đã có từ trước) (1): Đơn vị A.")
+
+
+def test_changes_an_alias_added_rematches_a_row_without_calling_it_new(runner: CliRunner, tmp_path: Path) -> None:
+    sample = REPO / "config" / "samples" / "nhatrang-2024.xlsx"
+    edited, out = tmp_path / "edited.xlsx", tmp_path / "o"
+    wb = load_workbook(sample)
+    wb["Báo cáo"].append([998, "Hội CTĐ phường Vĩnh Nguyên cũ", None, 5, None, 40, 1, 2, 1, 0])
+    wb.save(edited)
+    roster = (REPO / "config" / "roster-nhatrang-2024.csv").read_text(encoding="utf-8")
+    with_alias = tmp_path / "roster.csv"
+    with_alias.write_text(roster.replace(",Hội CTĐ TP,,", ",Hội CTĐ TP,Hội CTĐ phường Vĩnh Nguyên cũ,"),
+                          encoding="utf-8")
+    args = ["run", "--source", str(edited), "--out", str(out)]
+    assert runner.invoke(cli, [*args, "--now", "2024-11-20T08:00:00+07:00"]).exit_code == 0
+    second = runner.invoke(cli, [*args, "--roster", str(with_alias), "--now", "2024-11-20T09:00:00+07:00"])
+    assert second.exit_code == 0, second.stderr
+    assert "Đã xác định được đơn vị (dòng báo cáo đã có từ trước) (1): Hội Chữ thập đỏ thành phố Nha Trang." \
+        in second.stdout
+    assert "Mới báo cáo" not in second.stdout
+    status = json.loads((out / "status.json").read_text(encoding="utf-8"))
+    assert next(u for u in status["units"] if u["unit_id"] == "DT-HCTD")["status"] == "reported"

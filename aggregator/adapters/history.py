@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aggregator.errors import OutputError
+from aggregator.textnorm import fold
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS row_versions (
@@ -79,17 +80,24 @@ class History:
             raise OutputError(f"Cannot update the history file {self.path} ({exc}).") from exc
 
     def versions(self, rows: Iterable[int] | None = None, text: str | None = None) -> list[RowVersion]:
-        """Row versions, oldest first; filter by sheet rows and/or a substring of the content."""
+        """Row versions, oldest first; filter by sheet rows and/or text the content contains.
+
+        The text is compared the way the matcher compares names (``textnorm.fold``: accents, case,
+        spacing, punctuation, raw Telex), so "Xuân Hội" finds a row typed "UBND xa Xuan  Hoi".
+        """
         query = "SELECT tab, row, content, first_seen, last_seen FROM row_versions"
         with closing(self._connect()) as conn:
             found = conn.execute(query + " ORDER BY row, first_seen").fetchall()
         wanted = set(rows) if rows is not None else None
+        needle = fold(text) if text else ""
+        key = fold if needle else str.casefold  # text without letters or digits ("#REF!") is searched as typed
+        needle = needle or (text or "").casefold()
         out = []
         for tab, row, content, first, last in found:
             if wanted is not None and row not in wanted:
                 continue
-            if text and text.casefold() not in content.casefold():
+            cells = json.loads(content)
+            if needle and needle not in key(" ".join("" if c is None else str(c) for c in cells)):
                 continue
-            out.append(RowVersion(tab, row, json.loads(content), dt.datetime.fromisoformat(first),
-                                  dt.datetime.fromisoformat(last)))
+            out.append(RowVersion(tab, row, cells, dt.datetime.fromisoformat(first), dt.datetime.fromisoformat(last)))
         return out

@@ -138,7 +138,8 @@ def serve(ctx: click.Context, configs: tuple[Path, ...], once: bool) -> None:
 @click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder holding history.sqlite.")
 @click.option("--row", "rows", type=int, multiple=True, help="Only this sheet row (repeatable).")
-@click.option("--search", help="Only versions whose content contains this text (e.g. a unit name).")
+@click.option("--search", help="Only versions containing this text (e.g. a unit name), ignoring accents, case "
+                               "and spacing.")
 def history(config: Path | None, out: Path | None, rows: tuple[int, ...],
             search: str | None) -> None:
     """Show every version of the agency rows the worker has seen (to recover deleted or overwritten rows)."""

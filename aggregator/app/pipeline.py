@@ -160,7 +160,7 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     resolution = pick_latest(table[UNIT_ID], submitted, first_seen)
     source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id,
                         snapshot.timezone, snapshot.locale)
-    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
+    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now, first_seen))
 
 
 def _prepare_report(campaign: Campaign, result: Consolidation, final: bool = False) -> tuple[Path, dict[str, Any]]:

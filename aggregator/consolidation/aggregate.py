@@ -41,6 +41,7 @@ class Inputs:
     resolution: Resolution
     source: SourceInfo
     now: dt.datetime
+    first_seen: pd.Series | None = None  # sheet row → when the worker first saw that row's content
 
 
 def is_late(submitted: pd.Timestamp | None, date_only: bool, deadline: dt.datetime) -> bool:
@@ -101,7 +102,13 @@ def _unit_outcome(unit: RosterUnit, inputs: Inputs) -> UnitOutcome:
         problems=_problems(int(row), record[PROBLEMS], inputs.header_map.headers),
         notes=tuple(record[NOTES]),
         weights=_weights(record, keys),
+        first_seen=_first_seen(inputs.first_seen, row),
     )
+
+
+def _first_seen(seen: pd.Series | None, row: object) -> dt.datetime | None:
+    moment = seen.get(row) if seen is not None else None
+    return None if moment is None or pd.isna(moment) else pd.Timestamp(moment).to_pydatetime()
 
 
 def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:

@@ -42,6 +42,13 @@ def _names(units: list[str]) -> str:
     return f"{shown} và {rest} đơn vị khác" if rest > 0 else shown
 
 
+def _moment(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _metric_changes(before: dict[str, Any], after: UnitOutcome, names: dict[str, str]) -> list[str]:
     moved = []
     for key, new in after.metrics.items():
@@ -52,11 +59,20 @@ def _metric_changes(before: dict[str, Any], after: UnitOutcome, names: dict[str,
     return moved
 
 
-def _classify(old: dict[str, Any] | None, unit: UnitOutcome, names: dict[str, str]) -> list[tuple[str, str]]:
-    """(bucket, text) pairs for one unit: new, late, moved or gone."""
+def _arrived(unit: UnitOutcome, since: dt.datetime | None) -> str:
+    """"new" when the unit's winning row first appeared after the previous cycle; "matched" when the row was
+    there before and only now speaks for the unit (an alias was added, a name was settled)."""
+    if unit.first_seen is None or since is None or unit.first_seen > since:
+        return "new"
+    return "matched"
+
+
+def _classify(old: dict[str, Any] | None, unit: UnitOutcome, names: dict[str, str],
+              since: dt.datetime | None) -> list[tuple[str, str]]:
+    """(bucket, text) pairs for one unit: new, matched, late, moved or gone."""
     old_status = old.get("status") if old else UnitStatus.MISSING.value
     if old_status == UnitStatus.MISSING:
-        return [] if unit.status is UnitStatus.MISSING else [("new", unit.name)]
+        return [] if unit.status is UnitStatus.MISSING else [(_arrived(unit, since), unit.name)]
     if unit.status is UnitStatus.MISSING:
         return [("gone", unit.name)]
     found = []
@@ -69,6 +85,7 @@ def _classify(old: dict[str, Any] | None, unit: UnitOutcome, names: dict[str, st
 
 HEADINGS = {
     "new": "Mới báo cáo",
+    "matched": "Đã xác định được đơn vị (dòng báo cáo đã có từ trước)",
     "late": "Chuyển sang báo cáo muộn",
     "moved": "Thay đổi số liệu",
     "gone": "Không còn dòng báo cáo, có thể dòng đã bị xóa hoặc sửa nhầm (xem lại bằng lệnh `aggregator history`)",
@@ -79,13 +96,15 @@ def diff(previous: dict[str, Any] | None, current: Consolidation, names: dict[st
     """Lines describing what changed; empty when nothing did or there is no previous cycle.
 
     ``previous`` is the last status.json document (CONTRACT §5); ``names`` maps metric keys to
-    the column headers agencies see.
+    the column headers agencies see. "Mới báo cáo" is said only of units whose winning row first
+    appeared after that cycle (``UnitOutcome.first_seen``).
     """
     if not previous or previous.get("campaign", {}).get("id") != current.campaign_id:
         return ()
     before = {u.get("unit_id"): u for u in previous.get("units", []) if isinstance(u, dict)}
+    since = _moment(previous.get("generated_at"))
     buckets: dict[str, list[str]] = {key: [] for key in HEADINGS}
     for unit in current.units:
-        for bucket, text in _classify(before.get(unit.unit_id), unit, names):
+        for bucket, text in _classify(before.get(unit.unit_id), unit, names, since):
             buckets[bucket].append(text)
     return tuple(f"{HEADINGS[k]} ({len(v)}): {_names(v)}." for k, v in buckets.items() if v)

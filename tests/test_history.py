@@ -1,0 +1,46 @@
+"""`aggregator history --search` finds rows the way the matcher reads names: accents, case and spacing folded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aggregator.adapters.history import History
+from aggregator.app.cli import cli
+
+NOW = dt.datetime(2025, 6, 5, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+ROWS = [["UBND xa Xuan  Hoi", 12, None], ["Ủy ban nhân dân thị trấn Tiên Điền", 7, "ghi chú"],
+        ["UBND xã Xuân Phổ", "khoảng 20", None]]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    store = History(tmp_path / "history.sqlite")
+    store.remember("Báo cáo", [(n + 2, f"fp{n}", json.dumps(r, ensure_ascii=False)) for n, r in enumerate(ROWS)], NOW)
+    return store
+
+
+@pytest.mark.parametrize(("search", "rows"), [
+    ("Xuân Hội", [2]),
+    ("XUÂN   hội", [2]),
+    ("xuan hoi", [2]),
+    ("Tien Dien", [3]),
+    ("thị trấn Tiên-Điền", [3]),
+    ("xuan", [2, 4]),
+    ("Xuân Hồi", [2]),  # tones folded away, as the matcher folds them before it weighs them
+    ("Phường Xuân Hội", []),
+], ids=["accents", "case-spacing", "typed-bare", "bare-finds-accented", "punctuation", "several", "tone", "none"])
+def test_history_search_folds_like_the_matcher(history: History, search: str, rows: list[int]) -> None:
+    assert [v.row for v in history.versions(text=search)] == rows
+
+
+def test_history_cli_search_on_the_demo_finds_a_name_typed_without_accents(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert runner.invoke(cli, ["run", "--out", str(out), "--now", "2024-11-21T08:00:00+07:00"]).exit_code == 0
+    result = runner.invoke(cli, ["history", "--out", str(out), "--search", "xã VĨNH  Trung"])
+    assert result.exit_code == 0, result.stderr
+    assert "UBND xa Vinh Trung" in result.stdout and "1 version(s)." in result.stdout
