@@ -8,9 +8,11 @@ and writes into a temporary folder beside the target before ``os.replace`` moves
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from aggregator.errors import OutputError
@@ -21,9 +23,13 @@ CANDIDATES = (
     "/usr/lib/libreoffice/program/soffice",
     "/opt/libreoffice/program/soffice",
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-    r"C:\Program Files\LibreOffice\program\soffice.exe",
 )
-INSTALL_HINT = "Install LibreOffice (e.g. `apt-get install libreoffice-writer`) or run without --pdf."
+# Where the Windows installer puts it: %ProgramFiles%\LibreOffice\program\soffice.exe, or a versioned
+# folder ("LibreOffice 7", "LibreOffice 24.2") from older or side-by-side installs; 32-bit under (x86).
+WINDOWS_ROOTS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA")
+INSTALL_HINT = ("Install LibreOffice (Windows: libreoffice.org, or `winget install TheDocumentFoundation.LibreOffice`; "
+                "Linux: `apt-get install libreoffice-writer`), or set AGGREGATOR_SOFFICE to its soffice, or run "
+                "without --pdf.")
 
 
 def soffice_path() -> str | None:
@@ -36,7 +42,25 @@ def soffice_path() -> str | None:
     if explicit:
         return explicit if Path(explicit).is_file() else None
     found = shutil.which("soffice") or shutil.which("libreoffice")
-    return found or next((c for c in CANDIDATES if Path(c).is_file()), None)
+    candidates = [Path(c) for c in CANDIDATES] + windows_candidates(os.environ)
+    return found or next((str(c) for c in candidates if c.is_file()), None)
+
+
+def windows_candidates(environ: Mapping[str, str]) -> list[Path]:
+    """soffice.exe in the usual Windows folders, the unversioned "LibreOffice" first, then newest version first."""
+    found: list[Path] = []
+    for name in WINDOWS_ROOTS:
+        root = environ.get(name, "").strip()
+        if not root:
+            continue
+        folders = sorted(Path(root).glob("LibreOffice*"), key=_version_order)
+        found += [folder / "program" / "soffice.exe" for folder in folders]
+    return list(dict.fromkeys(found))
+
+
+def _version_order(folder: Path) -> tuple[int, tuple[int, ...]]:
+    numbers = tuple(-int(n) for n in re.findall(r"\d+", folder.name))
+    return (1 if numbers else 0, numbers)
 
 
 def _run(soffice: str, docx: Path, work: Path, timeout: float,
