@@ -273,11 +273,12 @@ def _two_addresses(tmp_path: Path, unit_email: str) -> Path:
     return roster
 
 
-def test_remind_send_counts_a_unit_reached_at_one_of_two_addresses(tmp_path: Path, picky_inbox: Inbox) -> None:
+def test_remind_send_counts_a_unit_reached_at_one_of_two_addresses(runner: CliRunner, tmp_path: Path,
+                                                                  picky_inbox: Inbox) -> None:
     roster = _two_addresses(tmp_path, "dt.mttq@nhatrang.example; bounce@nhatrang.example")
     config = write_campaign(tmp_path, picky_inbox.port, roster=roster)
 
-    result = CliRunner().invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
+    result = runner.invoke(cli, ["remind", "--config", str(config), "--now", T1.isoformat(), "--send"])
 
     assert result.exit_code == 0, result.output  # reached at one address: not a failure
     assert ("PARTLY   DT-MTTQ → dt.mttq@nhatrang.example; bounce@nhatrang.example refused: 550 5.1.1 No such "

@@ -21,7 +21,7 @@ RENAMED = "Học sinh và phụ huynh (lượt)"
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def run(runner: CliRunner, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("lost")
     book_path = folder / "renamed.xlsx"
     shutil.copyfile(SAMPLE, book_path)
@@ -31,7 +31,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     cell.value = RENAMED
     book.save(book_path)
     out = folder / "out"
-    result = CliRunner().invoke(cli, ["run", "--source", str(book_path), "--out", str(out),
+    result = runner.invoke(cli, ["run", "--source", str(book_path), "--out", str(out),
                                       "--now", "2024-11-11T08:00:00+07:00"])
     status = json.loads((out / "status.json").read_text(encoding="utf-8"))
     return {"result": result, "out": out, "status": status, "book": book_path}

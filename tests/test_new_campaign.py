@@ -73,7 +73,7 @@ CAMPAIGN = textwrap.dedent("""\
 
 
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def outcome(runner: CliRunner, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("newcampaign")
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     text = CAMPAIGN.replace("TEMPLATE", str(REPO / "templates" / "report.docx"))
@@ -90,8 +90,8 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             sheet.cell(row=sheet.max_row, column=6).number_format = "0.0%"
     book.save(folder / "sheet.xlsx")
     out = folder / "out"
-    checked = CliRunner().invoke(cli, ["check", "--config", str(folder / "campaign.yaml")])
-    ran = CliRunner().invoke(cli, ["run", "--config", str(folder / "campaign.yaml"), "--out", str(out),
+    checked = runner.invoke(cli, ["check", "--config", str(folder / "campaign.yaml")])
+    ran = runner.invoke(cli, ["run", "--config", str(folder / "campaign.yaml"), "--out", str(out),
                                    "--now", "2025-06-15T08:00:00+07:00"])
     status = json.loads((out / "status.json").read_text(encoding="utf-8")) if ran.exit_code == 0 else {}
     return {"check": checked, "run": ran, "status": status, "out": out}

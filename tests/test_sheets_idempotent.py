@@ -115,7 +115,7 @@ def test_a_foreign_tab_is_still_refused_after_a_lost_answer(fake: FakeSheets) ->
 
 
 def test_the_cli_finishes_the_cycle_when_the_emulator_drops_an_applied_add_sheet(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     api = SheetsApi()
     api.add_spreadsheet(SID, {AGENCY: AGENCY_ROWS})
     with running(api) as server:
@@ -124,7 +124,7 @@ def test_the_cli_finishes_the_cycle_when_the_emulator_drops_an_applied_add_sheet
         assert queued.json() == {"endpoint": "batchUpdate", "queued": 1, "drop": "after"}
         monkeypatch.setenv(EMULATOR_VAR, server.base_url)
         monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-        result = CliRunner().invoke(cli, ["run", "--source", SID, "--out", str(tmp_path),
+        result = runner.invoke(cli, ["run", "--source", SID, "--out", str(tmp_path),
                                           "--now", "2024-11-11T08:00:00+07:00"])
     assert result.exit_code == 0, result.output
     assert dashboard_state(api) == (1, 1, 1)

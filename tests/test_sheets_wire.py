@@ -158,9 +158,9 @@ def _command(name: str, tmp_path: Path) -> list[str]:
 
 @pytest.mark.parametrize(("name", "scopes"), [("check", READONLY_SCOPES), ("init", READONLY_SCOPES),
                                               ("remind", READONLY_SCOPES), ("run", SCOPES)])
-def test_commands_that_only_read_ask_for_the_read_only_scope(google: FakeSheets, tmp_path: Path, name: str,
-                                                             scopes: tuple[str, ...]) -> None:
-    result = CliRunner().invoke(cli, _command(name, tmp_path))
+def test_commands_that_only_read_ask_for_the_read_only_scope(runner: CliRunner, google: FakeSheets, tmp_path: Path,
+                                                             name: str, scopes: tuple[str, ...]) -> None:
+    result = runner.invoke(cli, _command(name, tmp_path))
     assert result.exit_code in (0, 1), result.output  # (`check` may list problems: not the point here)
     assert google.scopes and set(google.scopes) == {" ".join(scopes)}  # the JWT's scope claim
     assert any(r.endpoint == "metadata" for r in google.log)

@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
@@ -75,12 +76,10 @@ def test_xlsx_source_calls_an_encrypted_workbook_password_protected() -> None:
     assert "not a valid" not in message and info.value.exit_code == 3
 
 
-def test_the_cli_names_a_password_protected_source(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
+def test_the_cli_names_a_password_protected_source(runner: CliRunner, tmp_path: Path) -> None:
     from aggregator.app.cli import cli
 
-    result = CliRunner().invoke(cli, ["run", "--source", str(ENCRYPTED), "--out", str(tmp_path)])
+    result = runner.invoke(cli, ["run", "--source", str(ENCRYPTED), "--out", str(tmp_path)])
     assert result.exit_code == 3
     assert "protected with a password" in result.output and "Traceback" not in result.output
 
