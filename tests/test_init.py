@@ -174,8 +174,7 @@ def test_init_without_a_unit_name_column_says_what_to_do(runner: CliRunner, tmp_
     assert not out.exists()
     chosen = _invoke(runner, "init", "--source", str(source), "--unit-column", "B")
     assert chosen.exit_code == 0, chosen.stderr
-    assert "  # role unit_name: chosen with --unit-column\n  # type text: phone numbers, e-mails or names are text\n"\
-           "  - key: ho_va_ten\n" \
+    assert "  # role unit_name: chosen with --unit-column\n  # type text: names are text\n  - key: ho_va_ten\n" \
         in chosen.stdout
 
 
@@ -270,7 +269,7 @@ def test_init_deadline_option(runner: CliRunner, value: str, expected: dt.dateti
 @pytest.mark.parametrize(("args", "code", "needle"), [
     (["--id", "Nha Trang 2024"], 2, "--id nha-trang-2024"),
     (["--deadline", "10/11/2024"], 2, "ISO 8601"),
-    (["--tab", "Không có"], 3, "'Báo cáo'"),
+    (["--tab", "Không có"], 3, "'Hướng dẫn'. Pass one of those tabs with --tab"),
 ], ids=["bad-id", "bad-deadline", "missing-tab"])
 def test_init_bad_options_are_clean_errors(runner: CliRunner, args: list[str], code: int, needle: str) -> None:
     result = _invoke(runner, "init", "--source", str(CONFIG / "samples" / "nhatrang-2024.xlsx"), *args)

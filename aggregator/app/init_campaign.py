@@ -141,8 +141,8 @@ def _assign(columns: dict[int, ProposedColumn], sheet: Sheet, tz: ZoneInfo, role
     for i, column in columns.items():
         if i == index:
             keep = column.known and column.role is role
-            forced = "names are text" if kind is ColumnType.TEXT else "the submission time is a date"
-            why_type = "" if keep else column.why_type if column.type is kind and column.why_type else forced
+            read = column.why_type if role is ColumnRole.SUBMITTED_AT and column.type is kind else ""
+            why_type = "" if keep else read or ("names are text" if kind is ColumnType.TEXT else "a submission time")
             out[i] = replace(column, role=role, type=kind, required=role is ColumnRole.UNIT_NAME, label="",
                              sentence="", why_role=why, why_type=why_type, known=keep, label_todo=False)
         else:

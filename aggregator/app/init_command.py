@@ -17,7 +17,7 @@ import click
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.files import atomic_write
-from aggregator.errors import AggregatorError, ConfigError, CredentialsError, OutputError
+from aggregator.errors import AggregatorError, ConfigError, CredentialsError, OutputError, SourceError
 from aggregator.models import SourceKind
 
 if TYPE_CHECKING:  # imported lazily at run time: `aggregator --help` needs no pandas
@@ -93,6 +93,15 @@ def _init_draft(options: InitOptions) -> CampaignDraft:
 
 def _init_read(source: str, tab: str | None) -> tuple[SourceKind, Snapshot]:
     """(kind, snapshot) of the agencies' tab, through the same adapters (and credentials) as `run`."""
+    try:
+        return _read_tab(source, tab)
+    except SourceError as exc:
+        if "`source.tab`" not in exc.hint:  # the adapters' hint for a missing tab speaks of the campaign file
+            raise
+        raise type(exc)(exc.what, "Pass one of those tabs with --tab, e.g. --tab \"Báo cáo\".") from exc
+
+
+def _read_tab(source: str, tab: str | None) -> tuple[SourceKind, Snapshot]:
     from aggregator.app.pipeline import source_kind
     from aggregator.campaign import DashboardSettings
 
