@@ -50,6 +50,17 @@ from aggregator.adapters.sheets_meta import (
     spreadsheet_id,
     spreadsheet_settings,
 )
+from aggregator.adapters.sheets_percent import (
+    FORMAT_FIELDS,
+    METADATA_WITH_FORMATS,
+    FormatMemo,
+    column_ranges,
+    load_memo,
+    memo_ranges,
+    percent_cells,
+    percent_columns,
+    save_memo,
+)
 from aggregator.errors import (
     ConfigError,
     OutputError,
@@ -88,6 +99,8 @@ class GoogleSheet:
         timeout: per-request (connect, read) timeout in seconds.
         deadline: the cycle's total time limit for every request (default: 180 s from now).
         read_only: ask only for the read-only scope (``check``, ``init``, ``remind``); ``write`` refuses.
+        percent_headers: headers (and aliases) of the campaign's percent columns, whose cells' number formats
+            are read too (sheets_percent.py); ``state_file`` remembers where they are between cycles.
     """
 
     def __init__(
@@ -105,6 +118,8 @@ class GoogleSheet:
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         deadline: Deadline | None = None,
         read_only: bool = False,
+        percent_headers: Sequence[str] = (),
+        state_file: Path | None = None,
     ) -> None:
         self.id = spreadsheet_id(spreadsheet)
         if loose(tab) == loose(dashboard_tab):
@@ -122,6 +137,8 @@ class GoogleSheet:
         self._settings: tuple[str | None, str | None] = (None, None)
         self._agency_title: str | None = None
         self._dashboard_rows: Rows | None = None  # what the dashboard tab showed at the last read
+        self._percent_headers = tuple(percent_headers)
+        self._state_file = state_file
 
     @property
     def requests_made(self) -> int:
@@ -136,7 +153,8 @@ class GoogleSheet:
 
     def read(self) -> Snapshot:
         """Metadata GET + one ``values:batchGet`` (agency tab and, if present, the dashboard)."""
-        tabs = self._load_metadata()
+        memo = load_memo(self._state_file, self.id) if self._percent_headers else None
+        tabs, doc = self._metadata_for(memo)
         agency = self._find_tab(tabs, self.tab)
         dashboard = tabs.get(self.dashboard_tab)
         titles = [agency.title] + ([dashboard.title] if dashboard else [])
@@ -145,8 +163,9 @@ class GoogleSheet:
         self._dashboard_rows = ranges[1] if dashboard else ()
         log.debug("read %d rows from %r (gid %s)", len(ranges[0]), agency.title, agency.sheet_id)
         zone, locale = self._settings
-        return Snapshot(SourceKind.GOOGLE_SHEETS, self.id, RawTab(agency.title, ranges[0], agency.sheet_id),
-                        tuple(tabs), timezone=zone, locale=locale)
+        percent = self._percent_cells(agency.title, ranges[0], tabs, memo, doc)
+        tab = RawTab(agency.title, ranges[0], agency.sheet_id, percent_cells=percent)
+        return Snapshot(SourceKind.GOOGLE_SHEETS, self.id, tab, tuple(tabs), timezone=zone, locale=locale)
 
     def write(self, layout: DashboardLayout) -> str:
         """Bring the dashboard tab up to date with as few writes as possible; return its URL."""
@@ -163,11 +182,51 @@ class GoogleSheet:
 
     # Reading -----------------------------------------------------------------------------
 
-    def _load_metadata(self) -> dict[str, TabInfo]:
+    def _load_metadata(self, ranges: Sequence[str] = ()) -> dict[str, TabInfo]:
+        return self._metadata(ranges)[0]
+
+    def _metadata(self, ranges: Sequence[str] = ()) -> tuple[dict[str, TabInfo], Mapping[str, Any]]:
+        params: dict[str, Any] = {"fields": METADATA_WITH_FORMATS if ranges else METADATA_FIELDS}
+        if ranges:
+            params["ranges"] = list(ranges)
         doc = self._wire.call("the spreadsheet's list of tabs",
-                              lambda http: http.fetch_sheet_metadata(self.id, params={"fields": METADATA_FIELDS}))
+                              lambda http: http.fetch_sheet_metadata(self.id, params=dict(params)))
         self._tabs, self._settings = parse_metadata(doc), spreadsheet_settings(doc)
-        return self._tabs
+        return self._tabs, doc
+
+    def _metadata_for(self, memo: FormatMemo | None) -> tuple[dict[str, TabInfo], Mapping[str, Any] | None]:
+        """The cycle's metadata GET; in a steady cycle it also brings the percent columns' formats (the
+        second value: the reply holding them, or None)."""
+        if memo is None or not memo.columns:
+            return self._metadata()[0], None
+        try:
+            return self._metadata(memo_ranges(memo, [self.dashboard_tab]))
+        except SheetAccessError as exc:  # a remembered tab was renamed or deleted: ask plainly, once
+            if getattr(getattr(exc.__cause__, "response", None), "status_code", None) != 400:
+                raise
+            log.info("the remembered tabs of %s changed (%s); reading the list of tabs again", self.id, exc.what)
+            return self._metadata()[0], None
+
+    def _percent_cells(self, agency: str, rows: Rows, tabs: Mapping[str, TabInfo], memo: FormatMemo | None,
+                       doc: Mapping[str, Any] | None) -> frozenset[tuple[int, int]]:
+        """The percent-formatted cells of the percent columns: from the metadata GET, or one extra read."""
+        header = rows[self.header_row - 1] if len(rows) >= self.header_row else ()
+        columns = percent_columns(header, self._percent_headers)
+        if not columns:
+            return frozenset()
+        learned = FormatMemo(tuple(tabs), agency, self.header_row, columns)
+        if doc is not None and memo is not None and (memo.agency, memo.header_row, memo.columns) == (
+                agency, self.header_row, columns):
+            found = percent_cells(doc, agency)
+        else:  # the first cycle, or the header moved: one extra read, remembered for the next cycles
+            ranges = column_ranges(agency, self.header_row, columns)
+            params = {"fields": FORMAT_FIELDS, "ranges": ranges}
+            extra = self._wire.call("the number formats of the percent columns",
+                                    lambda http: http.fetch_sheet_metadata(self.id, params=dict(params)))
+            found = percent_cells(extra, agency)
+        if learned != memo:
+            save_memo(self._state_file, self.id, learned)
+        return found
 
     def _find_tab(self, tabs: Mapping[str, TabInfo], wanted: str) -> TabInfo:
         if wanted in tabs:

@@ -31,13 +31,14 @@ from aggregator.consolidation.aggregate import Inputs, consolidate
 from aggregator.consolidation.changes import ChangeLog
 from aggregator.consolidation.resolve import pick_latest
 from aggregator.errors import ConfigError, OutputError, TemplateError
-from aggregator.models import ColumnRole, Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
+from aggregator.models import ColumnRole, ColumnType, Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
 from aggregator.names.matching import build_matcher, match_names
 from aggregator.outputs import dashboard, status
 from aggregator.ports import DashboardSink, SheetSource
 from aggregator.sheet.layout import map_header_row
 
 log = logging.getLogger(__name__)
+SHEET_STATE = ".sheet-formats.json"  # where the percent columns are, so a steady cycle asks in one read
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
 _GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 
@@ -109,7 +110,10 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None, *
     sheet = GoogleSheet(ref, settings.tab, dashboard_tab=campaign.dashboard.tab,
                         header_row=settings.header_row, credentials=credentials,
                         protect=campaign.dashboard.protect, read_only=read_only,
-                        deadline=Deadline(campaign.schedule.cycle_timeout_seconds))
+                        deadline=Deadline(campaign.schedule.cycle_timeout_seconds),
+                        percent_headers=[h for c in campaign.columns if c.type is ColumnType.PERCENT
+                                         for h in (c.header, *c.aliases)],
+                        state_file=None if read_only else out_dir / SHEET_STATE)
     return sheet, sheet
 
 

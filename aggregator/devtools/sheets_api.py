@@ -188,10 +188,14 @@ class SheetsApi:
 
     def _metadata(self, book: Book, params: dict, body: Any, match: dict) -> dict:
         # ranges= limits the reply to the parts of the spreadsheet they intersect: only those tabs
-        wanted = {id(parse_a1(a1, book)[0]) for a1 in params.get("ranges", [])}
+        boxes = [parse_a1(a1, book)[:2] for a1 in params.get("ranges", [])]
+        wanted = {id(tab) for tab, _ in boxes}
         sheets = []
         for tab in (t for t in book.tabs if not wanted or id(t) in wanted):
             entry: dict[str, Any] = {"properties": Batch.props(tab, book)}
+            grids = [tab.grid_data(box) for where, box in boxes if where is tab]
+            if grids:  # returned only when the fields ask for them (apply_mask below)
+                entry["data"] = grids
             if tab.protected:
                 entry["protectedRanges"] = tab.protected
             if tab.metadata:

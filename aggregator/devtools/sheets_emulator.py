@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from requests.structures import CaseInsensitiveDict
 
 from aggregator.devtools.sheets_api import JSON, SheetsApi
-from aggregator.devtools.sheets_state import ApiError, Applied, Book, Reply, fault
+from aggregator.devtools.sheets_state import ApiError, Applied, Book, PercentCell, Reply, fault
 from aggregator.errors import AggregatorError
 
 HOST = "127.0.0.1"  # loopback only: the emulator has no authentication
@@ -50,8 +50,14 @@ def workbook_tabs(path: Path) -> dict[str, list[list[Any]]]:
     """
     from aggregator.adapters.xlsx import XlsxSource, workbook_titles
 
-    return {title: [list(row) for row in XlsxSource(path, title).read().tab.rows]
-            for title in workbook_titles(path)}
+    tabs = {}
+    for title in workbook_titles(path):
+        read = XlsxSource(path, title).read().tab
+        rows = [list(row) for row in read.rows]
+        for r, c in read.percent_cells:  # a %-formatted number stays one in the emulated sheet
+            rows[r][c] = PercentCell(float(rows[r][c]))  # type: ignore[arg-type]
+        tabs[title] = rows
+    return tabs
 
 
 def seed_from_xlsx(api: SheetsApi, path: Path, sid: str = DEFAULT_ID, *, timezone: str = "Asia/Ho_Chi_Minh",

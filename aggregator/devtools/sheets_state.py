@@ -71,6 +71,16 @@ def serial(value: dt.date | dt.time) -> float:
     return (moment.replace(tzinfo=None) - EPOCH) / dt.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class PercentCell:
+    """A cell typed as a percentage ("85%"): Sheets stores 0.85 and formats the cell as PERCENT."""
+
+    fraction: float
+
+
+PERCENT_FORMAT = {"userEnteredFormat": {"numberFormat": {"type": "PERCENT", "pattern": "0.0%"}}}
+
+
 @dataclass
 class Tab:
     sheet_id: int
@@ -86,11 +96,15 @@ class Tab:
     metadata: list[dict] = field(default_factory=list)
 
     def set_rows(self, rows: list[list[Any]]) -> None:
-        """Type into the tab like a person: dates become date cells, None/"" leave a cell empty."""
+        """Type into the tab like a person: dates become date cells, a PercentCell a %-formatted number,
+        None/"" leave a cell empty."""
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if isinstance(value, dt.date | dt.time):
                     value = DateCell(serial(value))
+                if isinstance(value, PercentCell):
+                    self.formats[(r, c)] = copy.deepcopy(PERCENT_FORMAT)
+                    value = value.fraction
                 if value in ("", None):
                     self.cells.pop((r, c), None)
                 else:
@@ -98,6 +112,23 @@ class Tab:
 
     def values(self) -> list[list[Any]]:
         return render_box(self, (0, 0, self.rows - 1, self.cols - 1), "UNFORMATTED_VALUE", "SERIAL_NUMBER")
+
+    def grid_data(self, box: tuple[int, int, int, int]) -> dict[str, Any]:
+        """GridData of a box as spreadsheets.get returns it with grid fields: one CellData per cell
+        (``effectiveFormat`` from the cell's format; ``{}`` for a plain cell), trailing empty rows dropped."""
+        r0, c0, r1, c1 = box
+        used = [r for (r, c) in {*self.cells, *self.formats} if r0 <= r <= r1 and c0 <= c <= c1]
+        last = min(max(used, default=r0 - 1), self.rows - 1)
+        rows = []
+        for r in range(r0, last + 1):
+            cells = [{"effectiveFormat": copy.deepcopy(self.formats[(r, c)].get("userEnteredFormat", {}))}
+                     if self.formats.get((r, c), {}).get("userEnteredFormat") else {}
+                     for c in range(c0, min(c1, self.cols - 1) + 1)]
+            rows.append({"values": cells})
+        grid: dict[str, Any] = {"startRow": r0, "startColumn": c0}
+        if rows:
+            grid["rowData"] = rows
+        return grid
 
 
 @dataclass
