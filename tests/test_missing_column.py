@@ -60,3 +60,11 @@ def test_the_dashboard_names_the_missing_header_and_the_closest_unused_one(run: 
     texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
     warning = next(t for t in texts if LOST in t)
     assert RENAMED in warning and "không tính là 0" in warning
+
+
+def test_check_names_the_missing_header_and_the_closest_unused_one_without_failing(
+        run: dict[str, object], runner: object) -> None:
+    result = runner.invoke(cli, ["check", "--source", str(run["book"])])  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if LOST in line)
+    assert line.startswith("! ") and RENAMED in line and "unknown (not 0)" in line

@@ -106,11 +106,13 @@ def run(config: Path | None, source: str | None, roster: Path | None,
 @click.pass_context
 def check(ctx: click.Context, config: Path | None, source: str | None, roster: Path | None) -> None:
     """Validate the campaign file, source and header row, roster and template; write nothing."""
-    from aggregator.app.preflight import run_checks
+    from aggregator.app.preflight import WARNING, run_checks
 
     results = run_checks(config, source_override=source, roster_override=roster)
     for name, error in results:
         mark = ("✓ ", "green") if error is None else ("✗ ", "red")
+        if name.startswith(WARNING):  # something to fix in the sheet that does not stop `run`
+            mark, name = ("! ", "yellow"), name.removeprefix(WARNING)
         out_console.print(Text.assemble(mark, name, "" if error is None else f": {error.message}"))
     failed = [error for _, error in results if error is not None]
     if failed:

@@ -13,8 +13,10 @@ from typing import Any
 
 from aggregator.adapters import campaign_file
 from aggregator.errors import AggregatorError, ConfigError
+from aggregator.outputs.warnings import sheet_warnings
 
 Check = tuple[str, AggregatorError | None]
+WARNING = "warning: "  # a check whose name starts so reports something to fix that does not stop `run`
 
 
 def _step(results: list[Check], name: str, action: Any) -> Any:
@@ -51,6 +53,7 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
     result = _step(results, "header row has every required column",
                    lambda: compute(campaign, roster, snapshot, now, None))
     if result is not None:
+        results += [(WARNING + warning.en, None) for warning in sheet_warnings(result)]
         _step(results, f"report template {campaign.resolve(campaign.report.template)}",
               lambda: _prepare_report(campaign, result))
     smtp = campaign.notify.smtp
