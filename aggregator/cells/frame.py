@@ -60,18 +60,17 @@ def _is_empty(value: CellValue) -> bool:
 
 
 def raw_columns(rows: Sequence[Sequence[CellValue]], header_row: int, header_map: HeaderMap) -> pd.DataFrame:
-    """Pick the mapped columns of the data rows; index = spreadsheet row number."""
+    """Pick the mapped columns of the data rows (never the whole grid); index = spreadsheet row number."""
     data = _trim_trailing_blank(rows[header_row:])
-    width = max((len(r) for r in data), default=0)
-    width = max(width, max(header_map.positions.values(), default=-1) + 1)
-    grid = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in data], dtype=object)
-    if grid.empty:
-        grid = pd.DataFrame(columns=range(width), dtype=object)
-    picked = pd.DataFrame(
-        {key: grid[pos] for key, pos in header_map.positions.items()}, index=grid.index, dtype=object
-    )
-    picked.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(picked))
-    return picked
+    index = pd.RangeIndex(header_row + 1, header_row + 1 + len(data))
+    picked = {key: pd.Series(_cells_at(data, pos), index=index, dtype=object)
+              for key, pos in header_map.positions.items()}
+    return pd.DataFrame(picked, index=index, dtype=object)
+
+
+def _cells_at(rows: Sequence[Sequence[CellValue]], position: int) -> list[CellValue]:
+    """One column of ragged rows: a row too short for it has an empty cell there."""
+    return [row[position] if len(row) > position else None for row in rows]
 
 
 def _clean_cell(value: CellValue) -> CellValue:
@@ -83,22 +82,36 @@ def _clean_cell(value: CellValue) -> CellValue:
     return value
 
 
-def _text_column(cells: pd.Series) -> pd.Series:
-    cleaned = cells.map(_clean_cell)
-    return cleaned.map(lambda v: None if v is None or pd.isna(v) else str(v)[:MAX_TEXT]).astype(object)
+def _as_text(value: object) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)[:MAX_TEXT]  # type: ignore[call-overload]
 
 
-def _fingerprint(values: list[object]) -> str:
-    payload = json.dumps([_jsonable(v) for v in values], ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:20]
+def _text_column(cleaned: pd.Series) -> pd.Series:
+    """Already cleaned cells as text, each distinct value converted once."""
+    values = cleaned.to_numpy(dtype=object)
+    cache = {v: _as_text(v) for v in set(v for v in values if isinstance(v, str))}
+    texts = [cache[v] if isinstance(v, str) else _as_text(v) for v in values]
+    return pd.Series(texts, index=cleaned.index, dtype=object)
 
 
 def _jsonable(value: object) -> object:
+    """What the fingerprint's JSON encoder does with a cell that is not a JSON value."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
     return str(value)
+
+
+# One encoder for every row (json.dumps with options builds a new one per call); its output is the
+# fingerprint the history already holds, so it must never change.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_jsonable)
+
+
+def fingerprints(cells: pd.DataFrame) -> list[str]:
+    """A stable hash of each row's content (its cells in column order), for the "first seen" history."""
+    encode = _ENCODER.encode
+    columns = [cells[key].tolist() for key in cells.columns]
+    rows = zip(*columns, strict=True) if columns else (() for _ in range(len(cells)))
+    return [hashlib.sha1(encode(list(row)).encode("utf-8")).hexdigest()[:20] for row in rows]
 
 
 def _collect(found: dict[int, list[object]], column: pd.Series, make: object) -> None:
@@ -176,7 +189,7 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     table[BLANK] = cleaned[data_cols].isna().all(axis=1) if data_cols else True
     table[PROBLEMS] = pd.Series([tuple(problems.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
     table[NOTES] = pd.Series([tuple(notes.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
-    table[FINGERPRINT] = [_fingerprint(list(r)) for r in raw[data_cols].itertuples(index=False)]
+    table[FINGERPRINT] = fingerprints(raw[data_cols])
     return Frame(table=table, rows_read=len(raw))
 
 
