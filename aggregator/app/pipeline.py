@@ -24,7 +24,17 @@ from aggregator.adapters.roster_file import read_roster
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.campaign import Campaign
-from aggregator.cells.frame import BLANK, FINGERPRINT, MATCH, SUBMITTED, TYPED_NAME, UNIT_ID, build_frame
+from aggregator.cells.frame import (
+    BLANK,
+    FINGERPRINT,
+    FIRST_SEEN,
+    MATCH,
+    SEEN_ORDER,
+    SUBMITTED,
+    TYPED_NAME,
+    UNIT_ID,
+    build_frame,
+)
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
 from aggregator.consolidation.changes import ChangeLog
@@ -100,12 +110,16 @@ def _matches(campaign: Campaign, roster: Any, names: pd.Series) -> pd.Series:
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
-def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> pd.Series:
+_CONTENT = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder for all rows
+
+
+def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> None:
+    """Record this cycle's rows in the history; add when each was first seen and its place in that order."""
     live = table[~table[BLANK]]
-    rows = [(int(r), fp, json.dumps(list(raw[r - 1]), ensure_ascii=False, default=str))
-            for r, fp in zip(live.index, live[FINGERPRINT], strict=True)]
-    seen = history.remember(tab, rows, now)
-    return table[FINGERPRINT].map(seen).astype(object)
+    rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
+    seen = history.remember(tab, rows, lambda row: _CONTENT.encode(list(raw[row - 1])), now)
+    table[FIRST_SEEN] = table[FINGERPRINT].map({fp: s.at for fp, s in seen.items()}).astype(object)
+    table[SEEN_ORDER] = table[FINGERPRINT].map({fp: s.seq for fp, s in seen.items()}).astype(float)
 
 
 def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
@@ -121,9 +135,10 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     table[UNIT_ID] = table[MATCH].map(
         lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
     )
-    first_seen = _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now) if history else None
+    if history:
+        _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now)
     submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
-    resolution = pick_latest(table[UNIT_ID], submitted, first_seen)
+    resolution = pick_latest(table[UNIT_ID], submitted, table.get(FIRST_SEEN), table.get(SEEN_ORDER))
     source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id)
     return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
 

@@ -8,6 +8,8 @@ None for text), and the cycle's own columns, all named with a leading "_" (keys 
 - ``PROBLEMS``: tuple of (key, typed value, message) per row; ``NOTES``: tuple of str;
 - ``BLANK``: True when the row has no name and no values (ignored, counted in rows_blank);
 - ``FINGERPRINT``: a stable hash of the row's content (for "first seen" history);
+- ``FIRST_SEEN``/``SEEN_ORDER``: when the history first saw the row's content and its place in that order
+  (set by the cycle when it keeps a history);
 - ``weight_column(key)``: how many units stand behind a percent (a roll-up's child mean), when the tab says.
 """
 
@@ -33,6 +35,7 @@ MAX_TEXT = 2000  # longer free text is cut for outputs; the history keeps the or
 TYPED_NAME, GROUP_HINT, SUBMITTED, DATE_ONLY = "_typed_name", "_group_hint", "_submitted_at", "_date_only"
 BLANK, PROBLEMS, NOTES, FINGERPRINT = "_blank", "_problems", "_notes", "_fingerprint"
 MATCH, UNIT_ID = "_match", "_unit_id"  # added by the cycle once names are matched
+FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from its history (when it has one)
 ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
                 ColumnRole.SUBMITTED_AT: SUBMITTED}
 
