@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from aggregator.adapters.clock import FixedClock, SystemClock
-from aggregator.adapters.files import read_json, write_json
+from aggregator.adapters.files import read_json, remove_leftovers, write_json
 from aggregator.adapters.history import History
 from aggregator.adapters.roster_file import read_roster
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
@@ -197,6 +197,7 @@ def run_cycle(
 ) -> CycleReport:
     """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
     out_dir = out_dir or default_out_dir(campaign)
+    remove_leftovers(out_dir)  # temporary files of a cycle killed before it could clean up
     clock = FixedClock(now) if now else SystemClock(campaign.tz)
     # Lenient on group codes: a unit in a group the campaign does not list is still counted, under
     # its code; `aggregator check` flags the mismatch.
