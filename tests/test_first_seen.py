@@ -100,12 +100,14 @@ def test_a_history_file_of_the_previous_version_is_migrated_in_place(tmp_path: P
         conn.execute("INSERT INTO cycles VALUES (?, 'x.xlsx', 3, '{}')", (late,))
     conn.close()
     history = History(path)
-    seen = history.remember("Báo cáo", [(2, "fp-c"), (3, "fp-b"), (4, "fp-a"), (6, "fp-new")],
-                            lambda row: json.dumps([row]), DAY2)
-    assert seen["fp-a"].at == seen["fp-b"].at == dt.datetime.fromisoformat(early)
-    assert seen["fp-c"].at == dt.datetime.fromisoformat(late) and seen["fp-new"].at == DAY2
+    now_seen = [(2, "fp-c"), (3, "fp-b"), (4, "fp-a"), (6, "fp-new")]
+    answers = history.remember("Báo cáo", now_seen, lambda row: json.dumps([row]), DAY2)
+    at = dict(zip([fp for _, fp in now_seen], answers.at, strict=True))
+    seq = dict(zip([fp for _, fp in now_seen], answers.seq, strict=True))
+    assert at["fp-a"] == at["fp-b"] == dt.datetime.fromisoformat(early)
+    assert at["fp-c"] == dt.datetime.fromisoformat(late) and at["fp-new"] == DAY2
     # first seen together on the 5th: row 2 (fp-a) before row 3 (fp-b), whatever their rows are now
-    assert seen["fp-a"].seq < seen["fp-b"].seq < seen["fp-c"].seq < seen["fp-new"].seq
+    assert seq["fp-a"] < seq["fp-b"] < seq["fp-c"] < seq["fp-new"]
     assert len(history.versions()) == 4 + 2  # nothing dropped; two new (row, content) pairs
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -120,8 +122,8 @@ def _winning_contents(history: History, rows: list[tuple[str, str]], now: dt.dat
                             lambda n: json.dumps(rows[n - 2]), now)
     index = [n for n, _ in numbered]
     units = pd.Series([unit for _, (unit, _) in numbered], index=index, dtype=object)
-    first = pd.Series([seen[content].at for _, (_, content) in numbered], index=index)
-    order = pd.Series([seen[content].seq for _, (_, content) in numbered], index=index)
+    first = pd.Series(seen.at, index=index)
+    order = pd.Series(seen.seq, index=index)
     winners = pick_latest(units, None, first, order).winners
     return {unit: rows[row - 2][1] for unit, row in winners.items()}
 

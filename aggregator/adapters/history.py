@@ -43,15 +43,16 @@ class RowVersion:
 
 
 @dataclass(frozen=True)
-class Seen:
-    """When a row's content was first seen, and its place among everything seen (``seq``, ascending).
+class FirstSeen:
+    """For each row given to ``History.remember``, in order: when its content was first seen (``at``) and
+    its place among everything ever seen (``seq``, ascending).
 
     Rows first seen in the same cycle are ordered by that cycle's row order, once and for all: a later
     cycle never re-derives it from where the rows happen to stand then.
     """
 
-    at: dt.datetime
-    seq: int
+    at: list[dt.datetime]
+    seq: list[int]
 
 
 class History:
@@ -70,21 +71,23 @@ class History:
 
     def remember(
         self, tab: str, rows: Sequence[tuple[int, str]], content: Callable[[int], str], now: dt.datetime
-    ) -> dict[str, Seen]:
+    ) -> FirstSeen:
         """Record the (sheet row, fingerprint) pairs seen now, in sheet order; ``content(row)`` gives the
-        JSON of a row version the history does not hold yet. Returns when each fingerprint was first seen."""
+        JSON of a row version the history does not hold yet. Returns, for each pair in that order, when
+        its fingerprint was first seen. Work is set-based (a temporary table joined on the indexes)."""
         try:
             with closing(self._connect()) as conn, conn:
+                conn.execute("PRAGMA temp_store = MEMORY")
                 conn.execute(_NOW_SEEN)
                 conn.executemany("INSERT INTO now_seen (row, fingerprint) VALUES (?, ?)", rows)
                 _record_versions(conn, tab, content, now.isoformat())
                 _record_first_seen(conn, tab, now.isoformat())
-                found = conn.execute(
-                    "SELECT fingerprint, at, seq FROM first_seen WHERE tab = ? AND fingerprint IN "
-                    "(SELECT fingerprint FROM now_seen)", (tab,)).fetchall()
+                found = conn.execute("SELECT f.at, f.seq FROM now_seen n JOIN first_seen f ON f.tab = ? "
+                                     "AND f.fingerprint = n.fingerprint ORDER BY n.pos", (tab,)).fetchall()
         except sqlite3.Error as exc:
             raise OutputError(f"Cannot update the history file {self.path} ({exc}).") from exc
-        return {fp: Seen(dt.datetime.fromisoformat(at), seq) for fp, at, seq in found}
+        moments = {at: dt.datetime.fromisoformat(at) for at in {at for at, _ in found}}  # a few cycles' stamps
+        return FirstSeen([moments[at] for at, _ in found], [seq for _, seq in found])
 
     def record_cycle(self, now: dt.datetime, source: str, rows_read: int, totals: dict[str, int]) -> None:
         try:
@@ -112,21 +115,21 @@ class History:
 
 
 def _record_versions(conn: sqlite3.Connection, tab: str, content: Callable[[int], str], stamp: str) -> None:
-    """New row versions get their content; known ones only a new last-seen time."""
+    """Known row versions get a new last-seen time; new ones their content."""
+    conn.execute("UPDATE row_versions SET last_seen = ? WHERE rowid IN (SELECT v.rowid FROM now_seen n "
+                 "JOIN row_versions v ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint)", (stamp, tab))
     new = conn.execute(
-        "SELECT DISTINCT n.row, n.fingerprint FROM now_seen n LEFT JOIN row_versions v "
+        "SELECT n.row, n.fingerprint FROM now_seen n LEFT JOIN row_versions v "
         "ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint WHERE v.row IS NULL", (tab,)).fetchall()
     conn.executemany("INSERT INTO row_versions VALUES (?, ?, ?, ?, ?, ?)",
                      [(tab, row, fp, content(row), stamp, stamp) for row, fp in new])
-    conn.execute("UPDATE row_versions SET last_seen = ? WHERE tab = ? AND (row, fingerprint) IN "
-                 "(SELECT row, fingerprint FROM now_seen)", (stamp, tab))
 
 
 def _record_first_seen(conn: sqlite3.Connection, tab: str, stamp: str) -> None:
     """Fingerprints never seen before are numbered after everything seen so far, in this cycle's row order."""
     new = conn.execute(
-        "SELECT fingerprint FROM now_seen WHERE fingerprint NOT IN (SELECT fingerprint FROM first_seen WHERE tab = ?) "
-        "GROUP BY fingerprint ORDER BY MIN(pos)", (tab,)).fetchall()
+        "SELECT n.fingerprint FROM now_seen n LEFT JOIN first_seen f ON f.tab = ? AND f.fingerprint = n.fingerprint "
+        "WHERE f.fingerprint IS NULL GROUP BY n.fingerprint ORDER BY MIN(n.pos)", (tab,)).fetchall()
     last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM first_seen").fetchone()[0]
     conn.executemany("INSERT INTO first_seen VALUES (?, ?, ?, ?)",
                      [(tab, fp, stamp, last + i) for i, (fp,) in enumerate(new, start=1)])

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from aggregator.adapters.clock import FixedClock, SystemClock
@@ -118,8 +119,9 @@ def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: 
     live = table[~table[BLANK]]
     rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
     seen = history.remember(tab, rows, lambda row: _CONTENT.encode(list(raw[row - 1])), now)
-    table[FIRST_SEEN] = table[FINGERPRINT].map({fp: s.at for fp, s in seen.items()}).astype(object)
-    table[SEEN_ORDER] = table[FINGERPRINT].map({fp: s.seq for fp, s in seen.items()}).astype(float)
+    codes, moments = pd.factorize(np.array(seen.at, dtype=object))  # a few distinct moments: one per cycle
+    table[FIRST_SEEN] = pd.Series(pd.to_datetime(list(moments), utc=True).take(codes), index=live.index)
+    table[SEEN_ORDER] = pd.Series(seen.seq, index=live.index, dtype=float)
 
 
 def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
