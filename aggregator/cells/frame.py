@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from aggregator.campaign import ColumnSettings
@@ -76,15 +78,6 @@ def _cells_at(rows: Sequence[Sequence[CellValue]], position: int) -> list[CellVa
     return [row[position] if len(row) > position else None for row in rows]
 
 
-def _clean_cell(value: CellValue) -> CellValue:
-    if isinstance(value, str):
-        text = clean_text(value)
-        return text or None
-    if isinstance(value, float) and value != value:  # NaN: pandas' stand-in for an empty cell
-        return None
-    return value
-
-
 def _as_text(value: object) -> str | None:
     return None if value is None or pd.isna(value) else str(value)[:MAX_TEXT]  # type: ignore[call-overload]
 
@@ -117,19 +110,29 @@ def fingerprints(cells: pd.DataFrame) -> list[str]:
     return [hashlib.sha1(encode(list(row)).encode("utf-8")).hexdigest()[:20] for row in rows]
 
 
-def _collect(found: dict[int, list[object]], column: pd.Series, make: object) -> None:
-    """Gather per-row findings (problems or notes) into plain lists: one pass, no per-cell setitem."""
-    present = column[column.notna()]
-    for idx, message in zip(present.index, present.to_numpy(), strict=True):
-        found.setdefault(int(idx), []).append(make(idx, message))  # type: ignore[operator]
+def _collect(found: dict[int, list[object]], messages: pd.Series, make: Callable[[object, object], object],
+             cells: pd.Series | None = None) -> None:
+    """Gather per-row findings (problems or notes) into plain lists: one pass, no per-cell lookup.
+
+    ``make(cell, message)`` builds one finding; ``cell`` is the row's value in ``cells`` (None without).
+    """
+    present = messages[messages.notna()]
+    shown = cells.reindex(present.index).tolist() if cells is not None else [None] * len(present)
+    for row, message, cell in zip(present.index.tolist(), present.tolist(), shown, strict=True):
+        found.setdefault(row, []).append(make(cell, message))
 
 
 def _clean_column(cells: pd.Series) -> pd.Series:
-    """Clean every text cell once per distinct value (sheets repeat names and figures a lot)."""
+    """Clean every text cell once per distinct value (sheets repeat names and figures a lot); empty → None."""
     values = cells.to_numpy(dtype=object)
-    cache = {v: _clean_cell(v) for v in set(v for v in values if isinstance(v, str))}
-    cleaned = [cache[v] if isinstance(v, str) else _clean_cell(v) for v in values]
-    return pd.Series(cleaned, index=cells.index, dtype=object)
+    out = values.copy()
+    out[pd.isna(values)] = None  # NaN: pandas' stand-in for an empty cell
+    is_text = np.fromiter(map(isinstance, values, repeat(str, len(values))), dtype=bool, count=len(values))
+    texts = values[is_text]
+    distinct = pd.Index(pd.unique(texts), dtype=object)
+    cleaned = np.array([clean_text(t) or None for t in distinct], dtype=object)
+    out[is_text] = cleaned[distinct.get_indexer(texts)]
+    return pd.Series(out, index=cells.index, dtype=object)
 
 
 def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series | None:
@@ -145,20 +148,21 @@ def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, tz: Zon
                   percent_formatted: pd.Series | None = None) -> None:
     problems, notes = found
 
-    def problem(idx: object, message: object) -> tuple[str, str, object]:
-        return (column.key, str(cells.at[idx])[:200], message)
+    def problem(cell: object, message: object) -> tuple[str, str, object]:
+        return (column.key, str(cell)[:200], message)
 
     if column.type in NUMERIC_TYPES:
         parsed = read_numbers(column.type, cells, percent_formatted)
         table[column.key] = parsed.values
-        _collect(problems, parsed.problems, problem)
-        _collect(notes, parsed.notes, lambda _idx, note: f"{header}: {note}")
+        _collect(problems, parsed.problems, problem, cells)
+        worded: dict[object, str] = {}  # one string per distinct note: "khoảng 200" recurs a lot
+        _collect(notes, parsed.notes, lambda _cell, note: worded.setdefault(note, f"{header}: {note}"))
     elif column.type is ColumnType.DATE:
         dates = read_dates(cells, tz)
         table[column.key] = dates.values
         if column.role is ColumnRole.SUBMITTED_AT:
             table[DATE_ONLY] = dates.date_only
-        _collect(problems, dates.problems, problem)
+        _collect(problems, dates.problems, problem, cells)
     else:
         table[column.key] = _text_column(cells)
 
@@ -177,7 +181,8 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
                 tz: ZoneInfo) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result."""
     raw = raw_columns(tab.rows, header_row, header_map)
-    cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in raw.columns}, index=raw.index, dtype=object)
+    data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
+    cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in data_cols}, index=raw.index, dtype=object)
     table = pd.DataFrame(index=raw.index)
     problems: dict[int, list[object]] = {}
     notes: dict[int, list[object]] = {}
@@ -188,10 +193,10 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
             _parse_column(column, cleaned[column.key], header, tz, table, (problems, notes), formatted)
     _role_columns(table, columns)
     _weights(tab, header_map, columns, raw.index, table)
-    data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
-    table[BLANK] = cleaned[data_cols].isna().all(axis=1) if data_cols else True
-    table[PROBLEMS] = pd.Series([tuple(problems.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
-    table[NOTES] = pd.Series([tuple(notes.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
+    table[BLANK] = cleaned.isna().all(axis=1) if data_cols else True
+    rows = raw.index.tolist()
+    table[PROBLEMS] = pd.Series([tuple(problems.get(r, ())) for r in rows], index=raw.index, dtype=object)
+    table[NOTES] = pd.Series([tuple(notes.get(r, ())) for r in rows], index=raw.index, dtype=object)
     table[FINGERPRINT] = fingerprints(raw[data_cols])
     return Frame(table=table, rows_read=len(raw))
 
