@@ -73,11 +73,14 @@ def _records(table: pd.DataFrame, rows: Sequence[int], columns: Iterable[str]) -
     return {int(row): dict(zip(wanted, cells, strict=True)) for row, cells in zip(rows, by_row, strict=True)}
 
 
-def _winning_records(inputs: Inputs) -> dict[int, dict[str, object]]:
+def _winning_records(inputs: Inputs) -> dict[str, tuple[int, dict[str, object]]]:
+    """unit_id → (winning row, its cells)."""
     keys = [c.key for c in inputs.campaign.columns]
     weights = [weight_column(c.key) for c in inputs.campaign.metric_columns]
     own = [SUBMITTED, DATE_ONLY, PROBLEMS, NOTES]
-    return _records(inputs.table, inputs.resolution.winners.tolist(), [*keys, *own, *weights])
+    winners = {str(unit): int(row) for unit, row in inputs.resolution.winners.items()}
+    records = _records(inputs.table, list(winners.values()), [*keys, *own, *weights])
+    return {unit: (row, records[row]) for unit, row in winners.items()}
 
 
 def _missing_outcome(unit: RosterUnit, superseded: tuple[int, ...], keys: Sequence[str]) -> UnitOutcome:
@@ -85,27 +88,39 @@ def _missing_outcome(unit: RosterUnit, superseded: tuple[int, ...], keys: Sequen
                        dict.fromkeys(keys), {}, ())
 
 
-def _unit_outcome(unit: RosterUnit, inputs: Inputs, records: dict[int, dict[str, Any]]) -> UnitOutcome:
-    row = inputs.resolution.winners.get(unit.unit_id)
+@dataclass(frozen=True)
+class _Keys:
+    """The campaign's metric and text keys, worked out once per cycle rather than once per unit."""
+
+    metrics: tuple[str, ...]
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> _Keys:
+        return cls(tuple(c.key for c in campaign.metric_columns),
+                   tuple(c.key for c in campaign.columns if c.type is ColumnType.TEXT))
+
+
+def _unit_outcome(unit: RosterUnit, inputs: Inputs, winning: dict[str, tuple[int, dict[str, Any]]],
+                  keyed: _Keys) -> UnitOutcome:
     superseded = inputs.resolution.superseded.get(unit.unit_id, ())
-    keys = [c.key for c in inputs.campaign.metric_columns]
-    if row is None:
+    keys = keyed.metrics
+    if unit.unit_id not in winning:
         return _missing_outcome(unit, superseded, keys)
-    record = records[int(row)]
+    row, record = winning[unit.unit_id]
     submitted = record.get(SUBMITTED)
     late = is_late(submitted, bool(record.get(DATE_ONLY, False)), inputs.campaign.deadline)
-    texts = [c.key for c in inputs.campaign.columns if c.type is ColumnType.TEXT]
     return UnitOutcome(
         unit_id=unit.unit_id,
         name=unit.name,
         group=unit.group,
         status=UnitStatus.LATE if late else UnitStatus.REPORTED,
-        row=int(row),
+        row=row,
         superseded_rows=superseded,
         submitted_at=submitted.to_pydatetime() if submitted is not None else None,
         metrics={k: _value(record.get(k)) for k in keys},
-        texts={k: record[k] for k in texts if isinstance(record.get(k), str)},
-        problems=_problems(int(row), record[PROBLEMS], inputs.header_map.headers),
+        texts={k: record[k] for k in keyed.texts if isinstance(record.get(k), str)},
+        problems=_problems(row, record[PROBLEMS], inputs.header_map.headers),
         notes=tuple(record[NOTES]),
         weights={k: int(record[weight_column(k)]) for k in keys if weight_column(k) in record},
     )
@@ -136,8 +151,8 @@ def _group(code: str, label: str, units: Sequence[UnitOutcome], kinds: dict[str,
 def consolidate(inputs: Inputs) -> Consolidation:
     """Build the cycle's result: one outcome per roster unit (roster order), groups, totals."""
     campaign = inputs.campaign
-    records = _winning_records(inputs)
-    units = tuple(_unit_outcome(u, inputs, records) for u in inputs.roster)
+    winning, keyed = _winning_records(inputs), _Keys.of(campaign)
+    units = tuple(_unit_outcome(u, inputs, winning, keyed) for u in inputs.roster)
     kinds = {c.key: c.type for c in campaign.metric_columns}
     missing = [k for k in inputs.header_map.missing if k in kinds]
     labels = campaign.group_labels
