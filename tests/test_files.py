@@ -38,6 +38,14 @@ def test_write_json_is_utf8_nfc_friendly(tmp_path: Path) -> None:
     assert "Khánh Hòa" in target.read_text(encoding="utf-8")
 
 
+def test_write_json_puts_each_list_item_on_its_own_line(tmp_path: Path) -> None:
+    document = {"schema": 1, "totals": {"units": 2}, "units": [{"unit_id": "A", "metrics": {"x": None}},
+                                                             {"unit_id": "B", "notes": ["khoảng 200"]}], "none": []}
+    text = write_json(tmp_path / "status.json", document).read_text(encoding="utf-8")
+    assert json.loads(text) == document
+    assert '\n    {"unit_id": "B", "notes": ["khoảng 200"]}\n' in text and text.count("\n") == 9
+
+
 def test_atomic_write_unwritable_folder(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -55,8 +55,29 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
 
 
 def write_json(path: Path, document: Any) -> Path:
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json_text(document)
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def json_text(document: Any) -> str:
+    """JSON with one top-level key per line and one list item per line (a unit of status.json is one line).
+
+    As readable as ``indent=2`` for a person scrolling through units, and written by the C encoder
+    (``indent`` falls back to pure Python: 3-4 times slower on a 20,000-unit document).
+    """
+    if not isinstance(document, dict) or not document:
+        return json.dumps(document, ensure_ascii=False) + "\n"
+    lines = [f"  {_COMPACT.encode(key)}: {_block(value)}" for key, value in document.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False)
+
+
+def _block(value: Any) -> str:
+    if isinstance(value, list | tuple) and value:
+        return "[\n" + ",\n".join(f"    {_COMPACT.encode(item)}" for item in value) + "\n  ]"
+    return _COMPACT.encode(value)
 
 
 def read_json(path: Path) -> Any | None:
