@@ -3,17 +3,21 @@
 Each cycle runs in a fresh interpreter (``python scripts/bench_core.py --child SIZE CYCLE DIR``), as a
 scheduled ``aggregator run`` does: import the package, read the roster, take the tab's rows as
 ``values:batchGet`` returns them, then compute with a real SQLite history file (first-seen step) →
-what changed since the previous status.json → status.json written atomically → dashboard layout →
-the dashboard's Google payload (values + formatting requests) serialised → the cycle recorded in the
-history. Not included: the network, and the .docx report (``scripts/bench_report.py``).
+what changed since the previous status.json → dashboard layout → the dashboard's Google payload
+(formatting requests and values, serialised as requests sends them) → status.json written atomically →
+the cycle recorded in the history: ``run_cycle`` step by step, with the Google source and sink replaced by
+their payloads. Not included: the network, and the .docx report (``scripts/bench_report.py``).
 
 Two cycles run per size over the same folder: the first starts from an empty history (every row is
 new), the next one sees the same sheet with the agencies' rows in reverse order and 1% of them edited,
-so its history already holds the previous cycle's rows. Wall time is measured from outside; peak memory
-is the child's maximum resident set size; "match s" is the time spent in ``match_names`` alone.
+so its history already holds the previous cycle's rows. Wall time is measured from outside (and the
+child's CPU time beside it, steadier on a busy machine); peak memory is the child's maximum resident set
+size. "match s" is the time spent in ``match_names`` alone, "matcher s" in ``build_matcher`` (names/),
+"sink s" in building and serialising the Google payload (adapters/sheets_format.py).
 
     .venv/bin/python scripts/bench_core.py            # the table for the README
     .venv/bin/python scripts/bench_core.py --sweep    # also rows × roster sizes of the older table
+    .venv/bin/python scripts/bench_core.py large      # small (the base) and the sizes named
 """
 
 from __future__ import annotations
@@ -97,37 +101,56 @@ def _prepare(units: int, rows: int, folder: Path) -> None:
         (folder / f"batch-get-{cycle}.json").write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
 
 
-def _child(units: int, cycle: int, folder: Path) -> None:
+def _read(folder: Path, cycle: int):  # type: ignore[no-untyped-def]
+    """The snapshot the Google adapter builds from a ``values:batchGet`` answer."""
+    from aggregator.models import RawTab, Snapshot, SourceKind
+
+    got = json.loads((folder / f"batch-get-{cycle}.json").read_text(encoding="utf-8"))["valueRanges"][0]
+    tab = RawTab("Báo cáo", tuple(tuple(row) for row in got["values"]))
+    return Snapshot(SourceKind.GOOGLE_SHEETS, "bench", tab, ("Báo cáo",))
+
+
+def _wire(layout, tab: str) -> int:  # type: ignore[no-untyped-def]
+    """What the Google sink sends for a changed dashboard: formats (with their signature) and values,
+    serialised as requests does (``json=``), one body at a time."""
     from aggregator.adapters import sheets_format
+    from aggregator.outputs import dashboard
+
+    formats = sheets_format.format_requests(layout, 1, {"Báo cáo": 0, tab: 1}, dashboard.STYLE_PALETTE)
+    signature = sheets_format.signature(formats)
+    sent = len(json.dumps({"requests": [*formats, signature]}, allow_nan=False).encode("utf-8"))
+    del formats
+    values = sheets_format.values_body(tab, layout, (0, 0))
+    return sent + len(json.dumps(values, allow_nan=False).encode("utf-8"))
+
+
+def _child(units: int, cycle: int, folder: Path) -> None:
+    """What ``run_cycle`` does, with the Google source and sink replaced by their payloads."""
     from aggregator.adapters.files import read_json, write_json
     from aggregator.adapters.history import History
     from aggregator.adapters.roster_file import read_roster
     from aggregator.app import pipeline
     from aggregator.consolidation import changes
-    from aggregator.models import RawTab, Snapshot, SourceKind
     from aggregator.outputs import dashboard, status
 
     matching, matcher = _timed(pipeline, "match_names"), _timed(pipeline, "build_matcher")
     campaign, roster = _campaign(units), read_roster(folder / "roster.csv")
-    got = json.loads((folder / f"batch-get-{cycle}.json").read_text(encoding="utf-8"))["valueRanges"][0]
-    snapshot = Snapshot(SourceKind.GOOGLE_SHEETS, "bench", RawTab("Báo cáo", tuple(tuple(r) for r in got["values"])),
-                        ("Báo cáo",))
+    snapshot = _read(folder, cycle)
     now = dt.datetime(2024, 11, 10 + cycle, 8, 0, tzinfo=campaign.tz)
     history = History(folder / "history.sqlite")
     result = pipeline.compute(campaign, roster, snapshot, now, history)
+    del snapshot  # as run_cycle does
     found = changes.diff(read_json(folder / "status.json"), result, {c.key: c.header for c in campaign.columns})
     layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels,
                               changes.ChangeLog(now, found) if found else None)
-    gids = {"Báo cáo": 0, campaign.dashboard.tab: 1}
-    formats = sheets_format.format_requests(layout, 1, gids, dashboard.STYLE_PALETTE)
-    payload = {"values": sheets_format.values_body(layout.tab_title, layout, (0, 0)), "requests": formats,
-               "signature": sheets_format.signature(formats)}
-    wire = len(json.dumps(payload, ensure_ascii=False))
+    start = time.perf_counter()
+    wire = _wire(layout, campaign.dashboard.tab)
+    sink_s = time.perf_counter() - start
     write_json(folder / "status.json", status.status_document(result, {}))
-    history.record_cycle(now, snapshot.ref, result.source.rows_read, {})
+    history.record_cycle(now, result.source.ref, result.source.rows_read, {})
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peak_kib": peak_kib, "match_s": matching[0], "matcher_s": matcher[0], "wire": wire,
-                      "reported": result.totals.units_reported}))
+                      "sink_s": sink_s, "reported": result.totals.units_reported}))
 
 
 def _timed(module: object, name: str) -> list[float]:
@@ -163,10 +186,11 @@ def _measure(units: int, rows: int) -> list[dict[str, float]]:
         return [_run_child(units, cycle, Path(tmp)) for cycle in (1, 2)]
 
 
-def main(sweep: bool) -> None:
+def main(sweep: bool, only: list[str]) -> None:
     print(f"{'size':>6} {'units':>7} {'rows':>8} {'cycle':>6} {'seconds':>8} {'cpu s':>6} {'× small':>8} "
-          f"{'peak MiB':>9} {'match s':>8} {'matcher s':>9}  target")
+          f"{'peak MiB':>9} {'match s':>8} {'matcher s':>9} {'sink s':>7}  target")
     cases = [(name, *size) for name, size in SIZES.items()] + ([("", *s) for s in SWEEP] if sweep else [])
+    cases = [c for c in cases if not only or c[0] in only or c[0] == "small"]  # small: the × base
     base: dict[int, float] = {}
     for name, units, rows in cases:
         for cycle, out in enumerate(_measure(units, rows), start=1):
@@ -176,7 +200,8 @@ def main(sweep: bool) -> None:
             verdict = f"{'met' if ratio <= target[0] and peak <= target[1] else 'MISSED'} (≤ {target[0]:.0f}×, " \
                       f"≤ {target[1]} MiB)" if target else ""
             print(f"{name:>6} {units:>7,} {rows:>8,} {('first', 'next')[cycle - 1]:>6} {out['seconds']:>8.2f} "
-                  f"{out['cpu']:>6.2f} {ratio:>8.2f} {peak:>9.0f} {out['match_s']:>8.2f} {out['matcher_s']:>9.2f}"
+                  f"{out['cpu']:>6.2f} {ratio:>8.2f} {peak:>9.0f} {out['match_s']:>8.2f} {out['matcher_s']:>9.2f} "
+                  f"{out['sink_s']:>7.2f}"
                   f"  {verdict}")
 
 
@@ -184,4 +209,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         _child(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
     else:
-        main("--sweep" in sys.argv)
+        main("--sweep" in sys.argv, [a for a in sys.argv[1:] if a in SIZES])

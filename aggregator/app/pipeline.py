@@ -209,6 +209,7 @@ def run_cycle(
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
     moment = clock.now()
     result = compute(campaign, roster, snapshot, moment, history)
+    del snapshot  # the agency rows, the cycle's largest object, are not needed past compute
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
     layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent)
@@ -221,7 +222,7 @@ def run_cycle(
     status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
     if found:
         write_json(out_dir / CHANGES_FILE, ChangeLog(moment, found).to_json())
-    history.record_cycle(moment, snapshot.ref, result.source.rows_read, asdict(result.totals))
+    history.record_cycle(moment, result.source.ref, result.source.rows_read, asdict(result.totals))
     report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found)
     log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report
