@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sqlite3
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,21 @@ def test_any_reordering_of_the_rows_keeps_the_winners(rows: list[tuple[str, int]
         first = _winning_contents(history, sheet, DAY1)
         assert _winning_contents(history, list(later), DAY2) == first
         assert _winning_contents(history, sheet[::-1], DAY2 + dt.timedelta(hours=1)) == first
+
+
+def test_two_processes_remembering_at_once_never_share_a_place_in_the_order(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    History(path).remember("Báo cáo", [(2, "warm-up")], lambda row: "[]", DAY1)
+    answers: dict[str, list[int]] = {}
+
+    def cycle(tab: str) -> None:
+        rows = [(n, f"{tab}-{n}") for n in range(2, 3002)]
+        answers[tab] = History(path).remember(tab, rows, lambda row: "[]", DAY2).seq
+
+    workers = [threading.Thread(target=cycle, args=(tab,)) for tab in ("Báo cáo", "Tab 2")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    every = answers["Báo cáo"] + answers["Tab 2"]
+    assert len(every) == len(set(every)) == 6000 and min(every) == 2

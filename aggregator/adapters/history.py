@@ -78,6 +78,7 @@ class History:
         try:
             with closing(self._connect()) as conn, conn:
                 conn.execute("PRAGMA temp_store = MEMORY")
+                conn.execute("BEGIN IMMEDIATE")  # one writer at a time from here: the numbering cannot interleave
                 conn.execute(_NOW_SEEN)
                 conn.executemany("INSERT INTO now_seen (row, fingerprint) VALUES (?, ?)", rows)
                 _record_versions(conn, tab, content, now.isoformat())
