@@ -135,6 +135,40 @@ def _clean_column(cells: pd.Series) -> pd.Series:
     return pd.Series(out, index=cells.index, dtype=object)
 
 
+class _Distinct:
+    """A column's distinct texts (and one empty cell) for a reader, and its answers spread back over the rows.
+
+    The cell readers answer cell by cell, and a sheet repeats "khoảng 200" or "08/11/2024" far more often
+    than it varies them. Only text and empty cells are merged: 1, 1.0 and TRUE are equal in Python but
+    not in a count column, so every other cell is read as it is.
+    """
+
+    def __init__(self, cells: pd.Series) -> None:
+        values = cells.to_numpy(dtype=object)
+        kinds = np.fromiter(map(isinstance, values, repeat(str | None, len(values))), dtype=bool, count=len(values))
+        others = np.flatnonzero(~kinds)
+        codes, found = pd.factorize(values[kinds], use_na_sentinel=False)
+        distinct = np.asarray(found, dtype=object)
+        distinct[pd.isna(distinct)] = None  # factorize hands the empty cell back as NaN
+        self.codes = np.empty(len(values), dtype=np.intp)
+        self.codes[others] = np.arange(len(others))
+        self.codes[kinds] = len(others) + codes
+        self.index = cells.index
+        self.cells = pd.Series(np.concatenate([values[others], distinct]), dtype=object)
+
+    @classmethod
+    def each(cls, cells: pd.Series) -> _Distinct:
+        """Every cell read on its own, with its own row (no merging)."""
+        once = cls.__new__(cls)
+        once.codes, once.index = np.arange(len(cells)), cells.index
+        once.cells = pd.Series(cells.to_numpy(dtype=object), index=cells.index, dtype=object)
+        return once
+
+    def spread(self, answers: pd.Series) -> pd.Series:
+        """The reader's answers (one per cell read) as one per row."""
+        return pd.Series(answers.array.take(self.codes), index=self.index)
+
+
 def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series | None:
     """Which cells of a percent column the sheet formats as a percentage (0.85 shown as 85%)."""
     rows = {row for row, col in tab.percent_cells if col == position}
@@ -152,17 +186,20 @@ def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, tz: Zon
         return (column.key, str(cell)[:200], message)
 
     if column.type in NUMERIC_TYPES:
-        parsed = read_numbers(column.type, cells, percent_formatted)
-        table[column.key] = parsed.values
-        _collect(problems, parsed.problems, problem, cells)
+        # a %-formatted cell reads differently from the same value unformatted: read those row by row
+        once = _Distinct(cells) if percent_formatted is None else _Distinct.each(cells)
+        parsed = read_numbers(column.type, once.cells, percent_formatted)
+        table[column.key] = once.spread(parsed.values)
+        _collect(problems, once.spread(parsed.problems), problem, cells)
         worded: dict[object, str] = {}  # one string per distinct note: "khoảng 200" recurs a lot
-        _collect(notes, parsed.notes, lambda _cell, note: worded.setdefault(note, f"{header}: {note}"))
+        _collect(notes, once.spread(parsed.notes), lambda _cell, note: worded.setdefault(note, f"{header}: {note}"))
     elif column.type is ColumnType.DATE:
-        dates = read_dates(cells, tz)
-        table[column.key] = dates.values
+        once = _Distinct(cells)
+        dates = read_dates(once.cells, tz)
+        table[column.key] = once.spread(dates.values)
         if column.role is ColumnRole.SUBMITTED_AT:
-            table[DATE_ONLY] = dates.date_only
-        _collect(problems, dates.problems, problem, cells)
+            table[DATE_ONLY] = once.spread(dates.date_only)
+        _collect(problems, once.spread(dates.problems), problem, cells)
     else:
         table[column.key] = _text_column(cells)
 
