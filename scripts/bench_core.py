@@ -125,6 +125,12 @@ def _wire(layout, tab: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def _child(units: int, cycle: int, folder: Path) -> None:
+    from aggregator.app import pipeline
+
+    pipeline.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
+
+
+def _cycle(units: int, cycle: int, folder: Path) -> None:
     """What ``run_cycle`` does, with the Google source and sink replaced by their payloads."""
     from aggregator.adapters.files import read_json, write_json
     from aggregator.adapters.history import History

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Any
 
 import pytest
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
-from aggregator.app.pipeline import compute
+from aggregator.app.pipeline import compute, gc_paused
 from aggregator.errors import DuplicateColumnError, SchemaError
 from aggregator.models import RawTab, Snapshot, SourceKind
 from aggregator.sheet.headers import column_letter
@@ -103,3 +104,24 @@ def test_pipeline_roster_group_outside_the_campaign_is_still_counted() -> None:
     extra = result.groups[-1]
     assert (extra.group, extra.label, extra.expected, extra.reported) == ("moi", "moi", 1, 1)
     assert result.totals.units_expected == len(ROSTER) + 1
+
+
+def test_a_cycle_pauses_the_cyclic_collector_and_leaves_it_as_it_found_it() -> None:
+    seen: list[bool] = []
+
+    @gc_paused
+    def step() -> None:
+        seen.append(gc.isenabled())
+        raise SchemaError("Báo cáo", ["Tên cơ quan, đơn vị"], ["STT"])
+
+    assert gc.isenabled()
+    with pytest.raises(SchemaError):
+        step()
+    gc.disable()
+    try:
+        with pytest.raises(SchemaError):
+            step()
+        assert not gc.isenabled()  # an embedding program that turned it off keeps it off
+    finally:
+        gc.enable()
+    assert seen == [False, False] and gc.isenabled()

@@ -8,12 +8,15 @@ is written last, so a failed cycle leaves the previous outputs as they were.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -48,6 +51,7 @@ from aggregator.ports import DashboardSink, SheetSource
 from aggregator.sheet.headers import map_headers
 
 log = logging.getLogger(__name__)
+P, T = ParamSpec("P"), TypeVar("T")
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
 _GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 
@@ -124,6 +128,28 @@ def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: 
     table[SEEN_ORDER] = pd.Series(seen.seq, index=live.index, dtype=float)
 
 
+def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
+    """Run ``step`` with the cyclic garbage collector paused (as it was again afterwards).
+
+    A 100,000-row cycle makes millions of short-lived objects, which reference counting frees as it
+    goes; meanwhile every automatic full collection walks the whole heap again (about an eighth of a
+    large cycle's time). What a cycle leaves in reference cycles is collected by the next collection.
+    """
+
+    @functools.wraps(step)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
+        if not gc.isenabled():
+            return step(*args, **kwargs)
+        gc.disable()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@gc_paused
 def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
     settings = campaign.source
@@ -186,6 +212,7 @@ def _render_report(
     return report, pdf_path
 
 
+@gc_paused
 def run_cycle(
     campaign: Campaign,
     *,
