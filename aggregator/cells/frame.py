@@ -143,7 +143,12 @@ class _Distinct:
     not in a count column, so every other cell is read as it is.
     """
 
-    def __init__(self, cells: pd.Series) -> None:
+    def __init__(self, cells: pd.Series, *, merge: bool = True) -> None:
+        """``merge=False``: every cell read on its own, with its own row."""
+        self.index = cells.index
+        if not merge:
+            self.codes, self.cells = np.arange(len(cells)), cells
+            return
         values = cells.to_numpy(dtype=object)
         kinds = np.fromiter(map(isinstance, values, repeat(str | None, len(values))), dtype=bool, count=len(values))
         others = np.flatnonzero(~kinds)
@@ -153,16 +158,7 @@ class _Distinct:
         self.codes = np.empty(len(values), dtype=np.intp)
         self.codes[others] = np.arange(len(others))
         self.codes[kinds] = len(others) + codes
-        self.index = cells.index
         self.cells = pd.Series(np.concatenate([values[others], distinct]), dtype=object)
-
-    @classmethod
-    def each(cls, cells: pd.Series) -> _Distinct:
-        """Every cell read on its own, with its own row (no merging)."""
-        once = cls.__new__(cls)
-        once.codes, once.index = np.arange(len(cells)), cells.index
-        once.cells = pd.Series(cells.to_numpy(dtype=object), index=cells.index, dtype=object)
-        return once
 
     def spread(self, answers: pd.Series) -> pd.Series:
         """The reader's answers (one per cell read) as one per row."""
@@ -187,7 +183,7 @@ def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, tz: Zon
 
     if column.type in NUMERIC_TYPES:
         # a %-formatted cell reads differently from the same value unformatted: read those row by row
-        once = _Distinct(cells) if percent_formatted is None else _Distinct.each(cells)
+        once = _Distinct(cells, merge=percent_formatted is None)
         parsed = read_numbers(column.type, once.cells, percent_formatted)
         table[column.key] = once.spread(parsed.values)
         _collect(problems, once.spread(parsed.problems), problem, cells)
