@@ -1,25 +1,43 @@
-"""Benchmark of the core cycle: rows/second and peak memory, start-up included.
+"""Benchmark of the core cycle at the three sizes of issue 8: seconds and peak memory, start-up included.
 
-Each case runs in a fresh interpreter (`python scripts/bench_core.py --child ROWS UNITS`) that
-imports the package, builds a synthetic snapshot, and runs compute → status document →
-dashboard layout (no report, no disk writes). Wall time is measured from outside, so Python
-start-up and imports count, as they do for a real `aggregator run`.
+Each cycle runs in a fresh interpreter (``python scripts/bench_core.py --child UNITS CYCLE DIR``), as a
+scheduled ``aggregator run`` does: import the package, read the roster, take the tab's rows as
+``values:batchGet`` returns them, then compute with a real SQLite history file (first-seen step) →
+what changed since the previous status.json → dashboard layout → the dashboard's Google payload
+(formatting requests and values, serialised as requests sends them) → status.json written atomically →
+the cycle recorded in the history: ``run_cycle`` step by step, with the Google source and sink replaced by
+their payloads. Not included: the network, and the .docx report (``scripts/bench_report.py``).
 
-    .venv/bin/python scripts/bench_core.py            # the table for the README
+Two cycles run per size over the same folder: the first starts from an empty history (every row is
+new), the next one sees the same sheet with the agencies' rows in reverse order and 1% of them edited,
+so its history already holds the previous cycle's rows. Wall time is measured from outside (and the
+child's CPU time beside it, steadier on a busy machine); peak memory is the child's maximum resident set
+size. "match s" is the time spent in ``match_names`` alone, "matcher s" in ``build_matcher`` (names/),
+"sink s" in building and serialising the Google payload (adapters/sheets_format.py).
+
+    .venv/bin/python scripts/bench_core.py            # the table for the README (fastest of 3 runs each)
+    .venv/bin/python scripts/bench_core.py large      # small (the base) and the sizes named
+    .venv/bin/python scripts/bench_core.py --sweep    # also rows × roster sizes of the older table
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CASES = [(200, 152), (2_000, 152), (20_000, 152), (200, 5_000), (2_000, 5_000), (20_000, 5_000)]
+SIZES = {"small": (152, 200), "medium": (5_000, 20_000), "large": (20_000, 100_000)}  # units, rows
+SWEEP = [(152, 2_000), (152, 20_000), (5_000, 200), (5_000, 2_000)]
+TARGETS = {"medium": (4.0, 400), "large": (8.0, 500)}  # × small, peak MiB
 KINDS = ["Trường Tiểu học", "Trường Mầm non", "Trường Trung học cơ sở", "Ủy ban nhân dân phường",
          "Ủy ban nhân dân xã", "Phòng", "Hội", "Trung tâm"]
 SYLLABLES = ["An", "Bình", "Cát", "Đông", "Gia", "Hòa", "Khánh", "Long", "Minh", "Nam", "Ngọc", "Phú",
@@ -38,55 +56,187 @@ def synthetic_roster(size: int, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _child(rows: int, units: int) -> None:
+def _campaign(units: int):  # type: ignore[no-untyped-def]
     from aggregator.adapters import campaign_file
-    from aggregator.adapters.roster_file import read_roster
-    from aggregator.app.pipeline import compute
-    from aggregator.campaign.roster import parse_roster
-    from aggregator.models import RawTab, Snapshot, SourceKind
-    from aggregator.outputs import dashboard, status
 
-    rng = random.Random(rows * 31 + units)
     campaign = campaign_file.load()
     if units == 152:
-        roster = read_roster(campaign.resolve(campaign.roster))
-    else:
-        roster = parse_roster(synthetic_roster(units, rng), origin="bench")
-        campaign = campaign.model_copy(update={"groups": tuple(
-            campaign.groups[0].model_copy(update={"code": f"g{i}", "label": f"Khối {i}"}) for i in range(5))})
-    header = tuple(c.header for c in campaign.columns)
-    forms = [lambda n: n, lambda n: f"{n:,}".replace(",", "."), lambda n: f"khoảng {n}", lambda n: None]
-    data = []
+        return campaign
+    groups = tuple(campaign.groups[0].model_copy(update={"code": f"g{i}", "label": f"Khối {i}"}) for i in range(5))
+    return campaign.model_copy(update={"groups": groups})
+
+
+def _rows(metrics: int, names: list[str], rows: int, rng: random.Random, cycle: int) -> list[list[object]]:
+    """The agencies' rows as ``values:batchGet`` returns them (ragged, "" for empty cells): names in three
+    spellings, counts in four forms, a third of the rows undated."""
+    forms = [lambda n: n, lambda n: f"{n:,}".replace(",", "."), lambda n: f"khoảng {n}", lambda n: ""]
+    data: list[list[object]] = []
     for i in range(rows):
-        unit = roster[rng.randrange(len(roster))]
-        name = rng.choice([unit.name, unit.name.upper(), unit.name.replace("Ủy ban nhân dân", "UBND")])
-        counts = [rng.choice(forms)(rng.randrange(5000)) for _ in campaign.metric_columns]
-        data.append((i + 1, name, "", *counts, "", "Không", "Nguyễn Văn A", "0905 123 456",
-                     f"{rng.randrange(1, 15):02d}/11/2024"))
-    snapshot = Snapshot(SourceKind.XLSX, "bench", RawTab("Báo cáo", (header, *data)), ("Báo cáo",))
-    now = dt.datetime(2024, 11, 11, 8, 0, tzinfo=campaign.tz)
-    result = compute(campaign, roster, snapshot, now, None)
-    status.status_document(result, {})
-    dashboard.layout(result, "Tổng hợp tiến độ", campaign.group_labels)
+        name = names[rng.randrange(len(names))]
+        typed = rng.choice([name, name.upper(), name.replace("Ủy ban nhân dân", "UBND")])
+        counts = [rng.choice(forms)(rng.randrange(5000)) for _ in range(metrics)]
+        day = rng.randrange(1, 15)
+        row = [i + 1, typed, "", *counts, "", "Không", "Nguyễn Văn A", "0905 123 456"]
+        data.append([*row, f"{day:02d}/11/2024"] if day % 3 else row)
+    if cycle > 1:  # the agencies sorted their rows the other way and edited 1% of them
+        data.reverse()
+        for i in range(0, len(data), 100):
+            data[i][3] = rng.randrange(5000)
+    return data
+
+
+def _prepare(units: int, rows: int, folder: Path) -> None:
+    """Write the roster and both cycles' tab contents, so the timed children only read them."""
+    from aggregator.adapters.roster_file import read_roster
+
+    campaign = _campaign(units)
+    roster_csv = folder / "roster.csv"
+    if units == 152:
+        roster_csv.write_bytes(campaign.resolve(campaign.roster).read_bytes())
+    else:
+        roster_csv.write_text(synthetic_roster(units, random.Random(units)), encoding="utf-8")
+    names = [u.name for u in read_roster(roster_csv)]
+    header = [c.header for c in campaign.columns]
+    for cycle in (1, 2):
+        data = _rows(len(campaign.metric_columns), names, rows, random.Random(rows * 31 + units), cycle)
+        values = {"valueRanges": [{"range": "'Báo cáo'!A1:Z", "values": [header, *data]}]}
+        (folder / f"batch-get-{cycle}.json").write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+
+
+def _read(folder: Path, cycle: int):  # type: ignore[no-untyped-def]
+    """The snapshot the Google adapter builds from a ``values:batchGet`` answer."""
+    from aggregator.models import RawTab, Snapshot, SourceKind
+
+    got = json.loads((folder / f"batch-get-{cycle}.json").read_text(encoding="utf-8"))["valueRanges"][0]
+    tab = RawTab("Báo cáo", tuple(tuple(row) for row in got["values"]))
+    return Snapshot(SourceKind.GOOGLE_SHEETS, "bench", tab, ("Báo cáo",))
+
+
+def _wire(layout, tab: str) -> int:  # type: ignore[no-untyped-def]
+    """What the Google sink sends for a changed dashboard: formats (with their signature) and values,
+    serialised as requests does (``json=``), one body at a time."""
+    from aggregator.adapters import sheets_format
+    from aggregator.outputs import dashboard
+
+    formats = sheets_format.format_requests(layout, 1, {"Báo cáo": 0, tab: 1}, dashboard.STYLE_PALETTE)
+    signature = sheets_format.signature(formats)
+    sent = len(json.dumps({"requests": [*formats, signature]}, allow_nan=False).encode("utf-8"))
+    del formats
+    values = sheets_format.values_body(tab, layout, (0, 0))
+    return sent + len(json.dumps(values, allow_nan=False).encode("utf-8"))
+
+
+def _child(units: int, cycle: int, folder: Path) -> None:
+    from aggregator.app import pipeline
+
+    pipeline.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
+
+
+def _cycle(units: int, cycle: int, folder: Path) -> None:
+    """What ``run_cycle`` does, with the Google source and sink replaced by their payloads."""
+    from aggregator.adapters.files import read_json, write_json
+    from aggregator.adapters.history import History
+    from aggregator.adapters.roster_file import read_roster
+    from aggregator.app import pipeline
+    from aggregator.consolidation import changes
+    from aggregator.outputs import dashboard, status
+
+    matching, matcher = _timed(pipeline, "match_names"), _timed(pipeline, "build_matcher")
+    campaign, roster = _campaign(units), read_roster(folder / "roster.csv")
+    snapshot = _read(folder, cycle)
+    now = dt.datetime(2024, 11, 10 + cycle, 8, 0, tzinfo=campaign.tz)
+    history = History(folder / "history.sqlite")
+    result = pipeline.compute(campaign, roster, snapshot, now, history)
+    del snapshot  # as run_cycle does
+    found = changes.diff(read_json(folder / "status.json"), result, {c.key: c.header for c in campaign.columns})
+    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels,
+                              changes.ChangeLog(now, found) if found else None)
+    start = time.perf_counter()
+    wire = _wire(layout, campaign.dashboard.tab)
+    sink_s = time.perf_counter() - start
+    write_json(folder / "status.json", status.status_document(result, {}))
+    history.record_cycle(now, result.source.ref, result.source.rows_read, {})
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{result.totals.units_reported} {peak_kib}")
+    print(json.dumps({"peak_kib": peak_kib, "match_s": matching[0], "matcher_s": matcher[0], "wire": wire,
+                      "sink_s": sink_s, "reported": result.totals.units_reported}))
+
+
+def _timed(module: object, name: str) -> list[float]:
+    """Add up the time spent in ``module.name`` (instrumentation for this script only)."""
+    spent = [0.0]
+    original = getattr(module, name)
+
+    def wrapper(*args: object, **kwargs: object) -> object:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    setattr(module, name, wrapper)
+    return spent
+
+
+def _run_child(units: int, cycle: int, folder: Path) -> dict[str, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--child", str(units), str(cycle), str(folder)],
+                          check=True, capture_output=True, text=True, cwd=REPO)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "seconds": seconds, "cpu": cpu}
+
+
+def _measure(units: int, rows: int, repeat: int) -> list[dict[str, float]]:
+    """Each cycle's fastest of ``repeat`` runs (each run from an empty history), with the largest peak."""
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-core-") as tmp:
+        inputs = Path(tmp) / "inputs"
+        inputs.mkdir()
+        _prepare(units, rows, inputs)
+        for n in range(repeat):
+            folder = shutil.copytree(inputs, Path(tmp) / f"run-{n}")
+            runs.append([_run_child(units, cycle, folder) for cycle in (1, 2)])
+    best = []
+    for cycle in range(2):
+        fastest = min((run[cycle] for run in runs), key=lambda out: out["seconds"])
+        best.append({**fastest, "peak_kib": max(run[cycle]["peak_kib"] for run in runs)})
+    return best
+
+
+def _verdict(name: str, ratio: float, peak: float) -> str:
+    target = TARGETS.get(name)
+    if target is None:
+        return ""
+    met = ratio <= target[0] and peak <= target[1]
+    return f"{'met' if met else 'MISSED'} (≤ {target[0]:.0f}×, ≤ {target[1]} MiB)"
 
 
 def main() -> None:
-    print(f"{'rows':>7} {'roster':>7} {'seconds':>8} {'rows/s':>9} {'peak MiB':>9} {'× 200-row':>9}")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", metavar="SIZE", help=f"only {', '.join(SIZES)} (small always runs)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the fastest counts (default 3)")
+    parser.add_argument("--sweep", action="store_true", help="also rows × roster sizes of the older table")
+    args = parser.parse_args()
+    if set(args.sizes) - set(SIZES):
+        parser.error(f"sizes are {', '.join(SIZES)}")
+    print(f"{'size':>6} {'units':>7} {'rows':>8} {'cycle':>6} {'seconds':>8} {'cpu s':>6} {'× small':>8} "
+          f"{'peak MiB':>9} {'match s':>8} {'matcher s':>9} {'sink s':>7}  target")
+    cases = [(name, *size) for name, size in SIZES.items()] + ([("", *s) for s in SWEEP] if args.sweep else [])
+    cases = [c for c in cases if not args.sizes or c[0] in args.sizes or c[0] == "small"]  # small: the base
     base: dict[int, float] = {}
-    for rows, units in CASES:
-        start = time.perf_counter()
-        out = subprocess.run([sys.executable, __file__, "--child", str(rows), str(units)], check=True,
-                             capture_output=True, text=True, cwd=REPO).stdout.split()
-        seconds = time.perf_counter() - start
-        base.setdefault(units, seconds)
-        print(f"{rows:>7} {units:>7} {seconds:>8.2f} {rows / seconds:>9.0f} {int(out[1]) / 1024:>9.0f} "
-              f"{seconds / base[units]:>9.2f}")
+    for name, units, rows in cases:
+        for cycle, out in enumerate(_measure(units, rows, args.repeat), start=1):
+            base.setdefault(cycle, out["seconds"])
+            ratio, peak = out["seconds"] / base[cycle], out["peak_kib"] / 1024
+            print(f"{name:>6} {units:>7,} {rows:>8,} {('first', 'next')[cycle - 1]:>6} {out['seconds']:>8.2f} "
+                  f"{out['cpu']:>6.2f} {ratio:>8.2f} {peak:>9.0f} {out['match_s']:>8.2f} {out['matcher_s']:>9.2f} "
+                  f"{out['sink_s']:>7.2f}  {_verdict(name, ratio, peak)}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        _child(int(sys.argv[2]), int(sys.argv[3]))
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        _child(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
     else:
         main()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from aggregator.models import CellStyle, UnitStatus
 from aggregator.outputs.dashboard import STATUS_TEXT, layout
-from tests.builders import make_result
+from tests.builders import make_result, make_unit
 
 
 def _rows_with(grid: tuple[tuple[object, ...], ...], text: str) -> list[int]:
@@ -59,3 +59,12 @@ def test_dashboard_grid_is_rectangular_and_deterministic() -> None:
     assert len({len(row) for row in first.grid}) == 1
     assert len(first.column_widths) == len(first.grid[0])
     assert UnitStatus.MISSING in STATUS_TEXT
+
+
+def test_dashboard_units_with_the_same_status_in_a_row_share_one_styled_range() -> None:
+    units = (make_unit("A"), make_unit("B"), make_unit("C", UnitStatus.MISSING), make_unit("D"))
+    dash = layout(make_result(units), "Tổng hợp tiến độ", {})
+    first = next(i for i, row in enumerate(dash.grid) if row[1] == "A")
+    status_ranges = [(s.start_row - first, s.end_row - first, s.style) for s in dash.styles
+                     if (s.start_col, s.end_col) == (4, 5)]
+    assert status_ranges == [(0, 2, CellStyle.REPORTED), (2, 3, CellStyle.MISSING), (3, 4, CellStyle.REPORTED)]

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from aggregator.adapters.files import atomic_write, write_json
+from aggregator.adapters import campaign_file
+from aggregator.adapters.files import LEFTOVER_AGE_S, atomic_write, remove_leftovers, write_json
+from aggregator.app import pipeline
 from aggregator.errors import OutputError
+from tests.conftest import REPO
 
 
 def test_atomic_write_failure_keeps_the_previous_file(tmp_path: Path) -> None:
@@ -28,8 +38,74 @@ def test_write_json_is_utf8_nfc_friendly(tmp_path: Path) -> None:
     assert "Khánh Hòa" in target.read_text(encoding="utf-8")
 
 
+def test_write_json_puts_each_list_item_on_its_own_line(tmp_path: Path) -> None:
+    document = {"schema": 1, "totals": {"units": 2}, "units": [{"unit_id": "A", "metrics": {"x": None}},
+                                                             {"unit_id": "B", "notes": ["khoảng 200"]}], "none": []}
+    text = write_json(tmp_path / "status.json", document).read_text(encoding="utf-8")
+    assert json.loads(text) == document
+    assert '\n    {"unit_id": "B", "notes": ["khoảng 200"]}\n' in text and text.count("\n") == 9
+
+
 def test_atomic_write_unwritable_folder(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(OutputError, match="Cannot create files"):
         write_json(blocker / "status.json", {})
+
+
+KILLED_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from aggregator.adapters.files import atomic_write
+
+def die(tmp):
+    tmp.write_bytes(b"PK half a workbook")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+atomic_write(Path(sys.argv[1]), die)
+"""
+
+
+def _killed_write(target: Path) -> Path:
+    """Really kill -9 a process in the middle of an atomic write; return the temp file it left."""
+    before = set(target.parent.iterdir())
+    done = subprocess.run([sys.executable, "-c", KILLED_WRITE, str(target)], cwd=REPO, check=False)
+    assert done.returncode == -signal.SIGKILL
+    (left,) = set(target.parent.iterdir()) - before
+    return left
+
+
+def _age(*paths: Path, seconds: float = LEFTOVER_AGE_S + 60) -> None:
+    then = time.time() - seconds
+    for path in paths:
+        os.utime(path, (then, then))
+
+
+def test_leftovers_of_a_killed_cycle_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    left = _killed_write(tmp_path / "bang-tong-hop-nhatrang-2024.xlsx")
+    assert left.name.endswith(".tmp.xlsx") and left.read_bytes() == b"PK half a workbook"
+    work = tmp_path / ".pdf-k3x_9q2a"  # a PDF conversion killed before its clean-up
+    (work / "profile" / "user").mkdir(parents=True)
+    (work / "bao-cao.pdf").write_bytes(b"%PDF-1.7")
+    lookalikes = (".bang-tong-hop.tmp.xlsx", "ghi-chu.abcd1234.tmp.xlsx", ".ghi-chu.2024.tmp.docx",
+                  ".status.abcd1234.tmp.json.bak", "status.json")
+    users = [tmp_path / name for name in lookalikes]
+    for path in users:
+        path.write_text("the user's", encoding="utf-8")
+    own_folder = tmp_path / ".pdf-ab12cd34"  # named like ours, but holds the user's files
+    own_folder.mkdir()
+    (own_folder / "ghi-chu.docx").write_text("x", encoding="utf-8")
+    _age(left, work, own_folder, *users)
+    running = _killed_write(tmp_path / "status.json")  # as fresh as a concurrent run's write: kept
+    assert sorted(remove_leftovers(tmp_path)) == sorted([left, work])
+    assert sorted(tmp_path.iterdir()) == sorted([*users, own_folder, running])
+    assert all(p.read_text(encoding="utf-8") == "the user's" for p in users)
+
+
+def test_every_cycle_starts_by_removing_leftovers(tmp_path: Path) -> None:
+    left = _killed_write(tmp_path / "status.json")
+    _age(left)
+    pipeline.run_cycle(campaign_file.load(), out_dir=tmp_path, render_report=False,
+                       now=dt.datetime(2024, 11, 11, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    assert not left.exists()
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
-from aggregator.app.pipeline import compute, run_cycle
+from aggregator.app.pipeline import compute, gc_paused, run_cycle
 from aggregator.app.preflight import run_checks
 from aggregator.errors import DuplicateColumnError, RosterError, SchemaError
 from aggregator.models import RawTab, Snapshot, SourceKind
@@ -109,3 +110,24 @@ def test_pipeline_roster_group_outside_the_campaign_stops_run_as_it_stops_check(
     assert not (tmp_path / "o").exists()
     (_, error), *_ = [r for r in run_checks(None, roster_override=roster) if r[1] is not None]
     assert error is not None and error.message == info.value.message
+
+
+def test_a_cycle_pauses_the_cyclic_collector_and_leaves_it_as_it_found_it() -> None:
+    seen: list[bool] = []
+
+    @gc_paused
+    def step() -> None:
+        seen.append(gc.isenabled())
+        raise SchemaError("Báo cáo", ["Tên cơ quan, đơn vị"], ["STT"])
+
+    assert gc.isenabled()
+    with pytest.raises(SchemaError):
+        step()
+    gc.disable()
+    try:
+        with pytest.raises(SchemaError):
+            step()
+        assert not gc.isenabled()  # an embedding program that turned it off keeps it off
+    finally:
+        gc.enable()
+    assert seen == [False, False] and gc.isenabled()

@@ -1,15 +1,34 @@
-"""Atomic file writes: a crash at any moment leaves the previous file intact."""
+"""Atomic file writes: a crash at any moment leaves the previous file intact.
+
+A write goes to a temporary file beside its target (``.<stem>.<8 random>.tmp<suffix>``, the name
+``tempfile.mkstemp`` makes), and a PDF conversion works in a ``.pdf-<8 random>`` folder. Killed
+(kill -9, power cut) before the final rename, a cycle leaves them behind; ``remove_leftovers`` clears
+them at the start of a later cycle.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
+import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from aggregator.errors import OutputError
+
+log = logging.getLogger(__name__)
+PDF_WORK_PREFIX = ".pdf-"  # adapters/pdf.py's work folders
+# mkstemp/mkdtemp names: 8 characters of "a-z0-9_" between our prefix and suffix
+_TEMP_FILE = re.compile(r"\.(?P<stem>.+)\.[a-z0-9_]{8}\.tmp(?:\.[A-Za-z0-9]+)?")
+_PDF_WORK = re.compile(re.escape(PDF_WORK_PREFIX) + r"[a-z0-9_]{8}")
+# Only what no cycle can still be writing counts as left over: a concurrent run into the same folder
+# (a manual `aggregator run` beside the worker) keeps its files; a PDF conversion lasts at most 180 s.
+LEFTOVER_AGE_S = 300
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -36,8 +55,29 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
 
 
 def write_json(path: Path, document: Any) -> Path:
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json_text(document)
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def json_text(document: Any) -> str:
+    """JSON with one top-level key per line and one list item per line (a unit of status.json is one line).
+
+    As readable as ``indent=2`` for a person scrolling through units, and written by the C encoder
+    (``indent`` falls back to pure Python: 3-4 times slower on a 20,000-unit document).
+    """
+    if not isinstance(document, dict) or not document:
+        return json.dumps(document, ensure_ascii=False) + "\n"
+    lines = [f"  {_COMPACT.encode(key)}: {_block(value)}" for key, value in document.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False)
+
+
+def _block(value: Any) -> str:
+    if isinstance(value, list | tuple) and value:
+        return "[\n" + ",\n".join(f"    {_COMPACT.encode(item)}" for item in value) + "\n  ]"
+    return _COMPACT.encode(value)
 
 
 def read_json(path: Path) -> Any | None:
@@ -46,3 +86,46 @@ def read_json(path: Path) -> Any | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def remove_leftovers(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Delete our own temporary files and PDF work folders left in ``folder`` by a killed cycle.
+
+    Only names that our writers make, and only those last touched ``LEFTOVER_AGE_S`` before ``now``
+    (the current run's start); a PDF work folder only when it holds nothing but LibreOffice's
+    ``profile`` and PDFs. Anything else, however it is named, is left alone. Best effort: a file that cannot be
+    removed is logged and left. Returns what was removed.
+    """
+    cutoff = (time.time() if now is None else now) - LEFTOVER_AGE_S
+    try:
+        with os.scandir(folder) as found:
+            entries = list(found)
+    except OSError:
+        return []  # no folder yet (first run) or unreadable: the writes will say so
+    removed = []
+    for entry in entries:
+        try:
+            if _is_leftover(entry, cutoff):
+                _remove(entry)
+                removed.append(Path(entry.path))
+        except OSError as exc:
+            log.warning("could not remove the leftover %s (%s)", entry.path, exc.strerror)
+    return removed
+
+
+def _is_leftover(entry: os.DirEntry[str], cutoff: float) -> bool:
+    if entry.is_symlink() or entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+        return False
+    if entry.is_file():
+        return _TEMP_FILE.fullmatch(entry.name) is not None
+    if entry.is_dir() and _PDF_WORK.fullmatch(entry.name):
+        with os.scandir(entry.path) as inside:  # as the converter leaves it: a profile, maybe a PDF
+            return all(e.name == "profile" or e.name.endswith(".pdf") for e in inside)
+    return False
+
+
+def _remove(entry: os.DirEntry[str]) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,12 @@ CREATE TABLE IF NOT EXISTS row_versions (
 CREATE INDEX IF NOT EXISTS row_versions_fp ON row_versions (fingerprint);
 CREATE TABLE IF NOT EXISTS cycles (
   at TEXT NOT NULL, source TEXT NOT NULL, rows_read INTEGER NOT NULL, totals TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS first_seen (
+  tab TEXT NOT NULL, fingerprint TEXT NOT NULL, at TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (tab, fingerprint));
 """
+VERSION = 1  # PRAGMA user_version; 0 = a file written before first_seen existed
+_NOW_SEEN = "CREATE TEMP TABLE now_seen (pos INTEGER PRIMARY KEY, row INTEGER NOT NULL, fingerprint TEXT NOT NULL)"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,19 @@ class RowVersion:
     last_seen: dt.datetime
 
 
+@dataclass(frozen=True)
+class FirstSeen:
+    """For each row given to ``History.remember``, in order: when its content was first seen (``at``) and
+    its place among everything ever seen (``seq``, ascending).
+
+    Rows first seen in the same cycle are ordered by that cycle's row order, once and for all: a later
+    cycle never re-derives it from where the rows happen to stand then.
+    """
+
+    at: list[dt.datetime]
+    seq: list[int]
+
+
 class History:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -47,29 +65,31 @@ class History:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30)
             conn.executescript(SCHEMA)
+            _migrate(conn)
             return conn
         except (sqlite3.Error, OSError) as exc:
             raise OutputError(f"Cannot open the history file {self.path} ({exc}).") from exc
 
     def remember(
-        self, tab: str, rows: Sequence[tuple[int, str, str]], now: dt.datetime
-    ) -> dict[str, dt.datetime]:
-        """Record (row, fingerprint, content JSON) seen now; return each fingerprint's first-seen time."""
-        stamp = now.isoformat()
+        self, tab: str, rows: Sequence[tuple[int, str]], content: Callable[[int], str], now: dt.datetime
+    ) -> FirstSeen:
+        """Record the (sheet row, fingerprint) pairs seen now, in sheet order; ``content(row)`` gives the
+        JSON of a row version the history does not hold yet. Returns, for each pair in that order, when
+        its fingerprint was first seen. Work is set-based (a temporary table joined on the indexes)."""
         try:
             with closing(self._connect()) as conn, conn:
-                conn.executemany(
-                    "INSERT INTO row_versions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tab, row, fingerprint) "
-                    "DO UPDATE SET last_seen = excluded.last_seen",
-                    [(tab, row, fp, content, stamp, stamp) for row, fp, content in rows],
-                )
-                found = conn.execute(
-                    "SELECT fingerprint, MIN(first_seen) FROM row_versions WHERE tab = ? GROUP BY fingerprint",
-                    (tab,),
-                ).fetchall()
+                conn.execute("PRAGMA temp_store = MEMORY")
+                conn.execute("BEGIN IMMEDIATE")  # one writer at a time from here: the numbering cannot interleave
+                conn.execute(_NOW_SEEN)
+                conn.executemany("INSERT INTO now_seen (row, fingerprint) VALUES (?, ?)", rows)
+                _record_versions(conn, tab, content, now.isoformat())
+                _record_first_seen(conn, tab, now.isoformat())
+                found = conn.execute("SELECT f.at, f.seq FROM now_seen n JOIN first_seen f ON f.tab = ? "
+                                     "AND f.fingerprint = n.fingerprint ORDER BY n.pos", (tab,)).fetchall()
         except sqlite3.Error as exc:
             raise OutputError(f"Cannot update the history file {self.path} ({exc}).") from exc
-        return {fp: dt.datetime.fromisoformat(first) for fp, first in found}
+        moments = {at: dt.datetime.fromisoformat(at) for at in {at for at, _ in found}}  # a few cycles' stamps
+        return FirstSeen([moments[at] for at, _ in found], [seq for _, seq in found])
 
     def record_cycle(self, now: dt.datetime, source: str, rows_read: int, totals: dict[str, int]) -> None:
         try:
@@ -101,3 +121,51 @@ class History:
                 continue
             out.append(RowVersion(tab, row, cells, dt.datetime.fromisoformat(first), dt.datetime.fromisoformat(last)))
         return out
+
+
+def _record_versions(conn: sqlite3.Connection, tab: str, content: Callable[[int], str], stamp: str) -> None:
+    """Known row versions get a new last-seen time; new ones their content."""
+    conn.execute("UPDATE row_versions SET last_seen = ? WHERE rowid IN (SELECT v.rowid FROM now_seen n "
+                 "JOIN row_versions v ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint)", (stamp, tab))
+    new = conn.execute(
+        "SELECT n.row, n.fingerprint FROM now_seen n LEFT JOIN row_versions v "
+        "ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint WHERE v.row IS NULL", (tab,)).fetchall()
+    conn.executemany("INSERT INTO row_versions VALUES (?, ?, ?, ?, ?, ?)",
+                     [(tab, row, fp, content(row), stamp, stamp) for row, fp in new])
+
+
+def _record_first_seen(conn: sqlite3.Connection, tab: str, stamp: str) -> None:
+    """Fingerprints never seen before are numbered after everything seen so far, in this cycle's row order."""
+    new = conn.execute(
+        "SELECT n.fingerprint FROM now_seen n LEFT JOIN first_seen f ON f.tab = ? AND f.fingerprint = n.fingerprint "
+        "WHERE f.fingerprint IS NULL GROUP BY n.fingerprint ORDER BY MIN(n.pos)", (tab,)).fetchall()
+    last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM first_seen").fetchone()[0]
+    conn.executemany("INSERT INTO first_seen VALUES (?, ?, ?, ?)",
+                     [(tab, fp, stamp, last + i) for i, (fp,) in enumerate(new, start=1)])
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a file of an earlier version up to date in place; nothing is dropped."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then find it done
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < 1:
+            _number_known_fingerprints(conn)
+        conn.execute(f"PRAGMA user_version = {VERSION}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def _number_known_fingerprints(conn: sqlite3.Connection) -> None:
+    """Version 0 kept only row versions: each fingerprint's first sighting is its earliest version, and
+    the order among those first seen together is the row order they were seen in then."""
+    versions = conn.execute("SELECT tab, fingerprint, first_seen, row FROM row_versions").fetchall()
+    versions.sort(key=lambda v: (dt.datetime.fromisoformat(v[2]), v[3]))
+    first: dict[tuple[str, str], str] = {}
+    for tab, fp, at, _row in versions:
+        first.setdefault((tab, fp), at)
+    conn.executemany("INSERT OR IGNORE INTO first_seen VALUES (?, ?, ?, ?)",
+                     [(tab, fp, at, seq) for seq, ((tab, fp), at) in enumerate(first.items(), start=1)])

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from aggregator.adapters.files import PDF_WORK_PREFIX
 from aggregator.errors import OutputError
 
 TIMEOUT_S = 180
@@ -88,7 +89,7 @@ def convert_to_pdf(docx: Path, out_dir: Path, *, timeout: float = TIMEOUT_S) -> 
     target = out_dir / f"{docx.stem}.pdf"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))
+        work = Path(tempfile.mkdtemp(prefix=PDF_WORK_PREFIX, dir=out_dir))
     except OSError as exc:
         raise OutputError(f"Cannot create files in {out_dir} ({exc.strerror}).") from exc
     try:

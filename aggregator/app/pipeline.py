@@ -8,24 +8,39 @@ is written last, so a failed cycle leaves the previous outputs as they were.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 
 from aggregator.adapters.clock import FixedClock, SystemClock
-from aggregator.adapters.files import read_json, write_json
+from aggregator.adapters.files import read_json, remove_leftovers, write_json
 from aggregator.adapters.history import History
 from aggregator.adapters.roster_file import campaign_roster
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.campaign import Campaign
-from aggregator.cells.frame import BLANK, FINGERPRINT, MATCH, SUBMITTED, TYPED_NAME, UNIT_ID, Zones, build_frame
+from aggregator.cells.frame import (
+    BLANK,
+    FINGERPRINT,
+    FIRST_SEEN,
+    MATCH,
+    SEEN_ORDER,
+    SUBMITTED,
+    TYPED_NAME,
+    UNIT_ID,
+    Zones,
+    build_frame,
+)
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
 from aggregator.consolidation.changes import ChangeLog
@@ -39,6 +54,7 @@ from aggregator.sheet.layout import map_header_row
 
 log = logging.getLogger(__name__)
 SHEET_STATE = ".sheet-formats.json"  # where the percent columns are, so a steady cycle asks in one read
+P, T = ParamSpec("P"), TypeVar("T")
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
 _GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 
@@ -123,12 +139,17 @@ def _matches(campaign: Campaign, roster: Any, names: pd.Series) -> pd.Series:
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
-def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> pd.Series:
+_CONTENT = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder for all rows
+
+
+def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> None:
+    """Record this cycle's rows in the history; add when each was first seen and its place in that order."""
     live = table[~table[BLANK]]
-    rows = [(int(r), fp, json.dumps(list(raw[r - 1]), ensure_ascii=False, default=str))
-            for r, fp in zip(live.index, live[FINGERPRINT], strict=True)]
-    seen = history.remember(tab, rows, now)
-    return table[FINGERPRINT].map(seen).astype(object)
+    rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
+    seen = history.remember(tab, rows, lambda row: _CONTENT.encode(list(raw[row - 1])), now)
+    codes, moments = pd.factorize(np.array(seen.at, dtype=object))  # a few distinct moments: one per cycle
+    table[FIRST_SEEN] = pd.Series(pd.to_datetime(list(moments), utc=True).take(codes), index=live.index)
+    table[SEEN_ORDER] = pd.Series(seen.seq, index=live.index, dtype=float)
 
 
 def _zones(campaign: Campaign, snapshot: Any, now: dt.datetime) -> Zones:
@@ -146,6 +167,28 @@ def _zones(campaign: Campaign, snapshot: Any, now: dt.datetime) -> Zones:
     return Zones(campaign.tz, clock_tz, (campaign.start_date, end))
 
 
+def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
+    """Run ``step`` with the cyclic garbage collector paused (as it was again afterwards).
+
+    A 100,000-row cycle makes millions of short-lived objects, which reference counting frees as it
+    goes; meanwhile every automatic full collection walks the whole heap again (about an eighth of a
+    large cycle's time). What a cycle leaves in reference cycles is collected by the next collection.
+    """
+
+    @functools.wraps(step)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
+        if not gc.isenabled():
+            return step(*args, **kwargs)
+        gc.disable()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@gc_paused
 def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
     settings = campaign.source
@@ -159,12 +202,13 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     table[UNIT_ID] = table[MATCH].map(
         lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
     )
-    first_seen = _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now) if history else None
+    if history:
+        _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now)
     submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
-    resolution = pick_latest(table[UNIT_ID], submitted, first_seen)
+    resolution = pick_latest(table[UNIT_ID], submitted, table.get(FIRST_SEEN), table.get(SEEN_ORDER))
     source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id,
                         snapshot.timezone, snapshot.locale)
-    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now, first_seen))
+    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
 
 
 def _prepare_report(campaign: Campaign, result: Consolidation, final: bool = False) -> tuple[Path, dict[str, Any]]:
@@ -208,6 +252,7 @@ def _render_report(
     return report, pdf_path
 
 
+@gc_paused
 def run_cycle(
     campaign: Campaign,
     *,
@@ -222,6 +267,7 @@ def run_cycle(
 ) -> CycleReport:
     """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
     out_dir = out_dir or default_out_dir(campaign)
+    remove_leftovers(out_dir)  # temporary files of a cycle killed before it could clean up
     clock = FixedClock(now) if now else SystemClock(campaign.tz)
     roster = campaign_roster(campaign, roster_override)  # a group the campaign lacks stops it, as in `check`
     source, sink = open_ports(campaign, out_dir, source_override)
@@ -231,6 +277,7 @@ def run_cycle(
     history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
     moment = clock.now()
     result = compute(campaign, roster, snapshot, moment, history)
+    del snapshot  # the agency rows, the cycle's largest object, are not needed past compute
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
     shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
@@ -244,7 +291,7 @@ def run_cycle(
     status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
     if found:
         write_json(out_dir / CHANGES_FILE, ChangeLog(moment, found).to_json())
-    history.record_cycle(moment, snapshot.ref, result.source.rows_read, asdict(result.totals))
+    history.record_cycle(moment, result.source.ref, result.source.rows_read, asdict(result.totals))
     report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found)
     log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report

@@ -8,6 +8,8 @@ None for text), and the cycle's own columns, all named with a leading "_" (keys 
 - ``PROBLEMS``: tuple of (key, typed value, message) per row; ``NOTES``: tuple of str;
 - ``BLANK``: True when the row has no name and no values (ignored, counted in rows_blank);
 - ``FINGERPRINT``: a stable hash of the row's content (for "first seen" history);
+- ``FIRST_SEEN``/``SEEN_ORDER``: when the history first saw the row's content and its place in that order
+  (set by the cycle when it keeps a history);
 - ``weight_column(key)``: how many units stand behind a percent (a roll-up's child mean), when the tab says.
 """
 
@@ -15,11 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from aggregator.campaign import ColumnSettings
@@ -34,6 +38,7 @@ MAX_TEXT = 2000  # longer free text is cut for outputs; the history keeps the or
 TYPED_NAME, GROUP_HINT, SUBMITTED, DATE_ONLY = "_typed_name", "_group_hint", "_submitted_at", "_date_only"
 BLANK, PROBLEMS, NOTES, FINGERPRINT = "_blank", "_problems", "_notes", "_fingerprint"
 MATCH, UNIT_ID = "_match", "_unit_id"  # added by the cycle once names are matched
+FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from its history (when it has one)
 ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
                 ColumnRole.SUBMITTED_AT: SUBMITTED}
 
@@ -70,60 +75,104 @@ def _is_empty(value: CellValue) -> bool:
 
 
 def raw_columns(rows: Sequence[Sequence[CellValue]], header_row: int, header_map: HeaderMap) -> pd.DataFrame:
-    """Pick the mapped columns of the data rows; index = spreadsheet row number."""
+    """Pick the mapped columns of the data rows (never the whole grid); index = spreadsheet row number."""
     data = _trim_trailing_blank(rows[header_row:])
-    width = max((len(r) for r in data), default=0)
-    width = max(width, max(header_map.positions.values(), default=-1) + 1)
-    grid = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in data], dtype=object)
-    if grid.empty:
-        grid = pd.DataFrame(columns=range(width), dtype=object)
-    picked = pd.DataFrame(
-        {key: grid[pos] for key, pos in header_map.positions.items()}, index=grid.index, dtype=object
-    )
-    picked.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(picked))
-    return picked
+    index = pd.RangeIndex(header_row + 1, header_row + 1 + len(data))
+    picked = {key: pd.Series(_cells_at(data, pos), index=index, dtype=object)
+              for key, pos in header_map.positions.items()}
+    return pd.DataFrame(picked, index=index, dtype=object)
 
 
-def _clean_cell(value: CellValue) -> CellValue:
-    if isinstance(value, str):
-        text = clean_text(value)
-        return text or None
-    if isinstance(value, float) and value != value:  # NaN: pandas' stand-in for an empty cell
-        return None
-    return value
+def _cells_at(rows: Sequence[Sequence[CellValue]], position: int) -> list[CellValue]:
+    """One column of ragged rows: a row too short for it has an empty cell there."""
+    return [row[position] if len(row) > position else None for row in rows]
 
 
-def _text_column(cells: pd.Series) -> pd.Series:
-    cleaned = cells.map(_clean_cell)
-    return cleaned.map(lambda v: None if v is None or pd.isna(v) else str(v)[:MAX_TEXT]).astype(object)
+def _as_text(value: object) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)[:MAX_TEXT]  # type: ignore[call-overload]
 
 
-def _fingerprint(values: list[object]) -> str:
-    payload = json.dumps([_jsonable(v) for v in values], ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:20]
+def _text_column(cleaned: pd.Series) -> pd.Series:
+    """Already cleaned cells as text, each distinct value converted once."""
+    values = cleaned.to_numpy(dtype=object)
+    cache = {v: _as_text(v) for v in set(v for v in values if isinstance(v, str))}
+    texts = [cache[v] if isinstance(v, str) else _as_text(v) for v in values]
+    return pd.Series(texts, index=cleaned.index, dtype=object)
 
 
 def _jsonable(value: object) -> object:
+    """What the fingerprint's JSON encoder does with a cell that is not a JSON value."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
     return str(value)
 
 
-def _collect(found: dict[int, list[object]], column: pd.Series, make: object) -> None:
-    """Gather per-row findings (problems or notes) into plain lists: one pass, no per-cell setitem."""
-    present = column[column.notna()]
-    for idx, message in zip(present.index, present.to_numpy(), strict=True):
-        found.setdefault(int(idx), []).append(make(idx, message))  # type: ignore[operator]
+# One encoder for every row (json.dumps with options builds a new one per call); its output is the
+# fingerprint the history already holds, so it must never change.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_jsonable)
+
+
+def fingerprints(cells: pd.DataFrame) -> list[str]:
+    """A stable hash of each row's content (its cells in column order), for the "first seen" history."""
+    encode = _ENCODER.encode
+    columns = [cells[key].tolist() for key in cells.columns]
+    rows = zip(*columns, strict=True) if columns else (() for _ in range(len(cells)))
+    return [hashlib.sha1(encode(list(row)).encode("utf-8")).hexdigest()[:20] for row in rows]
+
+
+def _collect(found: dict[int, list[object]], messages: pd.Series, make: Callable[[object, object], object],
+             cells: pd.Series | None = None) -> None:
+    """Gather per-row findings (problems or notes) into plain lists: one pass, no per-cell lookup.
+
+    ``make(cell, message)`` builds one finding; ``cell`` is the row's value in ``cells`` (None without).
+    """
+    present = messages[messages.notna()]
+    shown = cells.reindex(present.index).tolist() if cells is not None else [None] * len(present)
+    for row, message, cell in zip(present.index.tolist(), present.tolist(), shown, strict=True):
+        found.setdefault(row, []).append(make(cell, message))
 
 
 def _clean_column(cells: pd.Series) -> pd.Series:
-    """Clean every text cell once per distinct value (sheets repeat names and figures a lot)."""
+    """Clean every text cell once per distinct value (sheets repeat names and figures a lot); empty → None."""
     values = cells.to_numpy(dtype=object)
-    cache = {v: _clean_cell(v) for v in set(v for v in values if isinstance(v, str))}
-    cleaned = [cache[v] if isinstance(v, str) else _clean_cell(v) for v in values]
-    return pd.Series(cleaned, index=cells.index, dtype=object)
+    out = values.copy()
+    out[pd.isna(values)] = None  # NaN: pandas' stand-in for an empty cell
+    is_text = np.fromiter(map(isinstance, values, repeat(str, len(values))), dtype=bool, count=len(values))
+    texts = values[is_text]
+    distinct = pd.Index(pd.unique(texts), dtype=object)
+    cleaned = np.array([clean_text(t) or None for t in distinct], dtype=object)
+    out[is_text] = cleaned[distinct.get_indexer(texts)]
+    return pd.Series(out, index=cells.index, dtype=object)
+
+
+class _Distinct:
+    """A column's distinct texts (and one empty cell) for a reader, and its answers spread back over the rows.
+
+    The cell readers answer cell by cell, and a sheet repeats "khoảng 200" or "08/11/2024" far more often
+    than it varies them. Only text and empty cells are merged: 1, 1.0 and TRUE are equal in Python but
+    not in a count column, so every other cell is read as it is.
+    """
+
+    def __init__(self, cells: pd.Series, *, merge: bool = True) -> None:
+        """``merge=False``: every cell read on its own, with its own row."""
+        self.index = cells.index
+        if not merge:
+            self.codes, self.cells = np.arange(len(cells)), cells
+            return
+        values = cells.to_numpy(dtype=object)
+        kinds = np.fromiter(map(isinstance, values, repeat(str | None, len(values))), dtype=bool, count=len(values))
+        others = np.flatnonzero(~kinds)
+        codes, found = pd.factorize(values[kinds], use_na_sentinel=False)
+        distinct = np.asarray(found, dtype=object)
+        distinct[pd.isna(distinct)] = None  # factorize hands the empty cell back as NaN
+        self.codes = np.empty(len(values), dtype=np.intp)
+        self.codes[others] = np.arange(len(others))
+        self.codes[kinds] = len(others) + codes
+        self.cells = pd.Series(np.concatenate([values[others], distinct]), dtype=object)
+
+    def spread(self, answers: pd.Series) -> pd.Series:
+        """The reader's answers (one per cell read) as one per row."""
+        return pd.Series(answers.array.take(self.codes), index=self.index)
 
 
 def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series | None:
@@ -139,22 +188,26 @@ def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, zones: 
                   percent_formatted: pd.Series | None = None) -> None:
     problems, notes = found
 
-    def problem(idx: object, message: object) -> tuple[str, str, object]:
-        return (column.key, str(cells.at[idx])[:200], message)
+    def problem(cell: object, message: object) -> tuple[str, str, object]:
+        return (column.key, str(cell)[:200], message)
 
     if column.type in NUMERIC_TYPES:
-        parsed = read_numbers(column.type, cells, percent_formatted)
-        table[column.key] = parsed.values
-        _collect(problems, parsed.problems, problem)
-        _collect(notes, parsed.notes, lambda _idx, note: f"{header}: {note}")
+        # a %-formatted cell reads differently from the same value unformatted: read those row by row
+        once = _Distinct(cells, merge=percent_formatted is None)
+        parsed = read_numbers(column.type, once.cells, percent_formatted)
+        table[column.key] = once.spread(parsed.values)
+        _collect(problems, once.spread(parsed.problems), problem, cells)
+        worded: dict[object, str] = {}  # one string per distinct note: "khoảng 200" recurs a lot
+        _collect(notes, once.spread(parsed.notes), lambda _cell, note: worded.setdefault(note, f"{header}: {note}"))
     elif column.type is ColumnType.DATE:
-        dates = read_dates(cells, zones.tz, zones.clock_tz)
-        values, swap_problems = _unswapped(dates.values, cells, zones.window)
+        once = _Distinct(cells)
+        dates = read_dates(once.cells, zones.tz, zones.clock_tz)
+        values, swap_problems = _unswapped(once.spread(dates.values), cells, zones.window)
         table[column.key] = values
         if column.role is ColumnRole.SUBMITTED_AT:
-            table[DATE_ONLY] = dates.date_only
-        _collect(problems, dates.problems, problem)
-        _collect(problems, swap_problems, problem)
+            table[DATE_ONLY] = once.spread(dates.date_only)
+        _collect(problems, once.spread(dates.problems), problem, cells)
+        _collect(problems, swap_problems, problem, cells)
     else:
         table[column.key] = _text_column(cells)
 
@@ -164,10 +217,11 @@ def _unswapped(values: pd.Series, cells: pd.Series, window: tuple[date, date] | 
     if window is None:
         return values, pd.Series(None, index=values.index, dtype=object)
     flips = swapped(values, *window)
-    bad = flips.notna()
+    bad = flips.notna().to_numpy()
     messages = pd.Series(None, index=values.index, dtype=object)
-    for idx in flips.index[bad]:
-        messages.at[idx] = swapped_message(cells.at[idx], flips.at[idx])
+    if bad.any():  # few by nature
+        typed = cells[bad].tolist()
+        messages[bad] = [swapped_message(cell, flip) for cell, flip in zip(typed, flips[bad].tolist(), strict=True)]
     return values.mask(bad), messages
 
 
@@ -185,7 +239,8 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
                 zones: Zones) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result."""
     raw = raw_columns(tab.rows, header_row, header_map)
-    cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in raw.columns}, index=raw.index, dtype=object)
+    data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
+    cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in data_cols}, index=raw.index, dtype=object)
     table = pd.DataFrame(index=raw.index)
     problems: dict[int, list[object]] = {}
     notes: dict[int, list[object]] = {}
@@ -196,11 +251,11 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
             _parse_column(column, cleaned[column.key], header, zones, table, (problems, notes), formatted)
     _role_columns(table, columns)
     _weights(tab, header_map, columns, raw.index, table)
-    data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
-    table[BLANK] = cleaned[data_cols].isna().all(axis=1) if data_cols else True
-    table[PROBLEMS] = pd.Series([tuple(problems.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
-    table[NOTES] = pd.Series([tuple(notes.get(int(i), ())) for i in raw.index], index=raw.index, dtype=object)
-    table[FINGERPRINT] = [_fingerprint(list(r)) for r in raw[data_cols].itertuples(index=False)]
+    table[BLANK] = cleaned.isna().all(axis=1) if data_cols else True
+    rows = raw.index.tolist()
+    table[PROBLEMS] = pd.Series([tuple(problems.get(r, ())) for r in rows], index=raw.index, dtype=object)
+    table[NOTES] = pd.Series([tuple(notes.get(r, ())) for r in rows], index=raw.index, dtype=object)
+    table[FINGERPRINT] = fingerprints(raw[data_cols])
     return Frame(table=table, rows_read=len(raw))
 
 

@@ -5,11 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from aggregator.campaign import Campaign
-from aggregator.cells.frame import BLANK, DATE_ONLY, MATCH, NOTES, PROBLEMS, SUBMITTED, TYPED_NAME, weight_column
+from aggregator.cells.frame import (
+    BLANK,
+    DATE_ONLY,
+    FIRST_SEEN,
+    MATCH,
+    NOTES,
+    PROBLEMS,
+    SUBMITTED,
+    TYPED_NAME,
+    weight_column,
+)
 from aggregator.consolidation.metrics import over_units
 from aggregator.consolidation.resolve import Resolution
 from aggregator.models import (
@@ -17,7 +28,6 @@ from aggregator.models import (
     Consolidation,
     GroupSummary,
     MatchKind,
-    MatchOutcome,
     MetricValue,
     Problem,
     RosterUnit,
@@ -41,7 +51,6 @@ class Inputs:
     resolution: Resolution
     source: SourceInfo
     now: dt.datetime
-    first_seen: pd.Series | None = None  # sheet row → when the worker first saw that row's content
 
 
 def is_late(submitted: pd.Timestamp | None, date_only: bool, deadline: dt.datetime) -> bool:
@@ -65,13 +74,23 @@ def _value(cell: object) -> MetricValue:
     return int(number) if number.is_integer() and not isinstance(cell, float) else number
 
 
-def _texts(record: pd.Series, campaign: Campaign) -> dict[str, str]:
-    return {c.key: record[c.key] for c in campaign.columns
-            if c.type is ColumnType.TEXT and c.key in record and isinstance(record[c.key], str)}
+def _records(table: pd.DataFrame, rows: Sequence[int], columns: Iterable[str]) -> dict[int, dict[str, object]]:
+    """Those rows' cells as plain dicts: one table lookup for all of them, not one ``.loc`` per unit."""
+    wanted = [c for c in dict.fromkeys(columns) if c in table.columns]
+    picked = table.loc[list(rows), wanted]
+    columns = [picked[c].to_numpy(dtype=object, na_value=None).tolist() for c in wanted]
+    by_row = zip(*columns, strict=True)
+    return {int(row): dict(zip(wanted, cells, strict=True)) for row, cells in zip(rows, by_row, strict=True)}
 
 
-def _weights(record: pd.Series, keys: Sequence[str]) -> dict[str, int]:
-    return {k: int(record[weight_column(k)]) for k in keys if weight_column(k) in record}
+def _winning_records(inputs: Inputs) -> dict[str, tuple[int, dict[str, object]]]:
+    """unit_id → (winning row, its cells)."""
+    keys = [c.key for c in inputs.campaign.columns]
+    weights = [weight_column(c.key) for c in inputs.campaign.metric_columns]
+    own = [SUBMITTED, DATE_ONLY, PROBLEMS, NOTES, FIRST_SEEN]
+    winners = {str(unit): int(row) for unit, row in inputs.resolution.winners.items()}
+    records = _records(inputs.table, list(winners.values()), [*keys, *own, *weights])
+    return {unit: (row, records[row]) for unit, row in winners.items()}
 
 
 def _missing_outcome(unit: RosterUnit, superseded: tuple[int, ...], keys: Sequence[str]) -> UnitOutcome:
@@ -79,54 +98,61 @@ def _missing_outcome(unit: RosterUnit, superseded: tuple[int, ...], keys: Sequen
                        dict.fromkeys(keys), {}, ())
 
 
-def _unit_outcome(unit: RosterUnit, inputs: Inputs) -> UnitOutcome:
-    row = inputs.resolution.winners.get(unit.unit_id)
+@dataclass(frozen=True)
+class _Keys:
+    """The campaign's metric and text keys, worked out once per cycle rather than once per unit."""
+
+    metrics: tuple[str, ...]
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> _Keys:
+        return cls(tuple(c.key for c in campaign.metric_columns),
+                   tuple(c.key for c in campaign.columns if c.type is ColumnType.TEXT))
+
+
+def _unit_outcome(unit: RosterUnit, inputs: Inputs, winning: dict[str, tuple[int, dict[str, Any]]],
+                  keyed: _Keys) -> UnitOutcome:
     superseded = inputs.resolution.superseded.get(unit.unit_id, ())
-    keys = [c.key for c in inputs.campaign.metric_columns]
-    if row is None:
+    keys = keyed.metrics
+    if unit.unit_id not in winning:
         return _missing_outcome(unit, superseded, keys)
-    record = inputs.table.loc[row]
+    row, record = winning[unit.unit_id]
     submitted = record.get(SUBMITTED)
-    submitted = None if submitted is None or pd.isna(submitted) else submitted
     late = is_late(submitted, bool(record.get(DATE_ONLY, False)), inputs.campaign.deadline)
     return UnitOutcome(
         unit_id=unit.unit_id,
         name=unit.name,
         group=unit.group,
         status=UnitStatus.LATE if late else UnitStatus.REPORTED,
-        row=int(row),
+        row=row,
         superseded_rows=superseded,
         submitted_at=submitted.to_pydatetime() if submitted is not None else None,
         metrics={k: _value(record.get(k)) for k in keys},
-        texts=_texts(record, inputs.campaign),
-        problems=_problems(int(row), record[PROBLEMS], inputs.header_map.headers),
+        texts={k: record[k] for k in keyed.texts if isinstance(record.get(k), str)},
+        problems=_problems(row, record[PROBLEMS], inputs.header_map.headers),
         notes=tuple(record[NOTES]),
-        weights=_weights(record, keys),
-        first_seen=_first_seen(inputs.first_seen, row),
+        weights={k: int(record[weight_column(k)]) for k in keys if record.get(weight_column(k)) is not None},
+        first_seen=_first_seen(record.get(FIRST_SEEN)),
     )
 
 
-def _first_seen(seen: pd.Series | None, row: object) -> dt.datetime | None:
-    moment = seen.get(row) if seen is not None else None
-    return None if moment is None or pd.isna(moment) else pd.Timestamp(moment).to_pydatetime()
+def _first_seen(moment: object) -> dt.datetime | None:
+    """When the history first saw the winning row's content (None without a history)."""
+    return None if moment is None or pd.isna(moment) else pd.Timestamp(moment).to_pydatetime()  # type: ignore[arg-type]
 
 
 def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:
     table = inputs.table[~inputs.table[BLANK]]
     unresolved = table[MATCH].map(lambda m: m.kind is not MatchKind.MATCHED).astype(bool)
-    out = []
-    for row, record in table[unresolved].iterrows():
-        match: MatchOutcome = record[MATCH]
-        out.append(
-            UnmatchedRow(
-                row=int(row),  # type: ignore[call-overload]
-                typed_name=record[TYPED_NAME] if isinstance(record[TYPED_NAME], str) else "",
-                kind=match.kind,
-                candidates=match.candidates,
-                problems=_problems(int(row), record[PROBLEMS], inputs.header_map.headers),  # type: ignore[call-overload]
-            )
-        )
-    return tuple(out)
+    picked = table.loc[unresolved, [MATCH, TYPED_NAME, PROBLEMS]]
+    headers = inputs.header_map.headers
+    return tuple(
+        UnmatchedRow(row=int(row), typed_name=typed if isinstance(typed, str) else "", kind=match.kind,
+                     candidates=match.candidates, problems=_problems(int(row), problems, headers))
+        for row, match, typed, problems in zip(picked.index, picked[MATCH], picked[TYPED_NAME], picked[PROBLEMS],
+                                               strict=True)
+    )
 
 
 def _group(code: str, label: str, units: Sequence[UnitOutcome], kinds: dict[str, ColumnType],
@@ -141,13 +167,16 @@ def _group(code: str, label: str, units: Sequence[UnitOutcome], kinds: dict[str,
 def consolidate(inputs: Inputs) -> Consolidation:
     """Build the cycle's result: one outcome per roster unit (roster order), groups, totals."""
     campaign = inputs.campaign
-    units = tuple(_unit_outcome(u, inputs) for u in inputs.roster)
+    winning, keyed = _winning_records(inputs), _Keys.of(campaign)
+    units = tuple(_unit_outcome(u, inputs, winning, keyed) for u in inputs.roster)
     kinds = {c.key: c.type for c in campaign.metric_columns}
     missing = [k for k in inputs.header_map.missing if k in kinds]
     labels = campaign.group_labels
     order = [g.code for g in campaign.groups] + sorted({u.group for u in units} - set(labels))
-    groups = tuple(_group(code, labels.get(code, code), [u for u in units if u.group == code], kinds, missing)
-                   for code in order)
+    members: dict[str, list[UnitOutcome]] = {code: [] for code in order}
+    for unit in units:
+        members[unit.group].append(unit)
+    groups = tuple(_group(code, labels.get(code, code), members[code], kinds, missing) for code in order)
     unmatched = _unmatched(inputs)
     reported = sum(g.reported for g in groups)
     totals = Totals(

@@ -30,12 +30,16 @@ def _as_seconds(values: pd.Series) -> pd.Series:
 
 
 def pick_latest(
-    unit_ids: pd.Series, submitted_at: pd.Series | None, first_seen: pd.Series | None
+    unit_ids: pd.Series, submitted_at: pd.Series | None, first_seen: pd.Series | None,
+    seen_order: pd.Series | None = None,
 ) -> Resolution:
     """Pick each unit's winning row.
 
-    ``unit_ids`` is indexed by sheet row number (None/NA for rows matching no unit);
-    ``submitted_at`` and ``first_seen`` share that index (NaT where unknown).
+    ``unit_ids`` is indexed by sheet row number (None/NA for rows matching no unit); ``submitted_at``,
+    ``first_seen`` (NaT where unknown) and ``seen_order`` (the history's sequence, NaN where unknown)
+    share that index. Ties go to the later ``submitted_at`` when all rows of the unit have one, then the
+    later ``first_seen``, then the later place in the history's order, and only then the later row: with a
+    history, the order among rows first seen together is the one they had then, not today's row order.
 
     >>> rows = pd.Series(["A", "A", "B"], index=[2, 3, 4])
     >>> pick_latest(rows, None, None).winners.to_dict()
@@ -50,12 +54,18 @@ def pick_latest(
         frame["stamp"] = stamp.where(all_dated, _NEVER)
     else:
         frame["stamp"] = _NEVER
-    seen = first_seen.reindex(matched.index) if first_seen is not None else None
-    frame["seen"] = _as_seconds(seen) if seen is not None else _NEVER
-    ordered = frame.sort_values(["unit", "stamp", "seen", "row"], kind="mergesort")
-    winners = ordered.groupby("unit", sort=False)["row"].last()
-    losers = ordered[~ordered["row"].isin(winners.values)]
-    superseded = {
-        str(unit): tuple(sorted(int(r) for r in rows)) for unit, rows in losers.groupby("unit")["row"]
-    }
-    return Resolution(winners=winners.astype(int), superseded=superseded)
+    frame["seen"] = _as_seconds(first_seen.reindex(matched.index)) if first_seen is not None else _NEVER
+    order = seen_order.reindex(matched.index).astype(float) if seen_order is not None else None
+    frame["order"] = order.fillna(_NEVER) if order is not None else _NEVER
+    ordered = frame.sort_values(["unit", "stamp", "seen", "order", "row"], kind="mergesort")
+    last = ~ordered["unit"].duplicated(keep="last")
+    winners = pd.Series(ordered["row"][last].to_numpy(), index=pd.Index(ordered["unit"][last], name="unit"), name="row")
+    return Resolution(winners=winners.astype(int), superseded=_losers(ordered[~last]))
+
+
+def _losers(losers: pd.DataFrame) -> dict[str, tuple[int, ...]]:
+    """unit → its superseded rows, ascending; one pass over plain lists (no per-unit groupby)."""
+    found: dict[str, list[int]] = {}
+    for unit, row in zip(losers["unit"].tolist(), losers["row"].tolist(), strict=True):
+        found.setdefault(str(unit), []).append(int(row))
+    return {unit: tuple(sorted(rows)) for unit, rows in found.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aggregator import vnformat
 from aggregator.consolidation.changes import ChangeLog
@@ -60,6 +60,8 @@ class _Builder:
     rows: list[tuple[DashboardValue, ...]] = field(default_factory=list)
     styles: list[StyledRange] = field(default_factory=list)
     links: list[CellLink] = field(default_factory=list)
+    # (column, style) → index in ``styles`` of a cell range that the next row may extend
+    _runs: dict[tuple[int, CellStyle], int] = field(default_factory=dict)
 
     def add(self, values: list[DashboardValue], style: CellStyle | None = None) -> int:
         padded = tuple(values[:WIDTH]) + ("",) * (WIDTH - len(values))
@@ -67,9 +69,17 @@ class _Builder:
         index = len(self.rows) - 1
         if style is not None:
             self.styles.append(StyledRange(index, index + 1, 0, WIDTH, style))
+            self._runs.clear()  # a row style lies over the runs: extending one past it would reorder them
         return index
 
     def style_cell(self, row: int, col: int, style: CellStyle) -> None:
+        """Style one cell; the same style in the same column of the row above grows that range instead
+        (one range, and one formatting request, for a run of units with the same status)."""
+        run = self._runs.get((col, style))
+        if run is not None and self.styles[run].end_row == row:
+            self.styles[run] = replace(self.styles[run], end_row=row + 1)
+            return
+        self._runs[(col, style)] = len(self.styles)
         self.styles.append(StyledRange(row, row + 1, col, col + 1, style))
 
 

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import functools
 from typing import Any
+from unicodedata import normalize
 
 from aggregator.models import Candidate, Consolidation, MetricStats, Problem, UnitOutcome, UnmatchedRow
 
 SCHEMA_VERSION = 1
 
 
+@functools.lru_cache(maxsize=4096)  # many units share a submission day
 def _iso(moment: dt.datetime | None, tz: dt.tzinfo | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
+_LEAVES = (int, float, bool, type(None))  # nothing to normalise: no call per number
+
+
 def _nfc(value: Any) -> Any:
     """NFC every string in a JSON-like structure (CONTRACT §5: UTF-8, NFC strings)."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return normalize("NFC", value)
     if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
+        return {(normalize("NFC", k) if isinstance(k, str) else k):
+                (normalize("NFC", v) if isinstance(v, str) else v if isinstance(v, _LEAVES) else _nfc(v))
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_nfc(v) for v in value]
+        return [normalize("NFC", v) if isinstance(v, str) else v if isinstance(v, _LEAVES) else _nfc(v)
+                for v in value]
     return value
 
 
