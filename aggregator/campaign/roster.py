@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from aggregator.errors import RosterError
 from aggregator.models import RosterUnit
 
-COLUMNS = ("unit_id", "group", "name", "short_name", "aliases", "email", "source")
+COLUMNS = ("unit_id", "group", "name", "short_name", "aliases", "email", "source", "locality")
 REQUIRED = ("unit_id", "group", "name")
 
 
@@ -30,7 +30,7 @@ def _header_problem(fieldnames: Iterable[str] | None, origin: str) -> RosterErro
 def _unit(row: dict[str, str]) -> RosterUnit:
     aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
     return RosterUnit(row["unit_id"], row["group"], row["name"], row.get("short_name", ""), aliases,
-                      row.get("email", ""), row.get("source", ""))
+                      row.get("email", ""), row.get("source", ""), row.get("locality", ""))
 
 
 def parse_roster(text: str, *, origin: str, groups: Iterable[str] | None = None) -> tuple[RosterUnit, ...]:
