@@ -96,3 +96,12 @@ def test_campaign_google_source_needs_spreadsheet(tmp_path: Path) -> None:
 )
 def test_config_error_names_where_the_problem_is(origin: str, start: str) -> None:
     assert ConfigError(origin, ["x"]).message.startswith(start)
+
+
+def test_campaign_area_is_optional_and_set_in_the_bundled_files(tmp_path: Path) -> None:
+    assert campaign.load(BUNDLED / "nhatrang-2024.yaml").area == "thành phố Nha Trang, tỉnh Khánh Hòa"
+    assert campaign.load(BUNDLED / "travinh-2024.yaml").area == "tỉnh Trà Vinh"
+    text = "\n".join(line for line in _text(BUNDLED / "travinh-2024.yaml").splitlines() if not line.startswith("area:"))
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "roster-travinh-2024.csv").write_text("unit_id,group,name\nA,huyen,UBND huyện Cầu Kè\n")
+    assert campaign.load(tmp_path / "c.yaml").area == ""

@@ -94,9 +94,9 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None) -
     return sheet, sheet
 
 
-def _matches(campaign: Campaign, roster: Any, names: pd.Series) -> pd.Series:
-    matcher = build_matcher(roster, campaign.matching)
-    outcomes = match_names(matcher, [n or "" for n in names.tolist()])
+def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series | None) -> pd.Series:
+    matcher = build_matcher(roster, campaign.matching, area=campaign.area, groups=campaign.group_labels)
+    outcomes = match_names(matcher, [n or "" for n in names.tolist()], None if hints is None else hints.tolist())
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
@@ -115,7 +115,7 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     frame = build_frame(snapshot.tab.rows, settings.header_row, header_map, campaign.columns, campaign.tz)
     table = frame.table
     live = table[~table["blank"]]
-    matches = _matches(campaign, roster, live["typed_name"])
+    matches = _matches(campaign, roster, live["typed_name"], live.get("group_hint"))
     table["match"] = matches.reindex(table.index)
     table["unit_id"] = table["match"].map(
         lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
