@@ -217,6 +217,7 @@ def fold_word(word: str) -> str:
     return " ".join(_LETTERS_OR_DIGITS.findall(word))
 
 
+@lru_cache(maxsize=1 << 16)
 def tone_key(word: str) -> str:
     """A word with its tone mark moved to the end: "đòan", "đoàn" → "đoan2"; "hoà", "hòa" → "hoa2"."""
     decomposed = unicodedata.normalize("NFD", word.lower())

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from aggregator.names.localities import Chain, Place, level_at, parse_locality, read_places, split_trailing
 from aggregator.names.vocabulary import (
@@ -58,6 +59,8 @@ def _head_table() -> dict[tuple[str, ...], tuple[str, ...] | None]:
 
 HEADS = _head_table()
 _HEAD_WORDS = max(map(len, HEADS))
+_HEAD_STARTS = frozenset(phrase[0] for phrase in HEADS)
+_CHUNK_CACHE = 1 << 16  # words of a typed chunk, per vocabulary: tokens repeat across names
 _SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", "nam"): slice(0, 2)}
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
 _PLACE_MARKERS = (("thanh", "pho"), ("tinh",), ("huyen",), ("thi", "xa"))
@@ -75,8 +78,7 @@ OTHER_BODY = "co quan"  # head of "another body located in the place": ("co quan
 MAX_NAME = 300  # longer cells are not names; the cap keeps hostile input cheap
 
 
-@dataclass(frozen=True)
-class NameParts:
+class NameParts(NamedTuple):
     head: tuple[str, ...] | None  # unit type, e.g. ("ubnd", "phuong"), ("truong", "th"), ("phong",)
     body: tuple[Word, ...]  # the distinctive words, in typed order
     numbers: tuple[str, ...]  # "TH Vĩnh Hải II" → ("2",)
@@ -111,17 +113,24 @@ def _pieces(chunk: str, vocab: Vocabulary) -> list[str]:
     return pieces
 
 
-def _raw_words(segment: str, vocab: Vocabulary) -> list[Word]:
-    words: list[Word] = []
-    for chunk in segment.split():
-        key = compact(chunk)
-        if COMPOUND.fullmatch(chunk) and _lookup(key, vocab):  # "LĐ-TB&XH", "GD&ĐT"
-            words.append(Word(chunk, chunk.lower(), key))
-        else:
-            words.extend(word_of(piece) for piece in _pieces(chunk, vocab))
+def _chunk_words(chunk: str, vocab: Vocabulary) -> tuple[Word, ...]:
+    if (cached := vocab.chunks.get(chunk)) is not None:
+        return cached
+    key = compact(chunk)
+    if COMPOUND.fullmatch(chunk) and _lookup(key, vocab):  # "LĐ-TB&XH", "GD&ĐT"
+        words: tuple[Word, ...] = (Word(chunk, chunk.lower(), key),)
+    else:
+        words = tuple(word_of(piece) for piece in _pieces(chunk, vocab))
+    if len(vocab.chunks) < _CHUNK_CACHE:
+        vocab.chunks[chunk] = words
     return words
 
 
+def _raw_words(segment: str, vocab: Vocabulary) -> list[Word]:
+    return [word for chunk in segment.split() for word in _chunk_words(chunk, vocab)]
+
+
+@lru_cache(maxsize=1 << 16)
 def _abbreviated(word: Word) -> bool:
     """Letters that are no syllable ("ubnd", "p"), or capitals such as "TU"; never accented."""
     if not word.folded.isalpha() or strip_marks(word.toned) != word.toned.replace("đ", "d"):
@@ -149,11 +158,12 @@ def _meaning(word: Word, previous: str, following: Sequence[Word], vocab: Vocabu
     return _lookup(word.folded, vocab)
 
 
-def _keyed(word: Word) -> list[Word]:
+@lru_cache(maxsize=1 << 16)
+def _keyed(word: Word) -> tuple[Word, ...]:
     key = fold_word(word.folded)
     if " " in key:  # "nguyen3" → "nguyen", "3"
-        return [Word(part, part, part) for part in key.split()]
-    return [word._replace(folded=key)]
+        return tuple(Word(part, part, part) for part in key.split())
+    return (word._replace(folded=key),)
 
 
 def _join_pairs(words: list[Word], vocab: Vocabulary) -> list[Word]:
@@ -181,6 +191,8 @@ def _expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
 
 def _phrase_at_start(words: Sequence[Word]) -> tuple[tuple[str, ...] | None, int]:
     """The longest known phrase the words open with: its unit type (None for "Thành ủy"…) and size."""
+    if not words or words[0].folded not in _HEAD_STARTS:
+        return None, 0
     folded = tuple(w.folded for w in words[:_HEAD_WORDS])
     for size in range(len(folded), 0, -1):
         if folded[:size] in HEADS:

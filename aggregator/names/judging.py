@@ -22,7 +22,6 @@ with its candidates and its reason; every doubt therefore ends unmatched.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from enum import IntEnum
 from typing import NamedTuple
@@ -63,7 +62,7 @@ class Judged(NamedTuple):
     reordered: bool = False  # the same words in another order ("Tân Bình" for "Bình Tân")
 
 
-def _type_fit(typed: tuple[str, ...] | None, roster: tuple[str, ...] | None) -> Fit:
+def type_fit(typed: tuple[str, ...] | None, roster: tuple[str, ...] | None) -> Fit:
     if typed == roster or roster is None:  # a roster name without a type has none to disagree with
         return Fit.EXACT
     if typed is None:
@@ -80,11 +79,14 @@ def _number_fit(typed: tuple[str, ...], roster: tuple[str, ...]) -> Fit:
 def _other_words_fit(typed: tuple[str, ...], roster: tuple[str, ...]) -> Fit:
     """Words the roster has and the typed name lacks only lower the score; the reverse is a
     different name, except a typo: a non-syllable one edit away from a word the roster has."""
-    extra = Counter(typed) - Counter(roster)
-    if not extra:
-        return Fit.EXACT
-    spare = list((Counter(roster) - Counter(typed)).elements())
-    for word in extra.elements():
+    spare = list(roster)
+    extra = []
+    for word in typed:
+        if word in spare:
+            spare.remove(word)
+        else:
+            extra.append(word)
+    for word in extra:
         if is_syllable(word) or not any(OSA.distance(word, s, score_cutoff=1) <= 1 for s in spare):
             return Fit.WRONG
     return Fit.EXACT
@@ -113,23 +115,52 @@ def _doubt(typed: Key, roster: Key, fits: tuple[Fit, ...], elsewhere: bool) -> f
     return factor
 
 
-def judge(typed: Key, roster: Key, chain: Chain, unit: int, similarity: float, edits: int,
-          settings: MatchingSettings) -> Judged:
-    """Every guard on one roster name of ``unit`` (whose places are ``chain``)."""
-    committee = Fit.EXACT if typed.qualifier in (roster.qualifier, ()) else Fit.WRONG
-    fits = (_type_fit(typed.head, roster.head), _number_fit(typed.numbers, roster.numbers),
-            _words_fit(typed, roster, edits), committee)
-    elsewhere = conflicts(typed.places, chain)
-    fit = Fit.WRONG if elsewhere else max(fits)
-    if fit == Fit.LEVEL and not typed.words:  # "UBND" + the home town: the sender, not a unit
-        fit = Fit.VAGUE
-    reordered = typed.order != roster.order and typed.words == roster.words
-    if fit < Fit.VAGUE and reordered:
-        fit = Fit.VAGUE  # same words, another order: maybe another place
-    excluded = elsewhere or Fit.WRONG in (fits[0], fits[1], committee)
-    return Judged(fit, _score(typed, roster, fits, elsewhere, similarity, settings) if fit == Fit.WRONG else
-                  similarity, tones_agree(typed, roster), unit, edits, excluded,
-                  _why(typed, roster, fits, elsewhere, edits) if excluded else "", reordered)
+class Judge:
+    """Every guard on roster names against one typed name; what repeats among candidates (their
+    types, their places) is worked out once."""
+
+    def __init__(self, typed: Key, settings: MatchingSettings) -> None:
+        self.typed = typed
+        self.settings = settings
+        self._types: dict[tuple[str, ...] | None, Fit] = {}
+        self._elsewhere: dict[int, bool] = {}  # id of a chain → whether the typed places conflict with it
+
+    def _type(self, head: tuple[str, ...] | None) -> Fit:
+        if (fit := self._types.get(head)) is None:
+            fit = self._types[head] = type_fit(self.typed.head, head)
+        return fit
+
+    def _conflicts(self, chain: Chain) -> bool:
+        if not self.typed.places:
+            return False
+        if (found := self._elsewhere.get(id(chain))) is None:
+            found = self._elsewhere[id(chain)] = conflicts(self.typed.places, chain)
+        return found
+
+    def admits(self, roster: Key, chain: Chain) -> bool:
+        """Whether the stated type, numbers, committee and places leave the unit possible (cheap)."""
+        typed = self.typed
+        return (self._type(roster.head) != Fit.WRONG and _number_fit(typed.numbers, roster.numbers) != Fit.WRONG
+                and typed.qualifier in (roster.qualifier, ()) and not self._conflicts(chain))
+
+    def __call__(self, roster: Key, chain: Chain, unit: int, similarity: float, edits: int) -> Judged:
+        """One roster name of ``unit`` (whose places are ``chain``)."""
+        typed = self.typed
+        committee = Fit.EXACT if typed.qualifier in (roster.qualifier, ()) else Fit.WRONG
+        numbers = Fit.EXACT if typed.numbers == roster.numbers else _number_fit(typed.numbers, roster.numbers)
+        words = Fit.EXACT if typed.words == roster.words else _words_fit(typed, roster, edits)
+        fits = (self._type(roster.head), numbers, words, committee)
+        elsewhere = self._conflicts(chain)
+        fit = Fit.WRONG if elsewhere else Fit(max(fits))
+        if fit == Fit.LEVEL and not typed.words:  # "UBND" + the home town: the sender, not a unit
+            fit = Fit.VAGUE
+        reordered = typed.order != roster.order and typed.words == roster.words
+        if fit < Fit.VAGUE and reordered:
+            fit = Fit.VAGUE  # same words, another order: maybe another place
+        excluded = elsewhere or Fit.WRONG in (fits[0], fits[1], committee)
+        score = _score(typed, roster, fits, elsewhere, similarity, self.settings) if fit == Fit.WRONG else similarity
+        why = _why(typed, roster, fits, elsewhere, edits) if excluded else ""
+        return Judged(fit, score, tones_agree(typed, roster), unit, edits, excluded, why, reordered)
 
 
 def _why(typed: Key, roster: Key, fits: tuple[Fit, ...], elsewhere: bool, edits: int) -> str:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from aggregator.names.abbreviations import NameParts
 from aggregator.names.localities import Place
 from aggregator.textnorm import tone_key
 
 
-@dataclass(frozen=True)
-class Key:
-    """One name as compared: type, sorted distinctive words, numbers, diacritics of the words."""
+class Key(NamedTuple):
+    """One name as compared: type, sorted distinctive words, numbers, diacritics of the words.
+    (A tuple: millions are made and hashed.)"""
 
     head: tuple[str, ...] | None
     words: tuple[str, ...]  # sorted: similarity ignores word order
@@ -22,6 +22,8 @@ class Key:
     tones: frozenset[tuple[str, str]]  # (folded, tone key) of every word
     marked: frozenset[tuple[str, str]]  # the same for words typed with diacritics
     initials: str
+    text: str  # the sorted words, for similarity
+    spelled: str  # the proper name's letters in typed order, for counting typos
 
     @property
     def exact(self) -> tuple[object, ...]:
@@ -32,31 +34,16 @@ class Key:
         """The proper name, whatever type is stated: "Long Đức", "Phường 4" → ((), ("4",))."""
         return (self.order, self.numbers)
 
-    @property
-    def text(self) -> str:
-        return " ".join(self.words)
-
-    @property
-    def spelled(self) -> str:
-        """The proper name's letters in typed order, for counting typos."""
-        return " ".join(self.order)
-
 
 def key_of(parts: NameParts, keep_places: bool = True) -> Key:
-    pairs = [(word.folded, tone_key(word.toned)) for word in parts.body]
+    body = parts.body
+    pairs = frozenset((word.folded, tone_key(word.toned)) for word in body)
     # Typed with diacritics, a word without any is typed with the level tone: "Thanh Hòa" is not "Thạnh Hòa".
-    marked = pairs if any(not word.toned.isascii() for word in parts.body) else []
-    return Key(
-        head=parts.head,
-        words=tuple(sorted(word.folded for word in parts.body)),
-        order=tuple(word.folded for word in parts.body),
-        numbers=parts.numbers,
-        qualifier=parts.qualifier,
-        places=parts.places if keep_places else (),
-        tones=frozenset(pairs),
-        marked=frozenset(marked),
-        initials="".join(word.folded[:1] for word in parts.body),
-    )
+    marked = pairs if any(not word.toned.isascii() for word in body) else frozenset()
+    order = tuple(word.folded for word in body)
+    words = tuple(sorted(order))
+    return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,
+               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order))
 
 
 def is_place(head: tuple[str, ...] | None) -> bool:

@@ -22,7 +22,7 @@ from typing import NamedTuple
 LEVELS: tuple[tuple[str, ...], ...] = (
     ("thanh", "pho"), ("thi", "xa"), ("thi", "tran"), ("tinh",), ("huyen",), ("quan",), ("phuong",), ("xa",),
 )  # fmt: skip
-_DISTRICT_RANK = frozenset({"huyen", "quan", "thi xa", "thanh pho"})
+_LEVEL_STARTS = frozenset(level[0] for level in LEVELS)
 _PROVINCE_RANK = frozenset({"tinh", "thanh pho"})
 _COMMITTEE_WORD = "uy"  # "huyện ủy", "tỉnh ủy": a party committee, not a place
 
@@ -37,6 +37,8 @@ Chain = tuple[Place, ...]
 
 def level_at(words: Sequence[str], start: int) -> tuple[str, int] | None:
     """The level word that opens ``words[start:]`` and its size, unless it opens "huyện ủy" and the like."""
+    if start >= len(words) or words[start] not in _LEVEL_STARTS:
+        return None
     for level in LEVELS:
         end = start + len(level)
         if tuple(words[start:end]) == level and (end >= len(words) or words[end] != _COMMITTEE_WORD):

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from aggregator.campaign import MatchingSettings
 from aggregator.models import MatchKind, MatchOutcome, RosterUnit
-from aggregator.names import candidates
 from aggregator.names.abbreviations import (
     OTHER_BODY,
     NameParts,
@@ -32,15 +32,17 @@ from aggregator.names.abbreviations import (
     read_name,
     read_words,
 )
-from aggregator.names.candidates import WordIndex, build_index
+from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.groups import group_reader
-from aggregator.names.judging import FAR, Decision, Judged, decide, judge, tones_agree
-from aggregator.names.keys import Key, key_of, self_place
+from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide
+from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, read_places, unit_chains
+from aggregator.names.screening import Screen, build_screen
 from aggregator.names.vocabulary import Vocabulary, learn_vocabulary
 from aggregator.textnorm import is_syllable
 
 _INITIALS = 0.75  # "P.VH" may be Vĩnh Hải or Vĩnh Hòa: shown, never accepted
+_FEW = 24  # below this many keys, screening one by one beats arrays
 _BARE_PLACE_WORDS = 4  # a trailing segment this short without a level word may be a bare place
 
 
@@ -56,10 +58,10 @@ class Matcher:
     keys: tuple[Key, ...]  # one per distinct name of a unit (name, short name, aliases)
     owners: tuple[int, ...]  # key index → unit index
     exact: Mapping[tuple[object, ...], tuple[int, ...]]  # exact form → key indices
-    proper: Mapping[tuple[object, ...], tuple[int, ...]]  # proper name, any type → key indices
-    texts: tuple[str, ...]  # distinct key texts (sorted words)
-    text_keys: tuple[tuple[int, ...], ...]  # text index → key indices
-    index: WordIndex  # text indices by word
+    ordered: Mapping[tuple[str, ...], tuple[int, ...]]  # proper name's words, any type or number → keys
+    name_keys: tuple[tuple[int, ...], ...]  # distinct proper name (``index``) → keys that have it
+    index: NameIndex  # the distinct proper names by word
+    screen: Screen  # what typed types, numbers and places rule out, for many keys at once
     initials: Mapping[str, tuple[int, ...]]  # initials of the words → key indices
     read_group: Callable[[object], str | None]  # a typed group hint → the group code it names
 
@@ -83,6 +85,12 @@ def _grouped(items: Sequence[object]) -> dict[object, tuple[int, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _interned(chains: Sequence[Chain]) -> tuple[Chain, ...]:
+    """Equal chains as one object: units of a district share it, and judging remembers it by identity."""
+    seen: dict[Chain, Chain] = {}
+    return tuple(seen.setdefault(chain, chain) for chain in chains)
+
+
 def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, area: str = "",
                   groups: Mapping[str, str] | None = None) -> Matcher:
     """Precompute the keys of every roster name, short name and alias, and every unit's places.
@@ -97,27 +105,30 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
     owners: list[int] = []
     own: list[Chain] = []
     selves: list[Place | None] = []
+    localities: dict[str, Chain] = {}  # units of a district share their locality text
     for index, unit in enumerate(units):
         unit_keys, named = _unit_keys(unit, vocab)
         keys += unit_keys
         owners += [index] * len(unit_keys)
-        own.append(read_locality(unit.locality, vocab) + tuple(named) + homes)
+        if unit.locality not in localities:
+            localities[unit.locality] = read_locality(unit.locality, vocab)
+        own.append(localities[unit.locality] + tuple(named) + homes)
         selves.append(self_place(unit_keys[0]) if unit_keys else None)
-    by_text = _grouped([key.text for key in keys])
-    texts = tuple(str(text) for text in by_text)
+    chains = _interned(unit_chains(own, selves, read_locality(area, vocab)))
+    by_name = _grouped([key.spelled for key in keys])
     return Matcher(
         settings=settings,
         vocabulary=vocab,
         unit_ids=tuple(u.unit_id for u in units),
         unit_groups=tuple(u.group for u in units),
-        chains=unit_chains(own, selves, read_locality(area, vocab)),
+        chains=chains,
         keys=tuple(keys),
         owners=tuple(owners),
         exact=_grouped([key.exact for key in keys]),
-        proper=_grouped([key.proper for key in keys]),
-        texts=texts,
-        text_keys=tuple(by_text.values()),
-        index=build_index([text.split() for text in texts]),
+        ordered=_grouped([key.order for key in keys]),
+        name_keys=tuple(by_name.values()),
+        index=build_index([str(name) for name in by_name]),
+        screen=build_screen(keys, [chains[owner] for owner in owners]),
         initials={k: v for k, v in _grouped([key.initials for key in keys]).items() if len(str(k)) > 1},
         read_group=group_reader(groups or {}, lambda text: read_words(text, vocab)),
     )
@@ -141,7 +152,7 @@ class _Typed:
 
     @property
     def plain(self) -> Key:
-        return key_of(replace(self.parts, places=self.parts.places + self.in_brackets))
+        return key_of(self.parts._replace(places=self.parts.places + self.in_brackets))
 
 
 def _read(name: object, vocab: Vocabulary) -> _Typed | None:
@@ -158,28 +169,29 @@ def _other_readings(typed: _Typed, vocab: Vocabulary) -> list[Key]:
     """Other ways to read a name the plain reading did not match."""
     parts, in_brackets, readings = typed.parts, typed.in_brackets, []
     if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
-        readings.append(key_of(replace(parts, places=(*parts.places, place))))
+        readings.append(key_of(parts._replace(places=(*parts.places, place))))
     if (split := last_segment(typed.variants[0])) and (place := _bare_place(split[1], vocab)):  # "X - Cầu Kè"
         rest = read_name(split[0], vocab)
-        readings.append(key_of(replace(rest, places=(*rest.places, place, *in_brackets))))
-    if parts.head is not None and parts.head[0] not in ("ubnd", OTHER_BODY):  # "Phong Nẫm", "Trường Long"
-        untyped = read_name(typed.variants[0], vocab, typed_type=False)
-        readings.append(key_of(replace(untyped, places=untyped.places + in_brackets)))
+        readings.append(key_of(rest._replace(places=(*rest.places, place, *in_brackets))))
+    if parts.head is not None and len(parts.head) == 1 and parts.head[0] not in ("ubnd", OTHER_BODY):
+        untyped = read_name(typed.variants[0], vocab, typed_type=False)  # "Phong Nẫm", "Trường Long"
+        readings.append(key_of(untyped._replace(places=untyped.places + in_brackets)))
     return readings
 
 
-def _judge(matcher: Matcher, typed: Key, index: int, similarity: float, edits: int = FAR) -> Judged:
+def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:
     unit = matcher.owners[index]
-    return judge(typed, matcher.keys[index], matcher.chains[unit], unit, similarity, edits, matcher.settings)
+    return judge(matcher.keys[index], matcher.chains[unit], unit, similarity, edits)
 
 
-def _initials_guesses(matcher: Matcher, typed: Key) -> list[Judged]:
+def _initials_guesses(matcher: Matcher, judge: Judge) -> list[Judged]:
     """ "P.VH": an unknown all-letters word may be the initials of a roster name (shown, never accepted)."""
+    typed = judge.typed
     if len(typed.words) != 1 or is_syllable(typed.words[0]):
         return []
     guesses = []
     for index in matcher.initials.get(typed.words[0], ()):
-        judged = _judge(matcher, typed, index, _INITIALS)
+        judged = _judge(matcher, judge, index, _INITIALS)
         guesses.append(judged._replace(fit=max(judged.fit, judged.fit.VAGUE), score=min(judged.score, _INITIALS)))
     return guesses
 
@@ -190,31 +202,57 @@ def _similarity(typed: Key, roster: Key) -> float:
     return fuzz.ratio(typed.text, roster.text) / 100 if typed.text and roster.text else 0.0
 
 
-def _pool(matcher: Matcher, typed: Key) -> list[Judged]:
-    """Judge the roster names worth judging: same proper name, most similar, within two edits."""
-    text_ids = matcher.index.gather(typed.words).tolist()
-    similar = [text_ids[pos] for pos, _ in candidates.most_similar(typed.text, [matcher.texts[i] for i in text_ids])]
-    near_keys = [k for text in text_ids for k in matcher.text_keys[text]]
-    edits = {near_keys[pos]: n for pos, n in candidates.within_edits(typed.spelled,
-                                                                      [matcher.keys[k].spelled for k in near_keys])}
-    chosen = set(matcher.proper.get(typed.proper, ())) | set(edits)
-    chosen.update(k for text in similar for k in matcher.text_keys[text])
-    judged = [_judge(matcher, typed, index, _similarity(typed, matcher.keys[index]), edits.get(index, FAR))
-              for index in chosen]
-    return judged + _initials_guesses(matcher, typed)
+def _worth_judging(matcher: Matcher, typed: Key, keys: Sequence[int]) -> Sequence[int]:
+    """Keys of a similar name worth judging: an administrative unit must be named with its own words
+    (or one typo, found by edits), so of those only one is judged, to be shown as a candidate."""
+    if matcher.keys[keys[0]].text == typed.text:
+        return keys
+    others = [key for key in keys if not is_place(matcher.keys[key].head)]
+    return others if len(others) == len(keys) else [*others, next(k for k in keys if k not in others)]
+
+
+def _pool(matcher: Matcher, judge: Judge) -> list[Judged]:
+    """Judge the roster names worth judging for a name that is no unit's: the most similar, those one
+    edit away, and (only when one of them fits as a typo) all those two edits away, its rivals. Names
+    the stated type or places rule out are judged only as far as needed to show some and say why."""
+    typed, shown = judge.typed, matcher.settings.candidates
+    near, shared = matcher.index.gather(typed.words)
+    similar = [key for name in (matcher.index.most_similar(typed.text, near, shared) if len(near) else ())
+               for key in _worth_judging(matcher, typed, matcher.name_keys[name])]
+    ones = [key for name in matcher.index.one_edit(typed.spelled) for key in matcher.name_keys[name]]
+    possible = set(_admitted(matcher, judge, similar + ones))
+    chosen = possible | set(similar[:shown]) | set([key for key in ones if key not in possible][:shown])
+    edits = dict.fromkeys(ones, 1)
+    judged = {key: _judge(matcher, judge, key, _similarity(typed, matcher.keys[key]), edits.get(key, FAR))
+              for key in chosen}
+    if any(j.fit == Fit.TYPO for j in judged.values()) and len(near):  # accepted only without rivals within two
+        twos = [key for name, count in matcher.index.within_edits(typed.spelled, near).items() if count == 2
+                for key in matcher.name_keys[name]]
+        judged.update({key: _judge(matcher, judge, key, _similarity(typed, matcher.keys[key]), 2)
+                       for key in _admitted(matcher, judge, twos)})
+    return [*judged.values(), *_initials_guesses(matcher, judge)]
+
+
+def _admitted(matcher: Matcher, judge: Judge, keys: Sequence[int]) -> list[int]:
+    """The keys the typed type, numbers and places leave possible (arrays for many, a loop for few)."""
+    if len(keys) > _FEW:
+        array = np.asarray(keys, dtype=np.int32)
+        return array[matcher.screen.admitted(judge.typed, array)].tolist()
+    return [key for key in keys if judge.admits(matcher.keys[key], matcher.chains[matcher.owners[key]])]
 
 
 def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
     if typed.head is None and not typed.words and not typed.numbers:  # only the home town, or notes
         return Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)
-    hits = matcher.exact.get(typed.exact, ())
-    if hits and all(tones_agree(typed, matcher.keys[i]) for i in hits):
-        same = set(hits) | set(matcher.proper.get(typed.proper, ()))
-        quick = decide(matcher.unit_ids, [_judge(matcher, typed, i, 1.0, 0) for i in same], matcher.settings)
-        if quick.outcome.kind is MatchKind.MATCHED:
-            return quick
-    real = typed.proper in matcher.proper  # the typed proper name is a unit's real name: no typo
-    return decide(matcher.unit_ids, _pool(matcher, typed), matcher.settings, typo_allowed=not real)
+    judge = Judge(typed, matcher.settings)
+    same = sorted({*matcher.exact.get(typed.exact, ()), *matcher.ordered.get(typed.order, ())})
+    if not same:  # no unit's name: a typo, a name with words missing or added, or nobody's
+        return decide(matcher.unit_ids, _pool(matcher, judge), matcher.settings)
+    # The name of a unit, typed as written: it decides. When the stated type or places rule out every
+    # unit of that name, the row is refused; it is no other unit's name with words missing.
+    possible = _admitted(matcher, judge, same)
+    judged = [_judge(matcher, judge, i, 1.0, 0) for i in possible or same]
+    return decide(matcher.unit_ids, judged, matcher.settings, typo_allowed=False)
 
 
 def _combine(decisions: Sequence[Decision]) -> Decision:

@@ -69,6 +69,7 @@ class Vocabulary:
     homes: tuple[tuple[str, ...], ...] = ()  # folded place every unit is in, e.g. ("nha", "trang")
     departments: frozenset[str] = DEPARTMENTS
     contextual: Mapping[str, tuple[frozenset[str], str, str]] = field(default_factory=lambda: dict(CONTEXTUAL))
+    chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
 
 
 @lru_cache(maxsize=1 << 16)
