@@ -189,11 +189,11 @@ def _expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
     return out
 
 
-def _phrase_at_start(words: Sequence[Word]) -> tuple[tuple[str, ...] | None, int]:
-    """The longest known phrase the words open with: its unit type (None for "Thành ủy"…) and size."""
-    if not words or words[0].folded not in _HEAD_STARTS:
+def _phrase_at_start(words: Sequence[Word], start: int = 0) -> tuple[tuple[str, ...] | None, int]:
+    """The longest known phrase ``words[start:]`` opens with: its unit type (None for "Thành ủy"…) and size."""
+    if start >= len(words) or words[start].folded not in _HEAD_STARTS:
         return None, 0
-    folded = tuple(w.folded for w in words[:_HEAD_WORDS])
+    folded = tuple(w.folded for w in words[start : start + _HEAD_WORDS])
     for size in range(len(folded), 0, -1):
         if folded[:size] in HEADS:
             return HEADS[folded[:size]], size
@@ -226,7 +226,7 @@ def _reorder(segments: list[list[Word]]) -> tuple[list[Word], tuple[str, ...] | 
     head, i = _phrase_at_start(words)
     i = max(i, 1)
     while head is None and i < len(words):
-        head, size = _phrase_at_start(words[i:])
+        head, size = _phrase_at_start(words, i)
         if head is not None:
             after = words[i + size :]
             if after and head in _COMMUNE_HEADS:
@@ -283,6 +283,8 @@ def _split_qualifier(words: list[Word], head: tuple[str, ...] | None) -> tuple[l
         return words[:-2], tuple(folded[-2:]), ()
     other_body = head is not None and head[0] != "ubnd"  # "Công an huyện X": X is where, not who
     start, places = split_trailing(folded, first=0 if other_body else 1)
+    if places and start > 1 and folded[start - 1] == "thuoc":  # "… thuộc huyện X": "belonging to"
+        start -= 1
     return words[:start], (), places
 
 

@@ -23,7 +23,7 @@ class Key(NamedTuple):
     marked: frozenset[tuple[str, str]]  # the same for words typed with diacritics
     initials: str
     text: str  # the sorted words, for similarity
-    spelled: str  # the proper name's letters in typed order, for counting typos
+    spelled: str  # the proper name's letters in typed order and its numbers, for counting typos
 
     @property
     def exact(self) -> tuple[object, ...]:
@@ -43,7 +43,7 @@ def key_of(parts: NameParts, keep_places: bool = True) -> Key:
     order = tuple(word.folded for word in body)
     words = tuple(sorted(order))
     return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,
-               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order))
+               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers))
 
 
 def is_place(head: tuple[str, ...] | None) -> bool:
