@@ -214,7 +214,8 @@ def fold_word(word: str) -> str:
         return plain if is_syllable(plain) else word
     if word.isalpha():
         return _untelex(word) or word
-    return " ".join(_LETTERS_OR_DIGITS.findall(word))
+    parts = _LETTERS_OR_DIGITS.findall(word)  # "nguyen3" → "nguyen 3"; "0aa" → "0 a", as folding "0 aa" gives
+    return " ".join(fold_word(part) if part.isalpha() else part for part in parts)
 
 
 @lru_cache(maxsize=1 << 16)
