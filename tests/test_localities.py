@@ -235,3 +235,13 @@ def test_a_commune_inherits_the_province_from_its_district_unit() -> None:
     matcher = build_matcher(units, MatchingSettings())
     assert _matched(matcher, "UBND xã Long Đức, tỉnh Sóc Trăng") == "X"
     assert _one(matcher, "UBND xã Long Đức, tỉnh Bạc Liêu").kind is MatchKind.LOCALITY_CONFLICT
+
+
+def test_places_in_a_roster_name_are_where_the_unit_lies_not_another_name() -> None:
+    units = [RosterUnit("A", "xa", "UBND xã Long Đức (huyện Long Phú)"),
+             RosterUnit("B", "xa", "UBND xã Long Đức, huyện Mỹ Tú"), RosterUnit("H", "huyen", "UBND huyện Long Phú")]
+    matcher = build_matcher(units, MatchingSettings())
+    assert _matched(matcher, "UBND huyện Long Phú") == "H"
+    assert _matched(matcher, "UBND xã Long Đức - H. Long Phú") == "A"
+    assert _matched(matcher, "UBND xã Long Đức (huyện Mỹ Tú)") == "B"
+    assert _one(matcher, "UBND xã Long Đức").kind is MatchKind.AMBIGUOUS

@@ -70,7 +70,11 @@ def _unit_keys(unit: RosterUnit, vocab: Vocabulary) -> tuple[list[Key], list[Pla
     keys: dict[tuple[object, ...], Key] = {}
     places: list[Place] = []
     for name in (unit.name, unit.short_name, *unit.aliases):
-        for variant in name_variants(name):
+        variants = name_variants(name)
+        if len(variants) > 1 and (bracket := read_places(read_words(variants[1], vocab))):  # "… (huyện Cầu Kè)"
+            places += [p for p in bracket if p not in places]
+            variants = variants[:1]
+        for variant in variants:
             parts = read_name(variant, vocab)
             places += [p for p in parts.places if p not in places]
             key = key_of(parts, keep_places=False)
