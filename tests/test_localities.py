@@ -47,6 +47,9 @@ def _matched(matcher: Matcher, typed: str) -> str | None:
         "Long Đức - Long Phú",  # a bare district name after a dash
         "Long Đức thuộc huyện Long Phú",
         "UBND xã Long Đức (Long Phú)",
+        "UBND xã Long Đức - Long Phú - Sóc Trăng",  # two bare places
+        "UBND Xã Long Đức, H.Long Phú, T.Sóc Trăng",  # "T." for tỉnh
+        "UBND Xã Long Đức, H.Long Phú, Sóc Trăng",  # the province without its level
     ],
 )
 def test_locality_agreeing_qualifier_is_set_aside(soctrang: Matcher, typed: str) -> None:
@@ -75,6 +78,24 @@ def test_locality_tells_numbered_wards_of_districts_apart(soctrang: Matcher) -> 
     assert _matched(soctrang, "UBND Phuong 1 (TP. Soc Trang).") == CITY_WARD_1
     assert _matched(soctrang, "Phường 01 - TX Ngã Năm") == "X31732"
     assert _one(soctrang, "UBND P4 - TX Ngã Năm").kind is MatchKind.LOCALITY_CONFLICT  # only the city has a P4
+
+
+def test_cities_and_towns_written_as_initials(soctrang: Matcher) -> None:
+    assert _matched(soctrang, "Phường 4 TPST") == CITY_WARD_4
+    assert _matched(soctrang, "UBND P.1 (TP.ST)") == CITY_WARD_1
+    assert _matched(soctrang, "P1 TXNN") == "X31732"  # thị xã Ngã Năm
+
+
+def test_a_bare_name_of_one_unit_is_that_unit_even_when_the_province_shares_it(soctrang: Matcher) -> None:
+    for typed in ("Sóc Trăng", "UBND Sóc Trăng", "UBND TP Sóc Trăng"):  # the city: the province is no unit
+        assert _matched(soctrang, typed) == "H941", typed
+    assert _one(soctrang, "UBND tỉnh Sóc Trăng").kind is MatchKind.TYPE_CONFLICT
+
+
+def test_words_that_open_other_bodies_may_be_part_of_a_name(soctrang: Matcher) -> None:
+    assert _one(soctrang, "Lịch Hội Thượng").kind is MatchKind.AMBIGUOUS  # "Hội" opens no association here
+    assert _matched(soctrang, "Lịch Hội Thượng - H. Trần Đề") is None  # still a town and a commune
+    assert _matched(soctrang, "Trường Khánh") == "X31654"  # "Trường" opens no school here
 
 
 @pytest.mark.parametrize("typed", ["UBND P10", "P.10", "F10", "Phường số 10", "UBND F.10", "ubnd phuong 10", "P 10"])

@@ -50,4 +50,4 @@ def test_devsets_have_every_kind_of_noise_and_negative() -> None:
 
 def test_readme_table_is_the_report() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert report.table() in readme, "regenerate it: .venv/bin/python -m tests.namegen.report"
+    assert report.table() in readme, "regenerate it: .venv/bin/python -m tests.namegen.report --write"

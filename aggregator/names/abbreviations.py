@@ -343,7 +343,10 @@ def read_name(text: str, vocab: Vocabulary, typed_type: bool = True) -> NamePart
     ``typed_type=False`` reads the name as having no type: "Phong Nẫm", "Trường Long" are communes."""
     segments = [_expand(_raw_words(segment, vocab), vocab) for segment in _SEGMENT_GAP.split(text)]
     units = [segment for segment in segments if not _is_parent(segment, vocab.homes)]
-    words, other_body = _reorder(units or segments)
+    if typed_type:
+        words, other_body = _reorder(units or segments)
+    else:
+        words, other_body = [word for segment in units or segments for word in segment], None
     words = _synonyms(words)
     head, size = (other_body, 0) if other_body or not typed_type else _head_at_start(words)
     lone = head is not None and head[0] != "ubnd"

@@ -20,8 +20,9 @@ from typing import NamedTuple
 
 # Level words as read (folded), longest first; "thành phố" is a city of a province or a province itself.
 LEVELS: tuple[tuple[str, ...], ...] = (
-    ("thanh", "pho"), ("thi", "xa"), ("thi", "tran"), ("tinh",), ("huyen",), ("quan",), ("phuong",), ("xa",),
+    ("thanh", "pho"), ("thi", "xa"), ("thi", "tran"), ("tinh",), ("huyen",), ("quan",), ("phuong",), ("xa",), ("t",),
 )  # fmt: skip
+_ALIASES = {"t": "tinh"}  # "T. Sóc Trăng" in addresses
 _LEVEL_STARTS = frozenset(level[0] for level in LEVELS)
 _PROVINCE_RANK = frozenset({"tinh", "thanh pho"})
 _COMMITTEE_WORD = "uy"  # "huyện ủy", "tỉnh ủy": a party committee, not a place
@@ -42,7 +43,8 @@ def level_at(words: Sequence[str], start: int) -> tuple[str, int] | None:
     for level in LEVELS:
         end = start + len(level)
         if tuple(words[start:end]) == level and (end >= len(words) or words[end] != _COMMITTEE_WORD):
-            return " ".join(level), len(level)
+            joined = " ".join(level)
+            return _ALIASES.get(joined, joined), len(level)
     return None
 
 
@@ -105,9 +107,18 @@ def _same_level(typed: str | None, known: str | None) -> bool:
     return typed is None or known is None or typed == known
 
 
+def _holds(chain: Chain, name: tuple[str, ...], level: str | None) -> bool:
+    return any(name == known.name and _same_level(level, known.level) for known in chain)
+
+
 def agrees(place: Place, chain: Chain) -> bool:
-    """Whether the chain holds the place: same name, and the same level when both are known."""
-    return any(place.name == known.name and _same_level(place.level, known.level) for known in chain)
+    """Whether the chain holds the place: same name, and the same level when both are known. A
+    place typed with an outer one's name after it, without its level ("H. Long Phú, Sóc Trăng"
+    reads as huyện "Long Phú Sóc Trăng"), agrees when the chain holds both."""
+    if _holds(chain, place.name, place.level):
+        return True
+    return any(_holds(chain, place.name[:cut], place.level) and _holds(chain, place.name[cut:], None)
+               for cut in range(1, len(place.name)))
 
 
 def conflicts(places: Sequence[Place], chain: Chain) -> bool:

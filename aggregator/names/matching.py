@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -44,6 +44,7 @@ from aggregator.textnorm import is_syllable
 _INITIALS = 0.75  # "P.VH" may be Vĩnh Hải or Vĩnh Hòa: shown, never accepted
 _FEW = 24  # below this many keys, screening one by one beats arrays
 _BARE_PLACE_WORDS = 4  # a trailing segment this short without a level word may be a bare place
+_INITIAL_LEVELS = {"thanh pho": "tp", "thi xa": "tx"}  # "TPST": thành phố Sóc Trăng
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,17 @@ def _interned(chains: Sequence[Chain]) -> tuple[Chain, ...]:
     return tuple(seen.setdefault(chain, chain) for chain in chains)
 
 
+def _with_place_abbreviations(vocab: Vocabulary, chains: Sequence[Chain]) -> Vocabulary:
+    """ "TPST", "TP.ST", "TXDH": a city or town written as its initials, when no other place has them."""
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for place in {p for chain in chains for p in chain if p.level in _INITIAL_LEVELS}:
+        if all(word.isalpha() for word in place.name):
+            key = _INITIAL_LEVELS[place.level] + "".join(word[0] for word in place.name)
+            found[key].add(f"{place.level} {' '.join(place.name)}")
+    extra = {key: next(iter(v)) for key, v in found.items() if len(v) == 1 and key not in vocab.abbreviations}
+    return replace(vocab, abbreviations={**vocab.abbreviations, **extra}, chunks={}) if extra else vocab
+
+
 def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, area: str = "",
                   groups: Mapping[str, str] | None = None) -> Matcher:
     """Precompute the keys of every roster name, short name and alias, and every unit's places.
@@ -119,6 +131,7 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         own.append(localities[unit.locality] + tuple(named) + homes)
         selves.append(self_place(unit_keys[0]) if unit_keys else None)
     chains = _interned(unit_chains(own, selves, read_locality(area, vocab)))
+    vocab = _with_place_abbreviations(vocab, chains)
     by_name = _grouped([key.spelled for key in keys])
     return Matcher(
         settings=settings,
@@ -174,9 +187,11 @@ def _other_readings(typed: _Typed, vocab: Vocabulary) -> list[Key]:
     parts, in_brackets, readings = typed.parts, typed.in_brackets, []
     if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
         readings.append(key_of(parts._replace(places=(*parts.places, place))))
-    if (split := last_segment(typed.variants[0])) and (place := _bare_place(split[1], vocab)):  # "X - Cầu Kè"
-        rest = read_name(split[0], vocab)
-        readings.append(key_of(rest._replace(places=(*rest.places, place, *in_brackets))))
+    text, bare = typed.variants[0], ()
+    while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
+        text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
+        rest = read_name(text, vocab)
+        readings.append(key_of(rest._replace(places=(*rest.places, *bare, *in_brackets))))
     if parts.head is not None and len(parts.head) == 1 and parts.head[0] not in ("ubnd", OTHER_BODY):
         untyped = read_name(typed.variants[0], vocab, typed_type=False)  # "Phong Nẫm", "Trường Long"
         readings.append(key_of(untyped._replace(places=untyped.places + in_brackets)))
@@ -260,12 +275,16 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
 
 
 def _combine(decisions: Sequence[Decision]) -> Decision:
-    """The plain reading's decision, unless it found nothing and another reading matched one unit."""
+    """The plain reading's decision, unless it found nothing and another reading matched one unit
+    (or, matching none, found the name ambiguous: "Lịch Hội Thượng" is no "Hội")."""
     plain = decisions[0]
     if plain.outcome.kind is MatchKind.MATCHED:
         return plain
     matched = {d.outcome.unit_id: d for d in decisions[1:] if d.outcome.kind is MatchKind.MATCHED}
-    return next(iter(matched.values())) if len(matched) == 1 else plain
+    if len(matched) == 1:
+        return next(iter(matched.values()))
+    vague = [d for d in decisions[1:] if d.outcome.kind is MatchKind.AMBIGUOUS]
+    return vague[0] if vague and plain.outcome.kind is not MatchKind.AMBIGUOUS and not matched else plain
 
 
 def _tie_break(matcher: Matcher, decision: Decision, hint: object) -> MatchOutcome:

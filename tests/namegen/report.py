@@ -1,6 +1,7 @@
 """Wrong merges and recall of the matcher on every development set (tests/data_names).
 
-    .venv/bin/python -m tests.namegen.report      # the README table
+    .venv/bin/python -m tests.namegen.report            # the README table
+    .venv/bin/python -m tests.namegen.report --write    # put it in README.md
 
 Campaigns checked this way set no area of their own: every place comes from the rosters' `locality`.
 """
@@ -8,6 +9,7 @@ Campaigns checked this way set no area of their own: every place comes from the 
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,5 +78,16 @@ def table() -> str:
     return "\n".join(lines)
 
 
+def write_readme(readme: Path) -> None:
+    """Replace the table in the README's Names section with a fresh one."""
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("| set | province | role |")
+    end = text.index("\n\n", start)
+    readme.write_text(text[:start] + table() + text[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(table())
+    if sys.argv[1:] == ["--write"]:
+        write_readme(DATA.parents[1] / "README.md")
+    else:
+        print(table())
