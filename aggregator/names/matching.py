@@ -107,15 +107,9 @@ def _with_place_abbreviations(vocab: Vocabulary, chains: Sequence[Chain]) -> Voc
     return replace(vocab, abbreviations={**vocab.abbreviations, **extra}, chunks={}) if extra else vocab
 
 
-def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, area: str = "",
-                  groups: Mapping[str, str] | None = None) -> Matcher:
-    """Precompute the keys of every roster name, short name and alias, and every unit's places.
-
-    ``area``: the campaign's own area, innermost first ("thành phố Nha Trang, tỉnh Khánh Hòa");
-    ``groups``: the campaign's group codes and labels, for the sheet's group column.
-    """
-    located = any(u.locality.strip() for u in units)
-    vocab = learn_vocabulary(((u.name, (u.short_name, *u.aliases)) for u in units), homes=not located)
+def _read_roster(units: Sequence[RosterUnit], vocab: Vocabulary
+                 ) -> tuple[list[Key], list[int], list[Chain], list[Place | None]]:
+    """Every unit's keys, their owners, the places each unit is known to lie in, the place it is."""
     homes = tuple(Place(None, home) for home in vocab.homes)
     keys: list[Key] = []
     owners: list[int] = []
@@ -130,6 +124,19 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
             localities[unit.locality] = read_locality(unit.locality, vocab)
         own.append(localities[unit.locality] + tuple(named) + homes)
         selves.append(self_place(unit_keys[0]) if unit_keys else None)
+    return keys, owners, own, selves
+
+
+def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, area: str = "",
+                  groups: Mapping[str, str] | None = None) -> Matcher:
+    """Precompute the keys of every roster name, short name and alias, and every unit's places.
+
+    ``area``: the campaign's own area, innermost first ("thành phố Nha Trang, tỉnh Khánh Hòa");
+    ``groups``: the campaign's group codes and labels, for the sheet's group column.
+    """
+    located = any(u.locality.strip() for u in units)
+    vocab = learn_vocabulary(((u.name, (u.short_name, *u.aliases)) for u in units), homes=not located)
+    keys, owners, own, selves = _read_roster(units, vocab)
     chains = _interned(unit_chains(own, selves, read_locality(area, vocab)))
     vocab = _with_place_abbreviations(vocab, chains)
     by_name = _grouped([key.spelled for key in keys])
