@@ -1,10 +1,11 @@
 """Typed agency names → roster units, the way a careful clerk would match them. Pure, no I/O.
 
 Every name is read into unit type, distinctive words, numbers and place qualifiers
-(``abbreviations.read_name``). A typed name that states a roster name exactly, within places the
-unit lies in, decides at once; otherwise it is judged (``judging``) against the roster names that
-share its proper name, those most similar to it among the names sharing a word or a near word
-with it (``candidates``, no quadratic scan), and those within two edits of it.
+(``abbreviations.read_name``). A typed proper name that is some unit's decides among the units of
+that name which the typed type, numbers and places allow (``screening``, ``judging``); when they
+rule out all of them the row is refused. Any other name is judged against the roster names most
+similar to it among those sharing a word or a near word with it (``candidates``, no quadratic
+scan), those one edit away and, when one of those may be its typo, all those two edits away.
 
 A typed name may be read more than one way: "Long Đức - Cầu Kè" may be "Long Đức" in a place
 called Cầu Kè; a bracket "(TP. Trà Vinh)" holds places. A reading that matches wins when no other
@@ -54,7 +55,7 @@ class Matcher:
     settings: MatchingSettings
     vocabulary: Vocabulary
     unit_ids: tuple[str, ...]
-    unit_groups: tuple[str, ...]
+    group_of: Mapping[str, str]  # unit id → group code
     chains: tuple[Chain, ...]  # per unit: every place it lies in (``localities.unit_chains``)
     keys: tuple[Key, ...]  # one per distinct name of a unit (name, short name, aliases)
     owners: tuple[int, ...]  # key index → unit index
@@ -144,7 +145,7 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         settings=settings,
         vocabulary=vocab,
         unit_ids=tuple(u.unit_id for u in units),
-        unit_groups=tuple(u.group for u in units),
+        group_of={u.unit_id: u.group for u in units},
         chains=chains,
         keys=tuple(keys),
         owners=tuple(owners),
@@ -218,7 +219,7 @@ def _initials_guesses(matcher: Matcher, judge: Judge) -> list[Judged]:
     guesses = []
     for index in matcher.initials.get(typed.words[0], ()):
         judged = _judge(matcher, judge, index, _INITIALS)
-        guesses.append(judged._replace(fit=max(judged.fit, judged.fit.VAGUE), score=min(judged.score, _INITIALS)))
+        guesses.append(judged._replace(fit=max(judged.fit, Fit.VAGUE), score=min(judged.score, _INITIALS)))
     return guesses
 
 
@@ -299,7 +300,7 @@ def _tie_break(matcher: Matcher, decision: Decision, hint: object) -> MatchOutco
     outcome = decision.outcome
     if not decision.tied or (code := matcher.read_group(hint)) is None:
         return outcome
-    group_of = dict(zip(matcher.unit_ids, matcher.unit_groups, strict=True))
+    group_of = matcher.group_of
     tied = [c for c in outcome.candidates if c.score >= matcher.settings.accept]
     chosen = [c for c in tied if group_of[c.unit_id] == code]
     if len(chosen) != 1 or len({group_of[c.unit_id] for c in tied}) < 2:
