@@ -5,8 +5,9 @@ units would be two billion comparisons. A name worth scoring shares a distinctiv
 typed one, or a word one edit away from one of its words (a typo), so the roster's distinct proper
 names are indexed by their words, each word also under every form with one letter deleted (a
 symmetric-deletion index: two words one edit apart share such a form). A typed name is then scored
-only against the names that share a word or a near word with it, and compared letter by letter
-with them (``within_edits``, at most two edits): enough to judge one-letter typos and their rivals.
+only against the names that share a word or a near word with it. A one-letter typo is found through
+the names' one-letter deletions (``one_edit``); its rivals, every name within two edits, by comparing
+the names of a close length letter by letter (``within_edits``), only when a typo is on the table.
 Many units share one proper name ("An Phú"), so each name is scored once for all of them.
 """
 
@@ -40,6 +41,9 @@ class NameIndex:
     postings: dict[str, np.ndarray]  # word → ids of the names that contain it
     deleted: dict[str, tuple[str, ...]]  # a word with at most one letter deleted → roster words
     deleted_names: dict[str, tuple[int, ...]]  # a name with at most one letter deleted → name ids
+    by_length: list[str]  # the names sorted by length, with their lengths and ids
+    by_length_lengths: np.ndarray
+    by_length_ids: np.ndarray
     near_cache: dict[str, np.ndarray] = field(default_factory=dict)
 
     def _near(self, word: str) -> np.ndarray:
@@ -79,11 +83,14 @@ class NameIndex:
         found = {i for form in _deletions(spelled) for i in self.deleted_names.get(form, ())}
         return [i for i in found if OSA.distance(spelled, self.names[i], score_cutoff=1) <= 1]
 
-    def within_edits(self, spelled: str, ids: np.ndarray) -> dict[int, int]:
-        """The names among ``ids`` at most ``MAX_EDITS`` edits from ``spelled``, with the count."""
-        ids = ids[np.abs(self.lengths[ids] - len(spelled)) <= MAX_EDITS]
-        found = process.extract(spelled, self.names[ids], scorer=OSA.distance, limit=None, score_cutoff=MAX_EDITS)
-        return {int(ids[position]): int(edits) for _, edits, position in found}
+    def within_edits(self, spelled: str) -> dict[int, int]:
+        """Every name at most ``MAX_EDITS`` edits from ``spelled``, with the count (all names of a close
+        length are compared: a rival may share no word with the typed name, "Cam Loi" and "Can Lai")."""
+        first, last = (int(np.searchsorted(self.by_length_lengths, len(spelled) + shift, side))
+                       for shift, side in ((-MAX_EDITS, "left"), (MAX_EDITS, "right")))
+        found = process.extract(spelled, self.by_length[first:last], scorer=OSA.distance, limit=None,
+                                score_cutoff=MAX_EDITS)
+        return {int(self.by_length_ids[first + position]): int(edits) for _, edits, position in found}
 
 
 def _objects(items: Sequence[str]) -> np.ndarray:
@@ -109,6 +116,7 @@ def build_index(names: Sequence[str]) -> NameIndex:
         if len(word) >= _NEAR_LENGTH - 1:
             for form in _deletions(word):
                 deleted[form].append(word)
+    order = sorted(range(len(names)), key=lambda i: len(names[i]))
     return NameIndex(
         names=_objects(names),
         sorted_names=_objects([" ".join(sorted(name.split())) for name in names]),
@@ -116,4 +124,7 @@ def build_index(names: Sequence[str]) -> NameIndex:
         postings={word: np.asarray(ids, dtype=np.int32) for word, ids in by_word.items()},
         deleted={form: tuple(found) for form, found in deleted.items()},
         deleted_names={form: tuple(found) for form, found in deleted_names.items()},
+        by_length=[names[i] for i in order],
+        by_length_lengths=np.asarray([len(names[i]) for i in order], dtype=np.int32),
+        by_length_ids=np.asarray(order, dtype=np.int32),
     )

@@ -240,7 +240,7 @@ def _worth_judging(matcher: Matcher, typed: Key, keys: Sequence[int]) -> Sequenc
 
 def _pool(matcher: Matcher, judge: Judge) -> list[Judged]:
     """Judge the roster names worth judging for a name that is no unit's: the most similar, those one
-    edit away, and (only when one of them fits as a typo) all those two edits away, its rivals. Names
+    edit away, and (only when one of them fits as a typo) every name two edits away, its rivals. Names
     the stated type or places rule out are judged only as far as needed to show some and say why."""
     typed, shown = judge.typed, matcher.settings.candidates
     near, shared = matcher.index.gather(typed.words)
@@ -252,8 +252,8 @@ def _pool(matcher: Matcher, judge: Judge) -> list[Judged]:
     edits = dict.fromkeys(ones, 1)
     judged = {key: _judge(matcher, judge, key, _similarity(typed, matcher.keys[key]), edits.get(key, FAR))
               for key in chosen}
-    if any(j.fit == Fit.TYPO for j in judged.values()) and len(near):  # accepted only without rivals within two
-        twos = [key for name, count in matcher.index.within_edits(typed.spelled, near).items() if count == 2
+    if len({j.unit for j in judged.values() if j.fit == Fit.TYPO}) == 1:  # accepted only without rivals within two
+        twos = [key for name, count in matcher.index.within_edits(typed.spelled).items() if count == 2
                 for key in matcher.name_keys[name]]
         judged.update({key: _judge(matcher, judge, key, _similarity(typed, matcher.keys[key]), 2)
                        for key in _admitted(matcher, judge, twos)})
