@@ -55,6 +55,8 @@ class MatchKind(StrEnum):
     AMBIGUOUS = "ambiguous"
     NO_MATCH = "no_match"
     NO_NAME = "no_name"
+    LOCALITY_CONFLICT = "locality_conflict"  # the name fits a unit, but the typed place is another
+    TYPE_CONFLICT = "type_conflict"  # the name fits a unit, but the typed kind of body is another
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class RosterUnit:
     aliases: tuple[str, ...] = ()
     email: str = ""
     source: str = ""
+    locality: str = ""  # the area the unit lies in, innermost first: "huyện Cầu Kè, tỉnh Trà Vinh"
 
 
 @dataclass(frozen=True)

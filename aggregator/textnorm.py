@@ -214,9 +214,11 @@ def fold_word(word: str) -> str:
         return plain if is_syllable(plain) else word
     if word.isalpha():
         return _untelex(word) or word
-    return " ".join(_LETTERS_OR_DIGITS.findall(word))
+    parts = _LETTERS_OR_DIGITS.findall(word)  # "nguyen3" → "nguyen 3"; "0aa" → "0 a", as folding "0 aa" gives
+    return " ".join(fold_word(part) if part.isalpha() else part for part in parts)
 
 
+@lru_cache(maxsize=1 << 16)
 def tone_key(word: str) -> str:
     """A word with its tone mark moved to the end: "đòan", "đoàn" → "đoan2"; "hoà", "hòa" → "hoa2"."""
     decomposed = unicodedata.normalize("NFD", word.lower())

@@ -56,8 +56,12 @@ DOCS: dict[str, tuple[str, str]] = {
                      '["../districts/*/status.json"]'),
     "source.tab": ("the agencies' tab, exactly as named in the sheet", '"Báo cáo"'),
     "source.header_row": ("the row holding the headers (title or note rows above it are fine)", "3"),
-    "roster": ("CSV of the units expected to report (`unit_id,group,name,short_name,aliases,email,source`; aliases "
-               "`;`-separated)", "roster-nhatrang-2024.csv"),
+    "area": ("the campaign's own area, innermost first: a place typed after a unit's name that agrees with it (or "
+             "with the unit's `locality`) is set aside, another place rules the unit out", '"thành phố Nha Trang, tỉnh '
+             'Khánh Hòa"'),
+    "roster": ("CSV of the units expected to report (`unit_id,group,name,short_name,aliases,email,source`, optional "
+               "`locality` such as `huyện Cầu Kè, tỉnh Trà Vinh`; aliases `;`-separated; `,` or `;` separators)",
+               "roster-nhatrang-2024.csv"),
     "groups[].code": ("a group code as in the roster's `group` column; every roster group must be listed",
                       "xaphuong"),
     "groups[].label": ("how the report names the group, in report order", '"UBND các xã, phường"'),

@@ -157,3 +157,12 @@ def test_campaign_column_problems_count_from_one_and_name_the_header(tmp_path: P
     (problem,) = info.value.problems
     assert problem.startswith('column 6 ("Số người dân được tuyên truyền").type: Input should be')
     assert "(it is 'number')" in problem and "columns[5]" not in problem
+
+
+def test_campaign_area_is_optional_and_set_in_the_bundled_files(tmp_path: Path) -> None:
+    assert campaign.load(BUNDLED / "nhatrang-2024.yaml").area == "thành phố Nha Trang, tỉnh Khánh Hòa"
+    assert campaign.load(BUNDLED / "travinh-2024.yaml").area == "tỉnh Trà Vinh"
+    text = "\n".join(line for line in _text(BUNDLED / "travinh-2024.yaml").splitlines() if not line.startswith("area:"))
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "roster-travinh-2024.csv").write_text("unit_id,group,name\nA,huyen,UBND huyện Cầu Kè\n")
+    assert campaign.load(tmp_path / "c.yaml").area == ""

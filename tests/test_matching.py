@@ -17,7 +17,7 @@ from aggregator.textnorm import strip_marks
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 BUNDLED = Path(__file__).resolve().parents[1] / "config"
-UNMATCHED = (MatchKind.AMBIGUOUS, MatchKind.NO_MATCH)
+UNMATCHED = (MatchKind.AMBIGUOUS, MatchKind.NO_MATCH, MatchKind.LOCALITY_CONFLICT, MatchKind.TYPE_CONFLICT)
 
 
 def _roster(name: str) -> tuple[RosterUnit, ...]:
@@ -167,14 +167,14 @@ def test_match_names_matches_travinh_typing(travinh: Matcher, typed: str, unit_i
         pytest.param("Lý Thường Kiệt", MatchKind.AMBIGUOUS, id="bare-name-one-school"),
         pytest.param("Trường Tân Lập 2", MatchKind.MATCHED, id="only-one-school-numbered-2"),
         pytest.param("Trường Vĩnh Hòa", MatchKind.AMBIGUOUS, id="level-and-number-missing"),
-        pytest.param("UBND xã Phước Long", MatchKind.NO_MATCH, id="ward-typed-as-commune"),
-        pytest.param("Phường Vĩnh Lương", MatchKind.NO_MATCH, id="commune-typed-as-ward"),
-        pytest.param("MN Vĩnh Lương", MatchKind.NO_MATCH, id="kindergarten-is-mau-giao"),
+        pytest.param("UBND xã Phước Long", MatchKind.TYPE_CONFLICT, id="ward-typed-as-commune"),
+        pytest.param("Phường Vĩnh Lương", MatchKind.TYPE_CONFLICT, id="commune-typed-as-ward"),
+        pytest.param("MN Vĩnh Lương", MatchKind.TYPE_CONFLICT, id="kindergarten-is-mau-giao"),
         pytest.param("TH Vĩnh Nguyên 4", MatchKind.NO_MATCH, id="number-not-in-roster"),
         pytest.param("TH Vĩnh Thọ 2", MatchKind.NO_MATCH, id="number-on-unnumbered-school"),
         pytest.param("Ban Tổ chức Huyện ủy", MatchKind.NO_MATCH, id="other-party-committee"),
         pytest.param("Ban Tuyên giáo và Dân vận", MatchKind.NO_MATCH, id="merged-boards"),
-        pytest.param("Phòng Y tế huyện Diên Khánh", MatchKind.NO_MATCH, id="other-district"),
+        pytest.param("Phòng Y tế huyện Diên Khánh", MatchKind.LOCALITY_CONFLICT, id="other-district"),
         pytest.param("UBND thành phố", MatchKind.NO_MATCH, id="the-sender"),
         pytest.param("Trường mầm non tư thục Hoa Sen", MatchKind.NO_MATCH, id="private-school"),
         pytest.param("UBND phường Tân Phước", MatchKind.AMBIGUOUS, id="syllables-of-another-ward"),
@@ -215,7 +215,7 @@ def test_match_names_never_merges_lookalikes(nhatrang: Matcher, typed: str, unit
         pytest.param("UBND tỉnh Trà Vinh", MatchKind.NO_MATCH, id="province-committee"),
         pytest.param("UBND Duyên Hải", MatchKind.AMBIGUOUS, id="district-or-town"),
         pytest.param("Ban Tổ chức Thành ủy", MatchKind.NO_MATCH, id="city-party-committee"),
-        pytest.param("Sở Y tế tỉnh Bến Tre", MatchKind.NO_MATCH, id="other-province"),
+        pytest.param("Sở Y tế tỉnh Bến Tre", MatchKind.LOCALITY_CONFLICT, id="other-province"),
         pytest.param("Trà Vinh", MatchKind.NO_MATCH, id="province-only"),
     ],
 )
@@ -286,7 +286,7 @@ def test_match_names_lists_scored_candidates(nhatrang: Matcher) -> None:
         "PX-VINHHAI", "TR-MN-VINHHAI", "TR-TH-VINHHAI1", "TR-TH-VINHHAI2",
     }  # fmt: skip
     refused = _one(nhatrang, "UBND xã Vĩnh Hòa")
-    assert refused.kind is MatchKind.NO_MATCH
+    assert refused.kind is MatchKind.TYPE_CONFLICT  # Vĩnh Hòa is a ward
     assert refused.candidates[0].unit_id == "PX-VINHHOA"
     assert len(refused.candidates) == MatchingSettings().candidates
     scores = [c.score for c in refused.candidates]

@@ -131,3 +131,21 @@ def test_a_cycle_pauses_the_cyclic_collector_and_leaves_it_as_it_found_it() -> N
     finally:
         gc.enable()
     assert seen == [False, False] and gc.isenabled()
+
+
+def test_pipeline_group_column_breaks_a_tie_and_reasons_reach_status() -> None:
+    result = compute(CAMPAIGN, ROSTER, _snapshot(
+        HEADER,
+        _row("Vĩnh Hải", 5, group_hint="Xã, phường"),  # ward, kindergarten, two primary schools
+        _row("Vĩnh Hải", 6, group_hint=None),
+        _row("Phòng Y tế", 7, group_hint="Trường học"),  # a careless hint never overrides a unique match
+        _row("UBND xã Vĩnh Hải", 8),  # Vĩnh Hải is a ward
+        _row("Phòng Y tế huyện Diên Khánh", 9),  # another district than the campaign's area
+        _row("Phòng Y tế - TP Nha Trang, tỉnh Khánh Hòa", 10, "09/11/2024"),  # the campaign's own area
+    ), NOW, None)
+    ward = next(u for u in result.units if u.unit_id == "PX-VINHHAI")
+    assert (ward.row, ward.metrics["citizens"]) == (2, 5)
+    health = next(u for u in result.units if u.unit_id == "CM-YTE")
+    assert (health.row, health.superseded_rows) == (7, (4,))
+    reasons = {row.row: row.kind.value for row in result.unmatched_rows}
+    assert reasons == {3: "ambiguous", 5: "type_conflict", 6: "locality_conflict"}

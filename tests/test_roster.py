@@ -60,3 +60,23 @@ def test_roster_absent_and_non_utf8_files(tmp_path: Path) -> None:
     bad.write_bytes(HEADER.encode() + "A,g,Phòng\n".encode("latin-1"))
     with pytest.raises(RosterError, match="not UTF-8"):
         read_roster(bad)
+
+
+def test_roster_locality_column_is_optional_and_read() -> None:
+    text = (HEADER.rstrip("\n") + ",locality\n"
+            'A,xa,Xã Long Đức,,,,,"huyện Long Phú, tỉnh Sóc Trăng"\nB,xa,Xã An Hiệp,,,,,\n')
+    units = parse_roster(text, origin="x")
+    assert [u.locality for u in units] == ["huyện Long Phú, tỉnh Sóc Trăng", ""]
+    assert parse_roster(HEADER + "A,g,Phòng Y tế,,,,\n", origin="x")[0].locality == ""
+
+
+def test_roster_saved_with_semicolons_by_a_vietnamese_excel_is_read() -> None:
+    text = ("\ufeffunit_id;group;name;short_name;aliases;email;source;locality\n"
+            "A;xa;Xã Long Đức;;\"Long Đức cũ;Long Đức A\";a@x.vn;;huyện Long Phú, tỉnh Sóc Trăng\n"
+            "B;xa;Phường 1, thành phố Sóc Trăng;P1;;;;\n")
+    units = parse_roster(text, origin="x")
+    assert [(u.unit_id, u.name, u.email, u.locality) for u in units] == [
+        ("A", "Xã Long Đức", "a@x.vn", "huyện Long Phú, tỉnh Sóc Trăng"),
+        ("B", "Phường 1, thành phố Sóc Trăng", "", ""),
+    ]
+    assert units[0].aliases == ("Long Đức cũ", "Long Đức A")

@@ -33,6 +33,7 @@ from aggregator.cells.frame import (
     BLANK,
     FINGERPRINT,
     FIRST_SEEN,
+    GROUP_HINT,
     MATCH,
     SEEN_ORDER,
     SUBMITTED,
@@ -133,9 +134,9 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None, *
     return sheet, sheet
 
 
-def _matches(campaign: Campaign, roster: Any, names: pd.Series) -> pd.Series:
-    matcher = build_matcher(roster, campaign.matching)
-    outcomes = match_names(matcher, [n or "" for n in names.tolist()])
+def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series | None) -> pd.Series:
+    matcher = build_matcher(roster, campaign.matching, area=campaign.area, groups=campaign.group_labels)
+    outcomes = match_names(matcher, [n or "" for n in names.tolist()], None if hints is None else hints.tolist())
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
@@ -197,7 +198,7 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones)
     table = frame.table
     live = table[~table[BLANK]]
-    matches = _matches(campaign, roster, live[TYPED_NAME])
+    matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
     table[MATCH] = matches.reindex(table.index)
     table[UNIT_ID] = table[MATCH].map(
         lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None

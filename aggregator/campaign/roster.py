@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from aggregator.errors import RosterError
 from aggregator.models import RosterUnit
 
-COLUMNS = ("unit_id", "group", "name", "short_name", "aliases", "email", "source")
+COLUMNS = ("unit_id", "group", "name", "short_name", "aliases", "email", "source", "locality")
 REQUIRED = ("unit_id", "group", "name")
 SHOWN_LINES = 8  # longer lists of line numbers end with "… (N lines)"
 
@@ -28,10 +28,17 @@ def _header_problem(fieldnames: Iterable[str] | None, origin: str) -> RosterErro
     return RosterError(f"The roster {origin} lacks the column(s) {', '.join(missing)} in its header row.")
 
 
+def _delimiter(text: str) -> str:
+    """ "," as CONTRACT §4 says, or ";" when the header row is written with it: Excel in a Vietnamese
+    (or any comma-decimal) locale saves "CSV" that way."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def _unit(row: dict[str, str]) -> RosterUnit:
     aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
     return RosterUnit(row["unit_id"], row["group"], row["name"], row.get("short_name", ""), aliases,
-                      row.get("email", ""), row.get("source", ""))
+                      row.get("email", ""), row.get("source", ""), row.get("locality", ""))
 
 
 def lines_text(lines: Sequence[int]) -> str:
@@ -50,7 +57,8 @@ def parse_roster(text: str, *, origin: str, groups: Sequence[str] | None = None)
     >>> parse_roster("unit_id,group,name\\nA,g,Phòng Y tế\\n", origin="x")[0].name
     'Phòng Y tế'
     """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     header_error = _header_problem(reader.fieldnames, origin)
     if header_error:
         raise header_error

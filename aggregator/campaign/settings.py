@@ -187,6 +187,7 @@ class Campaign(_Frozen):
     timezone: str = "Asia/Ho_Chi_Minh"
     source: SourceSettings
     roster: Path
+    area: str = ""  # the campaign's own area, innermost first, e.g. "thành phố Nha Trang, tỉnh Khánh Hòa"
     groups: tuple[GroupSettings, ...]
     columns: tuple[ColumnSettings, ...]
     resubmission: ResubmissionSettings = ResubmissionSettings()

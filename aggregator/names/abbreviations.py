@@ -1,61 +1,34 @@
-"""Administrative vocabulary of Vietnamese unit names, and the reading of one name with it. Pure.
+"""The reading of one typed or roster name into unit type, proper name, numbers and places. Pure.
 
 A name is read the way a clerk reads it: trailing notes dropped ("(đã gửi)", "- ĐÃ BÁO CÁO"),
-abbreviations expanded (UBND, P., TH, GD&ĐT …), the unit type recognised at its head (phường,
-trường tiểu học, phòng …, also when typed last: "Vĩnh Hải - UBND phường"), the home city or
-province dropped from its tail, and numbers (Roman numerals, "02") set apart.
+abbreviations expanded (UBND, P., F., TH, GD&ĐT …, see ``vocabulary``), the unit type recognised at
+its head (phường, trường tiểu học, phòng …, also when typed last: "Vĩnh Hải - UBND phường"), the home
+city or province dropped from its tail, trailing place qualifiers set apart ("…, H. Cầu Kè, tỉnh Trà
+Vinh", see ``localities``), and numbers ("P4", "Phường 04", Roman numerals) set apart.
 
-The built-in abbreviations are completed from the roster itself (``learn_vocabulary``): short
-names ("Ban Tổ chức TU") are aligned with full names to learn what the letters stand for in that
-campaign ("TU" is "Thành ủy" in Nha Trang and "Tỉnh ủy" in Trà Vinh).
+A name that puts some other body before a commune ("Trạm Y tế xã Long Đức", "Đảng ủy phường 3")
+is read as that body, located in the commune: never the commune's People's Committee.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from aggregator.textnorm import clean_text, fold, fold_word, is_syllable, strip_marks, strip_notes
+from aggregator.names.localities import Chain, Place, level_at, parse_locality, read_places, split_trailing
+from aggregator.names.vocabulary import (
+    COMPOUND,
+    PIECE,
+    STOP,
+    Vocabulary,
+    Word,
+    compact,
+    word_of,
+)
+from aggregator.textnorm import clean_text, fold_word, is_syllable, strip_marks, strip_notes
 
-BUILTIN: Mapping[str, str] = {
-    "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "ub": "ủy ban", "ubkt": "ủy ban kiểm tra",
-    "mttq": "mặt trận tổ quốc", "ubmttq": "ủy ban mặt trận tổ quốc", "hlhpn": "hội liên hiệp phụ nữ",
-    "lhpn": "liên hiệp phụ nữ", "hnd": "hội nông dân", "hccb": "hội cựu chiến binh", "ccb": "cựu chiến binh",
-    "ldld": "liên đoàn lao động", "ctd": "chữ thập đỏ", "nct": "người cao tuổi",
-    "tnxp": "thanh niên xung phong", "tncs": "thanh niên cộng sản", "hcm": "hồ chí minh",
-    "tp": "thành phố", "tx": "thị xã", "x": "xã", "h": "huyện", "q": "quận", "vp": "văn phòng",
-    "th": "tiểu học", "thcs": "trung học cơ sở", "thpt": "trung học phổ thông", "mn": "mầm non",
-    "mg": "mẫu giáo", "trg": "trường", "tr": "trường", "dh": "đại học", "cd": "cao đẳng",
-    "bql": "ban quản lý", "bqlda": "ban quản lý dự án", "ql": "quản lý", "qldt": "quản lý đô thị",
-    "gddt": "giáo dục và đào tạo", "ldtbxh": "lao động thương binh và xã hội",
-    "tnmt": "tài nguyên và môi trường", "vhtt": "văn hóa thông tin", "vhtttt": "văn hóa thông tin thể thao",
-    "vhttdl": "văn hóa thể thao và du lịch", "tdtt": "thể dục thể thao", "tttt": "thông tin và truyền thông",
-    "khdt": "kế hoạch và đầu tư", "khcn": "khoa học và công nghệ", "gtvt": "giao thông vận tải",
-    "nnptnt": "nông nghiệp và phát triển nông thôn", "tckh": "tài chính kế hoạch",
-    "ptth": "phát thanh truyền hình", "gdnn": "giáo dục nghề nghiệp", "gdtx": "giáo dục thường xuyên",
-    "tg": "tuyên giáo", "vn": "việt nam", "dbqh": "đại biểu quốc hội", "qlda": "quản lý dự án",
-    "tbxh": "thương binh và xã hội", "xd": "xây dựng", "ctxd": "công trình xây dựng",
-    "qltt": "quản lý trật tự", "qlttdt": "quản lý trật tự đô thị", "mttqvn": "mặt trận tổ quốc việt nam",
-    "ubmttqvn": "ủy ban mặt trận tổ quốc việt nam", "ptqd": "phát triển quỹ đất", "dvnn": "dịch vụ nông nghiệp",
-    "ttyt": "trung tâm y tế", "bv": "bệnh viện", "vh": "văn hóa",
-}  # fmt: skip
-# Letters whose meaning depends on the word before them: (those words, meaning after them, otherwise).
-_CONTEXTUAL: Mapping[str, tuple[frozenset[str], str, str]] = {
-    "tt": (frozenset({"ubnd", "ub"}), "thị trấn", "trung tâm"),
-    "tc": (frozenset({"ban"}), "tổ chức", "tài chính"),
-    "dv": (frozenset({"ban"}), "dân vận", "dịch vụ"),
-    "kt": (frozenset({"ban", "ub"}), "kiểm tra", "kinh tế"),
-    "nd": (frozenset({"hoi"}), "nông dân", "nhân dân"),
-}
-# What follows "P." when it means Phòng (a department) rather than Phường (a ward).
-DEPARTMENTS = frozenset({
-    "tu phap", "noi vu", "tai chinh", "tai nguyen", "kinh te", "y te", "van hoa", "giao duc", "lao dong",
-    "quan ly", "nong nghiep", "cong thuong", "thong tin", "dan toc", "ha tang", "to chuc", "thanh tra",
-})  # fmt: skip
 _ADMIN_LEVELS = ("phuong", "xa", "thi tran", "huyen", "thi xa", "thanh pho", "quan", "tinh")
 _SCHOOL_LEVELS = {
     "tieu hoc": "th", "trung hoc co so": "thcs", "trung hoc pho thong": "thpt", "mam non": "mn",
@@ -86,8 +59,9 @@ def _head_table() -> dict[tuple[str, ...], tuple[str, ...] | None]:
 
 HEADS = _head_table()
 _HEAD_WORDS = max(map(len, HEADS))
+_HEAD_STARTS = frozenset(phrase[0] for phrase in HEADS)
+_CHUNK_CACHE = 1 << 16  # words of a typed chunk, per vocabulary: tokens repeat across names
 _SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", "nam"): slice(0, 2)}
-_STOP = frozenset({"va", "cac", "cua"})
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
 _PLACE_MARKERS = (("thanh", "pho"), ("tinh",), ("huyen",), ("thi", "xa"))
 _COMMITTEES = frozenset({("thanh", "uy"), ("tinh", "uy"), ("huyen", "uy"), ("quan", "uy"), ("thi", "uy")})
@@ -95,41 +69,21 @@ _UBND = frozenset({"ubnd", "ub"})
 
 _TRAILING_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
 _SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
-_COMPOUND = re.compile(r"[^\W\d_]+(?:[-&/.+][^\W\d_]+)+\.?")
-_PIECE = re.compile(r"[^\W_]+")
+_LOCALITY_GAP = re.compile(r"[,;]|\s[-–—]\s")
+_GLUED_NUMBER = re.compile(r"([^\W\d_]{1,2})(\d{1,3})")
+# A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
+_COMMUNE_HEADS = frozenset({("ubnd", "xa"), ("ubnd", "phuong"), ("ubnd", "thi tran")})
+_COMMUNE_LEVELS = frozenset({"xa", "phuong", "thi tran"})
+OTHER_BODY = "co quan"  # head of "another body located in the place": ("co quan", "tram", "y", "te")
 MAX_NAME = 300  # longer cells are not names; the cap keeps hostile input cheap
 
 
-class Word(NamedTuple):
-    text: str  # as typed: case tells all-caps abbreviations and Roman numerals
-    toned: str  # lower case, diacritics kept
-    folded: str  # matching key (textnorm.fold_word)
-
-
-@dataclass(frozen=True)
-class NameParts:
+class NameParts(NamedTuple):
     head: tuple[str, ...] | None  # unit type, e.g. ("ubnd", "phuong"), ("truong", "th"), ("phong",)
     body: tuple[Word, ...]  # the distinctive words, in typed order
     numbers: tuple[str, ...]  # "TH Vĩnh Hải II" → ("2",)
-    qualifier: tuple[str, ...] = ()  # whose unit, when stated: ("thanh", "uy"), ("huyen", "cam", "lam")
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    abbreviations: Mapping[str, str] = field(default_factory=lambda: dict(BUILTIN))
-    homes: tuple[tuple[str, ...], ...] = ()  # folded place every unit is in, e.g. ("nha", "trang")
-    departments: frozenset[str] = DEPARTMENTS
-
-
-@lru_cache(maxsize=1 << 16)
-def _word(text: str) -> Word:
-    toned = text.lower()
-    return Word(text, toned, strip_marks(toned))
-
-
-@lru_cache(maxsize=1 << 16)
-def _compact(chunk: str) -> str:
-    return "".join(_PIECE.findall(strip_marks(chunk.lower())))
+    qualifier: tuple[str, ...] = ()  # whose unit, when stated: ("thanh", "uy"), ("tinh", "uy")
+    places: tuple[Place, ...] = ()  # trailing qualifiers: ", H. Cầu Kè, tỉnh Trà Vinh"
 
 
 def name_variants(text: str) -> list[str]:
@@ -146,17 +100,37 @@ def _lookup(key: str, vocab: Vocabulary) -> str | None:
     return vocab.abbreviations.get(key) or vocab.abbreviations.get(key.replace("dd", "d"))
 
 
-def _raw_words(segment: str, vocab: Vocabulary) -> list[Word]:
-    words: list[Word] = []
-    for chunk in segment.split():
-        compact = _compact(chunk)
-        if _COMPOUND.fullmatch(chunk) and _lookup(compact, vocab):  # "LĐ-TB&XH", "GD&ĐT"
-            words.append(Word(chunk, chunk.lower(), compact))
+def _pieces(chunk: str, vocab: Vocabulary) -> list[str]:
+    """ "P4", "F12", "Q1": the letters of a unit type glued to its number are two words."""
+    pieces = []
+    for piece in PIECE.findall(chunk):
+        glued = _GLUED_NUMBER.fullmatch(piece)
+        letters = glued[1].lower() if glued else ""
+        if glued and (letters == "p" or _lookup(letters, vocab) or letters in vocab.contextual):
+            pieces += [glued[1], glued[2]]
         else:
-            words.extend(_word(piece) for piece in _PIECE.findall(chunk))
+            pieces.append(piece)
+    return pieces
+
+
+def _chunk_words(chunk: str, vocab: Vocabulary) -> tuple[Word, ...]:
+    if (cached := vocab.chunks.get(chunk)) is not None:
+        return cached
+    key = compact(chunk)
+    if COMPOUND.fullmatch(chunk) and _lookup(key, vocab):  # "LĐ-TB&XH", "GD&ĐT"
+        words: tuple[Word, ...] = (Word(chunk, chunk.lower(), key),)
+    else:
+        words = tuple(word_of(piece) for piece in _pieces(chunk, vocab))
+    if len(vocab.chunks) < _CHUNK_CACHE:
+        vocab.chunks[chunk] = words
     return words
 
 
+def _raw_words(segment: str, vocab: Vocabulary) -> list[Word]:
+    return [word for chunk in segment.split() for word in _chunk_words(chunk, vocab)]
+
+
+@lru_cache(maxsize=1 << 16)
 def _abbreviated(word: Word) -> bool:
     """Letters that are no syllable ("ubnd", "p"), or capitals such as "TU"; never accented."""
     if not word.folded.isalpha() or strip_marks(word.toned) != word.toned.replace("đ", "d"):
@@ -178,17 +152,18 @@ def _meaning(word: Word, previous: str, following: Sequence[Word], vocab: Vocabu
     if word.folded == "p":  # Phòng when a department name follows (P. Tư pháp), else Phường
         phong = previous not in _UBND and _department_follows(following, vocab)
         return "phòng" if phong else "phường"
-    if word.folded in _CONTEXTUAL:
-        after, there, otherwise = _CONTEXTUAL[word.folded]
+    if word.folded in vocab.contextual:
+        after, there, otherwise = vocab.contextual[word.folded]
         return there if previous in after else otherwise
     return _lookup(word.folded, vocab)
 
 
-def _keyed(word: Word) -> list[Word]:
+@lru_cache(maxsize=1 << 16)
+def _keyed(word: Word) -> tuple[Word, ...]:
     key = fold_word(word.folded)
     if " " in key:  # "nguyen3" → "nguyen", "3"
-        return [Word(part, part, part) for part in key.split()]
-    return [word._replace(folded=key)]
+        return tuple(Word(part, part, part) for part in key.split())
+    return (word._replace(folded=key),)
 
 
 def _join_pairs(words: list[Word], vocab: Vocabulary) -> list[Word]:
@@ -197,7 +172,7 @@ def _join_pairs(words: list[Word], vocab: Vocabulary) -> list[Word]:
     for word in words:
         if len(out) > 1 and out[-1].folded == "va" and _abbreviated(out[-2]) and _abbreviated(word):
             key = out[-2].folded + word.folded
-            if key in vocab.abbreviations and key not in _CONTEXTUAL:
+            if key in vocab.abbreviations and key not in vocab.contextual:
                 out[-2:] = [Word(out[-2].text + word.text, out[-2].toned + word.toned, key)]
                 continue
         out.append(word)
@@ -210,13 +185,15 @@ def _expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
     for i, word in enumerate(words):
         previous = words[i - 1].folded if i else ""
         meaning = _meaning(word, previous, words[i + 1 : i + 3], vocab)
-        out.extend([_word(part) for part in meaning.split()] if meaning else _keyed(word))
+        out.extend([word_of(part) for part in meaning.split()] if meaning else _keyed(word))
     return out
 
 
-def _phrase_at_start(words: Sequence[Word]) -> tuple[tuple[str, ...] | None, int]:
-    """The longest known phrase the words open with: its unit type (None for "Thành ủy"…) and size."""
-    folded = tuple(w.folded for w in words[:_HEAD_WORDS])
+def _phrase_at_start(words: Sequence[Word], start: int = 0) -> tuple[tuple[str, ...] | None, int]:
+    """The longest known phrase ``words[start:]`` opens with: its unit type (None for "Thành ủy"…) and size."""
+    if start >= len(words) or words[start].folded not in _HEAD_STARTS:
+        return None, 0
+    folded = tuple(w.folded for w in words[start : start + _HEAD_WORDS])
     for size in range(len(folded), 0, -1):
         if folded[:size] in HEADS:
             return HEADS[folded[:size]], size
@@ -228,22 +205,37 @@ def _head_at_start(words: Sequence[Word]) -> tuple[tuple[str, ...] | None, int]:
     return head, size if head else 0
 
 
-def _reorder(segments: list[list[Word]]) -> list[Word]:
-    """Put the unit type first: "Vĩnh Hải - UBND phường", "Thành ủy Ban Dân vận"."""
+def _folded(words: Sequence[Word]) -> list[str]:
+    return [word.folded for word in words]
+
+
+def _reorder(segments: list[list[Word]]) -> tuple[list[Word], tuple[str, ...] | None]:
+    """Put the unit type first ("Vĩnh Hải - UBND phường", "Thành ủy Ban Dân vận"), leaving place
+    qualifiers where they are ("Long Đức - H. Cầu Kè"). Returns the words and, for another body in
+    a commune ("Trạm Y tế xã Long Đức"), its head."""
     if len(segments) > 1 and _head_at_start(segments[0])[0] is None:
         for i in range(1, len(segments)):
-            if _head_at_start(segments[i])[0] is not None:
-                segments = [segments[i], *segments[:i], *segments[i + 1 :]]
+            head, size = _head_at_start(segments[i])
+            if head is not None and read_places(_folded(segments[i])) is None:
+                # "Mỹ Bình - UBND xã, thị xã Ngã Năm": the places after the type stay last
+                places = segments[i][size:] if read_places(_folded(segments[i][size:])) else []
+                moved = segments[i][: len(segments[i]) - len(places)]
+                segments = [moved, *segments[:i], *segments[i + 1 :], places]
                 break
     words = [word for segment in segments for word in segment]
     head, i = _phrase_at_start(words)
     i = max(i, 1)
     while head is None and i < len(words):
-        head, size = _phrase_at_start(words[i:])
+        head, size = _phrase_at_start(words, i)
         if head is not None:
-            return words[i:] + words[:i]
+            after = words[i + size :]
+            if after and head in _COMMUNE_HEADS:
+                return after, (OTHER_BODY, *_folded(words[:i]))
+            if after and read_places(_folded(words[i:])):  # "Long Đức huyện Cầu Kè": a bare name, qualified
+                return words, None
+            return words[i:] + words[:i], None
         i += max(size, 1)
-    return words
+    return words, None
 
 
 def _synonyms(words: list[Word]) -> list[Word]:
@@ -265,29 +257,46 @@ def _ends_with(words: Sequence[Word], tail: tuple[str, ...]) -> bool:
     return len(words) >= len(tail) and tuple(w.folded for w in words[len(words) - len(tail) :]) == tail
 
 
-def _strip_home(words: list[Word], homes: Sequence[tuple[str, ...]]) -> list[Word]:
-    """ "… thành phố Nha Trang (tỉnh Khánh Hòa)", "… tỉnh", "… TP" qualify every unit: optional."""
+def _strip_home(words: list[Word], homes: Sequence[tuple[str, ...]], lone: bool = True) -> list[Word]:
+    """ "… thành phố Nha Trang (tỉnh Khánh Hòa)", "… tỉnh", "… TP" qualify every unit: optional.
+
+    A marker without the home after it ("Hội CCB tỉnh") only closes the name of a body that is no
+    administrative unit (``lone``): "Xã Hòa Tịnh" ends with no "tỉnh"."""
+    stripped = False
     for tail in homes:
         if len(words) > 3 and words[-3].folded == "tinh" and _ends_with(words[:-3], tail):
             words = words[:-3]  # the province above the home city
         if _ends_with(words, tail):
-            words = words[: len(words) - len(tail)]
+            words, stripped = words[: len(words) - len(tail)], True
             break
-    for tail in _PLACE_MARKERS:
+    for tail in _PLACE_MARKERS if stripped or lone else ():
         if _ends_with(words, tail):
             return words[: len(words) - len(tail)]
     return words
 
 
-def _split_qualifier(words: list[Word]) -> tuple[list[Word], tuple[str, ...]]:
-    """A trailing "Thành ủy"/"Tỉnh ủy" or "huyện X" says whose unit it is; typing it is optional."""
-    folded = tuple(w.folded for w in words)
-    if len(words) > 2 and folded[-2:] in _COMMITTEES:
-        return words[:-2], folded[-2:]
-    for start in range(max(1, len(words) - 4), len(words) - 1):
-        if any(folded[start : start + len(m)] == m for m in _PLACE_MARKERS):
-            return words[:start], folded[start:]
-    return words, ()
+def _split_qualifier(words: list[Word], head: tuple[str, ...] | None) -> tuple[list[Word], tuple[str, ...],
+                                                                           tuple[Place, ...]]:
+    """A trailing "Thành ủy"/"Tỉnh ủy" says whose unit it is; "huyện X, tỉnh Y" where it is."""
+    folded = _folded(words)
+    if len(words) > 2 and tuple(folded[-2:]) in _COMMITTEES:
+        return words[:-2], tuple(folded[-2:]), ()
+    other_body = head is not None and head[0] != "ubnd"  # "Công an huyện X": X is where, not who
+    start, places = split_trailing(folded, first=0 if other_body else 1)
+    if places and start > 1 and folded[start - 1] == "thuoc":  # "… thuộc huyện X": "belonging to"
+        start -= 1
+    return words[:start], (), places
+
+
+def _in_commune(words: list[Word], head: tuple[str, ...] | None) -> list[Word]:
+    """ "Công an xã Long Đức", "Trường TH xã Long Đức": the body bears the commune's name."""
+    found = level_at(_folded(words), 0) if head is not None and head[0] != "ubnd" else None
+    return words[found[1] :] if found and found[0] in _COMMUNE_LEVELS and len(words) > found[1] else words
+
+
+def _roman(word: Word) -> bool:
+    """ "II", "IV", and in lower case "ii", "iv" (no syllable), never "vi" (vì) or "i"."""
+    return word.text in _ROMAN or (word.text.upper() in _ROMAN and not is_syllable(word.folded))
 
 
 def _split_numbers(words: list[Word]) -> tuple[list[Word], list[str]]:
@@ -297,9 +306,9 @@ def _split_numbers(words: list[Word]) -> tuple[list[Word], list[str]]:
         following = words[i + 1].folded if i + 1 < len(words) else ""
         if word.folded.isdigit():
             numbers.append(word.folded.lstrip("0") or "0")
-        elif word.text in _ROMAN and i == len(words) - 1 and i > 0:
-            numbers.append(_ROMAN[word.text])
-        elif word.folded not in _STOP and not (word.folded == "so" and following.isdigit()):  # "số 2"
+        elif _roman(word) and i == len(words) - 1 and i > 0:
+            numbers.append(_ROMAN[word.text.upper()])
+        elif word.folded not in STOP and not (word.folded == "so" and following.isdigit()):  # "số 2"
             body.append(word)
     return body, numbers
 
@@ -312,68 +321,37 @@ def _is_parent(segment: list[Word], homes: Sequence[tuple[str, ...]]) -> bool:
     return not _strip_home(segment[size:], homes)
 
 
-def read_name(text: str, vocab: Vocabulary) -> NameParts:
-    """Read one clean name (see ``name_variants``) into unit type, distinctive words and numbers."""
+def read_words(text: str, vocab: Vocabulary) -> list[str]:
+    """Folded words of a text, abbreviations expanded: "H. Cầu Kè" → ["huyen", "cau", "ke"]."""
+    return _folded(_expand(_raw_words(clean_text(text)[:MAX_NAME], vocab), vocab))
+
+
+def read_locality(text: str, vocab: Vocabulary) -> Chain:
+    """A roster ``locality`` or a campaign ``area``: "huyện Cầu Kè, tỉnh Trà Vinh" → its places."""
+    return parse_locality(read_words(part, vocab) for part in _LOCALITY_GAP.split(text or ""))
+
+
+def last_segment(text: str) -> tuple[str, str] | None:
+    """ "Long Đức - Cầu Kè" → ("Long Đức", "Cầu Kè"): the text before its last separator, and after."""
+    gaps = list(_SEGMENT_GAP.finditer(text))
+    return (text[: gaps[-1].start()], text[gaps[-1].end() :]) if gaps else None
+
+
+def read_name(text: str, vocab: Vocabulary, typed_type: bool = True) -> NameParts:
+    """Read one clean name (see ``name_variants``) into unit type, distinctive words and numbers.
+
+    ``typed_type=False`` reads the name as having no type: "Phong Nẫm", "Trường Long" are communes."""
     segments = [_expand(_raw_words(segment, vocab), vocab) for segment in _SEGMENT_GAP.split(text)]
     units = [segment for segment in segments if not _is_parent(segment, vocab.homes)]
-    words = _synonyms(_reorder(units or segments))
-    head, size = _head_at_start(words)
-    rest, qualifier = _split_qualifier(_strip_home(words[size:], vocab.homes))
+    if typed_type:
+        words, other_body = _reorder(units or segments)
+    else:
+        words, other_body = [word for segment in units or segments for word in segment], None
+    words = _synonyms(words)
+    head, size = (other_body, 0) if other_body or not typed_type else _head_at_start(words)
+    lone = head is not None and head[0] != "ubnd"
+    rest, qualifier, places = _split_qualifier(_strip_home(_in_commune(words[size:], head), vocab.homes, lone), head)
     body, numbers = _split_numbers(rest)
-    return NameParts(head, tuple(body), tuple(numbers), qualifier)
+    return NameParts(head, tuple(body), tuple(numbers), qualifier, places)
 
 
-def _spell(key: str, words: Sequence[Word], spelled: set[str]) -> list[Word] | None:
-    """Words from the start of ``words`` whose initials spell ``key`` ("và"/"các" may sit between)."""
-    span: list[Word] = []
-    done = 0
-    for word in words:
-        if done == len(key):
-            break
-        if word.folded in spelled:
-            return None
-        if word.folded[:1] == key[done]:
-            span.append(word)
-            done += 1
-        elif not (span and word.folded in _STOP):
-            return None
-    return span if done == len(key) else None
-
-
-def _learn(short: str, full: str, learned: defaultdict[str, set[str]]) -> None:
-    """Align a short name with the full one: each capitalised chunk spells some run of words."""
-    full_words = [_word(piece) for piece in _PIECE.findall(full)]
-    spelled = {_word(piece).folded for piece in _PIECE.findall(short)}
-    for chunk in short.split():
-        key = _compact(chunk)
-        capitals = (chunk.isupper() and len(key) > 1) or _COMPOUND.fullmatch(chunk) is not None
-        if not capitals or not key.isalpha() or key in {w.folded for w in full_words}:
-            continue
-        for start in range(len(full_words)):
-            span = _spell(key, full_words[start:], spelled)
-            if span:
-                learned[key].add(" ".join(w.toned for w in span))
-                break
-
-
-def _homes(folded_names: list[str]) -> tuple[tuple[str, ...], ...]:
-    """Two-word name endings shared by a tenth of the roster: the city or province itself."""
-    tails = Counter(tuple(name.split()[-2:]) for name in folded_names if len(name.split()) > 2)
-    least = max(3, len(folded_names) // 10)
-    return tuple(t for t, n in tails.most_common() if n >= least and all(map(is_syllable, t)))
-
-
-def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]]) -> Vocabulary:
-    """Vocabulary for one roster, from (full name, other names: short name and aliases) pairs."""
-    pairs = [(clean_text(full), [clean_text(o) for o in others if o]) for full, others in names]
-    folded = [fold(full) for full, _ in pairs]
-    homes = _homes(folded)
-    learned: defaultdict[str, set[str]] = defaultdict(set)
-    for full, others in pairs:
-        for other in others:
-            _learn(other, full, learned)
-    for home in homes:  # "NT" for Nha Trang, "TV" for Trà Vinh
-        learned["".join(word[0] for word in home)].add(" ".join(home))
-    unique = {key: next(iter(meanings)) for key, meanings in learned.items() if len(meanings) == 1}
-    departments = {" ".join(name.split()[1:3]) for name in folded if name.startswith("phong ")}
-    return Vocabulary({**BUILTIN, **unique}, homes, DEPARTMENTS | departments)

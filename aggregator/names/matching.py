@@ -1,84 +1,51 @@
 """Typed agency names → roster units, the way a careful clerk would match them. Pure, no I/O.
 
-Every name is read into unit type, distinctive words and numbers (``abbreviations.read_name``).
-An exact hit on a roster name, short name or alias decides at once; otherwise the distinct typed
-names are scored against the roster with one vectorised ``rapidfuzz.process.cdist`` and the best
-few candidates of each are judged with guards that a similarity score alone cannot express:
+Every name is read into unit type, distinctive words, numbers and place qualifiers
+(``abbreviations.read_name``). A typed proper name that is some unit's decides among the units of
+that name which the typed type, numbers and places allow (``screening``, ``judging``); when they
+rule out all of them the row is refused. Any other name is judged against the roster names most
+similar to it among those sharing a word or a near word with it (``candidates``, no quadratic
+scan), those one edit away and, when one of those may be its typo, all those two edits away.
 
-- the unit type must agree when both sides state it (phường ≠ xã, tiểu học ≠ mầm non);
-- numbers must agree ("TH Vĩnh Hải" is neither "TH Vĩnh Hải 1" nor "2": ambiguous, not a guess);
-- a typed word the roster name does not have is a different name ("Phước Hải" ≠ "Phước Hòa",
-  "Tỉnh ủy" ≠ "Thành ủy"), unless it is no Vietnamese syllable at all and one edit away from the
-  roster's word (a typo such as "Viettell");
-- diacritics are compared only when they must decide: two units whose names differ only in
-  diacritics are told apart by the typed marks, while a unit whose name no other unit shares
-  forgives a wrong mark ("Vĩnh Hãi", "Lôc Thọ", "Đòan").
-
-A wrong match silently corrupts an official report, while an unmatched row only waits for review
-with its candidates; every doubt therefore ends as AMBIGUOUS or NO_MATCH.
+A typed name may be read more than one way: "Long Đức - Cầu Kè" may be "Long Đức" in a place
+called Cầu Kè; a bracket "(TP. Trà Vinh)" holds places. A reading that matches wins when no other
+reading matches another unit. The sheet's group column (``Khối``) breaks ties between units of
+different groups, never overrides a unique match (``groups``).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from enum import IntEnum
-from typing import NamedTuple
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz import fuzz
 
 from aggregator.campaign import MatchingSettings
-from aggregator.models import Candidate, MatchKind, MatchOutcome, RosterUnit
-from aggregator.names.abbreviations import NameParts, Vocabulary, learn_vocabulary, name_variants, read_name
-from aggregator.textnorm import is_syllable, tone_key
+from aggregator.models import MatchKind, MatchOutcome, RosterUnit
+from aggregator.names.abbreviations import (
+    OTHER_BODY,
+    NameParts,
+    last_segment,
+    name_variants,
+    read_locality,
+    read_name,
+    read_words,
+)
+from aggregator.names.candidates import NameIndex, build_index
+from aggregator.names.groups import group_reader
+from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide
+from aggregator.names.keys import Key, is_place, key_of, self_place
+from aggregator.names.localities import Chain, Place, read_places, unit_chains
+from aggregator.names.screening import Screen, build_screen
+from aggregator.names.vocabulary import Vocabulary, learn_vocabulary
+from aggregator.textnorm import is_syllable
 
-_TOP = 8  # roster texts judged per typed name; all units sharing a text are judged together
-_BLOCK = 1024  # typed names per cdist call, to bound the score matrix (block × roster texts)
-_FLOOR = 40.0  # cdist score_cutoff: below this nothing is worth showing as a candidate
-# A failed guard keeps the candidate for review, scored down (more for a worse failure) and capped
-# below ``accept`` so it is never accepted: same kind of unit at another level, other numbers,
-# a different kind of unit, a word the roster name does not have.
-_NEAR_TYPE, _OTHER_NUMBER, _OTHER_TYPE, _OTHER_WORDS = 0.9, 0.85, 0.7, 0.8
 _INITIALS = 0.75  # "P.VH" may be Vĩnh Hải or Vĩnh Hòa: shown, never accepted
-
-
-class _Fit(IntEnum):
-    EXACT = 0  # everything stated agrees
-    LEVEL = 1  # typed a unit type without its level ("Trường" for "Trường THCS"); fine when unique
-    VAGUE = 2  # typed no unit type, or no number where the roster has one: never accepted alone
-    WRONG = 3  # a guard failed
-
-
-@dataclass(frozen=True)
-class _Key:
-    """One name as compared: type, sorted distinctive words, numbers, diacritics of the words."""
-
-    head: tuple[str, ...] | None
-    words: tuple[str, ...]  # sorted: similarity ignores word order
-    order: tuple[str, ...]  # as written: "Hạ An" and "An Hạ" are two places
-    numbers: tuple[str, ...]
-    qualifier: tuple[str, ...]
-    tones: frozenset[tuple[str, str]]  # (folded, tone key) of every word
-    marked: frozenset[tuple[str, str]]  # the same for words typed with diacritics
-    initials: str
-
-    @property
-    def exact(self) -> tuple[object, ...]:
-        return (self.head, self.order, self.numbers, self.qualifier)
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.words)
-
-
-class _Judged(NamedTuple):
-    fit: _Fit
-    score: float
-    tones_ok: bool
-    unit: int
+_FEW = 24  # below this many keys, screening one by one beats arrays
+_BARE_PLACE_WORDS = 4  # a trailing segment this short without a level word may be a bare place
+_INITIAL_LEVELS = {"thanh pho": "tp", "thi xa": "tx"}  # "TPST": thành phố Sóc Trăng
 
 
 @dataclass(frozen=True)
@@ -88,244 +55,279 @@ class Matcher:
     settings: MatchingSettings
     vocabulary: Vocabulary
     unit_ids: tuple[str, ...]
-    keys: tuple[_Key, ...]  # one per distinct name of a unit (name, short name, aliases)
+    group_of: Mapping[str, str]  # unit id → group code
+    chains: tuple[Chain, ...]  # per unit: every place it lies in (``localities.unit_chains``)
+    keys: tuple[Key, ...]  # one per distinct name of a unit (name, short name, aliases)
     owners: tuple[int, ...]  # key index → unit index
     exact: Mapping[tuple[object, ...], tuple[int, ...]]  # exact form → key indices
-    texts: tuple[str, ...]  # distinct key texts: the cdist choices
-    text_keys: tuple[tuple[int, ...], ...]  # text index → key indices
+    ordered: Mapping[tuple[str, ...], tuple[int, ...]]  # proper name's words, any type or number → keys
+    name_keys: tuple[tuple[int, ...], ...]  # distinct proper name (``index``) → keys that have it
+    index: NameIndex  # the distinct proper names by word
+    screen: Screen  # what typed types, numbers and places rule out, for many keys at once
     initials: Mapping[str, tuple[int, ...]]  # initials of the words → key indices
+    read_group: Callable[[object], str | None]  # a typed group hint → the group code it names
 
 
-def _key(parts: NameParts) -> _Key:
-    pairs = [(word.folded, tone_key(word.toned)) for word in parts.body]
-    marked = [pair for pair, word in zip(pairs, parts.body, strict=True) if not word.toned.isascii()]
-    return _Key(
-        head=parts.head,
-        words=tuple(sorted(word.folded for word in parts.body)),
-        order=tuple(word.folded for word in parts.body),
-        numbers=parts.numbers,
-        qualifier=parts.qualifier,
-        tones=frozenset(pairs),
-        marked=frozenset(marked),
-        initials="".join(word.folded[:1] for word in parts.body),
-    )
-
-
-def _unit_keys(unit: RosterUnit, vocab: Vocabulary) -> list[_Key]:
-    keys: dict[tuple[object, ...], _Key] = {}
+def _unit_keys(unit: RosterUnit, vocab: Vocabulary) -> tuple[list[Key], list[Place]]:
+    keys: dict[tuple[object, ...], Key] = {}
+    places: list[Place] = []
     for name in (unit.name, unit.short_name, *unit.aliases):
-        for variant in name_variants(name):
-            key = _key(read_name(variant, vocab))
+        variants = name_variants(name)
+        if len(variants) > 1 and (bracket := read_places(read_words(variants[1], vocab))):  # "… (huyện Cầu Kè)"
+            places += [p for p in bracket if p not in places]
+            variants = variants[:1]
+        for variant in variants:
+            parts = read_name(variant, vocab)
+            places += [p for p in parts.places if p not in places]
+            key = key_of(parts, keep_places=False)
             keys.setdefault((*key.exact, key.tones), key)
-    return list(keys.values())
+    return list(keys.values()), places
 
 
-def _typed_key(name: object, vocab: Vocabulary) -> _Key | None:
-    """None when there is nothing to match: an empty cell or one without letters or digits."""
-    missing = name is None or (isinstance(name, float) and name != name)  # None, or pandas' NaN
-    variants = name_variants("" if missing else str(name))
-    if not variants or not any(char.isalnum() for char in variants[0]):
-        return None
-    return _key(read_name(variants[0], vocab))
+def _grouped(items: Sequence[object]) -> dict[object, tuple[int, ...]]:
+    out: defaultdict[object, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        out[item].append(index)
+    return {k: tuple(v) for k, v in out.items()}
 
 
-def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings) -> Matcher:
-    """Precompute the keys of every roster name, short name and alias."""
-    vocab = learn_vocabulary((u.name, (u.short_name, *u.aliases)) for u in units)
-    keys: list[_Key] = []
+def _interned(chains: Sequence[Chain]) -> tuple[Chain, ...]:
+    """Equal chains as one object: units of a district share it, and judging remembers it by identity."""
+    seen: dict[Chain, Chain] = {}
+    return tuple(seen.setdefault(chain, chain) for chain in chains)
+
+
+def _with_place_abbreviations(vocab: Vocabulary, chains: Sequence[Chain]) -> Vocabulary:
+    """ "TPST", "TP.ST", "TXDH": a city or town written as its initials, when no other place has them."""
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for place in {p for chain in chains for p in chain if p.level in _INITIAL_LEVELS}:
+        if all(word.isalpha() for word in place.name):
+            key = _INITIAL_LEVELS[place.level] + "".join(word[0] for word in place.name)
+            found[key].add(f"{place.level} {' '.join(place.name)}")
+    extra = {key: next(iter(v)) for key, v in found.items() if len(v) == 1 and key not in vocab.abbreviations}
+    return replace(vocab, abbreviations={**vocab.abbreviations, **extra}, chunks={}) if extra else vocab
+
+
+def _read_roster(units: Sequence[RosterUnit], vocab: Vocabulary
+                 ) -> tuple[list[Key], list[int], list[Chain], list[Place | None]]:
+    """Every unit's keys, their owners, the places each unit is known to lie in, the place it is."""
+    homes = tuple(Place(None, home) for home in vocab.homes)
+    keys: list[Key] = []
     owners: list[int] = []
+    own: list[Chain] = []
+    selves: list[Place | None] = []
+    localities: dict[str, Chain] = {}  # units of a district share their locality text
     for index, unit in enumerate(units):
-        for key in _unit_keys(unit, vocab):
-            keys.append(key)
-            owners.append(index)
-    exact: defaultdict[tuple[object, ...], list[int]] = defaultdict(list)
-    by_text: defaultdict[str, list[int]] = defaultdict(list)
-    initials: defaultdict[str, list[int]] = defaultdict(list)
-    for index, key in enumerate(keys):
-        exact[key.exact].append(index)
-        by_text[key.text].append(index)
-        initials[key.initials].append(index)
+        unit_keys, named = _unit_keys(unit, vocab)
+        keys += unit_keys
+        owners += [index] * len(unit_keys)
+        if unit.locality not in localities:
+            localities[unit.locality] = read_locality(unit.locality, vocab)
+        own.append(localities[unit.locality] + tuple(named) + homes)
+        selves.append(self_place(unit_keys[0]) if unit_keys else None)
+    return keys, owners, own, selves
+
+
+def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, area: str = "",
+                  groups: Mapping[str, str] | None = None) -> Matcher:
+    """Precompute the keys of every roster name, short name and alias, and every unit's places.
+
+    ``area``: the campaign's own area, innermost first ("thành phố Nha Trang, tỉnh Khánh Hòa");
+    ``groups``: the campaign's group codes and labels, for the sheet's group column.
+    """
+    located = any(u.locality.strip() for u in units)
+    vocab = learn_vocabulary(((u.name, (u.short_name, *u.aliases)) for u in units), homes=not located)
+    keys, owners, own, selves = _read_roster(units, vocab)
+    chains = _interned(unit_chains(own, selves, read_locality(area, vocab)))
+    vocab = _with_place_abbreviations(vocab, chains)
+    by_name = _grouped([key.spelled for key in keys])
     return Matcher(
         settings=settings,
         vocabulary=vocab,
         unit_ids=tuple(u.unit_id for u in units),
+        group_of={u.unit_id: u.group for u in units},
+        chains=chains,
         keys=tuple(keys),
         owners=tuple(owners),
-        exact={k: tuple(v) for k, v in exact.items()},
-        texts=tuple(by_text),
-        text_keys=tuple(tuple(v) for v in by_text.values()),
-        initials={k: tuple(v) for k, v in initials.items() if len(k) > 1},
+        exact=_grouped([key.exact for key in keys]),
+        ordered=_grouped([key.order for key in keys]),
+        name_keys=tuple(by_name.values()),
+        index=build_index([str(name) for name in by_name]),
+        screen=build_screen(keys, [chains[owner] for owner in owners]),
+        initials={k: v for k, v in _grouped([key.initials for key in keys]).items() if len(str(k)) > 1},
+        read_group=group_reader(groups or {}, lambda text: read_words(text, vocab)),
     )
 
 
-def _type_fit(typed: tuple[str, ...] | None, roster: tuple[str, ...] | None) -> _Fit:
-    if typed == roster or roster is None:  # a roster name without a type has none to disagree with
-        return _Fit.EXACT
-    if typed is None:
-        return _Fit.VAGUE
-    return _Fit.LEVEL if roster[: len(typed)] == typed else _Fit.WRONG
+def _bare_place(text: str, vocab: Vocabulary) -> Place | None:
+    """A short segment without a level word that may name a place: "Cầu Kè", not "UBND", not "1"."""
+    words = read_words(text, vocab)
+    if not 0 < len(words) <= _BARE_PLACE_WORDS or not all(map(is_syllable, words)) or read_places(words):
+        return None
+    return Place(None, tuple(words))
 
 
-def _number_fit(typed: tuple[str, ...], roster: tuple[str, ...]) -> _Fit:
-    if typed == roster:
-        return _Fit.EXACT
-    return _Fit.VAGUE if not typed else _Fit.WRONG
+@dataclass(frozen=True)
+class _Typed:
+    """A typed name read plainly, with what other readings need."""
+
+    variants: tuple[str, ...]  # the name, and a trailing bracket's content
+    parts: NameParts
+    in_brackets: tuple[Place, ...]  # "UBND Phuong 1 (TP. Tra Vinh)"
+
+    @property
+    def plain(self) -> Key:
+        return key_of(self.parts._replace(places=self.parts.places + self.in_brackets))
 
 
-def _qualifier_fit(typed: tuple[str, ...], roster: tuple[str, ...]) -> _Fit:
-    return _Fit.EXACT if typed in (roster, ()) else _Fit.WRONG
+def _read(name: object, vocab: Vocabulary) -> _Typed | None:
+    """The typed name read plainly; None when there is no name at all."""
+    missing = name is None or (isinstance(name, float) and name != name)  # None, or pandas' NaN
+    variants = name_variants("" if missing else str(name))
+    if not variants or not any(char.isalnum() for char in variants[0]):
+        return None
+    bracket = read_words(variants[1], vocab) if len(variants) > 1 else []
+    return _Typed(tuple(variants), read_name(variants[0], vocab), (read_places(bracket) or ()) if bracket else ())
 
 
-def _words_fit(typed: tuple[str, ...], roster: tuple[str, ...]) -> _Fit:
-    """Words the roster has and the typed name lacks only lower the score; the reverse is a
-    different name, except a typo: a non-syllable one edit away from a word the roster has."""
-    if typed == roster:
-        return _Fit.EXACT
-    extra = Counter(typed) - Counter(roster)
-    if not extra:
-        return _Fit.EXACT
-    spare = list((Counter(roster) - Counter(typed)).elements())
-    for word in extra.elements():
-        if is_syllable(word) or not any(OSA.distance(word, s, score_cutoff=1) <= 1 for s in spare):
-            return _Fit.WRONG
-    return _Fit.EXACT
+def _other_readings(typed: _Typed, vocab: Vocabulary) -> list[Key]:
+    """Other ways to read a name the plain reading did not match."""
+    parts, in_brackets, readings = typed.parts, typed.in_brackets, []
+    if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
+        readings.append(key_of(parts._replace(places=(*parts.places, place))))
+    text, bare = typed.variants[0], ()
+    while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
+        text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
+        rest = read_name(text, vocab)
+        readings.append(key_of(rest._replace(places=(*rest.places, *bare, *in_brackets))))
+    if parts.head is not None and len(parts.head) == 1 and parts.head[0] not in ("ubnd", OTHER_BODY):
+        untyped = read_name(typed.variants[0], vocab, typed_type=False)  # "Phong Nẫm", "Trường Long"
+        readings.append(key_of(untyped._replace(places=untyped.places + in_brackets)))
+    return readings
 
 
-def _tones_agree(typed: _Key, roster: _Key) -> bool:
-    return all(pair in roster.tones for pair in typed.marked if pair[0] in roster.words)
+def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:
+    unit = matcher.owners[index]
+    return judge(matcher.keys[index], matcher.chains[unit], unit, similarity, edits)
 
 
-def _doubt(typed: _Key, roster: _Key, fits: tuple[_Fit, ...]) -> float:
-    """How much the failed guards (type, numbers, words, qualifier) lower a candidate's score."""
-    type_fit, number_fit, *word_fits = fits
-    factor = _OTHER_WORDS if _Fit.WRONG in word_fits else 1.0
-    if number_fit == _Fit.WRONG:
-        factor *= _OTHER_NUMBER
-    if type_fit == _Fit.WRONG:
-        same_kind = typed.head is not None and roster.head is not None and typed.head[0] == roster.head[0]
-        factor *= _NEAR_TYPE if same_kind else _OTHER_TYPE
-    return factor
-
-
-def _judge(matcher: Matcher, typed: _Key, index: int, similarity: float, words_fit: _Fit) -> _Judged:
-    """Guards on one roster key; ``words_fit`` is shared by all keys with the same words."""
-    roster = matcher.keys[index]
-    fits = (
-        _type_fit(typed.head, roster.head),
-        _number_fit(typed.numbers, roster.numbers),
-        words_fit,
-        _qualifier_fit(typed.qualifier, roster.qualifier),
-    )
-    fit = max(fits)
-    if fit == _Fit.LEVEL and not typed.words:  # "UBND" + the home town: the sender, not a unit
-        fit = _Fit.VAGUE
-    if fit < _Fit.VAGUE and typed.order != roster.order and typed.words == roster.words:
-        fit = _Fit.VAGUE  # same words, another order: maybe another place
-
-    score = similarity
-    if fit == _Fit.WRONG:
-        score = min(similarity * _doubt(typed, roster, fits), matcher.settings.accept - 0.01)
-    return _Judged(fit, score, _tones_agree(typed, roster), matcher.owners[index])
-
-
-def _initials_guesses(matcher: Matcher, typed: _Key) -> list[_Judged]:
-    """ "P.VH": an unknown all-letters word may be the initials of a roster name."""
+def _initials_guesses(matcher: Matcher, judge: Judge) -> list[Judged]:
+    """ "P.VH": an unknown all-letters word may be the initials of a roster name (shown, never accepted)."""
+    typed = judge.typed
     if len(typed.words) != 1 or is_syllable(typed.words[0]):
         return []
     guesses = []
     for index in matcher.initials.get(typed.words[0], ()):
-        roster = matcher.keys[index]
-        fits = (_type_fit(typed.head, roster.head), _number_fit(typed.numbers, roster.numbers))
-        score = _INITIALS * _doubt(typed, roster, fits)
-        guesses.append(_Judged(max(*fits, _Fit.VAGUE), score, True, matcher.owners[index]))
+        judged = _judge(matcher, judge, index, _INITIALS)
+        guesses.append(judged._replace(fit=max(judged.fit, Fit.VAGUE), score=min(judged.score, _INITIALS)))
     return guesses
 
 
-def _per_unit(judged: list[_Judged]) -> list[_Judged]:
-    """Each unit's best reading, best units first."""
-    best: dict[int, _Judged] = {}
-    for item in judged:
-        held = best.get(item.unit)
-        if held is None or (item.fit, -item.score) < (held.fit, -held.score):
-            best[item.unit] = item
-    return sorted(best.values(), key=lambda j: (-j.score, j.fit, j.unit))
+def _similarity(typed: Key, roster: Key) -> float:
+    if typed.words == roster.words:
+        return 1.0
+    return fuzz.ratio(typed.text, roster.text) / 100 if typed.text and roster.text else 0.0
 
 
-def _outcome(matcher: Matcher, kind: MatchKind, shown: list[_Judged], limit: int) -> MatchOutcome:
-    candidates = tuple(Candidate(matcher.unit_ids[j.unit], round(j.score, 2)) for j in shown[:limit])
-    score = round(shown[0].score, 2) if shown else 0.0
-    return MatchOutcome(kind=kind, unit_id=None, score=score, candidates=candidates)
+def _worth_judging(matcher: Matcher, typed: Key, keys: Sequence[int]) -> Sequence[int]:
+    """Keys of a similar name worth judging: an administrative unit must be named with its own words
+    (or one typo, found by edits), so of those only one is judged, to be shown as a candidate."""
+    if matcher.keys[keys[0]].text == typed.text:
+        return keys
+    others = [key for key in keys if not is_place(matcher.keys[key].head)]
+    return others if len(others) == len(keys) else [*others, next(k for k in keys if k not in others)]
 
 
-def _decide(matcher: Matcher, judged: list[_Judged]) -> MatchOutcome:
-    settings = matcher.settings
-    ranked = _per_unit(judged)
-    strong = [j for j in ranked if j.fit < _Fit.WRONG and j.score >= settings.accept]
-    sure = [j for j in strong if j.fit == _Fit.EXACT] or [j for j in strong if j.fit == _Fit.LEVEL]
-    if sure:
-        best = max(sure, key=lambda j: (j.tones_ok, j.score))
-        rivals = [
-            j
-            for j in strong
-            if j.unit != best.unit and j.score >= best.score - settings.margin and (j.tones_ok or not best.tones_ok)
-        ]
-        if not rivals:
-            return MatchOutcome(MatchKind.MATCHED, matcher.unit_ids[best.unit], round(best.score, 2))
-        return _outcome(matcher, MatchKind.AMBIGUOUS, [best, *rivals], max(settings.candidates, len(rivals) + 1))
-    if strong:  # the name fits but says too little: "Vĩnh Hải", "TH Vĩnh Hải", bare "Thái Nguyên"
-        return _outcome(matcher, MatchKind.AMBIGUOUS, strong, max(settings.candidates, len(strong)))
-    return _outcome(matcher, MatchKind.NO_MATCH, ranked, settings.candidates)
+def _pool(matcher: Matcher, judge: Judge) -> list[Judged]:
+    """Judge the roster names worth judging for a name that is no unit's: the most similar, those one
+    edit away, and (only when one of them fits as a typo) every name two edits away, its rivals. Names
+    the stated type or places rule out are judged only as far as needed to show some and say why."""
+    typed, shown = judge.typed, matcher.settings.candidates
+    near, shared = matcher.index.gather(typed.words)
+    similar = [key for name in (matcher.index.most_similar(typed.text, near, shared) if len(near) else ())
+               for key in _worth_judging(matcher, typed, matcher.name_keys[name])]
+    ones = [key for name in matcher.index.one_edit(typed.spelled) for key in matcher.name_keys[name]]
+    possible = set(_admitted(matcher, judge, similar + ones))
+    chosen = possible | set(similar[:shown]) | set([key for key in ones if key not in possible][:shown])
+    edits = dict.fromkeys(ones, 1)
+    judged = {key: _judge(matcher, judge, key, _similarity(typed, matcher.keys[key]), edits.get(key, FAR))
+              for key in chosen}
+    if len({j.unit for j in judged.values() if j.fit == Fit.TYPO}) == 1:  # accepted only without rivals within two
+        twos = [key for name, count in matcher.index.within_edits(typed.spelled).items() if count == 2
+                for key in matcher.name_keys[name]]
+        judged.update({key: _judge(matcher, judge, key, _similarity(typed, matcher.keys[key]), 2)
+                       for key in _admitted(matcher, judge, twos)})
+    return [*judged.values(), *_initials_guesses(matcher, judge)]
 
 
-def _nearest(matcher: Matcher, typed: list[_Key]) -> Iterator[tuple[_Key, list[tuple[int, float]]]]:
-    """For each typed key, the most similar roster texts: one cdist per block of names."""
-    limit = min(_TOP, len(matcher.texts))
-    for start in range(0, len(typed), _BLOCK):
-        block = typed[start : start + _BLOCK]
-        scores = process.cdist(
-            [key.text for key in block],
-            matcher.texts,
-            scorer=fuzz.ratio,
-            dtype=np.float32,
-            workers=-1,
-            score_cutoff=_FLOOR,
-        )
-        top = np.argpartition(scores, -limit, axis=1)[:, -limit:]
-        for row, key in enumerate(block):
-            yield key, [(int(col), float(scores[row, col]) / 100) for col in top[row] if scores[row, col] > 0]
+def _admitted(matcher: Matcher, judge: Judge, keys: Sequence[int]) -> list[int]:
+    """The keys the typed type, numbers and places leave possible (arrays for many, a loop for few)."""
+    if len(keys) > _FEW:
+        array = np.asarray(keys, dtype=np.int32)
+        return array[matcher.screen.admitted(judge.typed, array)].tolist()
+    return [key for key in keys if judge.admits(matcher.keys[key], matcher.chains[matcher.owners[key]])]
 
 
-def _fuzzy(matcher: Matcher, key: _Key, texts: list[tuple[int, float]]) -> MatchOutcome:
-    judged = []
-    for text, similarity in texts:
-        indices = matcher.text_keys[text]
-        words_fit = _words_fit(key.words, matcher.keys[indices[0]].words)
-        judged.extend(_judge(matcher, key, index, similarity, words_fit) for index in indices)
-    return _decide(matcher, judged + _initials_guesses(matcher, key))
+def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
+    if typed.head is None and not typed.words and not typed.numbers:  # only the home town, or notes
+        return Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)
+    judge = Judge(typed, matcher.settings)
+    same = sorted({*matcher.exact.get(typed.exact, ()), *matcher.ordered.get(typed.order, ())})
+    if not same:  # no unit's name: a typo, a name with words missing or added, or nobody's
+        return decide(matcher.unit_ids, _pool(matcher, judge), matcher.settings)
+    # The name of a unit, typed as written: it decides. When the stated type or places rule out every
+    # unit of that name, the row is refused; it is no other unit's name with words missing.
+    possible = _admitted(matcher, judge, same)
+    judged = [_judge(matcher, judge, i, 1.0, 0) for i in possible or same]
+    return decide(matcher.unit_ids, judged, matcher.settings, typo_allowed=False)
 
 
-def _resolve(matcher: Matcher, keys: set[_Key]) -> dict[_Key, MatchOutcome]:
-    outcomes: dict[_Key, MatchOutcome] = {}
-    pending: list[_Key] = []
-    for key in keys:
-        if key.head is None and not key.words and not key.numbers:  # only the home town, or notes
-            outcomes[key] = MatchOutcome(MatchKind.NO_MATCH, None, 0.0)
-        elif key.exact in matcher.exact and all(_tones_agree(key, matcher.keys[i]) for i in matcher.exact[key.exact]):
-            judged = [_judge(matcher, key, index, 1.0, _Fit.EXACT) for index in matcher.exact[key.exact]]
-            outcomes[key] = _decide(matcher, judged)
-        else:  # includes exact hits whose diacritics differ: any unit of the same letters decides
-            pending.append(key)
-    if pending and matcher.texts:
-        for key, texts in _nearest(matcher, pending):
-            outcomes[key] = _fuzzy(matcher, key, texts)
-    for key in pending:
-        outcomes.setdefault(key, MatchOutcome(MatchKind.NO_MATCH, None, 0.0))
-    return outcomes
+def _combine(decisions: Sequence[Decision]) -> Decision:
+    """The plain reading's decision, unless it found nothing and another reading matched one unit
+    (or, matching none, found the name ambiguous: "Lịch Hội Thượng" is no "Hội")."""
+    plain = decisions[0]
+    if plain.outcome.kind is MatchKind.MATCHED:
+        return plain
+    matched = {d.outcome.unit_id: d for d in decisions[1:] if d.outcome.kind is MatchKind.MATCHED}
+    if len(matched) == 1:
+        return next(iter(matched.values()))
+    vague = [d for d in decisions[1:] if d.outcome.kind is MatchKind.AMBIGUOUS]
+    return vague[0] if vague and plain.outcome.kind is not MatchKind.AMBIGUOUS and not matched else plain
 
 
-def match_names(matcher: Matcher, names: Sequence[str]) -> list[MatchOutcome]:
-    """One outcome per name, in input order. Each distinct name is read and scored once."""
-    typed = {name: _typed_key(name, matcher.vocabulary) for name in dict.fromkeys(names)}
-    outcomes = _resolve(matcher, {key for key in typed.values() if key is not None})
+def _tie_break(matcher: Matcher, decision: Decision, hint: object) -> MatchOutcome:
+    """A group hint settles a tie between units of different groups when it names one of them."""
+    outcome = decision.outcome
+    if not decision.tied or (code := matcher.read_group(hint)) is None:
+        return outcome
+    group_of = matcher.group_of
+    tied = [c for c in outcome.candidates if c.score >= matcher.settings.accept]
+    chosen = [c for c in tied if group_of[c.unit_id] == code]
+    if len(chosen) != 1 or len({group_of[c.unit_id] for c in tied}) < 2:
+        return outcome
+    return MatchOutcome(MatchKind.MATCHED, chosen[0].unit_id, chosen[0].score)
+
+
+def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[object] | None = None
+                ) -> list[MatchOutcome]:
+    """One outcome per name, in input order; ``group_hints`` is the sheet's group column, row by row.
+    Each distinct name is read and judged once; other readings only when the plain one is unmatched."""
+    decided: dict[Key, Decision] = {}
+    per_name: dict[object, Decision] = {}
+    for name in dict.fromkeys(names):
+        if (typed := _read(name, matcher.vocabulary)) is None:
+            continue
+        plain = typed.plain
+        if plain not in decided:
+            decided[plain] = _resolve_one(matcher, plain)
+        decisions = [decided[plain]]
+        if decisions[0].outcome.kind is not MatchKind.MATCHED:
+            for key in _other_readings(typed, matcher.vocabulary):
+                if key not in decided:
+                    decided[key] = _resolve_one(matcher, key)
+                decisions.append(decided[key])
+        per_name[name] = _combine(decisions)
+    hints = group_hints if group_hints is not None else [None] * len(names)
     no_name = MatchOutcome(MatchKind.NO_NAME, None, 0.0)
-    return [no_name if (key := typed[name]) is None else outcomes[key] for name in names]
+    return [_tie_break(matcher, per_name[name], hint) if name in per_name else no_name
+            for name, hint in zip(names, hints, strict=True)]

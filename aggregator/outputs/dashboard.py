@@ -38,6 +38,8 @@ REASON_TEXT = {
     MatchKind.AMBIGUOUS: "Tên khớp với nhiều đơn vị, chưa xác định được",
     MatchKind.NO_MATCH: "Không tìm thấy đơn vị trong danh sách",
     MatchKind.NO_NAME: "Dòng có số liệu nhưng chưa ghi tên đơn vị",
+    MatchKind.LOCALITY_CONFLICT: "Tên có trong danh sách nhưng địa bàn ghi kèm (huyện, tỉnh…) khác",
+    MatchKind.TYPE_CONFLICT: "Tên có trong danh sách nhưng khác loại cơ quan, đơn vị (xã/phường, Công an, Trạm Y tế…)",
 }
 # CellStyle -> (background, bold, font colour); shared by both adapters.
 STYLE_PALETTE: dict[CellStyle, tuple[str, bool, str]] = {

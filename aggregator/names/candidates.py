@@ -1,0 +1,130 @@
+"""Which roster names are worth scoring for a typed name (blocking). Pure, no I/O.
+
+Scoring every typed name against every roster name is quadratic: 100,000 typed rows against 20,000
+units would be two billion comparisons. A name worth scoring shares a distinctive word with the
+typed one, or a word one edit away from one of its words (a typo), so the roster's distinct proper
+names are indexed by their words, each word also under every form with one letter deleted (a
+symmetric-deletion index: two words one edit apart share such a form). A typed name is then scored
+only against the names that share a word or a near word with it. A one-letter typo is found through
+the names' one-letter deletions (``one_edit``); its rivals, every name within two edits, by comparing
+the names of a close length letter by letter (``within_edits``), only when a typo is on the table.
+Many units share one proper name ("An Phú"), so each name is scored once for all of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+TOP = 8  # roster names judged per typed name, by similarity; all units of a name come along
+FLOOR = 40.0  # similarity (0..100) below which nothing is worth showing as a candidate
+MAX_EDITS = 2  # proper names further apart than this are not compared letter by letter
+_NEAR_LENGTH = 4  # words shorter than this are looked up as typed: their one-edit neighbours are legion
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """The roster's distinct proper names by the words they contain."""
+
+    names: np.ndarray  # per name id: its words in typed order, joined (object array of str)
+    sorted_names: np.ndarray  # per name id: its words sorted, joined (similarity ignores word order)
+    lengths: np.ndarray  # per name id: len(names[id])
+    postings: dict[str, np.ndarray]  # word → ids of the names that contain it
+    deleted: dict[str, tuple[str, ...]]  # a word with at most one letter deleted → roster words
+    deleted_names: dict[str, tuple[int, ...]]  # a name with at most one letter deleted → name ids
+    by_length: list[str]  # the names sorted by length, with their lengths and ids
+    by_length_lengths: np.ndarray
+    by_length_ids: np.ndarray
+    near_cache: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def _near(self, word: str) -> np.ndarray:
+        """Ids of the names that contain ``word`` or a word one edit from it (words of four letters or more)."""
+        if (cached := self.near_cache.get(word)) is not None:
+            return cached
+        if len(word) < _NEAR_LENGTH:
+            near = [word] if word in self.postings else []
+        else:
+            found = {w for form in _deletions(word) for w in self.deleted.get(form, ())}
+            near = [w for w in found if OSA.distance(word, w, score_cutoff=1) <= 1]
+        lists = [self.postings[w] for w in near]
+        ids = np.unique(np.concatenate(lists)) if lists else np.empty(0, dtype=np.int32)
+        self.near_cache[word] = ids
+        return ids
+
+    def gather(self, words: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of the names that contain a word of ``words`` or one near it, and how many such words each has."""
+        lists = [ids for word in set(words) if len(ids := self._near(word))]
+        if len(lists) < 2:
+            ids = lists[0] if lists else np.empty(0, dtype=np.int32)
+            return ids, np.ones(len(ids), dtype=np.int64)
+        return np.unique(np.concatenate(lists), return_counts=True)
+
+    def most_similar(self, text: str, ids: np.ndarray, shared: np.ndarray, limit: int = TOP) -> list[int]:
+        """The names among ``ids`` most similar to ``text`` (sorted words), among those that share the
+        most words with it (``shared``), and those sharing one word fewer while they are fewer than ``limit``."""
+        most = shared.max()
+        if np.count_nonzero(shared == most) < limit:
+            most -= 1
+        ids = ids[shared >= most]
+        found = process.extract(text, self.sorted_names[ids], scorer=fuzz.ratio, limit=limit, score_cutoff=FLOOR)
+        return ids[[position for _, _, position in found]].tolist()
+
+    def one_edit(self, spelled: str) -> list[int]:
+        """The names at most one edit from ``spelled`` (found through their one-letter deletions)."""
+        found = {i for form in _deletions(spelled) for i in self.deleted_names.get(form, ())}
+        return [i for i in found if OSA.distance(spelled, self.names[i], score_cutoff=1) <= 1]
+
+    def within_edits(self, spelled: str) -> dict[int, int]:
+        """Every name at most ``MAX_EDITS`` edits from ``spelled``, with the count (all names of a close
+        length are compared: a rival may share no word with the typed name, "Cam Loi" and "Can Lai")."""
+        first, last = (int(np.searchsorted(self.by_length_lengths, len(spelled) + shift, side))
+                       for shift, side in ((-MAX_EDITS, "left"), (MAX_EDITS, "right")))
+        found = process.extract(spelled, self.by_length[first:last], scorer=OSA.distance, limit=None,
+                                score_cutoff=MAX_EDITS)
+        return {int(self.by_length_ids[first + position]): int(edits) for _, edits, position in found}
+
+
+def _objects(items: Sequence[str]) -> np.ndarray:
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
+
+
+def build_index(names: Sequence[str]) -> NameIndex:
+    """Index distinct proper names given as their words joined by spaces (digits are never indexed:
+    numbers must agree exactly)."""
+    by_word: defaultdict[str, list[int]] = defaultdict(list)
+    for name_id, name in enumerate(names):
+        for word in set(name.split()):
+            if not word.isdigit():
+                by_word[word].append(name_id)
+    deleted_names: defaultdict[str, list[int]] = defaultdict(list)
+    for name_id, name in enumerate(names):
+        for form in _deletions(name):
+            deleted_names[form].append(name_id)
+    deleted: defaultdict[str, list[str]] = defaultdict(list)
+    for word in by_word:
+        if len(word) >= _NEAR_LENGTH - 1:
+            for form in _deletions(word):
+                deleted[form].append(word)
+    order = sorted(range(len(names)), key=lambda i: len(names[i]))
+    return NameIndex(
+        names=_objects(names),
+        sorted_names=_objects([" ".join(sorted(name.split())) for name in names]),
+        lengths=np.asarray([len(name) for name in names], dtype=np.int32),
+        postings={word: np.asarray(ids, dtype=np.int32) for word, ids in by_word.items()},
+        deleted={form: tuple(found) for form, found in deleted.items()},
+        deleted_names={form: tuple(found) for form, found in deleted_names.items()},
+        by_length=[names[i] for i in order],
+        by_length_lengths=np.asarray([len(names[i]) for i in order], dtype=np.int32),
+        by_length_ids=np.asarray(order, dtype=np.int32),
+    )

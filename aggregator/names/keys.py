@@ -1,0 +1,60 @@
+"""A name as the matcher compares it: type, distinctive words, numbers, whose unit, where. Pure."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from aggregator.names.abbreviations import NameParts
+from aggregator.names.localities import Place
+from aggregator.textnorm import tone_key
+
+
+class Key(NamedTuple):
+    """One name as compared: type, sorted distinctive words, numbers, diacritics of the words.
+    (A tuple: millions are made and hashed.)"""
+
+    head: tuple[str, ...] | None
+    words: tuple[str, ...]  # sorted: similarity ignores word order
+    order: tuple[str, ...]  # as written: "Hạ An" and "An Hạ" are two places
+    numbers: tuple[str, ...]
+    qualifier: tuple[str, ...]  # whose unit: ("thanh", "uy")
+    places: tuple[Place, ...]  # typed place qualifiers (a roster name's places go to its unit's chain)
+    tones: frozenset[tuple[str, str]]  # (folded, tone key) of every word
+    marked: frozenset[tuple[str, str]]  # the same for words typed with diacritics
+    initials: str
+    text: str  # the sorted words, for similarity
+    spelled: str  # the proper name's letters in typed order and its numbers, for counting typos
+
+    @property
+    def exact(self) -> tuple[object, ...]:
+        return (self.head, self.order, self.numbers, self.qualifier)
+
+    @property
+    def proper(self) -> tuple[object, ...]:
+        """The proper name, whatever type is stated: "Long Đức", "Phường 4" → ((), ("4",))."""
+        return (self.order, self.numbers)
+
+
+def key_of(parts: NameParts, keep_places: bool = True) -> Key:
+    body = parts.body
+    pairs = frozenset((word.folded, tone_key(word.toned)) for word in body)
+    # Typed with diacritics, a word without any is typed with the level tone: "Thanh Hòa" is not "Thạnh Hòa".
+    marked = pairs if any(not word.toned.isascii() for word in body) else frozenset()
+    order = tuple(word.folded for word in body)
+    words = tuple(sorted(order))
+    return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,
+               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers))
+
+
+def is_place(head: tuple[str, ...] | None) -> bool:
+    """Whether a unit type is an administrative unit's People's Committee ("UBND xã", "UBND huyện"):
+    such a unit *is* its place, so its bare proper name names it."""
+    return head is not None and len(head) == 2 and head[0] == "ubnd"
+
+
+def self_place(key: Key) -> Place | None:
+    """The place an administrative unit is: "UBND huyện Cầu Kè" is huyện Cầu Kè."""
+    if not is_place(key.head) or not (key.order or key.numbers):
+        return None
+    assert key.head is not None
+    return Place(key.head[1], key.order + key.numbers)

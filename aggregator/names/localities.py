@@ -1,0 +1,156 @@
+"""Localities: the places a unit lies in, and the place qualifiers clerks type after a name. Pure.
+
+A place is a level and a proper name, both folded: ``huyện Cầu Kè`` is ``("huyen", ("cau", "ke"))``.
+Clerks qualify names with the district or province ("UBND xã Thạnh Phú, H. Cầu Kè", "UBND Phuong 1
+(TP. Tra Vinh)"); once abbreviations are expanded (``abbreviations.read_name``) those qualifiers are
+trailing runs of level word + name. A unit's **chain** is every place it is known to lie in: its
+roster ``locality``, places named in its roster name, the locality of the roster unit that *is* its
+outermost place (a commune in "huyện Cầu Kè" inherits the district unit's "tỉnh Trà Vinh"), the
+roster's one province when the localities name a single one, and the campaign's own ``area``.
+
+A typed qualifier **agrees** with a unit when its chain holds the same place; otherwise it names
+another area and excludes the unit (``conflicts``): a commune of another district or province is
+never merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+# Level words as read (folded), longest first; "thành phố" is a city of a province or a province itself.
+LEVELS: tuple[tuple[str, ...], ...] = (
+    ("thanh", "pho"), ("thi", "xa"), ("thi", "tran"), ("tinh",), ("huyen",), ("quan",), ("phuong",), ("xa",), ("t",),
+)  # fmt: skip
+_ALIASES = {"t": "tinh"}  # "T. Sóc Trăng" in addresses
+_LEVEL_STARTS = frozenset(level[0] for level in LEVELS)
+_PROVINCE_RANK = frozenset({"tinh", "thanh pho"})
+_COMMITTEE_WORD = "uy"  # "huyện ủy", "tỉnh ủy": a party committee, not a place
+
+
+class Place(NamedTuple):
+    level: str | None  # "huyen", "thanh pho", …; None when typed without one ("- Cầu Kè")
+    name: tuple[str, ...]  # folded words, numbers as typed without leading zeros ("quận 3" → ("3",))
+
+
+Chain = tuple[Place, ...]
+
+
+def level_at(words: Sequence[str], start: int) -> tuple[str, int] | None:
+    """The level word that opens ``words[start:]`` and its size, unless it opens "huyện ủy" and the like."""
+    if start >= len(words) or words[start] not in _LEVEL_STARTS:
+        return None
+    for level in LEVELS:
+        end = start + len(level)
+        if tuple(words[start:end]) == level and (end >= len(words) or words[end] != _COMMITTEE_WORD):
+            joined = " ".join(level)
+            return _ALIASES.get(joined, joined), len(level)
+    return None
+
+
+def _number(word: str) -> str:
+    return word.lstrip("0") or "0" if word.isdigit() else word
+
+
+def read_places(words: Sequence[str]) -> tuple[Place, ...] | None:
+    """Folded words that are nothing but places ("huyen cau ke tinh tra vinh"), or None.
+
+    A one-word name is a number ("quận 3") or a city's name, and then last ("thành phố Huế"): in
+    "quân sự tỉnh Trà Vinh" "quân sự" is no district, in "Mỹ Tịnh An" "tịnh An" is no province.
+
+    >>> read_places("huyen cau ke tinh tra vinh".split())
+    (Place(level='huyen', name=('cau', 'ke')), Place(level='tinh', name=('tra', 'vinh')))
+    """
+    places: list[Place] = []
+    i = 0
+    while i < len(words):
+        found = level_at(words, i)
+        if found is None:
+            return None
+        level, size = found
+        end = i + size
+        while end < len(words) and level_at(words, end) is None:
+            end += 1
+        one_word = end - i - size == 1 and not words[end - 1].isdigit()
+        if end == i + size or (one_word and (level != "thanh pho" or end < len(words))):
+            return None  # a level word without a name, or a one-word name that is no city's
+        places.append(Place(level, tuple(_number(w) for w in words[i + size : end])))
+        i = end
+    return tuple(places) if places else None
+
+
+def split_trailing(words: Sequence[str], first: int = 1) -> tuple[int, tuple[Place, ...]]:
+    """Where the trailing place qualifiers start (``len(words)`` when none), and those places.
+
+    ``first`` words at least stay in front: "Thị trấn Tĩnh Túc" keeps its name, "UBND huyện Cầu Kè"
+    its unit (the head is already gone); "Công an | huyện Cầu Kè" may be all place (``first=0``).
+    """
+    for start in range(first, len(words) - 1):
+        if level_at(words, start) is not None and (places := read_places(words[start:])):
+            return start, places
+    return len(words), ()
+
+
+def parse_locality(segments: Iterable[Sequence[str]]) -> Chain:
+    """Places from the folded segments of a locality text ("huyện Cầu Kè", "tỉnh Trà Vinh"); a segment
+    without a level word is a place of unknown level."""
+    chain: list[Place] = []
+    for words in segments:
+        if not words:
+            continue
+        places = read_places(words)
+        chain.extend(places if places else [Place(None, tuple(_number(w) for w in words))])
+    return tuple(chain)
+
+
+def _same_level(typed: str | None, known: str | None) -> bool:
+    return typed is None or known is None or typed == known
+
+
+def _holds(chain: Chain, name: tuple[str, ...], level: str | None) -> bool:
+    return any(name == known.name and _same_level(level, known.level) for known in chain)
+
+
+def agrees(place: Place, chain: Chain) -> bool:
+    """Whether the chain holds the place: same name, and the same level when both are known. A
+    place typed with an outer one's name after it, without its level ("H. Long Phú, Sóc Trăng"
+    reads as huyện "Long Phú Sóc Trăng"), agrees when the chain holds both."""
+    if _holds(chain, place.name, place.level):
+        return True
+    return any(_holds(chain, place.name[:cut], place.level) and _holds(chain, place.name[cut:], None)
+               for cut in range(1, len(place.name)))
+
+
+def conflicts(places: Sequence[Place], chain: Chain) -> bool:
+    """Whether some typed place is not one the unit lies in (then the unit is excluded)."""
+    return any(not agrees(place, chain) for place in places)
+
+
+def _is_province(place: Place, chain: Chain) -> bool:
+    return place.level == "tinh" or (place.level in _PROVINCE_RANK and len(chain) > 1 and place == chain[-1])
+
+
+def _extend(chain: Chain, parents: dict[Place, Chain]) -> Chain:
+    """Follow the outermost place to the roster unit that is that place, and on to its own places."""
+    seen = set(chain)
+    while chain and (parent := parents.get(chain[-1])):
+        fresh = tuple(p for p in parent if p not in seen)
+        if not fresh:
+            break
+        seen.update(fresh)
+        chain = chain + fresh
+    return chain
+
+
+def unit_chains(own: Sequence[Chain], selves: Sequence[Place | None], area: Chain) -> tuple[Chain, ...]:
+    """Every unit's chain from its own places (``locality`` and places in its names), the place each
+    unit is (``selves``: "UBND huyện Cầu Kè" is huyện Cầu Kè, None for other bodies) and the area."""
+    parents = {self_: chain for self_, chain in zip(selves, own, strict=True) if self_ is not None and chain}
+    chains = [_extend(chain, parents) for chain in own]
+    provinces = {p for chain in chains for p in chain if _is_province(p, chain)}
+    implied = tuple(provinces) if len(provinces) == 1 else ()  # the roster's one province
+    out = []
+    for chain in chains:
+        missing = tuple(p for p in implied if chain and not any(_is_province(q, chain) for q in chain))
+        out.append(chain + missing + tuple(p for p in area if p not in chain))
+    return tuple(out)

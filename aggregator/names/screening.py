@@ -1,0 +1,69 @@
+"""Which roster names the stated type, numbers, committee and places leave possible, for many at
+once. Pure, no I/O.
+
+A common proper name ("An Phú") is shared by dozens of units of a large roster: communes, wards and
+schools in many districts. Most of them are ruled out by what the typed name states ("UBND xã",
+"Phường 4", ", H. Cầu Kè"), so they are screened out with array lookups before anything is judged
+one by one. The rules are those of ``judging`` (``type_fit``, numbers never fuzzy, ``conflicts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from aggregator.names.judging import Fit, type_fit
+from aggregator.names.keys import Key
+from aggregator.names.localities import Chain, conflicts
+
+Head = tuple[str, ...] | None
+
+
+def _ids(values: Sequence[object]) -> tuple[dict[object, int], np.ndarray]:
+    table: dict[object, int] = {}
+    return table, np.asarray([table.setdefault(value, len(table)) for value in values], dtype=np.int32)
+
+
+@dataclass(frozen=True)
+class Screen:
+    heads: dict[object, int]  # unit type → id
+    head_of: np.ndarray  # per key
+    numbers: dict[object, int]
+    numbers_of: np.ndarray
+    qualifiers: dict[object, int]
+    qualifier_of: np.ndarray
+    chains: tuple[Chain, ...]  # distinct chains by id
+    chain_of: np.ndarray  # per key: the id of its unit's chain
+    type_tables: dict[Head, np.ndarray] = field(default_factory=dict)  # typed type → allowed per head id
+
+    def _types(self, typed: Head) -> np.ndarray:
+        if (table := self.type_tables.get(typed)) is None:
+            heads: list[Head] = list(self.heads)  # type: ignore[arg-type]  # keys are unit types
+            table = np.asarray([type_fit(typed, head) != Fit.WRONG for head in heads], dtype=bool)
+            self.type_tables[typed] = table
+        return table
+
+    def admitted(self, typed: Key, keys: np.ndarray) -> np.ndarray:
+        """A mask over ``keys``: the units the typed name's type, numbers, committee and places allow."""
+        allowed = self._types(typed.head)[self.head_of[keys]]
+        if typed.numbers:
+            allowed &= self.numbers_of[keys] == self.numbers.get(typed.numbers, -1)
+        if typed.qualifier:
+            allowed &= self.qualifier_of[keys] == self.qualifiers.get(typed.qualifier, -1)
+        if typed.places and allowed.any():
+            chains = self.chain_of[keys]
+            elsewhere = [c for c in np.unique(chains[allowed]).tolist() if conflicts(typed.places, self.chains[c])]
+            allowed &= ~np.isin(chains, elsewhere)
+        return allowed
+
+
+def build_screen(keys: Sequence[Key], key_chains: Sequence[Chain]) -> Screen:
+    """The screen for roster keys, each with the chain of the unit it names."""
+    heads, head_of = _ids([key.head for key in keys])
+    numbers, numbers_of = _ids([key.numbers for key in keys])
+    qualifiers, qualifier_of = _ids([key.qualifier for key in keys])
+    chains, chain_of = _ids(list(key_chains))
+    distinct: list[Chain] = list(chains)  # type: ignore[arg-type]  # keys are chains
+    return Screen(heads, head_of, numbers, numbers_of, qualifiers, qualifier_of, tuple(distinct), chain_of)

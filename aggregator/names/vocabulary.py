@@ -1,0 +1,152 @@
+"""Words of Vietnamese unit names and the abbreviations they are written with. Pure.
+
+The built-in abbreviations (UBND, P., TH, GD&ĐT …) are completed from the roster itself
+(``learn_vocabulary``): short names ("Ban Tổ chức TU") are aligned with full names to learn what the
+letters stand for in that campaign ("TU" is "Thành ủy" in Nha Trang and "Tỉnh ủy" in Trà Vinh).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+from aggregator.textnorm import clean_text, fold, is_syllable, strip_marks
+
+BUILTIN: Mapping[str, str] = {
+    "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "ub": "ủy ban", "ubkt": "ủy ban kiểm tra",
+    "mttq": "mặt trận tổ quốc", "ubmttq": "ủy ban mặt trận tổ quốc", "hlhpn": "hội liên hiệp phụ nữ",
+    "lhpn": "liên hiệp phụ nữ", "hnd": "hội nông dân", "hccb": "hội cựu chiến binh", "ccb": "cựu chiến binh",
+    "ldld": "liên đoàn lao động", "ctd": "chữ thập đỏ", "nct": "người cao tuổi",
+    "tnxp": "thanh niên xung phong", "tncs": "thanh niên cộng sản", "hcm": "hồ chí minh",
+    "tp": "thành phố", "tx": "thị xã", "x": "xã", "h": "huyện", "q": "quận", "vp": "văn phòng",
+    "f": "phường",  # "F.Cam Lộc", "F4": southern offices write phường with F
+    "th": "tiểu học", "thcs": "trung học cơ sở", "thpt": "trung học phổ thông", "mn": "mầm non",
+    "mg": "mẫu giáo", "trg": "trường", "tr": "trường", "dh": "đại học", "cd": "cao đẳng",
+    "bql": "ban quản lý", "bqlda": "ban quản lý dự án", "ql": "quản lý", "qldt": "quản lý đô thị",
+    "gddt": "giáo dục và đào tạo", "ldtbxh": "lao động thương binh và xã hội",
+    "tnmt": "tài nguyên và môi trường", "vhtt": "văn hóa thông tin", "vhtttt": "văn hóa thông tin thể thao",
+    "vhttdl": "văn hóa thể thao và du lịch", "tdtt": "thể dục thể thao", "tttt": "thông tin và truyền thông",
+    "khdt": "kế hoạch và đầu tư", "khcn": "khoa học và công nghệ", "gtvt": "giao thông vận tải",
+    "nnptnt": "nông nghiệp và phát triển nông thôn", "tckh": "tài chính kế hoạch",
+    "ptth": "phát thanh truyền hình", "gdnn": "giáo dục nghề nghiệp", "gdtx": "giáo dục thường xuyên",
+    "tg": "tuyên giáo", "vn": "việt nam", "dbqh": "đại biểu quốc hội", "qlda": "quản lý dự án",
+    "tbxh": "thương binh và xã hội", "xd": "xây dựng", "ctxd": "công trình xây dựng",
+    "qltt": "quản lý trật tự", "qlttdt": "quản lý trật tự đô thị", "mttqvn": "mặt trận tổ quốc việt nam",
+    "ubmttqvn": "ủy ban mặt trận tổ quốc việt nam", "ptqd": "phát triển quỹ đất", "dvnn": "dịch vụ nông nghiệp",
+    "ttyt": "trung tâm y tế", "bv": "bệnh viện", "vh": "văn hóa",
+}  # fmt: skip
+# Letters whose meaning depends on the word before them: (those words, meaning after them, otherwise).
+CONTEXTUAL: Mapping[str, tuple[frozenset[str], str, str]] = {
+    "tt": (frozenset({"ubnd", "ub"}), "thị trấn", "trung tâm"),
+    "tc": (frozenset({"ban"}), "tổ chức", "tài chính"),
+    "dv": (frozenset({"ban"}), "dân vận", "dịch vụ"),
+    "kt": (frozenset({"ban", "ub"}), "kiểm tra", "kinh tế"),
+    "nd": (frozenset({"hoi"}), "nông dân", "nhân dân"),
+}
+# What follows "P." when it means Phòng (a department) rather than Phường (a ward).
+DEPARTMENTS = frozenset({
+    "tu phap", "noi vu", "tai chinh", "tai nguyen", "kinh te", "y te", "van hoa", "giao duc", "lao dong",
+    "quan ly", "nong nghiep", "cong thuong", "thong tin", "dan toc", "ha tang", "to chuc", "thanh tra",
+})  # fmt: skip
+STOP = frozenset({"va", "cac", "cua"})
+COMPOUND = re.compile(r"[^\W\d_]+(?:[-&/.+][^\W\d_]+)+\.?")
+PIECE = re.compile(r"[^\W_]+")
+
+
+class Word(NamedTuple):
+    text: str  # as typed: case tells all-caps abbreviations and Roman numerals
+    toned: str  # lower case, diacritics kept
+    folded: str  # matching key (textnorm.fold_word)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    abbreviations: Mapping[str, str] = field(default_factory=lambda: dict(BUILTIN))
+    homes: tuple[tuple[str, ...], ...] = ()  # folded place every unit is in, e.g. ("nha", "trang")
+    departments: frozenset[str] = DEPARTMENTS
+    contextual: Mapping[str, tuple[frozenset[str], str, str]] = field(default_factory=lambda: dict(CONTEXTUAL))
+    chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
+
+
+@lru_cache(maxsize=1 << 16)
+def word_of(text: str) -> Word:
+    toned = text.lower()
+    return Word(text, toned, strip_marks(toned))
+
+
+@lru_cache(maxsize=1 << 16)
+def compact(chunk: str) -> str:
+    return "".join(PIECE.findall(strip_marks(chunk.lower())))
+
+
+def _spell(key: str, words: Sequence[Word], spelled: set[str]) -> list[Word] | None:
+    """Words from the start of ``words`` whose initials spell ``key`` ("và"/"các" may sit between)."""
+    span: list[Word] = []
+    done = 0
+    for word in words:
+        if done == len(key):
+            break
+        if word.folded in spelled:
+            return None
+        if word.folded[:1] == key[done]:
+            span.append(word)
+            done += 1
+        elif not (span and word.folded in STOP):
+            return None
+    return span if done == len(key) else None
+
+
+def _learn(short: str, full: str, learned: defaultdict[str, set[str]]) -> None:
+    """Align a short name with the full one: each capitalised chunk spells some run of words."""
+    full_words = [word_of(piece) for piece in PIECE.findall(full)]
+    spelled = {word_of(piece).folded for piece in PIECE.findall(short)}
+    for chunk in short.split():
+        key = compact(chunk)
+        capitals = (chunk.isupper() and len(key) > 1) or COMPOUND.fullmatch(chunk) is not None
+        if not capitals or not key.isalpha() or key in {w.folded for w in full_words}:
+            continue
+        for start in range(len(full_words)):
+            span = _spell(key, full_words[start:], spelled)
+            if span:
+                learned[key].add(" ".join(w.toned for w in span))
+                break
+
+
+def _homes(folded_names: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Two-word name endings shared by a tenth of the roster: the city or province itself."""
+    tails = Counter(tuple(name.split()[-2:]) for name in folded_names if len(name.split()) > 2)
+    least = max(3, len(folded_names) // 10)
+    return tuple(t for t, n in tails.most_common() if n >= least and all(map(is_syllable, t)))
+
+
+def _contextual(folded_names: list[str]) -> dict[str, tuple[frozenset[str], str, str]]:
+    """ "TT" is always "thị trấn" in a roster that has towns and no centres ("TT. Châu Thành")."""
+    towns = any(" thi tran " in f" {name} " for name in folded_names)
+    centres = any(" trung tam " in f" {name} " for name in folded_names)
+    if towns and not centres:
+        return {**CONTEXTUAL, "tt": (frozenset(), "thị trấn", "thị trấn")}
+    return dict(CONTEXTUAL)
+
+
+def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool = True) -> Vocabulary:
+    """Vocabulary for one roster, from (full name, other names: short name and aliases) pairs.
+
+    ``homes=False`` when the roster states every unit's locality: places are then checked against it,
+    never guessed from name endings (a district shared by a tenth of the communes is no home).
+    """
+    pairs = [(clean_text(full), [clean_text(o) for o in others if o]) for full, others in names]
+    folded = [fold(full) for full, _ in pairs]
+    home_places = _homes(folded) if homes else ()
+    learned: defaultdict[str, set[str]] = defaultdict(set)
+    for full, others in pairs:
+        for other in others:
+            _learn(other, full, learned)
+    for home in home_places:  # "NT" for Nha Trang, "TV" for Trà Vinh
+        learned["".join(word[0] for word in home)].add(" ".join(home))
+    unique = {key: next(iter(meanings)) for key, meanings in learned.items() if len(meanings) == 1}
+    departments = {" ".join(name.split()[1:3]) for name in folded if name.startswith("phong ")}
+    return Vocabulary({**BUILTIN, **unique}, home_places, DEPARTMENTS | departments, _contextual(folded))
