@@ -1,0 +1,138 @@
+"""Run the matcher on the red-team sets through its public API and measure it.
+
+    .venv/bin/python -m tests.redteam.evaluate            # the table
+    .venv/bin/python -m tests.redteam.evaluate --misses   # and every row the matcher got wrong or missed
+
+A wrong merge is a name to find matched to another unit, or a name that must stay unmatched matched
+to any unit. Recall is over the names to find. The campaign sets no area of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aggregator.campaign.roster import parse_roster
+from aggregator.campaign.settings import MatchingSettings
+from aggregator.models import MatchKind, MatchOutcome
+from aggregator.names.matching import build_matcher, match_names
+
+DATA = Path(__file__).resolve().parent / "data"
+GROUPS = {"cap_huyen": "UBND các huyện, thị xã, thành phố", "cap_xa": "UBND các xã, phường, thị trấn"}
+SETS = tuple((province, style) for province in ("dong-thap", "ca-mau") for style in ("ubnd", "official"))
+
+
+@dataclass
+class Result:
+    name: str
+    to_find: int = 0
+    found: int = 0
+    wrong: list[tuple[dict[str, str], MatchOutcome]] = field(default_factory=list)
+    missed: list[tuple[dict[str, str], MatchOutcome]] = field(default_factory=list)
+    keep: int = 0
+    kept: int = 0
+    per_category: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
+    disputed: Counter[str] = field(default_factory=Counter)  # what the matcher did with names read two ways
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.to_find if self.to_find else 1.0
+
+    @property
+    def negatives_kept(self) -> bool:
+        return self.kept == self.keep
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def run_set(province: str, style: str) -> Result:
+    roster_path = DATA / f"{province}.roster-{style}.csv"
+    units = parse_roster(roster_path.read_text(encoding="utf-8"), origin=roster_path.name, groups=GROUPS)
+    matcher = build_matcher(units, MatchingSettings(), area="", groups=GROUPS)
+    rows = read_csv(DATA / f"{province}.typed.csv")
+    outcomes = match_names(matcher, [r["typed"] for r in rows])
+    result = Result(f"{province}/{style}")
+    for typed_row, outcome in zip(rows, outcomes, strict=True):
+        score(result, typed_row, outcome)
+    return result
+
+
+def score(result: Result, typed_row: dict[str, str], outcome: MatchOutcome) -> None:
+    matched = outcome.kind == MatchKind.MATCHED
+    expected = typed_row["expected_unit_id"]
+    if typed_row["label"] == "disputed":
+        result.disputed[str(outcome.unit_id) if matched else str(outcome.kind)] += 1
+        return
+    if typed_row["label"] == "find":
+        result.to_find += 1
+        hit = matched and outcome.unit_id == expected
+        result.found += hit
+        result.per_category[(typed_row["category"], hit)] += 1
+        if matched and not hit:
+            result.wrong.append((typed_row, outcome))
+        elif not hit:
+            result.missed.append((typed_row, outcome))
+            result.reasons[("find", str(outcome.kind))] += 1
+        return
+    result.keep += 1
+    result.kept += not matched
+    result.per_category[(typed_row["category"], not matched)] += 1
+    if matched:
+        result.wrong.append((typed_row, outcome))
+    else:
+        result.reasons[(typed_row["category"], str(outcome.kind))] += 1
+
+
+def table(results: list[Result]) -> str:
+    lines = ["| set | to find | found | recall | wrong merges | must stay unmatched | left unmatched |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r.name} | {r.to_find} | {r.found} | {r.recall:.3f} | {len(r.wrong)} | {r.keep} | {r.kept} |")
+    return "\n".join(lines)
+
+
+def category_table(results: list[Result]) -> str:
+    categories = sorted({c for r in results for c, _ in r.per_category})
+    lines = ["| category | " + " | ".join(r.name for r in results) + " |", "|---" + "|---:" * len(results) + "|"]
+    for category in categories:
+        cells = []
+        for r in results:
+            good, bad = r.per_category[(category, True)], r.per_category[(category, False)]
+            cells.append(f"{good}/{good + bad}" if good + bad else "")
+        lines.append(f"| {category} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def misses(result: Result) -> str:
+    lines = [f"## {result.name}"]
+    for typed_row, outcome in result.wrong:
+        expected = typed_row["expected_unit_id"] or "-"
+        lines.append(f"WRONG  {typed_row['typed']!r} → {outcome.unit_id} (expected {expected};"
+                     f" {typed_row['category']}; {typed_row['note']})")
+    for typed_row, outcome in result.missed:
+        best = ", ".join(f"{c.unit_id}:{c.score:.2f}" for c in outcome.candidates)
+        lines.append(f"MISSED {typed_row['typed']!r} [{outcome.kind}] expected {typed_row['expected_unit_id']}"
+                     f" ({typed_row['category']}) candidates: {best}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    results = [run_set(province, style) for province, style in SETS]
+    print(table(results))
+    print()
+    print(category_table(results))
+    if "--misses" in argv:
+        for result in results:
+            print()
+            print(misses(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
