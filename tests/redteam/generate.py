@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.redteam.admin import Place, load_provinces, unit_id, units_of
+from tests.redteam.extras import hint_rows, stretch_rows
 from tests.redteam.forms import NOT_FOR_NUMBERED, PREFIXES, STYLES, Typed, type_name
+from tests.redteam.labels import describe, label, row
 from tests.redteam.negatives import (
     bodies,
     missing_letters,
@@ -27,7 +29,7 @@ from tests.redteam.negatives import (
     wrong_types,
 )
 from tests.redteam.noise import fold
-from tests.redteam.reading import Reading, decide
+from tests.redteam.reading import Reading
 
 DATA = Path(__file__).resolve().parent / "data"
 ROSTER_HEADER = ("unit_id", "group", "name", "short_name", "aliases", "email", "source", "locality")
@@ -73,43 +75,6 @@ def styles_for(unit: Place, rng: random.Random) -> list[str]:
     return ["plain", "locality", *rng.sample(extra, 3), *(["typo"] if rng.random() < 0.6 else [])]
 
 
-def label(typed: Typed, units: Sequence[Place], province: Place) -> dict[str, str] | None:
-    """The row of the typed set, or None when a careful reader would not use the name at all."""
-    found = decide(typed.reading, [*units, province])
-    if found is None or not found:
-        return None
-    if disputed(typed.reading, found, province):
-        units_meant = [u for u in found if u != province]
-        return row(typed, unit_id(units_meant[0]), "disputed", "the roster has one unit of that name, "
-                   "but the name may also mean the province or the district it is qualified with")
-    if len(found) == 1:
-        assert found[0] == typed.target, (typed, found)
-        return row(typed, unit_id(found[0]), "find", "")
-    note = f"{typed.category}; could be: " + "; ".join(describe(u) for u in found)
-    return row(typed, "", "keep_unmatched", note)
-
-
-def disputed(reading: Reading, found: Sequence[Place], province: Place) -> bool:
-    """One roster unit, but the bare name is also its province's ('UBND Cà Mau'), or the name of the
-    district typed after it ('Đầm Dơi (H. Đầm Dơi)'): counted neither as a miss nor as a wrong merge."""
-    if reading.kind is not None:
-        return False
-    if province in found:
-        return len(found) == 2
-    return len(found) == 1 and any(fold(proper) == fold(reading.proper) for _, proper in reading.places)
-
-
-def describe(place: Place) -> str:
-    return ", ".join(f"{p.kind} {p.proper}" for p in (place, *place.chain))
-
-
-def row(typed: Typed, expected: str, verdict: str, note: str) -> dict[str, str]:
-    undecidable = verdict == "keep_unmatched" and not typed.category.startswith("neg_")
-    category = "undecidable" if undecidable else typed.category
-    return {"typed": typed.text, "expected_unit_id": expected, "label": verdict, "category": category,
-            "note": note or (f"{typed.category}: {describe(typed.target)}" if typed.target else "")}
-
-
 def positives(units: Sequence[Place], province: Place, rng: random.Random) -> list[dict[str, str]]:
     out = []
     for unit in units:
@@ -148,13 +113,15 @@ def typed_rows(spec: ProvinceSet, provinces: dict[str, Place]) -> list[dict[str,
     rng = random.Random(f"redteam-{spec.slug}")
     rows = [*positives(units, province, rng), *shared_names(units, province, rng),
             *negatives(units, province, [provinces[c] for c in spec.neighbours], rng)]
-    seen: set[str] = set()
-    unique = []
+    return dedupe(rows)
+
+
+def dedupe(rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The first row of each typed text (the same text always gets the same label)."""
+    first: dict[str, dict[str, str]] = {}
     for r in rows:
-        if r["typed"] not in seen:
-            seen.add(r["typed"])
-            unique.append(r)
-    return unique
+        first.setdefault(r["typed"], r)
+    return list(first.values())
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[dict[str, str]]) -> None:
@@ -174,6 +141,13 @@ def main() -> None:
         rows = typed_rows(spec, provinces)
         write_csv(DATA / f"{spec.slug}.typed.csv", TYPED_HEADER, rows)
         print(spec.slug, len(units), "units;", Counter(r["category"] for r in rows))
+        rng = random.Random(f"redteam-extras-{spec.slug}")
+        province, neighbours = provinces[spec.code], [provinces[c] for c in spec.neighbours]
+        stretch = dedupe(stretch_rows(units, province, neighbours, rng))
+        write_csv(DATA / f"{spec.slug}.stretch.csv", TYPED_HEADER, stretch)
+        hints = hint_rows(units, rng)
+        write_csv(DATA / f"{spec.slug}.hints.csv", ("typed", "group_hint", *TYPED_HEADER[1:]), hints)
+        print("  stretch", Counter(r["category"] for r in stretch), "hints", Counter(r["category"] for r in hints))
 
 
 if __name__ == "__main__":

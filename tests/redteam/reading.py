@@ -17,7 +17,7 @@ from tests.redteam.noise import distance, fold, tone_key
 class Reading:
     kind: str | None  # the unit's type word as typed, None when the name has none
     proper: str  # the proper name the reader restores ("4" for "P.04", "Phước" for "Phuowcs")
-    places: tuple[tuple[str, str], ...] = ()  # the qualifiers typed after the name: (type word, proper name)
+    places: tuple[tuple[str, str], ...] = ()  # qualifiers after the name: (type word or "", proper name)
     accents: bool = True  # accents typed: tones decide (Thành ≠ Thạnh); otherwise only letters count
     typed_proper: str = ""  # the proper name with its typo, when it has one
 
@@ -28,7 +28,7 @@ def allowed(reading: Reading, units: Sequence[Place]) -> list[Place]:
     for unit in units:
         if reading.kind is not None and unit.kind != reading.kind:
             continue
-        chain = {(p.kind, fold(p.proper)) for p in unit.chain}
+        chain = {(p.kind, fold(p.proper)) for p in unit.chain} | {("", fold(p.proper)) for p in unit.chain}
         if all((kind, fold(proper)) in chain for kind, proper in reading.places):
             out.append(unit)
     return out
