@@ -10,6 +10,7 @@ to any unit. Recall is over the names to find. The campaign sets no area of its 
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -126,6 +127,24 @@ def misses(result: Result) -> str:
     return "\n".join(lines)
 
 
+def run_probe() -> Result:
+    """Each province of the probe against a roster of its own units."""
+    roster_rows, typed_rows = read_csv(DATA / "probe.roster.csv"), read_csv(DATA / "probe.typed.csv")
+    header = list(roster_rows[0])
+    result = Result("probe (every province)")
+    for code in dict.fromkeys(r["province"] for r in typed_rows):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(r for r in roster_rows if r["province"] == code)
+        units = parse_roster(buffer.getvalue(), origin=f"probe-{code}", groups=GROUPS)
+        matcher = build_matcher(units, MatchingSettings(), area="", groups=GROUPS)
+        rows = [r for r in typed_rows if r["province"] == code]
+        for typed_row, outcome in zip(rows, match_names(matcher, [r["typed"] for r in rows]), strict=True):
+            score(result, typed_row, outcome)
+    return result
+
+
 def run_all(part: str) -> list[Result]:
     return [run_set(province, style, part) for province in PROVINCES for style in ROSTERS]
 
@@ -144,6 +163,12 @@ def main(argv: list[str]) -> None:
         if "--misses" in argv:
             for result in results:
                 print(misses(result), "\n")
+    probe = run_probe()
+    print("### probe\n")
+    print(table([probe]), "\n")
+    print(category_table([probe]), "\n")
+    if "--misses" in argv:
+        print(misses(probe))
 
 
 if __name__ == "__main__":

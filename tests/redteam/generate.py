@@ -131,22 +131,22 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[dict[str, str]])
         writer.writerows(rows)
 
 
-def main() -> None:
+def main(out: Path = DATA) -> None:
     provinces = load_provinces()
-    DATA.mkdir(exist_ok=True)
+    out.mkdir(exist_ok=True)
     for spec in PROVINCE_SETS:
         units = units_of(provinces[spec.code])
         for style in ROSTER_STYLES:
-            write_csv(DATA / f"{spec.slug}.roster-{style}.csv", ROSTER_HEADER, roster_rows(units, style))
+            write_csv(out / f"{spec.slug}.roster-{style}.csv", ROSTER_HEADER, roster_rows(units, style))
         rows = typed_rows(spec, provinces)
-        write_csv(DATA / f"{spec.slug}.typed.csv", TYPED_HEADER, rows)
+        write_csv(out / f"{spec.slug}.typed.csv", TYPED_HEADER, rows)
         print(spec.slug, len(units), "units;", Counter(r["category"] for r in rows))
         rng = random.Random(f"redteam-extras-{spec.slug}")
         province, neighbours = provinces[spec.code], [provinces[c] for c in spec.neighbours]
         stretch = dedupe(stretch_rows(units, province, neighbours, rng))
-        write_csv(DATA / f"{spec.slug}.stretch.csv", TYPED_HEADER, stretch)
+        write_csv(out / f"{spec.slug}.stretch.csv", TYPED_HEADER, stretch)
         hints = hint_rows(units, rng)
-        write_csv(DATA / f"{spec.slug}.hints.csv", ("typed", "group_hint", *TYPED_HEADER[1:]), hints)
+        write_csv(out / f"{spec.slug}.hints.csv", ("typed", "group_hint", *TYPED_HEADER[1:]), hints)
         print("  stretch", Counter(r["category"] for r in stretch), "hints", Counter(r["category"] for r in hints))
 
 
