@@ -90,8 +90,9 @@ def child(rows_wanted: int, units_wanted: int) -> None:
     t2 = time.perf_counter()
     matched = sum(o.kind == MatchKind.MATCHED for o in outcomes)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{len(rows)} rows × {len(units)} units: build {t1 - t0:.2f} s, match {t2 - t1:.2f} s,"
-          f" {matched} matched, peak {peak:.0f} MiB")
+    distinct = len({r[0] for r in rows})
+    print(f"{len(rows)} rows ({distinct} distinct) × {len(units)} units: build {t1 - t0:.2f} s,"
+          f" match {t2 - t1:.2f} s, {matched} matched, peak {peak:.0f} MiB")
     print(agreement(admin, rows, outcomes))
 
 
