@@ -12,11 +12,10 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
-from openpyxl import Workbook
 
 from aggregator.app.cli import cli
 from tests.report_builders import all_text
-from tests.test_new_campaign import HEADER, ROSTER, ROWS
+from tests.test_new_campaign import ROSTER, write_sheet
 
 TITLE = "Tháng hành động vì trẻ em năm 2025"
 FILLED = {  # what the office types in place of each placeholder
@@ -25,21 +24,6 @@ FILLED = {  # what the office types in place of each placeholder
     "nơi nhận báo cáo": "Sở Lao động - Thương binh và Xã hội tỉnh Hà Giang", "CHỨC VỤ": "TRƯỞNG PHÒNG",
     "họ và tên": "Hoàng Văn C", "xa": "UBND các xã", "truong": "Các trường học",
 }
-
-
-def _sheet(folder: Path) -> Path:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Báo cáo"
-    sheet.append(["BÁO CÁO KẾT QUẢ THÁNG HÀNH ĐỘNG VÌ TRẺ EM NĂM 2025"])
-    sheet.append(["Ghi chú: các đơn vị nhập số liệu từ dòng 4; kinh phí ghi bằng đồng"])
-    sheet.append(HEADER)
-    for values, formatted in ROWS:
-        sheet.append(values)
-        if formatted:
-            sheet.cell(row=sheet.max_row, column=6).number_format = "0.0%"
-    book.save(folder / "sheet.xlsx")
-    return folder / "sheet.xlsx"
 
 
 def _fill_in(path: Path) -> None:
@@ -58,7 +42,7 @@ def path(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> dict[st
     folder = tmp_path_factory.mktemp("init-e2e")
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     campaign = folder / "campaign.yaml"
-    init = runner.invoke(cli, ["init", "--source", str(_sheet(folder)), "--roster", str(folder / "roster.csv"),
+    init = runner.invoke(cli, ["init", "--source", str(write_sheet(folder)), "--roster", str(folder / "roster.csv"),
                                "--id", "thang-tre-em-2025", "--title", TITLE, "--deadline", "2025-06-10T17:00:00+07:00",
                                "--output", str(campaign)])
     proposed = campaign.read_text(encoding="utf-8") if campaign.exists() else ""

@@ -72,12 +72,8 @@ CAMPAIGN = textwrap.dedent("""\
     """)
 
 
-@pytest.fixture(scope="module")
-def outcome(runner: CliRunner, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    folder = tmp_path_factory.mktemp("newcampaign")
-    (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
-    text = CAMPAIGN.replace("TEMPLATE", str(REPO / "templates" / "report.docx"))
-    (folder / "campaign.yaml").write_text(text, encoding="utf-8")
+def write_sheet(folder: Path) -> Path:
+    """The agencies' sheet: a title row and a note row above the header (row 3), one %-formatted cell."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Báo cáo"
@@ -89,6 +85,16 @@ def outcome(runner: CliRunner, tmp_path_factory: pytest.TempPathFactory) -> dict
         if formatted:
             sheet.cell(row=sheet.max_row, column=6).number_format = "0.0%"
     book.save(folder / "sheet.xlsx")
+    return folder / "sheet.xlsx"
+
+
+@pytest.fixture(scope="module")
+def outcome(runner: CliRunner, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("newcampaign")
+    (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    text = CAMPAIGN.replace("TEMPLATE", str(REPO / "templates" / "report.docx"))
+    (folder / "campaign.yaml").write_text(text, encoding="utf-8")
+    write_sheet(folder)
     out = folder / "out"
     checked = runner.invoke(cli, ["check", "--config", str(folder / "campaign.yaml")])
     ran = runner.invoke(cli, ["run", "--config", str(folder / "campaign.yaml"), "--out", str(out),
