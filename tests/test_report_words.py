@@ -1,0 +1,74 @@
+"""The report's words belong to the campaign file: headings, lead sentences, one sentence per metric, the
+office's own paragraphs and a switch for each automatic sentence (issue 7 item 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import docx
+import pytest
+
+from aggregator.adapters.docx_report import render_report
+from aggregator.adapters.xlsx import XlsxSource
+from aggregator.app.pipeline import compute
+from aggregator.campaign import parse
+from aggregator.campaign.roster import parse_roster
+from aggregator.outputs.report_context import build_context
+from tests.conftest import REPO
+from tests.report_builders import all_text
+from tests.test_new_campaign import CAMPAIGN, ROSTER, write_sheet
+
+WORDS = textwrap.indent(textwrap.dedent("""\
+    headings:
+      direction: "I. TRIỂN KHAI"
+      figures: "2. Số liệu chủ yếu"
+      weaknesses: "2. Tồn tại, hạn chế và nguyên nhân"
+    sentences:
+      results_lead: "Kết quả cụ thể như sau:"
+      unknown_metric: "{label}: các đơn vị chưa báo cáo số liệu"
+    strengths: ["Các xã chủ động phối hợp với nhà trường."]
+    weaknesses: ["Một số đơn vị nhập số liệu chậm."]
+    auto: {chart: false, on_time: false, shortcomings: false, participation: false}
+    """), "  ")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("words")
+    write_sheet(folder)
+    text = CAMPAIGN.replace("TEMPLATE", str(REPO / "templates" / "report.docx"))
+    text = text.replace('type: money, label: "kinh phí thực hiện"}',
+                        'type: money, label: "kinh phí thực hiện", sentence: "Kinh phí thực hiện: {value} đồng"}')
+    text = text.replace('type: decimal, label: "giờ sinh hoạt hè"}', 'type: decimal, label: "giờ sinh hoạt hè"}\n'
+                        '  - {key: mat, header: "Số cột đã mất", type: count, label: "buổi sinh hoạt"}')
+    text = text.replace("  signer:", WORDS + "  signer:")
+    campaign = parse(text, origin="c.yaml", base_dir=folder)
+    snapshot = XlsxSource(folder / "sheet.xlsx", "Báo cáo").read()
+    result = compute(campaign, parse_roster(ROSTER, origin="r"), snapshot,
+                     dt.datetime(2025, 6, 15, 8, 0, tzinfo=campaign.tz), None)
+    out = render_report(REPO / "templates" / "report.docx", build_context(result, campaign), folder / "r.docx",
+                        chart_png=None)
+    return all_text(docx.Document(str(out)))
+
+
+def test_headings_and_lead_sentences_are_the_campaigns(report: str) -> None:
+    headings = ("I. TRIỂN KHAI", "2. Số liệu chủ yếu", "2. Tồn tại, hạn chế và nguyên nhân", "Kết quả cụ thể như sau:")
+    for text in headings:
+        assert text in report
+    assert "2. Kết quả thực hiện" not in report  # the default heading is replaced
+
+
+def test_a_metric_is_written_by_its_own_sentence_and_an_unknown_one_says_so(report: str) -> None:
+    assert "Kinh phí thực hiện: 86.300.000 đồng" in report
+    assert "Buổi sinh hoạt: các đơn vị chưa báo cáo số liệu" in report  # its column is not in the sheet
+
+
+def test_the_office_paragraphs_are_printed_and_switched_off_sentences_are_not(report: str) -> None:
+    assert "Các xã chủ động phối hợp với nhà trường." in report
+    assert "Một số đơn vị nhập số liệu chậm." in report
+    assert "đã báo cáo đúng thời hạn" not in report  # auto.on_time off
+    assert "Còn 2 cơ quan, đơn vị chưa báo cáo kết quả" not in report  # auto.shortcomings off
+    assert "Có 4/6 cơ quan, đơn vị đã báo cáo" not in report  # auto.participation off
+    assert "Biểu đồ:" not in report  # auto.chart off
+    assert "Thiếu kinh phí (UBND xã Minh Tân, UBND xã Thuận Hòa)" in report  # agency difficulties stay on

@@ -1,0 +1,68 @@
+"""A roll-up averages its children's percent means weighted by how many units each mean covers (CONTRACT §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from aggregator.adapters.status_files import StatusFilesSource
+from aggregator.app.pipeline import compute
+from aggregator.campaign import parse
+from aggregator.campaign.roster import parse_roster
+from tests.conftest import REPO
+
+PARENT = textwrap.dedent(f"""\
+    id: tinh-2025
+    title: "Tổng hợp cấp tỉnh"
+    deadline: 2025-06-30T17:00:00+07:00
+    source: {{kind: status_files, paths: ["children/*.json"], tab: "Cấp dưới"}}
+    roster: roster.csv
+    groups: [{{code: huyen, label: "Các huyện"}}]
+    columns:
+      - {{key: unit_name, header: "Đơn vị cấp huyện", type: text, role: unit_name}}
+      - {{key: submitted_at, header: "Thời điểm tổng hợp", type: date, role: submitted_at}}
+      - {{key: ty_le, header: "Tỷ lệ hoàn thành (%)", type: percent}}
+      - {{key: kinh_phi, header: "Kinh phí (đồng)", type: money}}
+    report:
+      template: {REPO / "templates" / "report.docx"}
+      parent_body: "UBND TỈNH A"
+      issuing_body: "SỞ B"
+      issuer_name: "Sở B tỉnh A"
+      abbreviation: "SB"
+      place: "A"
+      summary: "Kết quả tổng hợp"
+      recipients: ["Bộ C"]
+      signer: {{title: "GIÁM ĐỐC", name: "Lê Văn E"}}
+    """)
+ROSTER = "unit_id,group,name,aliases\nH1,huyen,Phòng B huyện Một,huyen-mot\nH2,huyen,Phòng B huyện Hai,huyen-hai\n"
+
+
+def _child(folder: Path, child_id: str, mean: float | None, n: int, money: int) -> None:
+    document = {"schema": 1, "campaign": {"id": child_id, "title": "x", "deadline": "2025-06-20T17:00:00+07:00"},
+                "generated_at": "2025-06-21T08:00:00+07:00", "totals": {"units_reported": n},
+                "metrics": {"ty_le": mean, "kinh_phi": money},
+                "metric_stats": {"ty_le": {"n": n, "min": 10.0, "max": 90.0}}}
+    (folder / f"{child_id}.json").write_text(json.dumps(document), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("one", "two", "expected"), [
+    ((80.0, 30), (50.0, 10), (80 * 30 + 50 * 10) / 40),  # weighted by n, not the plain mean 65
+    ((80.0, 30), (None, 0), 80.0),  # a child with no percent figure adds nothing
+])
+def test_rollup_weighs_children_means_by_n_and_sums_the_rest(tmp_path: Path, one: tuple[float | None, int],
+                                                                two: tuple[float | None, int],
+                                                                expected: float) -> None:
+    (tmp_path / "children").mkdir()
+    _child(tmp_path / "children", "huyen-mot", one[0], one[1], 1_000_000)
+    _child(tmp_path / "children", "huyen-hai", two[0], two[1], 2_500_000)
+    campaign = parse(PARENT, origin="parent.yaml", base_dir=tmp_path)
+    source = StatusFilesSource(campaign.source.paths, tmp_path, campaign.source.tab, campaign.columns)
+    now = dt.datetime(2025, 6, 22, 8, 0, tzinfo=campaign.tz)
+    result = compute(campaign, parse_roster(ROSTER, origin="r"), source.read(), now, None)
+    assert result.metrics["ty_le"] == pytest.approx(expected)
+    assert result.metric_stats["ty_le"].n == one[1] + two[1]
+    assert result.metrics["kinh_phi"] == 3_500_000
