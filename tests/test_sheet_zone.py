@@ -102,3 +102,23 @@ def test_a_vietnamese_locale_gets_no_warning() -> None:
     result = _result(_row(YTE, "08/11/2024"), locale="vi_VN")
     texts = [cell for row in layout(result, "Tổng hợp tiến độ", CAMPAIGN.group_labels).grid for cell in row]
     assert not any(isinstance(t, str) and "Khu vực" in t for t in texts)
+
+
+def test_through_the_google_api_a_los_angeles_sheet_makes_an_evening_row_late(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from aggregator.app.pipeline import run_cycle
+    from tests.fake_sheets import FakeSheets, service_account_key
+
+    sid = "1LosAngelesZoneSheetOnTheFakeGoogleApi00"
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(service_account_key(tmp_path / "key.json")))
+    fake = FakeSheets()
+    rows = [list(HEADER), list(_row(YTE, dt.datetime(2024, 11, 10, 20, 0))), list(_row(TUPHAP, dt.date(2024, 11, 10)))]
+    fake.add_spreadsheet(sid, {"Báo cáo": rows}, timezone="America/Los_Angeles", locale="en_US")
+    with fake.activate():
+        report = run_cycle(CAMPAIGN, out_dir=tmp_path / "out", source_override=sid, now=NOW, render_report=False)
+    status = json.loads(report.status_path.read_text(encoding="utf-8"))
+    units = {u["name"]: u for u in status["units"]}
+    assert units[YTE]["status"] == "late" and units[YTE]["submitted_at"] == "2024-11-11T11:00:00+07:00"
+    assert units[TUPHAP]["status"] == "reported"  # a date alone is a calendar date: never shifted
