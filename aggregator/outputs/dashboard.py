@@ -53,6 +53,7 @@ STYLE_PALETTE: dict[CellStyle, tuple[str, bool, str]] = {
     CellStyle.PROBLEM: ("#FCE4D6", False, "#9C0006"),
     CellStyle.REVIEW: ("#EDEDED", False, "#000000"),
     CellStyle.TOTAL: ("#D9E2F3", True, "#000000"),
+    CellStyle.INPUT: ("#FFFDE7", True, "#1F3864"),
 }
 COLUMN_WIDTHS = (60, 130, 360, 220, 120, 140, 90, 110, 420, 260)
 
