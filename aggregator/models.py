@@ -282,6 +282,7 @@ class DecisionOutcome:
     rows: tuple[int, ...]  # the sheet rows holding that content now (empty when it is gone)
     note: str  # e.g. "Đã áp dụng: dòng 65 tính cho …"
     value: MetricValue = None  # VALUE: the confirmed value as read by the column's reader
+    header: str = ""  # VALUE: the column's header
 
 
 @dataclass(frozen=True)

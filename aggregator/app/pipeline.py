@@ -41,6 +41,7 @@ from aggregator.cells.frame import (
     SUBMITTED,
     TYPED_NAME,
     UNIT_ID,
+    Frame,
     Zones,
     build_frame,
 )
@@ -65,6 +66,7 @@ from aggregator.models import (
 from aggregator.names.matching import build_matcher, match_names
 from aggregator.outputs import dashboard, decision_tab, status
 from aggregator.ports import DashboardSink, SheetSource
+from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.layout import map_header_row
 
 log = logging.getLogger(__name__)
@@ -206,13 +208,18 @@ def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
     return paused
 
 
-@gc_paused
-def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
-    """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
+def read_rows(campaign: Campaign, snapshot: Any, now: dt.datetime) -> tuple[Frame, HeaderMap]:
+    """The agency tab's rows as the cycle reads them (header row mapped, every cell parsed by its type)."""
     settings = campaign.source
     header_map = map_header_row(snapshot.tab.title, snapshot.tab.rows, settings.header_row, campaign.columns)
     zones = _zones(campaign, snapshot, now)
-    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones)
+    return build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones), header_map
+
+
+@gc_paused
+def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
+    """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
+    frame, header_map = read_rows(campaign, snapshot, now)
     table = frame.table
     live = table[~table[BLANK]]
     matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
@@ -304,7 +311,8 @@ def run_cycle(
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
     shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
-    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown)
+    asked_in = campaign.decisions.tab if result.source.kind is SourceKind.GOOGLE_SHEETS else None
+    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown, asked_in)
     decisions_tab = _decisions_tab(campaign, result, roster, lines, existing)
     prepared = _prepare_report(campaign, result, final) if render_report else None
     if pdf:

@@ -118,3 +118,14 @@ def _group_problems(units: Iterable[tuple[int, RosterUnit]], groups: Sequence[st
     return [f"group {code!r} on {lines_text(lines)} is not one of the campaign's group codes ({valid}); "
             "correct the roster or add the group to `groups` in the campaign file"
             for code, lines in unknown.items()]
+
+
+def roster_csv(units: Iterable[RosterUnit]) -> str:
+    """The roster as CSV text in the format ``parse_roster`` reads (CONTRACT §4), aliases ``;``-separated."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for u in units:
+        writer.writerow([u.unit_id, u.group, u.name, u.short_name, ";".join(u.aliases), u.email, u.source,
+                         u.locality])
+    return out.getvalue()

@@ -134,5 +134,7 @@ def judge(decisions: Iterable[Decision], context: Context) -> tuple[DecisionOutc
             state, note = DecisionState.NEEDS_REVIEW, _gone(decision, context)
         else:
             state, note = DecisionState.APPLIED, _applied(decision, rows, context, value)
-        outcomes.append(DecisionOutcome(decision, decision_item(decision), state, rows, note, value))
+        column = context.columns.get(decision.column or "")
+        outcomes.append(DecisionOutcome(decision, decision_item(decision), state, rows, note, value,
+                                        column.header if column else decision.column or ""))
     return tuple(outcomes)
