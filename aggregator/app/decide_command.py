@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from aggregator.adapters.clock import SystemClock
 from aggregator.adapters.history import History
@@ -161,13 +160,13 @@ def listing(campaign: Campaign, options: DecideOptions, console: Console) -> int
     now = options.now or SystemClock(campaign.tz).now()
     snapshot, roster = _read(campaign, options)
     result = compute(campaign, roster, snapshot, now, _history(campaign, options.out))
-    table = Table(title=f"Decisions for {campaign.id} ({snapshot.tab.title})")
-    for name in ("Item", "Decision", "Source", "First seen", "State", "Status line"):
-        table.add_column(name)
+    console.print(f"Decisions for {campaign.id} (tab {snapshot.tab.title!r}):")
     units = {u.unit_id: u.name for u in roster}
-    for o in result.decisions:
-        seen = f"{o.decision.first_seen.astimezone(campaign.tz):%Y-%m-%d %H:%M}" if o.decision.first_seen else ""
-        table.add_row(o.item, describe(o.decision, units), o.decision.origin.value, seen, o.state.value, o.note)
-    console.print(table)
+    for o in result.decisions:  # plain lines: an item id is copied whole into --withdraw
+        seen = f"{o.decision.first_seen.astimezone(campaign.tz):%Y-%m-%d %H:%M}" if o.decision.first_seen else "—"
+        made = "in the decisions tab" if o.decision.origin is DecisionOrigin.SHEET else "with `aggregator decide`"
+        console.print(f"{o.item}  {o.state.value}  (made {made}, first seen {seen})")
+        console.print(f"    {describe(o.decision, units)}")
+        console.print(f"    {o.note}")
     console.print(f"{len(result.decisions)} decision(s).")
     return len(result.decisions)
