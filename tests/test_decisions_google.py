@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from aggregator.app.cli import cli
 from aggregator.decisions.choices import NOT_A_UNIT, USE_THIS_ROW
 from aggregator.decisions.tab import CHOICES_COL, DECISION_COL, STATE_COL
 from tests.decision_sheets import DASHBOARD, DECISIONS, NOW, ROWS, Sheet, during_first_write, make_sheet
@@ -210,3 +212,36 @@ def test_no_write_ever_touches_the_agency_tab(sheet: Sheet) -> None:
             assert item["range"].startswith((f"'{DASHBOARD}'!", f"'{DECISIONS}'!")), item["range"]
     assert sheet.agency.values() == before
     assert (sheet.agency.formats, sheet.agency.protected) == ({}, [])
+
+
+@pytest.fixture
+def roster_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sheet]:
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(service_account_key(tmp_path / "key.json")))
+    for made in make_sheet(tmp_path, roster_tab=True):
+        text = (tmp_path / "c.yaml").read_text(encoding="utf-8")
+        (tmp_path / "c.yaml").write_text(text.replace("roster: roster.csv", 'roster: {tab: "Danh sách đơn vị"}'),
+                                         encoding="utf-8")
+        (tmp_path / "roster.csv").unlink()
+        yield made
+
+
+def test_a_roster_tab_is_read_in_the_same_batch_get(roster_sheet: Sheet) -> None:
+    status = roster_sheet.cycle()
+    assert status["totals"]["units_expected"] == 5 and unit(status, "NV")["row"] == 7
+    [batch_get] = [c for c in roster_sheet.api.calls(kind="read") if c.endpoint == "values.batchGet"]
+    assert "'Danh sách đơn vị'" in batch_get.params["ranges"]
+    roster_sheet.tab("Danh sách đơn vị").cells[(6, 0)] = "PX-MOI"  # staff add a unit in the sheet
+    roster_sheet.tab("Danh sách đơn vị").cells[(6, 1)] = "x"
+    roster_sheet.tab("Danh sách đơn vị").cells[(6, 2)] = "Ủy ban nhân dân phường Mới"
+    mark = roster_sheet.api.mark()
+    assert roster_sheet.cycle(LATER)["totals"]["units_expected"] == 6
+    assert roster_sheet.api.counts(mark)[0] == 2
+
+
+def test_a_roster_tab_without_its_columns_is_one_clear_error(roster_sheet: Sheet, runner: CliRunner) -> None:
+    roster_sheet.tab("Danh sách đơn vị").cells[(0, 2)] = "Tên"  # the `name` header renamed
+    result = runner.invoke(cli, ["check", "--config", str(roster_sheet.folder / "c.yaml")])
+    assert result.exit_code == 2 and "lacks the column(s) name" in result.stdout, result.stdout
+    run = runner.invoke(cli, ["run", "--config", str(roster_sheet.folder / "c.yaml"), "--out",
+                              str(roster_sheet.folder / "out")])
+    assert run.exit_code == 2 and "tab 'Danh sách đơn vị'" in run.stderr and "Traceback" not in run.stderr
