@@ -395,3 +395,4 @@ class WorkerTab:
     column_widths: tuple[int, ...] = ()
     hidden_cols: tuple[int, ...] = ()
     frozen_rows: int = 1
+    unlisted: int = 0  # open questions not listed this time (the tab's caps)

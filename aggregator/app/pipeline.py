@@ -311,9 +311,10 @@ def run_cycle(
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
     shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
-    asked_in = campaign.decisions.tab if result.source.kind is SourceKind.GOOGLE_SHEETS else None
-    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown, asked_in)
     decisions_tab = _decisions_tab(campaign, result, roster, lines, existing)
+    asked_in = campaign.decisions.tab if result.source.kind is SourceKind.GOOGLE_SHEETS else None
+    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown, asked_in,
+                              decisions_tab.unlisted if decisions_tab else 0)
     prepared = _prepare_report(campaign, result, final) if render_report else None
     if pdf:
         _require_soffice()

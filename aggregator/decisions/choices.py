@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 
 from aggregator.models import CellValue, RosterUnit
 from aggregator.textnorm import clean_text, fold
@@ -49,39 +49,53 @@ def unit_labels(units: Sequence[RosterUnit]) -> tuple[str, ...]:
                  for u, label in zip(units, labels, strict=True))
 
 
-@dataclass(frozen=True)
 class Choices:
-    """What a decision cell may hold: the "not a unit" choice and one label per unit."""
+    """What a decision cell may hold: the "not a unit" choice and one label per unit.
 
-    labels: tuple[str, ...]  # in roster order
-    unit_ids: tuple[str, ...]
-    _by_text: dict[str, str]  # label (and folded label, unit_id) → unit_id
+    Built once per roster (``Choices.of`` remembers the last few); the folded forms, needed only for a
+    choice typed by hand, are worked out on the first such choice.
+    """
+
+    def __init__(self, labels: tuple[str, ...], unit_ids: tuple[str, ...]) -> None:
+        self.labels, self.unit_ids = labels, unit_ids
+        self._exact = dict(zip(labels, unit_ids, strict=True))
+        self._loose: dict[str, str] | None = None
 
     @classmethod
     def of(cls, units: Sequence[RosterUnit]) -> Choices:
-        labels = unit_labels(units)
-        ids = tuple(u.unit_id for u in units)
-        by_text: dict[str, str] = {}
-        folded = Counter(fold(label) for label in labels)
-        for label, unit in zip(labels, units, strict=True):
-            by_text[label] = unit.unit_id
-            if folded[fold(label)] == 1:
-                by_text.setdefault("~" + fold(label), unit.unit_id)
-            by_text.setdefault("#" + unit.unit_id.casefold(), unit.unit_id)
-        return cls(labels, ids, by_text)
+        return _choices(tuple(units))
 
     @property
     def listing(self) -> tuple[str, ...]:
         """The dropdown's entries: "not a unit" first, then every unit."""
         return (NOT_A_UNIT, *self.labels)
 
+    def label(self, unit_id: str) -> str | None:
+        return next((label for label, unit in self._exact.items() if unit == unit_id), None)
+
     def unit_of(self, choice: CellValue) -> str | None:
         """The unit a typed choice names, or None (the "not a unit" choice is not a unit either)."""
         text = clean_text(str(choice)) if choice is not None else ""
         if not text:
             return None
-        return (self._by_text.get(text) or self._by_text.get("~" + fold(text))
-                or self._by_text.get("#" + text.casefold()))
+        found = self._exact.get(text)
+        return found if found is not None else self._loosely().get(fold(text)) or self._loosely().get(
+            "#" + text.casefold())
+
+    def _loosely(self) -> dict[str, str]:
+        """Folded labels (those folding to one label only) and unit_ids (prefixed "#")."""
+        if self._loose is None:
+            folded = [fold(label) for label in self.labels]
+            counts = Counter(folded)
+            loose = {key: unit for key, unit in zip(folded, self.unit_ids, strict=True) if counts[key] == 1}
+            loose |= {"#" + unit.casefold(): unit for unit in self.unit_ids}
+            self._loose = loose
+        return self._loose
+
+
+@lru_cache(maxsize=4)
+def _choices(units: tuple[RosterUnit, ...]) -> Choices:
+    return Choices(unit_labels(units), tuple(u.unit_id for u in units))
 
 
 def is_not_a_unit(choice: CellValue) -> bool:

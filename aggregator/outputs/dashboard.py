@@ -143,8 +143,12 @@ def _units(b: _Builder, result: Consolidation, tab: str, labels: dict[str, str],
             b.links.append(CellLink(index, 8, tab, f"{result.column_letters.get(first.column, 'A')}{first.row}"))
 
 
-def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str], decisions_tab: str | None) -> None:
+def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str], decisions_tab: str | None,
+            unlisted: int = 0) -> None:
     b.add(["Các dòng cần xem lại"], CellStyle.SECTION)
+    if decisions_tab and unlisted:
+        b.add(["", "", f"Còn {unlisted} việc cần quyết định chưa đưa vào tab “{decisions_tab}”: mỗi lần đồng bộ "
+               "tab chỉ nhận thêm một số dòng (tên chưa xác định trước tiên)."], CellStyle.REVIEW)
     b.add(["Dòng", "Ô", "Tên đã nhập", "Lý do", "Gợi ý", "", "", "", "Giá trị / hướng xử lý"], CellStyle.HEADER)
     advice = (f"Chọn đơn vị ở tab “{decisions_tab}” (hoặc sửa tên cho đúng danh sách)" if decisions_tab else
               "Sửa tên cho đúng danh sách hoặc thêm bí danh (aliases) vào danh sách đơn vị")
@@ -203,12 +207,13 @@ def _recent(b: _Builder, recent: ChangeLog | None, tz: dt.tzinfo | None) -> None
 
 def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str],
            recent: ChangeLog | None = None, shown_texts: Mapping[str, str] | None = None,
-           decisions_tab: str | None = None) -> DashboardLayout:
+           decisions_tab: str | None = None, unlisted: int = 0) -> DashboardLayout:
     """Lay the dashboard out. ``tab_title`` is the dashboard tab; links point at the agency tab.
 
     ``recent`` is the latest cycle that changed something (shown under the summary); ``shown_texts`` maps
     the keys of the contact and note columns to their headers (shown beside each unit, never summed);
-    ``decisions_tab`` is where staff settle rows (named in the advice beside unmatched rows).
+    ``decisions_tab`` is where staff settle rows (named in the advice beside unmatched rows); ``unlisted`` how
+    many questions it could not take this time.
     """
     b = _Builder()
     b.add(["TIẾN ĐỘ BÁO CÁO: " + result.campaign_title], CellStyle.TITLE)
@@ -223,7 +228,7 @@ def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str],
     names = {u.unit_id: u.name for u in result.units}
     _units(b, result, result.source.tab, group_labels, shown_texts or {})
     b.add([])
-    _review(b, result, result.source.tab, names, decisions_tab)
+    _review(b, result, result.source.tab, names, decisions_tab, unlisted)
     _decisions(b, result, result.source.tab, names)
     return DashboardLayout(
         tab_title=tab_title,

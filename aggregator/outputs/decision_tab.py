@@ -46,6 +46,11 @@ from aggregator.models import (
 from aggregator.outputs.dashboard import REASON_TEXT
 
 COLUMN_WIDTHS = (190, 150, 90, 300, 200, 130, 320, 300, 420, 120, 20, 20, 300)
+# A sheet of 100,000 rows can ask tens of thousands of questions; the tab stays readable (and its writes
+# far under Google's 2 MB advice): new lines per cycle and lines in all are capped, names first.
+MAX_NEW_LINES, MAX_LINES = 500, 5_000
+PRIORITY = {ItemKind.NAME: 0, ItemKind.VALUE: 1, ItemKind.PIN: 2}
+BLOCK_LINES = 200  # lines per written range: a changed line resends its block only
 STATE_STYLE = {DecisionState.APPLIED: CellStyle.REPORTED, DecisionState.NEEDS_REVIEW: CellStyle.LATE,
                DecisionState.INVALID: CellStyle.PROBLEM}
 Row = tuple[DashboardValue, ...]
@@ -100,7 +105,7 @@ def _answer(outcome: DecisionOutcome | None, choices: Choices, units: Mapping[st
     if d.kind is DecisionKind.PIN_ROW:
         return USE_THIS_ROW if d.value is None else str(d.value)
     if d.kind is DecisionKind.UNIT and d.unit_id in units:
-        return choices.labels[choices.unit_ids.index(d.unit_id)] if d.unit_id in choices.unit_ids else d.unit_id
+        return choices.label(d.unit_id or "") or d.unit_id
     return "" if d.value is None else str(d.value) if not isinstance(d.value, int | float) else d.value
 
 
@@ -127,28 +132,37 @@ def end_of_lines(rows: Sequence[Sequence[object]]) -> int:
 
 
 def _lines(result: Consolidation, lines: Sequence[TabLine], end: int, choices: Choices,
-           units: Mapping[str, str], tz: dt.tzinfo | None) -> list[_Line]:
+           units: Mapping[str, str], tz: dt.tzinfo | None) -> tuple[list[_Line], int]:
+    """Every line to show (those already there at their rows, new ones appended), and how many open
+    items were left out by the caps."""
     old = {line.item: line for line in lines}
     outcomes = {o.item: o for o in result.decisions}
     placed: list[_Line] = []
-    next_row = max(end, FIRST_LINE - 1)
+    fresh: list[ReviewItem] = []
     for item in result.review_items:
         ident = item_id(item.kind, item.fingerprint, item.column)
         line = old.get(ident)
+        if line is None:
+            fresh.append(item)
+            continue
         cells, style = _cells(item, line, outcomes.get(ident), choices, units, tz)
-        if line is not None:
-            row = line.row - 1
-        else:
-            row, next_row = next_row, next_row + 1
-        placed.append(_Line(row, ident, cells, style, item.rows[0] if item.rows else None, item.kind))
-    return sorted(placed, key=lambda line: line.row)
+        placed.append(_Line(line.row - 1, ident, cells, style, item.rows[0] if item.rows else None, item.kind))
+    room = max(min(MAX_NEW_LINES, MAX_LINES - len(lines)), 0)
+    fresh.sort(key=lambda i: PRIORITY[i.kind])  # stable: by row within a kind
+    next_row = max(end, FIRST_LINE - 1)
+    for item in fresh[:room]:
+        ident = item_id(item.kind, item.fingerprint, item.column)
+        cells, style = _cells(item, None, outcomes.get(ident), choices, units, tz)
+        placed.append(_Line(next_row, ident, cells, style, item.rows[0] if item.rows else None, item.kind))
+        next_row += 1
+    return sorted(placed, key=lambda line: line.row), len(fresh[room:])
 
 
-def _runs(lines: Sequence[_Line]) -> list[list[_Line]]:
-    """Lines on consecutive rows, in runs (one block per run and column group)."""
+def _runs(lines: Sequence[_Line], most: int | None = None) -> list[list[_Line]]:
+    """Lines on consecutive rows, in runs of at most ``most`` lines."""
     runs: list[list[_Line]] = []
     for line in lines:
-        if runs and runs[-1][-1].row == line.row - 1:
+        if runs and runs[-1][-1].row == line.row - 1 and (most is None or len(runs[-1]) < most):
             runs[-1].append(line)
         else:
             runs.append([line])
@@ -157,7 +171,7 @@ def _runs(lines: Sequence[_Line]) -> list[list[_Line]]:
 
 def _blocks(placed: Sequence[_Line], new: set[str], choices: Choices, old_choices: int) -> list[CellBlock]:
     blocks = [CellBlock(0, 0, (HEADER,)), CellBlock(0, CHOICES_COL, ((CHOICES_HEADER,),))]
-    for run in _runs(placed):
+    for run in _runs(placed, BLOCK_LINES):
         blocks.append(CellBlock(run[0].row, 1, tuple(line.cells[1:DECISION_COL] for line in run)))
         blocks.append(CellBlock(run[0].row, STATE_COL, tuple(line.cells[STATE_COL:WIDTH] for line in run)))
     for run in _runs([line for line in placed if line.item in new]):  # ids only for appended lines
@@ -186,6 +200,18 @@ def _dropdowns(placed: Sequence[_Line], choices: Choices) -> list[Dropdown]:
     return out
 
 
+def _state_styles(placed: Sequence[_Line]) -> list[StyledRange]:
+    """The state cells' colours, one range per run of lines with the same style."""
+    out: list[StyledRange] = []
+    for line in placed:
+        last = out[-1] if out else None
+        if last is not None and last.end_row == line.row and last.style is line.style:
+            out[-1] = StyledRange(last.start_row, line.row + 1, STATE_COL, STATE_COL + 1, line.style)
+        else:
+            out.append(StyledRange(line.row, line.row + 1, STATE_COL, STATE_COL + 1, line.style))
+    return out
+
+
 def _shown(placed: Sequence[_Line], choices: Choices) -> tuple[Row, ...]:
     height = max([line.row + 1 for line in placed] + [FIRST_LINE - 1 + len(choices.listing), 1])
     grid = [[""] * (CHOICES_COL + 1) for _ in range(height)]
@@ -202,13 +228,13 @@ def layout(result: Consolidation, title: str, lines: Sequence[TabLine], choices:
            units: Mapping[str, str], existing: Sequence[Sequence[object]] = ()) -> WorkerTab:
     """The decisions tab for this cycle; ``lines``/``existing`` are the tab as read (empty the first time)."""
     tz = result.deadline.tzinfo
-    placed = _lines(result, lines, end_of_lines(existing), choices, units, tz)
+    placed, unlisted = _lines(result, lines, end_of_lines(existing), choices, units, tz)
     new = {line.item for line in placed} - {line.item for line in lines}
     old_choices = sum(1 for row in existing[FIRST_LINE - 1:] if len(row) > CHOICES_COL and row[CHOICES_COL] != "")
     shown = _shown(placed, choices)
     styles = [StyledRange(0, 1, 0, WIDTH, CellStyle.HEADER), StyledRange(0, 1, CHOICES_COL, CHOICES_COL + 1,
                                                                         CellStyle.HEADER)]
-    styles += [StyledRange(line.row, line.row + 1, STATE_COL, STATE_COL + 1, line.style) for line in placed]
+    styles += _state_styles(placed)
     if placed:
         styles.append(StyledRange(FIRST_LINE - 1, max(line.row for line in placed) + 1, DECISION_COL,
                                   DECISION_COL + 1, CellStyle.INPUT))
@@ -216,4 +242,4 @@ def layout(result: Consolidation, title: str, lines: Sequence[TabLine], choices:
     return WorkerTab(title, tuple(_blocks(placed, new, choices, old_choices)), shown, DECISION_COL,
                      rows=len(shown), cols=CHOICES_COL + 1, dropdowns=tuple(_dropdowns(placed, choices)),
                      styles=tuple(styles), links=tuple(links), column_widths=COLUMN_WIDTHS,
-                     hidden_cols=(CHOICES_COL,))
+                     hidden_cols=(CHOICES_COL,), unlisted=unlisted)
