@@ -130,6 +130,17 @@ def test_the_written_dashboard_can_be_seen_through_the_emulator(cycles: Cycles) 
     assert cycles.google["artifacts"]["dashboard"].endswith(f"#gid={reply.json()['sheetId']}")
 
 
+def test_a_person_can_type_a_choice_into_a_cell_through_the_emulator(cycles: Cycles) -> None:
+    with running(cycles.api) as server:
+        typed = PLAIN.post(f"{server.base_url}/_emulator/tabs/{quote(DECISIONS)}/cells",
+                           json={"cell": "H2", "value": "Không phải đơn vị trong danh sách"}, timeout=TIMEOUT)
+        refused = PLAIN.post(f"{server.base_url}/_emulator/tabs/{quote(DECISIONS)}/cells",
+                             json={"cell": "H", "value": "x"}, timeout=TIMEOUT)
+        values = PLAIN.get(f"{server.base_url}/_emulator/tabs/{quote(DECISIONS)}", timeout=TIMEOUT).json()["values"]
+    assert typed.status_code == 200 and refused.status_code == 400
+    assert values[1][7] == "Không phải đơn vị trong danh sách" and values[1][0].startswith(("N-", "P-", "V-"))
+
+
 def test_seeded_values_are_what_unformatted_value_returns() -> None:
     api = SheetsApi()
     tab = seed_from_xlsx(api, SAMPLE, SID).tab(AGENCY)

@@ -1,20 +1,21 @@
-"""The live Google spreadsheet: one batched read per cycle, the dashboard tab written back.
+"""The live Google spreadsheet: one batched read per cycle, the worker's own tabs written back.
 
 Requests per cycle (the whole budget; Google allows 60 reads and 60 writes per minute per user):
 
 - read: one metadata GET (``fields`` = the spreadsheet's time zone and locale, sheet properties,
   protected ranges and developer metadata, no cells) and one ``values:batchGet`` for the agency
-  tab *and* the current dashboard tab;
-- write: nothing when the dashboard already shows the same thing; only the "as of" cell when
-  just the time moved; otherwise one RAW ``values:batchUpdate`` and, only when the formatting
-  changed (signature below), one ``spreadsheets:batchUpdate``. The first cycle adds one
-  ``addSheet``.
+  tab *and* the current dashboard tab, the decisions tab (staff's answers) and the roster tab when
+  the campaign keeps its roster in the spreadsheet;
+- write (adapters/sheets_write.py): nothing when both tabs already show the same thing; only the
+  "as of" cell when just the time moved; otherwise one RAW ``values:batchUpdate`` for both tabs and,
+  only when the formatting of either changed (signature below), one ``spreadsheets:batchUpdate``.
+  The first cycle adds one ``addSheet`` batch creating both.
 
-The formatting signature is a hash of the formatting requests kept as developer metadata on the
-dashboard tab: invisible to staff, not editable from the UI, deleted with the tab (a recreated
-tab is reformatted), written in the same atomic batch as the formats it describes, and read back
-by the metadata GET the cycle makes anyway. It also marks the tab as ours: a tab with the
-dashboard's name, data and no signature was not made by us and is never overwritten.
+The formatting signature is a hash of a tab's formatting requests (the decisions tab's dropdowns and
+protection included) kept as developer metadata on the tab: invisible to staff, not editable from the
+UI, deleted with the tab (a recreated tab is reformatted), written in the same atomic batch as the
+formats it describes, and read back by the metadata GET the cycle makes anyway. It also marks the tab
+as ours: a tab with that name, data and no signature was not made by us and is never overwritten.
 
 Structural writes are not idempotent: Google may apply an ``addSheet``, ``addProtectedRange`` or
 ``createDeveloperMetadata`` and the connection drop before its answer arrives. Such a request is
@@ -22,8 +23,8 @@ never sent again blindly: the adapter re-reads the metadata and carries on from 
 (issue 8, item 6). Every write also removes duplicates an earlier, interrupted run left behind (a
 second protected range, a second signature).
 
-Every request of a cycle shares one deadline (adapters/deadline.py). Only the dashboard tab's
-title or sheetId ever appears in a write; agency tabs are only read.
+Every request of a cycle shares one deadline (adapters/deadline.py). Only the dashboard and decisions
+tabs' titles or sheetIds ever appear in a write; agency tabs are only read.
 """
 
 from __future__ import annotations

@@ -56,6 +56,7 @@ from aggregator.models import (
     ColumnRole,
     ColumnType,
     Consolidation,
+    DashboardLayout,
     MatchKind,
     MatchOutcome,
     RosterUnit,
@@ -310,11 +311,8 @@ def run_cycle(
     del snapshot  # the agency rows, the cycle's largest object, are not needed past compute
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
-    shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
     decisions_tab = _decisions_tab(campaign, result, roster, lines, existing)
-    asked_in = campaign.decisions.tab if result.source.kind is SourceKind.GOOGLE_SHEETS else None
-    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown, asked_in,
-                              decisions_tab.unlisted if decisions_tab else 0)
+    layout = _dashboard(campaign, result, recent, decisions_tab)
     prepared = _prepare_report(campaign, result, final) if render_report else None
     if pdf:
         _require_soffice()
@@ -328,6 +326,14 @@ def run_cycle(
     report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found, roster)
     log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report
+
+
+def _dashboard(campaign: Campaign, result: Consolidation, recent: ChangeLog | None,
+               decisions_tab: WorkerTab | None) -> DashboardLayout:
+    shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
+    asked_in = campaign.decisions.tab if result.source.kind is SourceKind.GOOGLE_SHEETS else None
+    return dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown, asked_in,
+                            decisions_tab.unlisted if decisions_tab else 0)
 
 
 def history_path(campaign: Campaign, out_dir: Path) -> Path:

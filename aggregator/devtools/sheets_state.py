@@ -101,15 +101,19 @@ class Tab:
         None/"" leave a cell empty."""
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if isinstance(value, dt.date | dt.time):
-                    value = DateCell(serial(value))
-                if isinstance(value, PercentCell):
-                    self.formats[(r, c)] = copy.deepcopy(PERCENT_FORMAT)
-                    value = value.fraction
-                if value in ("", None):
-                    self.cells.pop((r, c), None)
-                else:
-                    self.cells[(r, c)] = value
+                self.type_cell(r, c, value)
+
+    def type_cell(self, r: int, c: int, value: Any) -> None:
+        """Type one value into the cell at 0-based (r, c), as ``set_rows`` does."""
+        if isinstance(value, dt.date | dt.time):
+            value = DateCell(serial(value))
+        if isinstance(value, PercentCell):
+            self.formats[(r, c)] = copy.deepcopy(PERCENT_FORMAT)
+            value = value.fraction
+        if value in ("", None):
+            self.cells.pop((r, c), None)
+        else:
+            self.cells[(r, c)] = value
 
     def values(self) -> list[list[Any]]:
         return render_box(self, (0, 0, self.rows - 1, self.cols - 1), "UNFORMATTED_VALUE", "SERIAL_NUMBER")
