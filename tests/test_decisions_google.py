@@ -108,7 +108,7 @@ def test_editing_the_decided_row_turns_the_decision_to_needs_review(sheet: Sheet
     assert decision["state"] == "needs_review" and decision["rows"] == []
     assert unit(status, "PX-VINHHAI")["status"] == "missing"  # not applied blindly
     assert 3 in [r["row"] for r in status["unmatched_rows"]]
-    assert "dòng 3" in decision["note"] and "UBND P.VH" in decision["note"]
+    assert "dòng 3 vẫn ghi “UBND P.VH” nhưng các ô khác đã sửa" in decision["note"]
     lines = [row for row in sheet.decisions.values()[1:] if row and row[0].startswith("N-")]
     assert len([row for row in lines if row[3] == "UBND P.VH"]) == 2  # the old line stays, the new one is asked
 

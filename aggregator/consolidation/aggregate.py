@@ -35,6 +35,7 @@ from aggregator.models import (
     MatchKind,
     MetricValue,
     Problem,
+    ReviewItem,
     RosterUnit,
     SourceInfo,
     Totals,
@@ -225,7 +226,7 @@ def consolidate(inputs: Inputs) -> Consolidation:
     )
 
 
-def _items(inputs: Inputs, units: Sequence[UnitOutcome], unmatched: Sequence[UnmatchedRow]) -> tuple[Any, ...]:
+def _items(inputs: Inputs, units: Sequence[UnitOutcome], unmatched: Sequence[UnmatchedRow]) -> tuple[ReviewItem, ...]:
     """The questions for the office (only when the cycle keeps decisions: ``rows_of`` given)."""
     if inputs.rows_of is None:
         return ()

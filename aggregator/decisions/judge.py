@@ -30,7 +30,7 @@ from aggregator.models import (
     DecisionState,
     MetricValue,
 )
-from aggregator.textnorm import clean_text
+from aggregator.textnorm import clean_text, fold
 from aggregator.vnformat import figure, short_datetime
 
 REVIEW = "Quyết định chưa được áp dụng; hãy xem lại và chọn lại ở dòng mới của mục này nếu cần."
@@ -103,8 +103,12 @@ def _gone(decision: Decision, context: Context) -> str:
     if seen is None:
         made = f" (dòng {decision.made_row} khi quyết định)" if decision.made_row else ""
         return f"Cần xem lại: không còn dòng có đúng nội dung này{made}. {REVIEW}"
-    now = (f"dòng {seen.row} nay ghi “{seen.now_there}”" if seen.now_there
-           else f"dòng {seen.row} nay trống hoặc đã bị xóa")
+    if seen.now_there and fold(seen.now_there) == fold(decision.typed_name):
+        now = f"dòng {seen.row} vẫn ghi “{seen.now_there}” nhưng các ô khác đã sửa"
+    elif seen.now_there:
+        now = f"dòng {seen.row} nay ghi “{seen.now_there}”"
+    else:
+        now = f"dòng {seen.row} nay trống hoặc đã bị xóa"
     when = short_datetime(seen.seen.astimezone(context.tz))
     return (f"Cần xem lại: dòng đã bị sửa hoặc xóa (nội dung này thấy lần cuối ở dòng {seen.row} lúc {when}; "
             f"{now}). {REVIEW}")
