@@ -164,3 +164,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return " Did you mean 'x'?" for the closest choice, or ""."""
     near = get_close_matches(word, list(choices), n=1, cutoff=0.5)
     return f" Did you mean {near[0]!r}?" if near else ""
+
+
+def missing_roster_tab(tab: str, where: str, titles: Iterable[str]) -> str:
+    """The message for a roster tab the spreadsheet lacks (``roster: {tab: …}``)."""
+    titles = list(titles)
+    return (f"The roster tab {tab!r} is not in {where}; its tabs are {', '.join(map(repr, titles)) or '(none)'}."
+            f"{did_you_mean(tab, titles)} Fix `roster.tab` in the campaign file (or add the tab, with the "
+            "roster CSV's columns unit_id,group,name,… in its first row).")

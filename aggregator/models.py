@@ -82,6 +82,8 @@ class Snapshot:
     all_titles: tuple[str, ...]
     timezone: str | None = None  # a Google spreadsheet's properties.timeZone (date-times are typed in it)
     locale: str | None = None  # a Google spreadsheet's properties.locale (en_US reads 08/11 as 11 August)
+    decisions: RawTab | None = None  # the worker's own decisions tab, as read in the same request
+    roster: RawTab | None = None  # the roster tab (campaign ``roster: {tab: …}``), as read in the same request
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,17 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Confirmed:
+    """A cell the office settled: the value it confirmed counts, the agency's cell stays as typed."""
+
+    row: int
+    column: str  # the header text as the agency sees it
+    key: str
+    typed: str  # what the agency typed
+    value: MetricValue  # what counts
+
+
+@dataclass(frozen=True)
 class UnitOutcome:
     unit_id: str
     name: str
@@ -133,6 +146,7 @@ class UnitOutcome:
     notes: tuple[str, ...] = ()  # e.g. "khoảng 200" read as 200
     weights: dict[str, int] = field(default_factory=dict)  # units behind a percent value (roll-up), default 1
     first_seen: datetime | None = None  # when the worker first saw the winning row (None: no history)
+    confirmed: tuple[Confirmed, ...] = ()  # cells of the winning row whose value the office confirmed
 
 
 @dataclass(frozen=True)
@@ -175,6 +189,7 @@ class Totals:
     rows_unmatched: int
     rows_superseded: int
     rows_blank: int
+    rows_ignored: int = 0  # rows the office settled as not a unit of the roster
 
 
 @dataclass(frozen=True)
@@ -206,6 +221,85 @@ class Consolidation:
     column_letters: dict[str, str] = field(default_factory=dict)  # header text -> column letter
     metric_stats: dict[str, MetricStats] = field(default_factory=dict)  # percent metrics only
     missing_columns: dict[str, str | None] = field(default_factory=dict)  # header not found -> closest unused one
+    decisions: tuple[DecisionOutcome, ...] = ()  # what the office settled, as this cycle found it
+    review_items: tuple[ReviewItem, ...] = ()  # what needs (or had) a decision, one per item
+
+
+class DecisionKind(StrEnum):
+    """What the office settled about a row (CONTRACT §5 ``decisions[].kind``)."""
+
+    UNIT = "unit"  # the row is this unit's report
+    NOT_A_UNIT = "not_a_unit"  # the row is no unit of the roster: ignored, counted in rows_ignored
+    PIN_ROW = "pin_row"  # of a unit's several rows, this one counts
+    VALUE = "value"  # this cell counts with the value the office confirmed
+
+
+class DecisionState(StrEnum):
+    APPLIED = "applied"  # the row it was made for is there, unchanged: it counts
+    NEEDS_REVIEW = "needs_review"  # that row was edited or deleted: not applied until someone looks again
+    INVALID = "invalid"  # it names no unit of the roster, or its value cannot be read: never applied
+
+
+class DecisionOrigin(StrEnum):
+    SHEET = "sheet"  # a cell of the worker's decisions tab
+    COMMAND = "decide"  # ``aggregator decide`` (offline, stored in the history)
+
+
+class ItemKind(StrEnum):
+    """A line of the decisions tab: what kind of question it asks."""
+
+    NAME = "N"  # an unmatched or ambiguous row: which unit (or none)?
+    PIN = "P"  # one row of a unit with several rows: use this one?
+    VALUE = "V"  # a problem cell: which value counts?
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision, tied to the content of the row it was made for (its fingerprint), never to a row number."""
+
+    kind: DecisionKind
+    fingerprint: str
+    typed_name: str = ""
+    unit_id: str | None = None  # UNIT (and PIN_ROW: the unit the row stood for when pinned)
+    column: str | None = None  # VALUE: the column's key
+    value: CellValue = None  # VALUE: as typed; UNIT: the choice as typed when it names no unit
+    first_seen: datetime | None = None
+    made_row: int | None = None  # the sheet row it was made for, when it was made
+    origin: DecisionOrigin = DecisionOrigin.SHEET
+
+    @property
+    def item_kind(self) -> ItemKind:
+        return {DecisionKind.PIN_ROW: ItemKind.PIN, DecisionKind.VALUE: ItemKind.VALUE}.get(self.kind, ItemKind.NAME)
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """A decision as this cycle found it: its state, the rows it applies to, a Vietnamese status line."""
+
+    decision: Decision
+    item: str  # the decisions-tab item it answers
+    state: DecisionState
+    rows: tuple[int, ...]  # the sheet rows holding that content now (empty when it is gone)
+    note: str  # e.g. "Đã áp dụng: dòng 65 tính cho …"
+    value: MetricValue = None  # VALUE: the confirmed value as read by the column's reader
+    header: str = ""  # VALUE: the column's header
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One question for the office: a row (or a cell) that needs, or had, a decision."""
+
+    kind: ItemKind
+    fingerprint: str
+    column: str | None  # VALUE: the column's key
+    rows: tuple[int, ...]  # where that content stands now (empty: edited or deleted)
+    typed_name: str = ""
+    header: str = ""  # VALUE: the column's header
+    typed_value: str = ""  # VALUE: the problem cell as typed
+    unit_id: str | None = None  # PIN: the unit whose rows these are
+    reason: str = ""  # why it needs a decision (Vietnamese), empty when it no longer does
+    candidates: tuple[Candidate, ...] = ()
+    open: bool = True  # the worker still cannot settle it by itself
 
 
 class CellStyle(StrEnum):
@@ -219,6 +313,7 @@ class CellStyle(StrEnum):
     PROBLEM = "problem"
     REVIEW = "review"
     TOTAL = "total"
+    INPUT = "input"  # a cell staff fill in (the decisions tab's answer column)
 
 
 @dataclass(frozen=True)
@@ -256,3 +351,48 @@ class DashboardLayout:
     column_widths: tuple[int, ...]  # pixels
     frozen_rows: int
     as_of_cell: tuple[int, int]  # (row, col) of the "data as of" value
+
+
+@dataclass(frozen=True)
+class CellBlock:
+    """A box of cells a worker tab writes, from 0-based (row, col)."""
+
+    row: int
+    col: int
+    values: tuple[tuple[DashboardValue, ...], ...]
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    """The choices of the cells ``col`` × rows [start_row, end_row) (0-based): the entries of a range of the
+    same tab (``source`` = (col, start_row, end_row)), or a short fixed list (``choices``)."""
+
+    start_row: int
+    end_row: int
+    col: int
+    source: tuple[int, int, int] | None = None
+    choices: tuple[str, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class WorkerTab:
+    """A tab of the worker's own where staff answer in one column (the decisions tab). Pure description.
+
+    ``blocks`` are every cell the worker writes, never a cell of ``editable_col`` below the header; ``shown``
+    is the whole tab as an offline copy shows it (the answers filled in from the history).
+    """
+
+    title: str
+    blocks: tuple[CellBlock, ...]
+    shown: tuple[tuple[DashboardValue, ...], ...]
+    editable_col: int
+    rows: int  # grid rows the tab needs
+    cols: int
+    dropdowns: tuple[Dropdown, ...] = ()
+    styles: tuple[StyledRange, ...] = ()
+    links: tuple[CellLink, ...] = ()
+    column_widths: tuple[int, ...] = ()
+    hidden_cols: tuple[int, ...] = ()
+    frozen_rows: int = 1
+    unlisted: int = 0  # open questions not listed this time (the tab's caps)

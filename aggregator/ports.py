@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from aggregator.models import DashboardLayout, Snapshot
+from aggregator.models import DashboardLayout, Snapshot, WorkerTab
 
 
 class SheetSource(Protocol):
@@ -15,8 +15,9 @@ class SheetSource(Protocol):
 
 
 class DashboardSink(Protocol):
-    def write(self, layout: DashboardLayout) -> str:
-        """Write the dashboard tab; return where it went (a path or a URL) for status.json."""
+    def write(self, layout: DashboardLayout, decisions: WorkerTab | None = None) -> str:
+        """Write the dashboard tab (and the decisions tab); return where the dashboard went (a path or a
+        URL) for status.json."""
         ...
 
 

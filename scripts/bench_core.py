@@ -13,7 +13,8 @@ new), the next one sees the same sheet with the agencies' rows in reverse order 
 so its history already holds the previous cycle's rows. Wall time is measured from outside (and the
 child's CPU time beside it, steadier on a busy machine); peak memory is the child's maximum resident set
 size. "match s" is the time spent in ``match_names`` alone, "matcher s" in ``build_matcher`` (names/),
-"sink s" in building and serialising the Google payload (adapters/sheets_format.py).
+"sink s" in laying out the decisions tab and building and serialising the Google payload of both tabs
+(adapters/sheets_format.py, sheets_worker_tab.py).
 
     .venv/bin/python scripts/bench_core.py            # the table for the README (fastest of 3 runs each)
     .venv/bin/python scripts/bench_core.py large      # small (the base) and the sizes named
@@ -92,7 +93,7 @@ def _prepare(units: int, rows: int, folder: Path) -> None:
     campaign = _campaign(units)
     roster_csv = folder / "roster.csv"
     if units == 152:
-        roster_csv.write_bytes(campaign.resolve(campaign.roster).read_bytes())
+        roster_csv.write_bytes(campaign.roster_path.read_bytes())  # type: ignore[union-attr]
     else:
         roster_csv.write_text(synthetic_roster(units, random.Random(units)), encoding="utf-8")
     names = [u.name for u in read_roster(roster_csv)]
@@ -112,17 +113,20 @@ def _read(folder: Path, cycle: int):  # type: ignore[no-untyped-def]
     return Snapshot(SourceKind.GOOGLE_SHEETS, "bench", tab, ("Báo cáo",))
 
 
-def _wire(layout, tab: str) -> int:  # type: ignore[no-untyped-def]
-    """What the Google sink sends for a changed dashboard: formats (with their signature) and values,
-    serialised as requests does (``json=``), one body at a time."""
-    from aggregator.adapters import sheets_format
+def _wire(layout, tab: str, decisions) -> int:  # type: ignore[no-untyped-def]
+    """What the Google sink sends for a changed dashboard and decisions tab: formats (with their signature)
+    and values, serialised as requests does (``json=``), one body at a time."""
+    from aggregator.adapters import sheets_format, sheets_worker_tab
     from aggregator.outputs import dashboard
 
-    formats = sheets_format.format_requests(layout, 1, {"Báo cáo": 0, tab: 1}, dashboard.STYLE_PALETTE)
+    gids = {"Báo cáo": 0, tab: 1, decisions.title: 2}
+    formats = sheets_format.format_requests(layout, 1, gids, dashboard.STYLE_PALETTE)
+    formats += sheets_worker_tab.format_requests(decisions, 2, gids, dashboard.STYLE_PALETTE)
     signature = sheets_format.signature(formats)
     sent = len(json.dumps({"requests": [*formats, signature]}, allow_nan=False).encode("utf-8"))
     del formats
     values = sheets_format.values_body(tab, layout, (0, 0))
+    values["data"] += sheets_worker_tab.values_data(decisions, ())
     return sent + len(json.dumps(values, allow_nan=False).encode("utf-8"))
 
 
@@ -139,7 +143,8 @@ def _cycle(units: int, cycle: int, folder: Path) -> None:
     from aggregator.adapters.roster_file import read_roster
     from aggregator.app import pipeline
     from aggregator.consolidation import changes
-    from aggregator.outputs import dashboard, status
+    from aggregator.decisions.choices import Choices
+    from aggregator.outputs import dashboard, decision_tab, status
 
     matching, matcher = _timed(pipeline, "match_names"), _timed(pipeline, "build_matcher")
     campaign, roster = _campaign(units), read_roster(folder / "roster.csv")
@@ -152,7 +157,9 @@ def _cycle(units: int, cycle: int, folder: Path) -> None:
     layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels,
                               changes.ChangeLog(now, found) if found else None)
     start = time.perf_counter()
-    wire = _wire(layout, campaign.dashboard.tab)
+    decisions = decision_tab.layout(result, campaign.decisions.tab or "Xử lý", (), Choices.of(roster),
+                                    {u.unit_id: u.name for u in roster})
+    wire = _wire(layout, campaign.dashboard.tab, decisions)
     sink_s = time.perf_counter() - start
     write_json(folder / "status.json", status.status_document(result, {}))
     history.record_cycle(now, result.source.ref, result.source.rows_read, {})

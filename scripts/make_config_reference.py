@@ -60,8 +60,9 @@ DOCS: dict[str, tuple[str, str]] = {
              "with the unit's `locality`) is set aside, another place rules the unit out", '"thành phố Nha Trang, tỉnh '
              'Khánh Hòa"'),
     "roster": ("CSV of the units expected to report (`unit_id,group,name,short_name,aliases,email,source`, optional "
-               "`locality` such as `huyện Cầu Kè, tỉnh Trà Vinh`; aliases `;`-separated; `,` or `;` separators)",
-               "roster-nhatrang-2024.csv"),
+               "`locality` such as `huyện Cầu Kè, tỉnh Trà Vinh`; aliases `;`-separated; `,` or `;` separators), "
+               "or `{tab: \"Danh sách đơn vị\"}`: a tab of the source spreadsheet with those columns in its first "
+               "row, read in the cycle's one request", "roster-nhatrang-2024.csv"),
     "groups[].code": ("a group code as in the roster's `group` column; every roster group must be listed",
                       "xaphuong"),
     "groups[].label": ("how the report names the group, in report order", '"UBND các xã, phường"'),
@@ -85,8 +86,11 @@ DOCS: dict[str, tuple[str, str]] = {
     "matching.accept": ("minimum fuzzy score for matching a typed name automatically", "0.9"),
     "matching.margin": ("a runner-up closer than this makes the name ambiguous", "0.05"),
     "matching.candidates": ("how many candidates the dashboard shows for an unmatched name", "3"),
-    "dashboard.tab": ("the dashboard tab, the only tab the worker writes", '"Tổng hợp tiến độ"'),
+    "dashboard.tab": ("the dashboard tab, written by the worker (with `decisions.tab`, the only tabs it writes)",
+                      '"Tổng hợp tiến độ"'),
     "dashboard.protect": ("warning-only protection of the dashboard tab on Google", "true"),
+    "decisions.tab": ("the worker's own tab where staff settle unmatched names, double submissions and doubtful "
+                      "cells (Google); `null`: none (`aggregator decide` still works)", '"Xử lý"'),
     "report.template": ("the .docx template, relative to this file", "../templates/report.docx"),
     "report.filename": ("the report's file name (default `bao-cao-<id>.docx`)", '"bao-cao-thang-tre-em.docx"'),
     "report.parent_body": ("letterhead, line 1", '"UBND THÀNH PHỐ NHA TRANG"'),
@@ -206,6 +210,8 @@ def _type_name(annotation: Any) -> str:
         return f"list of {_type_name(args[0])}"
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return " \\| ".join(f"`{member.value}`" for member in annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "{" + ", ".join(f"{name}: …" for name in annotation.model_fields) + "}"
     names = {str: "text", int: "whole number", float: "number", bool: "true/false", Path: "path",
              dt.datetime: "date-time", dt.date: "date"}
     return names.get(annotation, getattr(annotation, "__name__", str(annotation)))

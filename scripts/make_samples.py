@@ -644,7 +644,7 @@ def write_workbook(path: Path, ctx: Ctx, rows: list[Row]) -> None:
 # Driver -----------------------------------------------------------------------------------------
 def make_context(profile: mess.Profile) -> Ctx:
     campaign = campaign_mod.load(CONFIG / f"{profile.stem}.yaml")
-    units = read_roster(campaign.resolve(campaign.roster), [g.code for g in campaign.groups])
+    units = read_roster(campaign.roster_path, [g.code for g in campaign.groups])  # type: ignore[arg-type]
     keys = tuple(c.key for c in campaign.metric_columns)
     return Ctx(campaign, units, profile, random.Random(SEED), keys)
 

@@ -111,7 +111,7 @@ def test_a_history_file_of_the_previous_version_is_migrated_in_place(tmp_path: P
     assert seq["fp-a"] < seq["fp-b"] < seq["fp-c"] < seq["fp-new"]
     assert len(history.versions()) == 4 + 2  # nothing dropped; two new (row, content) pairs
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
         assert conn.execute("SELECT COUNT(*) FROM cycles").fetchone()[0] == 1
     conn.close()
 

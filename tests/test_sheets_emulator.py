@@ -35,7 +35,7 @@ SID = "1NhaTrang2024OnTheLoopbackEmulator0000"
 SAMPLE = campaign_file.BUNDLED_CONFIG_DIR / "samples" / "nhatrang-2024.xlsx"
 NOW = "2024-11-21T08:00:00+07:00"
 CAMPAIGN = campaign_file.load()
-AGENCY, DASHBOARD = CAMPAIGN.source.tab, CAMPAIGN.dashboard.tab
+AGENCY, DASHBOARD, DECISIONS = CAMPAIGN.source.tab, CAMPAIGN.dashboard.tab, CAMPAIGN.decisions.tab
 TIMEOUT = 5
 PLAIN = requests.Session()  # no token, no rewriting, no proxies from the environment
 PLAIN.trust_env = False
@@ -111,11 +111,11 @@ def test_the_request_budget_holds_over_real_http(cycles: Cycles) -> None:
 
 def test_no_write_touches_the_agency_tab(cycles: Cycles) -> None:
     book = cycles.api.books[SID]
-    agency, dashboard = book.tab(AGENCY), book.tab(DASHBOARD)
+    agency, dashboard, decisions = book.tab(AGENCY), book.tab(DASHBOARD), book.tab(DECISIONS)
     for call in (r for r in cycles.first + cycles.second if r.kind == "write"):
-        assert _sheet_ids(call.body) <= {dashboard.sheet_id}, call.endpoint
+        assert _sheet_ids(call.body) <= {dashboard.sheet_id, decisions.sheet_id}, call.endpoint
         for item in call.body.get("data", []):
-            assert item["range"].startswith(f"'{DASHBOARD}'"), item["range"]
+            assert item["range"].startswith((f"'{DASHBOARD}'", f"'{DECISIONS}'")), item["range"]
     assert agency.values() == cycles.agency_before
     assert (agency.formats, agency.protected, agency.metadata) == ({}, [], [])
 
@@ -124,10 +124,21 @@ def test_the_written_dashboard_can_be_seen_through_the_emulator(cycles: Cycles) 
     with running(cycles.api) as server:
         reply = PLAIN.get(f"{server.base_url}/_emulator/tabs/{quote(DASHBOARD)}", timeout=TIMEOUT)
         listing = PLAIN.get(f"{server.base_url}/_emulator/tabs", timeout=TIMEOUT).json()
-    assert reply.status_code == 200 and listing == {SID: [AGENCY, "Hướng dẫn", DASHBOARD]}
+    assert reply.status_code == 200 and listing == {SID: [AGENCY, "Hướng dẫn", DASHBOARD, DECISIONS]}
     values = reply.json()["values"]
     assert values[0][0].startswith("TIẾN ĐỘ BÁO CÁO")
     assert cycles.google["artifacts"]["dashboard"].endswith(f"#gid={reply.json()['sheetId']}")
+
+
+def test_a_person_can_type_a_choice_into_a_cell_through_the_emulator(cycles: Cycles) -> None:
+    with running(cycles.api) as server:
+        typed = PLAIN.post(f"{server.base_url}/_emulator/tabs/{quote(DECISIONS)}/cells",
+                           json={"cell": "H2", "value": "Không phải đơn vị trong danh sách"}, timeout=TIMEOUT)
+        refused = PLAIN.post(f"{server.base_url}/_emulator/tabs/{quote(DECISIONS)}/cells",
+                             json={"cell": "H", "value": "x"}, timeout=TIMEOUT)
+        values = PLAIN.get(f"{server.base_url}/_emulator/tabs/{quote(DECISIONS)}", timeout=TIMEOUT).json()["values"]
+    assert typed.status_code == 200 and refused.status_code == 400
+    assert values[1][7] == "Không phải đơn vị trong danh sách" and values[1][0].startswith(("N-", "P-", "V-"))
 
 
 def test_seeded_values_are_what_unformatted_value_returns() -> None:

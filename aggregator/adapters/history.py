@@ -14,8 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from aggregator.adapters import history_decisions as kept
 from aggregator.errors import OutputError
+from aggregator.models import Decision, DecisionOrigin
 from aggregator.textnorm import fold
 
 SCHEMA = """
@@ -30,7 +33,8 @@ CREATE TABLE IF NOT EXISTS first_seen (
   tab TEXT NOT NULL, fingerprint TEXT NOT NULL, at TEXT NOT NULL, seq INTEGER NOT NULL,
   PRIMARY KEY (tab, fingerprint));
 """
-VERSION = 1  # PRAGMA user_version; 0 = a file written before first_seen existed
+VERSION = 2  # PRAGMA user_version; 0 = before first_seen existed, 1 = before the office's decisions
+T = TypeVar("T")
 _NOW_SEEN = "CREATE TEMP TABLE now_seen (pos INTEGER PRIMARY KEY, row INTEGER NOT NULL, fingerprint TEXT NOT NULL)"
 
 
@@ -64,7 +68,7 @@ class History:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30)
-            conn.executescript(SCHEMA)
+            conn.executescript(SCHEMA + kept.SCHEMA)
             _migrate(conn)
             return conn
         except (sqlite3.Error, OSError) as exc:
@@ -98,6 +102,38 @@ class History:
                              (now.isoformat(), source, rows_read, json.dumps(totals)))
         except sqlite3.Error as exc:
             raise OutputError(f"Cannot update the history file {self.path} ({exc}).") from exc
+
+    # The office's decisions (adapters/history_decisions.py) -----------------------------------
+
+    def _decisions(self, action: Callable[[sqlite3.Connection], T], *, write: bool = False) -> T:
+        try:
+            with closing(self._connect()) as conn, conn:
+                if write:
+                    conn.execute("BEGIN IMMEDIATE")
+                return action(conn)
+        except sqlite3.Error as exc:
+            raise OutputError(f"Cannot {'update' if write else 'read'} the history file {self.path} ({exc}).") from exc
+
+    def sync_sheet_decisions(self, tab: str, found: Iterable[Decision], now: dt.datetime) -> list[Decision]:
+        """The decisions read from the decisions tab now, each with when it was first seen (stored)."""
+        return self._decisions(lambda conn: kept.sync_sheet(conn, tab, list(found), now), write=True)
+
+    def record_decision(self, tab: str, decision: Decision, now: dt.datetime) -> Decision:
+        return self._decisions(lambda conn: kept.record(conn, tab, decision, now), write=True)
+
+    def withdraw_decision(self, tab: str | None, item: str, now: dt.datetime) -> list[Decision]:
+        return self._decisions(lambda conn: kept.withdraw(conn, tab, item, now), write=True)
+
+    def decisions(self, tab: str | None = None, origin: DecisionOrigin | None = None) -> list[Decision]:
+        """The decisions in force (every tab when ``tab`` is None), oldest first."""
+        if not self.path.exists():
+            return []
+        return self._decisions(lambda conn: kept.stored(conn, tab, origin))
+
+    def last_positions(self, tab: str, fingerprints: Iterable[str]) -> dict[str, tuple[int, dt.datetime]]:
+        """Fingerprint → (the sheet row it was last seen in, when)."""
+        found = self._decisions(lambda conn: kept.last_positions(conn, tab, fingerprints))
+        return {fp: (row, dt.datetime.fromisoformat(at)) for fp, (row, at) in found.items()}
 
     def versions(self, rows: Iterable[int] | None = None, text: str | None = None) -> list[RowVersion]:
         """Row versions, oldest first; filter by sheet rows and/or text the content contains.

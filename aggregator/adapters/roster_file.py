@@ -1,4 +1,5 @@
-"""The roster CSV on disk (CONTRACT §4): read it and hand its text to ``campaign.roster.parse_roster``."""
+"""The campaign's roster: the CSV on disk (CONTRACT §4), or a tab of the source spreadsheet read in the
+cycle's one request (campaign ``roster: {tab: …}``); both parsed by ``campaign.roster``."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aggregator.campaign import Campaign
-from aggregator.campaign.roster import parse_roster
+from aggregator.campaign.roster import parse_roster, roster_from_rows
 from aggregator.errors import RosterError
-from aggregator.models import RosterUnit
+from aggregator.models import RosterUnit, Snapshot
 
 
 def read_roster(path: Path, groups: Sequence[str] | None = None) -> tuple[RosterUnit, ...]:
@@ -26,9 +27,23 @@ def read_roster(path: Path, groups: Sequence[str] | None = None) -> tuple[Roster
     return parse_roster(text, origin=str(path), groups=groups)
 
 
-def campaign_roster(campaign: Campaign, override: Path | None = None) -> tuple[RosterUnit, ...]:
+def roster_in_sheet(campaign: Campaign) -> bool:
+    """Whether the roster is a tab of the source spreadsheet (read with the agencies' rows)."""
+    return campaign.roster_tab is not None
+
+
+def campaign_roster(campaign: Campaign, override: Path | None = None,
+                    snapshot: Snapshot | None = None) -> tuple[RosterUnit, ...]:
     """The campaign's roster (or ``override``), every unit in one of the campaign's groups.
 
     ``run``, ``check``, ``remind`` and the worker all read it this way, so they refuse the same roster.
+    A roster tab needs the ``snapshot`` that read it.
     """
-    return read_roster(override or campaign.resolve(campaign.roster), [g.code for g in campaign.groups])
+    groups = [g.code for g in campaign.groups]
+    if override is not None or campaign.roster_path is not None:
+        return read_roster(override or campaign.roster_path, groups)  # type: ignore[arg-type]
+    tab = campaign.roster_tab
+    if snapshot is None or snapshot.roster is None:
+        raise RosterError(f"The roster tab {tab!r} was not read from the source.",
+                          "Check `roster.tab` in the campaign file: the tab must be in the agencies' spreadsheet.")
+    return roster_from_rows(snapshot.roster.rows, origin=f"tab {snapshot.roster.title!r}", groups=groups)

@@ -1,20 +1,21 @@
-"""The live Google spreadsheet: one batched read per cycle, the dashboard tab written back.
+"""The live Google spreadsheet: one batched read per cycle, the worker's own tabs written back.
 
 Requests per cycle (the whole budget; Google allows 60 reads and 60 writes per minute per user):
 
 - read: one metadata GET (``fields`` = the spreadsheet's time zone and locale, sheet properties,
   protected ranges and developer metadata, no cells) and one ``values:batchGet`` for the agency
-  tab *and* the current dashboard tab;
-- write: nothing when the dashboard already shows the same thing; only the "as of" cell when
-  just the time moved; otherwise one RAW ``values:batchUpdate`` and, only when the formatting
-  changed (signature below), one ``spreadsheets:batchUpdate``. The first cycle adds one
-  ``addSheet``.
+  tab *and* the current dashboard tab, the decisions tab (staff's answers) and the roster tab when
+  the campaign keeps its roster in the spreadsheet;
+- write (adapters/sheets_write.py): nothing when both tabs already show the same thing; only the
+  "as of" cell when just the time moved; otherwise one RAW ``values:batchUpdate`` for both tabs and,
+  only when the formatting of either changed (signature below), one ``spreadsheets:batchUpdate``.
+  The first cycle adds one ``addSheet`` batch creating both.
 
-The formatting signature is a hash of the formatting requests kept as developer metadata on the
-dashboard tab: invisible to staff, not editable from the UI, deleted with the tab (a recreated
-tab is reformatted), written in the same atomic batch as the formats it describes, and read back
-by the metadata GET the cycle makes anyway. It also marks the tab as ours: a tab with the
-dashboard's name, data and no signature was not made by us and is never overwritten.
+The formatting signature is a hash of a tab's formatting requests (the decisions tab's dropdowns and
+protection included) kept as developer metadata on the tab: invisible to staff, not editable from the
+UI, deleted with the tab (a recreated tab is reformatted), written in the same atomic batch as the
+formats it describes, and read back by the metadata GET the cycle makes anyway. It also marks the tab
+as ours: a tab with that name, data and no signature was not made by us and is never overwritten.
 
 Structural writes are not idempotent: Google may apply an ``addSheet``, ``addProtectedRange`` or
 ``createDeveloperMetadata`` and the connection drop before its answer arrives. Such a request is
@@ -22,8 +23,8 @@ never sent again blindly: the adapter re-reads the metadata and carries on from 
 (issue 8, item 6). Every write also removes duplicates an earlier, interrupted run left behind (a
 second protected range, a second signature).
 
-Every request of a cycle shares one deadline (adapters/deadline.py). Only the dashboard tab's
-title or sheetId ever appears in a write; agency tabs are only read.
+Every request of a cycle shares one deadline (adapters/deadline.py). Only the dashboard and decisions
+tabs' titles or sheetIds ever appear in a write; agency tabs are only read.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import requests
 from aggregator.adapters import sheets_format as fmt
 from aggregator.adapters.deadline import Deadline
 from aggregator.adapters.google_auth import emulator_factory
-from aggregator.adapters.retry import MaybeApplied, RetryPolicy
+from aggregator.adapters.retry import RetryPolicy
 from aggregator.adapters.sheets_http import DEFAULT_TIMEOUT, SheetsTransport
 from aggregator.adapters.sheets_meta import (
     METADATA_FIELDS,
@@ -61,34 +62,35 @@ from aggregator.adapters.sheets_percent import (
     percent_columns,
     save_memo,
 )
+from aggregator.adapters.sheets_write import TabWriting, Target
 from aggregator.errors import (
     ConfigError,
     OutputError,
+    RosterError,
     SheetAccessError,
-    SourceError,
-    TransientSourceError,
     did_you_mean,
+    missing_roster_tab,
 )
-from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind
-from aggregator.outputs.dashboard import STYLE_PALETTE
+from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind, WorkerTab
 
 __all__ = ["DEFAULT_TIMEOUT", "METADATA_FIELDS", "GoogleSheet", "parse_metadata", "spreadsheet_id"]
 log = logging.getLogger(__name__)
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                "majorDimension": "ROWS"}
-NOT_IDEMPOTENT = frozenset({"addSheet", "addProtectedRange", "createDeveloperMetadata",
-                            "deleteProtectedRange", "deleteDeveloperMetadata"})
 Rows = tuple[tuple[Any, ...], ...]
 
 
-class GoogleSheet:
+class GoogleSheet(TabWriting):
     """SheetSource and DashboardSink for one Google spreadsheet. Constructing it sends nothing.
 
     Args:
         spreadsheet: the spreadsheet URL or its bare id.
         tab: the agency tab (read only; matched exactly, else ignoring case, accents' Unicode form
             and spacing when that is unambiguous).
-        dashboard_tab: the only tab ever written; created on the first write.
+        dashboard_tab: a tab the worker writes; created on the first write.
+        decisions_tab: the worker's decisions tab (read with the agency rows, written with the dashboard;
+            created on the first write), or None.
+        roster_tab: a tab holding the roster (read with the agency rows), or None.
         credentials: service-account JSON key; default ``$GOOGLE_APPLICATION_CREDENTIALS``. Read on
             the first request, not here.
         session_factory: returns the ``requests.Session`` to use instead of one authorised from the
@@ -109,6 +111,8 @@ class GoogleSheet:
         tab: str,
         *,
         dashboard_tab: str,
+        decisions_tab: str | None = None,
+        roster_tab: str | None = None,
         header_row: int = 1,
         credentials: Path | None = None,
         session_factory: Callable[[], requests.Session] | None = None,
@@ -125,8 +129,13 @@ class GoogleSheet:
         if loose(tab) == loose(dashboard_tab):
             raise ConfigError("dashboard.tab", [f"the dashboard tab {dashboard_tab!r} is the agency tab"],
                               "Give the dashboard its own tab name; agencies' tabs are never written.")
+        if decisions_tab is not None and loose(decisions_tab) in (loose(tab), loose(dashboard_tab)):
+            raise ConfigError("decisions.tab", [f"the decisions tab {decisions_tab!r} is another tab of the worker "
+                                                "or the agency tab"], "Give the decisions tab its own tab name.")
         self.tab = tab
         self.dashboard_tab = dashboard_tab
+        self.decisions_tab = decisions_tab
+        self.roster_tab = roster_tab
         self.header_row = header_row
         self._retry = retry
         self._protect = protect
@@ -137,6 +146,7 @@ class GoogleSheet:
         self._settings: tuple[str | None, str | None] = (None, None)
         self._agency_title: str | None = None
         self._dashboard_rows: Rows | None = None  # what the dashboard tab showed at the last read
+        self._decision_rows: Rows | None = None  # what the decisions tab showed at the last read
         self._percent_headers = tuple(percent_headers)
         self._state_file = state_file
 
@@ -152,33 +162,55 @@ class GoogleSheet:
     # Public API --------------------------------------------------------------------------
 
     def read(self) -> Snapshot:
-        """Metadata GET + one ``values:batchGet`` (agency tab and, if present, the dashboard)."""
+        """Metadata GET + one ``values:batchGet``: the agency tab and, when present, the dashboard, the
+        decisions tab and the roster tab."""
         memo = load_memo(self._state_file, self.id) if self._percent_headers else None
         tabs, doc = self._metadata_for(memo)
         agency = self._find_tab(tabs, self.tab)
-        dashboard = tabs.get(self.dashboard_tab)
-        titles = [agency.title] + ([dashboard.title] if dashboard else [])
-        ranges = self._batch_get(titles)
+        roster = self._roster_tab(tabs)
+        wanted = {"agency": agency.title, "dashboard": self.dashboard_tab, "decisions": self.decisions_tab,
+                  "roster": roster.title if roster else None}
+        wanted = {part: title for part, title in wanted.items() if title is not None and title in tabs}
+        ranges = dict(zip(wanted, self._batch_get(list(wanted.values())), strict=True))
         self._agency_title = agency.title
-        self._dashboard_rows = ranges[1] if dashboard else ()
-        log.debug("read %d rows from %r (gid %s)", len(ranges[0]), agency.title, agency.sheet_id)
+        self._dashboard_rows = ranges.get("dashboard", ())
+        self._decision_rows = ranges.get("decisions", ())
+        log.debug("read %d rows from %r (gid %s)", len(ranges["agency"]), agency.title, agency.sheet_id)
         zone, locale = self._settings
-        percent = self._percent_cells(agency.title, ranges[0], tabs, memo, doc)
-        tab = RawTab(agency.title, ranges[0], agency.sheet_id, percent_cells=percent)
-        return Snapshot(SourceKind.GOOGLE_SHEETS, self.id, tab, tuple(tabs), timezone=zone, locale=locale)
+        percent = self._percent_cells(agency.title, ranges["agency"], tabs, memo, doc)
+        tab = RawTab(agency.title, ranges["agency"], agency.sheet_id, percent_cells=percent)
+        decisions = (RawTab(self.decisions_tab, ranges["decisions"], tabs[self.decisions_tab].sheet_id)
+                     if "decisions" in ranges and self.decisions_tab else None)
+        return Snapshot(SourceKind.GOOGLE_SHEETS, self.id, tab, tuple(tabs), timezone=zone, locale=locale,
+                        decisions=decisions, roster=RawTab(roster.title, ranges["roster"]) if roster else None)
 
-    def write(self, layout: DashboardLayout) -> str:
-        """Bring the dashboard tab up to date with as few writes as possible; return its URL."""
+    def _roster_tab(self, tabs: Mapping[str, TabInfo]) -> TabInfo | None:
+        if self.roster_tab is None:
+            return None
+        found = tabs.get(self.roster_tab) or next(
+            (info for title, info in tabs.items() if loose(title) == loose(self.roster_tab)), None)
+        if found is None:
+            raise RosterError(missing_roster_tab(self.roster_tab, f"spreadsheet {self.id}", tabs), "")
+        return found
+
+    def write(self, layout: DashboardLayout, decisions: WorkerTab | None = None) -> str:
+        """Bring the dashboard tab (and the decisions tab) up to date with as few writes as possible; return
+        the dashboard's URL."""
         if layout.tab_title != self.dashboard_tab:
             raise ConfigError("dashboard.tab", [f"the layout is for tab {layout.tab_title!r} but this "
                                                 f"spreadsheet's dashboard tab is {self.dashboard_tab!r}"])
         if self._wire.read_only:
             raise OutputError("This command opened the spreadsheet read-only and cannot write the dashboard.",
                               "Run `aggregator run` (or the worker) to write it.")
-        tabs, existing = self._state_for_write()
-        info, existing = self._converge(layout, tabs, existing)
-        self._apply_values(info, layout, existing)
-        return self.url(info.sheet_id)
+        tabs = self._state_for_write()
+        targets = [Target(self.dashboard_tab, self._dashboard_rows or (), layout=layout)]
+        if decisions is not None and self.decisions_tab is not None:
+            targets.append(Target(self.decisions_tab, self._decision_rows or (),
+                                  tab=replace(decisions, title=self.decisions_tab)))
+        infos = self._converge(targets, tabs)
+        self._apply_values(targets, infos)
+        self._dashboard_rows = fmt.trimmed(layout.grid)
+        return self.url(infos[self.dashboard_tab].sheet_id)
 
     # Reading -----------------------------------------------------------------------------
 
@@ -200,7 +232,8 @@ class GoogleSheet:
         if memo is None or not memo.columns:
             return self._metadata()[0], None
         try:
-            return self._metadata(memo_ranges(memo, [self.dashboard_tab]))
+            own = [t for t in (self.dashboard_tab, self.decisions_tab) if t is not None]
+            return self._metadata(memo_ranges(memo, own))
         except SheetAccessError as exc:  # a remembered tab was renamed or deleted: ask plainly, once
             if getattr(getattr(exc.__cause__, "response", None), "status_code", None) != 400:
                 raise
@@ -254,132 +287,15 @@ class GoogleSheet:
             )
         return [tuple(tuple(row) for row in vr.get("values", [])) for vr in got]
 
-    # Writing: the tab, its formats and protection (converging) -------------------------------
+    # Writing (adapters/sheets_write.py does the work) -----------------------------------------
 
-    def _state_for_write(self) -> tuple[dict[str, TabInfo], Rows]:
-        """The metadata and dashboard values from ``read()``; fetched here if write() comes alone."""
+    def _state_for_write(self) -> dict[str, TabInfo]:
+        """The metadata and the worker tabs' values from ``read()``; fetched here if write() comes alone."""
         if self._tabs is not None and self._dashboard_rows is not None:
-            return self._tabs, self._dashboard_rows
+            return self._tabs
         tabs = self._load_metadata()
-        self._dashboard_rows = self._batch_get([self.dashboard_tab])[0] if self.dashboard_tab in tabs else ()
-        return tabs, self._dashboard_rows
-
-    def _converge(self, layout: DashboardLayout, tabs: dict[str, TabInfo], existing: Rows) -> tuple[TabInfo, Rows]:
-        """Tab, formats and protection as ``layout`` needs them. After a structural write that may
-        have been applied, look (re-read the metadata) instead of sending it again."""
-        for attempt in range(1, self._retry.max_attempts + 1):
-            try:
-                return self._structure(layout, tabs, existing)
-            except MaybeApplied as unsure:
-                if attempt == self._retry.max_attempts:
-                    raise TransientSourceError(
-                        f"Google Sheets gave no clear answer to {unsure.what} {attempt} times ({unsure.fault.reason}).",
-                        "The agency tabs were not touched; the next cycle reads the spreadsheet again and "
-                        "finishes the dashboard from what is there.") from unsure
-                log.warning("%s got no clear answer (%s); re-reading the spreadsheet before going on",
-                            unsure.what, unsure.fault.reason)
-                self._wire.pause(self._retry.delay(attempt), unsure.what)
-                tabs = self._load_metadata()
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _structure(self, layout: DashboardLayout, tabs: dict[str, TabInfo], existing: Rows) -> tuple[TabInfo, Rows]:
-        info = tabs.get(self.dashboard_tab)
-        if info is None:
-            info, existing = self._add_dashboard(layout), ()
-        else:
-            self._refuse_foreign_tab(info, tabs, existing)
-        return self._apply_format(info, layout, tabs, existing), existing
-
-    def _refuse_foreign_tab(self, info: TabInfo, tabs: Mapping[str, TabInfo], existing: Rows) -> None:
-        agency = tabs.get(self._agency_title or self.tab)
-        ours = info.signature is not None or not fmt.trimmed(existing)
-        if not ours or (agency is not None and agency.sheet_id == info.sheet_id):
-            raise OutputError(
-                f"Spreadsheet {self.id} already has a tab {info.title!r} with data that aggregator did not "
-                "write; the worker will not overwrite it.",
-                "Rename that tab, or set `dashboard.tab` in the campaign file to a new name (the worker "
-                "creates the tab itself).",
-            )
-
-    def _add_dashboard(self, layout: DashboardLayout) -> TabInfo:
-        rows, cols = fmt.grid_size(layout)
-        body = {"requests": [fmt.add_sheet_request(self.dashboard_tab, rows, cols)]}
-        # The typed reply carries the new gid; a reply of another shape is an error like any other.
-        props = self._wire.call("creating the dashboard tab",
-                                lambda http: http.batch_update(self.id, body)["replies"][0]["addSheet"]["properties"],
-                                idempotent=False)
-        grid = props.get("gridProperties", {})
-        info = TabInfo(int(props.get("sheetId", 0)), str(props.get("title", self.dashboard_tab)),
-                       int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0)), protected=False)
-        log.debug("created the dashboard tab %r (gid %s) in %s", info.title, info.sheet_id, self.id)
-        self._remember(info)
-        return info
-
-    def _format_batch(self, info: TabInfo, layout: DashboardLayout, gids: Mapping[str, int],
-                      existing: Rows) -> tuple[list[dict[str, Any]], str, tuple[int, int]]:
-        """(requests, signature, grid size): what must change; duplicates left by an earlier run go."""
-        formats = fmt.format_requests(layout, info.sheet_id, gids, STYLE_PALETTE)
-        signature = fmt.signature(formats)
-        rows = max(fmt.grid_size(layout)[0], fmt.extent(existing)[0], info.rows)
-        cols = max(fmt.grid_size(layout)[1], fmt.extent(existing)[1], info.cols)
-        batch: list[dict[str, Any]] = []
-        if (rows, cols) != (info.rows, info.cols):
-            batch.append(fmt.resize_request(info.sheet_id, rows, cols))
-        if signature != info.signature:
-            batch += [*formats, fmt.signature_request(info.sheet_id, signature, info.signature_id)]
-        if self._protect and not info.protected:
-            batch.append(fmt.protect_request(info.sheet_id))
-        batch += fmt.duplicate_removals(info.own_protections[1:], info.signature_ids[1:])
-        return batch, signature, (rows, cols)
-
-    def _apply_format(self, info: TabInfo, layout: DashboardLayout, tabs: Mapping[str, TabInfo],
-                      existing: Rows) -> TabInfo:
-        """One ``spreadsheets:batchUpdate`` when the formats, the grid size or the protection must change."""
-        gids = {title: tab.sheet_id for title, tab in tabs.items()}
-        batch, signature, (rows, cols) = self._format_batch(info, layout, gids, existing)
-        if not batch:
-            return info
-        structural = any(name in NOT_IDEMPOTENT for request in batch for name in request)
-        reply = self._wire.call("formatting the dashboard tab",
-                                lambda http: http.batch_update(self.id, {"requests": batch}),
-                                idempotent=not structural)
-        created = [r["createDeveloperMetadata"]["developerMetadata"].get("metadataId")
-                   for r in reply.get("replies", []) if "createDeveloperMetadata" in r]
-        signature_id = created[0] if created else info.signature_id
-        info = replace(info, rows=rows, cols=cols, signature=signature, signature_id=signature_id,
-                       protected=info.protected or self._protect, own_protections=info.own_protections[:1],
-                       signature_ids=(signature_id,) if signature_id is not None else ())
-        log.debug("formatted the dashboard tab %r (%d requests)", info.title, len(batch))
-        self._remember(info)
-        return info
-
-    # Writing: the values ---------------------------------------------------------------------
-
-    def _apply_values(self, info: TabInfo, layout: DashboardLayout, existing: Rows) -> None:
-        """One RAW ``values:batchUpdate``: the whole range, only the "as of" cell, or nothing.
-
-        A failure to write only the "as of" cell is logged and the cycle goes on: the dashboard
-        already shows this cycle's data, merely stamped with the previous time.
-        """
-        if fmt.same_values(layout, existing, ignore_as_of=False):
-            log.debug("the dashboard tab %r is up to date; nothing written", info.title)
-            return
-        as_of_only = bool(fmt.trimmed(existing)) and fmt.same_values(layout, existing, ignore_as_of=True)
-        if as_of_only:
-            body, what = fmt.as_of_body(info.title, layout), "the dashboard's 'as of' cell"
-        else:
-            body, what = fmt.values_body(info.title, layout, fmt.extent(existing)), "the dashboard values"
-        try:
-            self._wire.call(f"writing {what}", lambda http: http.values_batch_update(self.id, body))
-        except SourceError as exc:
-            if not as_of_only:
-                raise
-            log.warning("could not update %s (%s); the data on the dashboard is current, only its time "
-                        "stamp is not", what, exc.what)
-            return
-        self._dashboard_rows = fmt.trimmed(layout.grid)
-        log.debug("wrote %s to %r", what, info.title)
-
-    def _remember(self, info: TabInfo) -> None:
-        if self._tabs is not None:
-            self._tabs[info.title] = info
+        own = [t for t in (self.dashboard_tab, self.decisions_tab) if t is not None and t in tabs]
+        found = dict(zip(own, self._batch_get(own), strict=True)) if own else {}
+        self._dashboard_rows = found.get(self.dashboard_tab, ())
+        self._decision_rows = found.get(self.decisions_tab or "", ())
+        return tabs

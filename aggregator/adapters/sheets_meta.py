@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregator.adapters import sheets_format as fmt
+from aggregator.adapters import sheets_worker_tab as worker
 from aggregator.errors import ConfigError
 
 _ID_IN_URL = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+OWN_DESCRIPTIONS = (fmt.PROTECTION_DESCRIPTION, worker.PROTECTION_DESCRIPTION)
 METADATA_FIELDS = "properties(timeZone,locale),sheets(properties,protectedRanges,developerMetadata)"
 
 
@@ -60,9 +62,10 @@ class TabInfo:
 
 
 def _own_protections(sheet: Mapping[str, Any]) -> tuple[int, ...]:
-    """Protected ranges we add: the whole tab, warning only, with our description."""
+    """Protected ranges we add: the whole tab, warning only, with our description (the dashboard's, or the
+    decisions tab's, which leaves its answer column open)."""
     return tuple(int(p["protectedRangeId"]) for p in sheet.get("protectedRanges", [])
-                 if p.get("description") == fmt.PROTECTION_DESCRIPTION and p.get("warningOnly")
+                 if p.get("description") in OWN_DESCRIPTIONS and p.get("warningOnly")
                  and not set(p.get("range", {})) - {"sheetId"} and "protectedRangeId" in p)
 
 

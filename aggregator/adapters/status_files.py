@@ -31,6 +31,7 @@ from aggregator.models import (
     RawTab,
     Snapshot,
     SourceKind,
+    WorkerTab,
 )
 
 REQUIRED_PARTS = ("campaign", "totals", "metrics")
@@ -138,7 +139,8 @@ class StatusFilesDashboardSink:
         self.out_path = out_path
         self.source = source
 
-    def write(self, layout: DashboardLayout) -> str:
+    def write(self, layout: DashboardLayout, decisions: WorkerTab | None = None) -> str:
+        """``decisions`` is ignored: a roll-up has no agency rows for the office to settle."""
         snapshot = self.source.last if self.source else None
         if snapshot is None:
             layout = replace(layout, links=())  # no source tab to link to

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -16,8 +17,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aggregator.adapters.files import atomic_write
-from aggregator.errors import OutputError, SourceError, did_you_mean
-from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind
+from aggregator.errors import OutputError, RosterError, SourceError, did_you_mean, missing_roster_tab
+from aggregator.models import CellLink, DashboardLayout, RawTab, Snapshot, SourceKind, StyledRange, WorkerTab
 from aggregator.outputs.dashboard import STYLE_PALETTE
 
 _SAVE_HINT = "Open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook), then run again."
@@ -65,9 +66,10 @@ def workbook_titles(path: Path) -> tuple[str, ...]:
 class XlsxSource:
     """Reads one tab's values (not formulas) from a workbook opened read-only."""
 
-    def __init__(self, path: Path, tab: str) -> None:
+    def __init__(self, path: Path, tab: str, *, roster_tab: str | None = None) -> None:
         self.path = path
         self.tab = tab
+        self.roster_tab = roster_tab  # the roster kept as a tab of the same workbook
 
     def read(self) -> Snapshot:
         workbook = _open(self.path, read_only=True)
@@ -80,9 +82,19 @@ class XlsxSource:
                     "Fix `source.tab` in the campaign file.",
                 )
             rows, percent_cells = _rows_and_percent_cells(workbook[self.tab])
+            roster = self._roster(workbook, titles)
         finally:
             workbook.close()
-        return Snapshot(SourceKind.XLSX, str(self.path), RawTab(self.tab, rows, percent_cells=percent_cells), titles)
+        return Snapshot(SourceKind.XLSX, str(self.path), RawTab(self.tab, rows, percent_cells=percent_cells), titles,
+                        roster=roster)
+
+    def _roster(self, workbook: Workbook, titles: tuple[str, ...]) -> RawTab | None:
+        if self.roster_tab is None:
+            return None
+        if self.roster_tab not in titles:
+            raise RosterError(missing_roster_tab(self.roster_tab, self.path.name, titles), "")
+        rows = tuple(tuple(row) for row in workbook[self.roster_tab].iter_rows(values_only=True))
+        return RawTab(self.roster_tab, rows)
 
 
 def _rows_and_percent_cells(sheet: Worksheet) -> tuple[tuple[tuple[object, ...], ...], frozenset[tuple[int, int]]]:
@@ -102,7 +114,19 @@ def _rows_and_percent_cells(sheet: Worksheet) -> tuple[tuple[tuple[object, ...],
 
 
 def _render(sheet: Worksheet, layout: DashboardLayout) -> None:
-    for r, row in enumerate(layout.grid, start=1):
+    _render_grid(sheet, layout.grid, layout.styles, layout.links, layout.column_widths, layout.frozen_rows)
+
+
+def _render_worker_tab(sheet: Worksheet, tab: WorkerTab) -> None:
+    """The decisions tab as an offline copy shows it: the answers filled in, the choices column hidden."""
+    _render_grid(sheet, tab.shown, tab.styles, tab.links, tab.column_widths, tab.frozen_rows)
+    for col in tab.hidden_cols:
+        sheet.column_dimensions[get_column_letter(col + 1)].hidden = True
+
+
+def _render_grid(sheet: Worksheet, grid: Sequence[Sequence[object]], styles: Sequence[StyledRange],
+                 links: Sequence[CellLink], widths: Sequence[int], frozen_rows: int) -> None:
+    for r, row in enumerate(grid, start=1):
         for c, value in enumerate(row, start=1):
             if value in ("", None):
                 continue
@@ -111,7 +135,7 @@ def _render(sheet: Worksheet, layout: DashboardLayout) -> None:
             if isinstance(value, str):
                 cell.data_type = "s"  # agency text is data, never a formula
             cell.alignment = Alignment(vertical="top", wrap_text=c in (3, 5, 9))
-    for styled in layout.styles:
+    for styled in styles:
         background, bold, colour = STYLE_PALETTE[styled.style]
         fill = PatternFill("solid", fgColor=background.lstrip("#"))
         for r in range(styled.start_row + 1, styled.end_row + 1):
@@ -119,12 +143,12 @@ def _render(sheet: Worksheet, layout: DashboardLayout) -> None:
                 cell = sheet.cell(row=r, column=c)
                 cell.fill = fill
                 cell.font = Font(bold=bold, color=colour.lstrip("#"))
-    for link in layout.links:
+    for link in links:
         cell = sheet.cell(row=link.row + 1, column=link.col + 1)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{link.target_tab}'!{link.target_a1}")
-    for index, width in enumerate(layout.column_widths, start=1):
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = round(width / 7, 1)
-    sheet.freeze_panes = f"A{layout.frozen_rows + 1}"
+    sheet.freeze_panes = f"A{frozen_rows + 1}"
     # printed as landscape pages one sheet wide, as staff print it for meetings
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -142,12 +166,15 @@ class XlsxDashboardSink:
         self.source = source
         self.out_path = out_path
 
-    def write(self, layout: DashboardLayout) -> str:
+    def write(self, layout: DashboardLayout, decisions: WorkerTab | None = None) -> str:
         def build(tmp: Path) -> None:
             shutil.copyfile(self.source, tmp)
             workbook = load_workbook(tmp)
-            if layout.tab_title in workbook.sheetnames:
-                del workbook[layout.tab_title]
+            for title in (layout.tab_title, *([decisions.title] if decisions else [])):
+                if title in workbook.sheetnames:
+                    del workbook[title]
+            if decisions is not None:
+                _render_worker_tab(workbook.create_sheet(decisions.title, 0), decisions)
             sheet = workbook.create_sheet(layout.tab_title, 0)
             _render(sheet, layout)
             workbook.active = 0

@@ -1,4 +1,5 @@
-"""Command line: ``aggregator run | check | serve | history | remind | init``. Thin: parse, call, present.
+"""Command line: ``aggregator run | check | serve | history | remind | init | decide | roster``. Thin: parse,
+call, present.
 
 Every user error ends as one paragraph on stderr and a non-zero exit code, presented once by
 ``console.AggregatorGroup``; no traceback (unless ``--debug``).
@@ -212,6 +213,60 @@ def init(source: str, tab: str | None, roster: Path | None, campaign_id: str | N
 
     run_init(InitOptions(source, tab, roster, campaign_id, title, deadline, header_row, output, _parse_now(now),
                          unit_column, time_column))
+
+
+@cli.command()
+@click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@click.option("--row", type=click.IntRange(min=1), help="The agencies' sheet row to settle, as the sheet numbers it.")
+@click.option("--unit", help="The row is this unit's report (its unit_id in the roster).")
+@click.option("--not-a-unit", is_flag=True, help="The row is no unit of the roster: ignore it (rows_ignored).")
+@click.option("--use-this-row", is_flag=True, help="Of its unit's several rows, this one counts.")
+@click.option("--column", help="A number column (its header) whose value the office confirms; with --value.")
+@click.option("--value", help="The value that counts for --column (the agency's cell stays as typed).")
+@click.option("--list", "listing", is_flag=True, help="List every decision and its state against the source now.")
+@click.option("--withdraw", metavar="ITEM", help="Withdraw the decision made with `decide` for this item.")
+@click.option("--source", help="Override the source: an .xlsx path, or a Google spreadsheet URL or id.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster CSV.")
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder holding history.sqlite.")
+@click.option("--now", help="Fix the clock, timezone-aware ISO 8601.")
+def decide(config: Path | None, row: int | None, unit: str | None, not_a_unit: bool, use_this_row: bool,
+           column: str | None, value: str | None, listing: bool, withdraw: str | None, source: str | None,
+           roster: Path | None, out: Path | None, now: str | None) -> None:
+    """Settle a row offline: row → unit, row → not a unit, pin a row, cell → value (stored in the history)."""
+    from aggregator.app import decide_command as dc
+
+    campaign = campaign_file.load(config)
+    options = dc.DecideOptions(row, unit, not_a_unit, use_this_row, column, value, listing, withdraw, source,
+                               roster, out, _parse_now(now))
+    if listing:
+        dc.listing(campaign, options, out_console)
+    elif withdraw:
+        for gone in dc.withdraw(campaign, options):
+            out_console.print(f"Withdrawn: {withdraw} ({dc.describe(gone, {})}).")
+    else:
+        decision, item = dc.record(campaign, options)
+        out_console.print(f"Recorded {item}: {dc.describe(decision, {})}.")
+        out_console.print("The next `aggregator run` applies it; `aggregator decide --list` shows its state.")
+
+
+@cli.command("roster")
+@click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@click.option("--learned", is_flag=True, help="Add the names the office settled as aliases of their units.")
+@click.option("--out", "output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the roster CSV here (never overwrites). Default: print it.")
+@click.option("--history", "folder", type=click.Path(path_type=Path),
+              help="Output folder holding history.sqlite (default out/<campaign-id>/).")
+def roster_command(config: Path | None, learned: bool, output: Path | None, folder: Path | None) -> None:
+    """Write the campaign's roster as CSV; with --learned, ready for the next campaign."""
+    from aggregator.app.roster_command import roster_text, write_new
+
+    campaign = campaign_file.load(config)
+    text, added = roster_text(campaign, learned, folder)
+    if output is None:
+        out_console.print(text, end="", soft_wrap=True)
+        return
+    write_new(output, text)
+    out_console.print(f"Wrote {output} ({added} learned alias(es) added).")
 
 
 def main() -> None:

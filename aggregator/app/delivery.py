@@ -29,7 +29,7 @@ from aggregator.adapters.history import History
 from aggregator.adapters.mailer import DOCX_MIME, Attachment, Mail, Outcome, SmtpMailer
 from aggregator.campaign import Campaign
 from aggregator.errors import AggregatorError, DeliveryError, OutputError
-from aggregator.models import Consolidation
+from aggregator.models import Consolidation, RosterUnit
 from aggregator.outputs import reminders as reminder_text
 from aggregator.outputs.reminders import Reminders
 from aggregator.vnformat import cutoff_line, short_datetime
@@ -141,13 +141,14 @@ def current_reminders(campaign: Campaign, out_dir: Path, now: dt.datetime | None
     Writes nothing but the history of rows seen (as every cycle does); never the agency tab, the
     dashboard, the report or status.json.
     """
-    from aggregator.adapters.roster_file import campaign_roster
-    from aggregator.app.pipeline import compute, open_ports
+    from aggregator.adapters.roster_file import campaign_roster, roster_in_sheet
+    from aggregator.app.pipeline import compute, history_path, open_ports
 
-    roster = campaign_roster(campaign)
+    roster = None if roster_in_sheet(campaign) else campaign_roster(campaign)
     source, _ = open_ports(campaign, out_dir, None, read_only=True)
     snapshot = source.read()
-    history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
+    roster = roster or campaign_roster(campaign, None, snapshot)
+    history = History(history_path(campaign, out_dir))
     moment = now or SystemClock(campaign.tz).now()
     return reminder_text.build(compute(campaign, roster, snapshot, moment, history), roster, campaign)
 
@@ -229,9 +230,11 @@ def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer 
     return ReminderRun(tuple(outcomes), skipped)
 
 
-def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path) -> list[str]:
+def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path,
+                  roster: Sequence[RosterUnit] | None = None) -> list[str]:
     """The worker's automatic reminders: once a day, up to a few days after the deadline; addresses
-    refused earlier that day are tried again one by one at the next draft. Returns the problems."""
+    refused earlier that day are tried again one by one at the next draft. Returns the problems.
+    ``roster``: the one the cycle used (a roster tab is only read with the agency rows)."""
     from aggregator.adapters.roster_file import campaign_roster
 
     today = result.generated_at.astimezone(campaign.tz).date().isoformat()
@@ -241,7 +244,7 @@ def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path) -> l
     retry = state.get("refused", {}) if state.get("day") == today else None
     if retry is not None and not retry:
         return []
-    reminders = reminder_text.build(result, campaign_roster(campaign), campaign)
+    reminders = reminder_text.build(result, roster or campaign_roster(campaign), campaign)
     if retry is None:
         write_reminders(out_dir, reminders)
     run = send_reminders(campaign, reminders, only=retry)
@@ -259,7 +262,7 @@ def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path) -> l
 
 
 def after_draft(campaign: Campaign, result: Consolidation, report: Path | None, out_dir: Path,
-                reminders_too: bool) -> tuple[str, ...]:
+                reminders_too: bool, roster: Sequence[RosterUnit] | None = None) -> tuple[str, ...]:
     """The worker's e-mail step after a successful draft cycle. Logs failures and returns them
     (``serve --once`` exits 8 on any); never raises.
 
@@ -271,7 +274,7 @@ def after_draft(campaign: Campaign, result: Consolidation, report: Path | None, 
     if notify.deliver_drafts and report is not None:
         steps.append(("draft delivery", lambda: deliver_draft(campaign, result, report, out_dir)))
     if notify.reminders.send and reminders_too:
-        steps.append(("reminders", lambda: _remind_today(campaign, result, out_dir)))
+        steps.append(("reminders", lambda: _remind_today(campaign, result, out_dir, roster)))
     problems: list[str] = []
     for name, step in steps:
         try:

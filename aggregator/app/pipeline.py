@@ -13,7 +13,7 @@ import gc
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -25,9 +25,10 @@ import pandas as pd
 from aggregator.adapters.clock import FixedClock, SystemClock
 from aggregator.adapters.files import read_json, remove_leftovers, write_json
 from aggregator.adapters.history import History
-from aggregator.adapters.roster_file import campaign_roster
+from aggregator.adapters.roster_file import campaign_roster, roster_in_sheet
 from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
+from aggregator.app.settling import settle, tab_lines
 from aggregator.campaign import Campaign
 from aggregator.cells.frame import (
     BLANK,
@@ -35,10 +36,12 @@ from aggregator.cells.frame import (
     FIRST_SEEN,
     GROUP_HINT,
     MATCH,
+    PINNED,
     SEEN_ORDER,
     SUBMITTED,
     TYPED_NAME,
     UNIT_ID,
+    Frame,
     Zones,
     build_frame,
 )
@@ -46,11 +49,25 @@ from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
 from aggregator.consolidation.changes import ChangeLog
 from aggregator.consolidation.resolve import pick_latest
+from aggregator.decisions.choices import Choices
+from aggregator.decisions.tab import TabLine
 from aggregator.errors import ConfigError, OutputError, TemplateError
-from aggregator.models import ColumnRole, ColumnType, Consolidation, MatchKind, MatchOutcome, SourceInfo, SourceKind
+from aggregator.models import (
+    ColumnRole,
+    ColumnType,
+    Consolidation,
+    DashboardLayout,
+    MatchKind,
+    MatchOutcome,
+    RosterUnit,
+    SourceInfo,
+    SourceKind,
+    WorkerTab,
+)
 from aggregator.names.matching import build_matcher, match_names
-from aggregator.outputs import dashboard, status
+from aggregator.outputs import dashboard, decision_tab, status
 from aggregator.ports import DashboardSink, SheetSource
+from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.layout import map_header_row
 
 log = logging.getLogger(__name__)
@@ -81,6 +98,7 @@ class CycleReport:
     dashboard_ref: str
     pdf_path: Path | None = None
     changes: tuple[str, ...] = ()  # what changed since the previous cycle (Vietnamese lines)
+    roster: tuple[RosterUnit, ...] = ()  # the roster the cycle used (from the CSV or the roster tab)
 
     def summary_line(self) -> str:
         t = self.result.totals
@@ -88,7 +106,8 @@ class CycleReport:
             f"{self.result.campaign_id}: {t.units_reported}/{t.units_expected} units reported "
             f"({t.units_late} late, {t.units_missing} missing, {t.units_with_problems} with problems); "
             f"rows read {self.result.source.rows_read}, superseded {t.rows_superseded}, "
-            f"unmatched {t.rows_unmatched}, blank {t.rows_blank}; outputs in {self.out_dir}"
+            f"unmatched {t.rows_unmatched}, ignored {t.rows_ignored}, blank {t.rows_blank}; "
+            f"decisions {len(self.result.decisions)}; outputs in {self.out_dir}"
         )
 
 
@@ -119,12 +138,13 @@ def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None, *
     if kind is SourceKind.XLSX:
         path = Path(ref)
         sink = XlsxDashboardSink(path, out_dir / f"bang-tong-hop-{campaign.id}.xlsx")
-        return XlsxSource(path, settings.tab), sink
+        return XlsxSource(path, settings.tab, roster_tab=campaign.roster_tab), sink
     from aggregator.adapters.deadline import Deadline  # imported lazily: the demo needs no Google stack
     from aggregator.adapters.sheets import GoogleSheet
 
     credentials = campaign.resolve(settings.credentials) if settings.credentials else None
     sheet = GoogleSheet(ref, settings.tab, dashboard_tab=campaign.dashboard.tab,
+                        decisions_tab=campaign.decisions.tab, roster_tab=campaign.roster_tab,
                         header_row=settings.header_row, credentials=credentials,
                         protect=campaign.dashboard.protect, read_only=read_only,
                         deadline=Deadline(campaign.schedule.cycle_timeout_seconds),
@@ -189,13 +209,18 @@ def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
     return paused
 
 
-@gc_paused
-def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
-    """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
+def read_rows(campaign: Campaign, snapshot: Any, now: dt.datetime) -> tuple[Frame, HeaderMap]:
+    """The agency tab's rows as the cycle reads them (header row mapped, every cell parsed by its type)."""
     settings = campaign.source
     header_map = map_header_row(snapshot.tab.title, snapshot.tab.rows, settings.header_row, campaign.columns)
     zones = _zones(campaign, snapshot, now)
-    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones)
+    return build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones), header_map
+
+
+@gc_paused
+def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
+    """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
+    frame, header_map = read_rows(campaign, snapshot, now)
     table = frame.table
     live = table[~table[BLANK]]
     matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
@@ -205,11 +230,13 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     )
     if history:
         _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now)
+    settled = settle(campaign, roster, snapshot, table, history, now)  # the office's decisions
     submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
-    resolution = pick_latest(table[UNIT_ID], submitted, table.get(FIRST_SEEN), table.get(SEEN_ORDER))
+    resolution = pick_latest(table[UNIT_ID], submitted, table.get(FIRST_SEEN), table.get(SEEN_ORDER), table[PINNED])
     source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id,
                         snapshot.timezone, snapshot.locale)
-    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now))
+    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now, settled.outcomes,
+                              tuple(line.item for line in settled.lines), settled.rows_of))
 
 
 def _prepare_report(campaign: Campaign, result: Consolidation, final: bool = False) -> tuple[Path, dict[str, Any]]:
@@ -270,32 +297,56 @@ def run_cycle(
     out_dir = out_dir or default_out_dir(campaign)
     remove_leftovers(out_dir)  # temporary files of a cycle killed before it could clean up
     clock = FixedClock(now) if now else SystemClock(campaign.tz)
-    roster = campaign_roster(campaign, roster_override)  # a group the campaign lacks stops it, as in `check`
+    # a group the campaign lacks stops it, as in `check`; a roster tab is read with the agencies' rows
+    roster = None if roster_in_sheet(campaign) and not roster_override else campaign_roster(campaign, roster_override)
     source, sink = open_ports(campaign, out_dir, source_override)
     if stats is not None:
         stats.source = source
     snapshot = source.read()
-    history = History(campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite")
+    roster = roster or campaign_roster(campaign, roster_override, snapshot)
+    history = History(history_path(campaign, out_dir))
     moment = clock.now()
     result = compute(campaign, roster, snapshot, moment, history)
+    lines, existing = tab_lines(snapshot), (snapshot.decisions.rows if snapshot.decisions is not None else ())
     del snapshot  # the agency rows, the cycle's largest object, are not needed past compute
     found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
-    shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
-    layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown)
+    decisions_tab = _decisions_tab(campaign, result, roster, lines, existing)
+    layout = _dashboard(campaign, result, recent, decisions_tab)
     prepared = _prepare_report(campaign, result, final) if render_report else None
     if pdf:
         _require_soffice()
-    dashboard_ref = sink.write(layout)
+    dashboard_ref = sink.write(layout, decisions_tab)
     report_path, pdf_path = _render_report(campaign, result, prepared, out_dir, pdf) if prepared else (None, None)
     artifacts = _artifacts(out_dir, dashboard_ref, report_path, pdf_path)
     status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
     if found:
         write_json(out_dir / CHANGES_FILE, ChangeLog(moment, found).to_json())
     history.record_cycle(moment, result.source.ref, result.source.rows_read, asdict(result.totals))
-    report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found)
+    report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found, roster)
     log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report
+
+
+def _dashboard(campaign: Campaign, result: Consolidation, recent: ChangeLog | None,
+               decisions_tab: WorkerTab | None) -> DashboardLayout:
+    shown = {c.key: c.header for role in (ColumnRole.CONTACT, ColumnRole.NOTE) for c in campaign.role_columns(role)}
+    asked_in = campaign.decisions.tab if result.source.kind is SourceKind.GOOGLE_SHEETS else None
+    return dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown, asked_in,
+                            decisions_tab.unlisted if decisions_tab else 0)
+
+
+def history_path(campaign: Campaign, out_dir: Path) -> Path:
+    return campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite"
+
+
+def _decisions_tab(campaign: Campaign, result: Consolidation, roster: Sequence[RosterUnit],
+                   lines: Sequence[TabLine], existing: Sequence[Sequence[object]]) -> WorkerTab | None:
+    """The decisions tab (None when the campaign has none, or for a roll-up: it has no agency rows)."""
+    if campaign.decisions.tab is None or result.source.kind is SourceKind.STATUS_FILES:
+        return None
+    return decision_tab.layout(result, campaign.decisions.tab, lines, Choices.of(roster),
+                               {u.unit_id: u.name for u in roster}, existing)
 
 
 def _artifacts(out_dir: Path, dashboard_ref: str, report: Path | None, pdf: Path | None) -> dict[str, str]:

@@ -40,13 +40,18 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
                      lambda: campaign_file.load(config))
     if campaign is None:
         return results
-    roster_path = roster_override or campaign.resolve(campaign.roster)
-    roster = _step(results, f"roster {roster_path}",
-                   lambda: campaign_roster(campaign, roster_override))
+    in_sheet = roster_override is None and campaign.roster_tab is not None
+    roster = None
+    if not in_sheet:
+        roster = _step(results, f"roster {roster_override or campaign.roster_path}",
+                       lambda: campaign_roster(campaign, roster_override))
     ports = _step(results, "source settings", lambda: open_ports(campaign, default_out_dir(campaign), source_override,
                                                           read_only=True))
     reach = f"source reachable, tab {campaign.source.tab!r}"
     snapshot = _step(results, reach, lambda: ports[0].read()) if ports else None
+    if in_sheet and snapshot is not None:  # the roster tab is read in the same request as the agency rows
+        roster = _step(results, f"roster tab {campaign.roster_tab!r}",
+                       lambda: campaign_roster(campaign, None, snapshot))
     if snapshot is None or roster is None:
         return results
     now = dt.datetime.now(campaign.tz)

@@ -105,7 +105,7 @@ def run_pipeline(campaign: Campaign, kind: JobKind) -> JobResult:
         from aggregator.app.delivery import after_draft
 
         problems = after_draft(campaign, report.result, report.report_path, report.out_dir,
-                               reminders_too=kind is JobKind.DRAFT)
+                               reminders_too=kind is JobKind.DRAFT, roster=report.roster)
     return JobResult(report, mail_problems=problems, google_requests=stats.google_requests)
 
 

@@ -59,12 +59,33 @@ def parse_roster(text: str, *, origin: str, groups: Sequence[str] | None = None)
     """
     text = text.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
-    header_error = _header_problem(reader.fieldnames, origin)
+    return _parse(reader.fieldnames, reader, origin, groups)
+
+
+def roster_from_rows(rows: Sequence[Sequence[object]], *, origin: str,
+                     groups: Sequence[str] | None = None) -> tuple[RosterUnit, ...]:
+    """Parse a roster kept as a spreadsheet tab (header in row 1, the CSV's columns, CONTRACT §4)."""
+    header = [str(cell) if cell is not None else "" for cell in (rows[0] if rows else ())]
+    records = ({name: "" if cell is None else _cell_text(cell) for name, cell in zip(header, row, strict=False)}
+               for row in rows[1:])
+    return _parse(header, records, origin, groups)
+
+
+def _cell_text(cell: object) -> str:
+    """A cell as text: 17 (a number typed as a unit_id) → "17", never "17.0"."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _parse(fieldnames: Sequence[str] | None, records: Iterable[dict[str, str]], origin: str,
+           groups: Sequence[str] | None) -> tuple[RosterUnit, ...]:
+    header_error = _header_problem(fieldnames, origin)
     if header_error:
         raise header_error
     units: list[tuple[int, RosterUnit]] = []
     empty: dict[str, list[int]] = {}  # "name" → lines where it is empty
-    for line_no, record in enumerate(reader, start=2):
+    for line_no, record in enumerate(records, start=2):
         row = {(_nfc(k)).lower(): _nfc(v) if isinstance(v, str) else "" for k, v in record.items() if k}
         if not any(row.values()):
             continue
@@ -97,3 +118,14 @@ def _group_problems(units: Iterable[tuple[int, RosterUnit]], groups: Sequence[st
     return [f"group {code!r} on {lines_text(lines)} is not one of the campaign's group codes ({valid}); "
             "correct the roster or add the group to `groups` in the campaign file"
             for code, lines in unknown.items()]
+
+
+def roster_csv(units: Iterable[RosterUnit]) -> str:
+    """The roster as CSV text in the format ``parse_roster`` reads (CONTRACT §4), aliases ``;``-separated."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for u in units:
+        writer.writerow([u.unit_id, u.group, u.name, u.short_name, ";".join(u.aliases), u.email, u.source,
+                         u.locality])
+    return out.getvalue()

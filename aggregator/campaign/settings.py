@@ -79,6 +79,18 @@ class DashboardSettings(_Frozen):
     protect: bool = True
 
 
+class DecisionSettings(_Frozen):
+    """Where staff settle what the worker cannot (a Google sheet's tab of the worker's own)."""
+
+    tab: str | None = "Xử lý"  # null: no decisions tab (``aggregator decide`` still works)
+
+
+class RosterTab(_Frozen):
+    """The roster as a tab of the agencies' own spreadsheet, with the CSV's columns (CONTRACT §4)."""
+
+    tab: str
+
+
 class ScheduleSettings(_Frozen):
     sync_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
     drafts: tuple[str, ...] = ("07:30", "16:30")  # HH:MM in the campaign timezone
@@ -186,13 +198,14 @@ class Campaign(_Frozen):
     start: dt.datetime | dt.date | None = None  # when the campaign opened; default 60 days before the deadline
     timezone: str = "Asia/Ho_Chi_Minh"
     source: SourceSettings
-    roster: Path
+    roster: Path | RosterTab  # a CSV file, or {tab: "Danh sách đơn vị"}: a tab of the source spreadsheet
     area: str = ""  # the campaign's own area, innermost first, e.g. "thành phố Nha Trang, tỉnh Khánh Hòa"
     groups: tuple[GroupSettings, ...]
     columns: tuple[ColumnSettings, ...]
     resubmission: ResubmissionSettings = ResubmissionSettings()
     matching: MatchingSettings = MatchingSettings()
     dashboard: DashboardSettings = DashboardSettings()
+    decisions: DecisionSettings = DecisionSettings()
     report: ReportSettings
     output_dir: Path | None = None
     history: Path | None = None  # SQLite file; default <output>/history.sqlite
@@ -230,11 +243,34 @@ class Campaign(_Frozen):
         codes = [g.code for g in self.groups]
         if len(set(codes)) != len(codes):
             problems.append("groups repeat a code")
+        problems += self._tab_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
+    def _tab_problems(self) -> list[str]:
+        """The worker's own tabs must differ from each other and from the agencies' tab."""
+        owned = {"dashboard.tab": self.dashboard.tab, "decisions.tab": self.decisions.tab,
+                 "roster.tab": self.roster.tab if isinstance(self.roster, RosterTab) else None}
+        seen: dict[str, str] = {_loose(self.source.tab): "source.tab"}
+        problems = []
+        for key, title in owned.items():
+            if title is None:
+                continue
+            other = seen.setdefault(_loose(title), key)
+            if other != key:
+                problems.append(f"{key} {title!r} is the same tab as {other}; give each its own tab")
+        return problems
+
     # Derived values -----------------------------------------------------------------------
+    @property
+    def roster_path(self) -> Path | None:
+        """The roster CSV (resolved), or None when the roster is a tab of the spreadsheet."""
+        return None if isinstance(self.roster, RosterTab) else self.resolve(self.roster)
+
+    @property
+    def roster_tab(self) -> str | None:
+        return self.roster.tab if isinstance(self.roster, RosterTab) else None
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -277,6 +313,10 @@ class Campaign(_Frozen):
 
 
 _SHOWN_INPUTS = (str, int, float, bool, dt.date)
+
+
+def _loose(title: str) -> str:
+    return " ".join(title.casefold().split())
 
 
 def _validation_problems(exc: ValidationError, data: dict[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ None for text), and the cycle's own columns, all named with a leading "_" (keys 
 - ``FINGERPRINT``: a stable hash of the row's content (for "first seen" history);
 - ``FIRST_SEEN``/``SEEN_ORDER``: when the history first saw the row's content and its place in that order
   (set by the cycle when it keeps a history);
+- ``IGNORED``/``CONFIRMED``/``PINNED``: what the office's decisions did to the row (decisions/apply.py);
 - ``weight_column(key)``: how many units stand behind a percent (a roll-up's child mean), when the tab says.
 """
 
@@ -39,6 +40,9 @@ TYPED_NAME, GROUP_HINT, SUBMITTED, DATE_ONLY = "_typed_name", "_group_hint", "_s
 BLANK, PROBLEMS, NOTES, FINGERPRINT = "_blank", "_problems", "_notes", "_fingerprint"
 MATCH, UNIT_ID = "_match", "_unit_id"  # added by the cycle once names are matched
 FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from its history (when it has one)
+# added by the office's decisions (aggregator/decisions/apply.py): settled as no unit, cells whose value the
+# office confirmed (tuple of (key, typed, value)), the row pinned as its unit's
+IGNORED, CONFIRMED, PINNED = "_ignored", "_confirmed", "_pinned"
 ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
                 ColumnRole.SUBMITTED_AT: SUBMITTED}
 

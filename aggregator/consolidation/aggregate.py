@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +12,10 @@ import pandas as pd
 from aggregator.campaign import Campaign
 from aggregator.cells.frame import (
     BLANK,
+    CONFIRMED,
     DATE_ONLY,
     FIRST_SEEN,
+    IGNORED,
     MATCH,
     NOTES,
     PROBLEMS,
@@ -23,13 +25,17 @@ from aggregator.cells.frame import (
 )
 from aggregator.consolidation.metrics import over_units
 from aggregator.consolidation.resolve import Resolution
+from aggregator.consolidation.review import numeric_headers, review_items
 from aggregator.models import (
     ColumnType,
+    Confirmed,
     Consolidation,
+    DecisionOutcome,
     GroupSummary,
     MatchKind,
     MetricValue,
     Problem,
+    ReviewItem,
     RosterUnit,
     SourceInfo,
     Totals,
@@ -51,6 +57,9 @@ class Inputs:
     resolution: Resolution
     source: SourceInfo
     now: dt.datetime
+    decisions: tuple[DecisionOutcome, ...] = ()  # the office's decisions, judged (decisions/judge.py)
+    asked: tuple[str, ...] = ()  # item ids already on the decisions tab
+    rows_of: Mapping[str, tuple[int, ...]] | None = None  # fingerprint → rows (decisions/rows.py)
 
 
 def is_late(submitted: pd.Timestamp | None, date_only: bool, deadline: dt.datetime) -> bool:
@@ -87,7 +96,7 @@ def _winning_records(inputs: Inputs) -> dict[str, tuple[int, dict[str, object]]]
     """unit_id → (winning row, its cells)."""
     keys = [c.key for c in inputs.campaign.columns]
     weights = [weight_column(c.key) for c in inputs.campaign.metric_columns]
-    own = [SUBMITTED, DATE_ONLY, PROBLEMS, NOTES, FIRST_SEEN]
+    own = [SUBMITTED, DATE_ONLY, PROBLEMS, NOTES, FIRST_SEEN] + ([CONFIRMED] if CONFIRMED in inputs.table else [])
     winners = {str(unit): int(row) for unit, row in inputs.resolution.winners.items()}
     records = _records(inputs.table, list(winners.values()), [*keys, *own, *weights])
     return {unit: (row, records[row]) for unit, row in winners.items()}
@@ -134,6 +143,8 @@ def _unit_outcome(unit: RosterUnit, inputs: Inputs, winning: dict[str, tuple[int
         notes=tuple(record[NOTES]),
         weights={k: int(record[weight_column(k)]) for k in keys if record.get(weight_column(k)) is not None},
         first_seen=_first_seen(record.get(FIRST_SEEN)),
+        confirmed=tuple(Confirmed(row, inputs.header_map.headers.get(key, key), key, typed, value)
+                        for key, typed, value in record.get(CONFIRMED) or ()),
     )
 
 
@@ -144,6 +155,8 @@ def _first_seen(moment: object) -> dt.datetime | None:
 
 def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:
     table = inputs.table[~inputs.table[BLANK]]
+    if IGNORED in table:  # settled by the office as no unit of the roster
+        table = table[~table[IGNORED]]
     unresolved = table[MATCH].map(lambda m: m.kind is not MatchKind.MATCHED).astype(bool)
     picked = table.loc[unresolved, [MATCH, TYPED_NAME, PROBLEMS]]
     headers = inputs.header_map.headers
@@ -188,6 +201,7 @@ def consolidate(inputs: Inputs) -> Consolidation:
         rows_unmatched=len(unmatched),
         rows_superseded=sum(len(v) for v in inputs.resolution.superseded.values()),
         rows_blank=int(inputs.table[BLANK].sum()),
+        rows_ignored=int((inputs.table[IGNORED] & ~inputs.table[BLANK]).sum()) if IGNORED in inputs.table else 0,
     )
     figures, stats = over_units(units, kinds, missing)
     letters = {inputs.header_map.headers[k]: inputs.header_map.letter(k) for k in inputs.header_map.positions}
@@ -207,4 +221,15 @@ def consolidate(inputs: Inputs) -> Consolidation:
         column_letters=letters,
         metric_stats=stats,
         missing_columns={headers[k]: near for k, near in inputs.header_map.missing.items()},
+        decisions=inputs.decisions,
+        review_items=_items(inputs, units, unmatched),
     )
+
+
+def _items(inputs: Inputs, units: Sequence[UnitOutcome], unmatched: Sequence[UnmatchedRow]) -> tuple[ReviewItem, ...]:
+    """The questions for the office (only when the cycle keeps decisions: ``rows_of`` given)."""
+    if inputs.rows_of is None:
+        return ()
+    asked = (*inputs.asked, *(o.item for o in inputs.decisions))
+    numeric = numeric_headers(inputs.campaign.columns, inputs.header_map.headers)
+    return review_items(inputs.table, units, unmatched, inputs.rows_of, numeric, asked)

@@ -2,7 +2,8 @@
 
 Policy "latest" (SPEC §3): per unit, the latest submission wins — by the sheet's timestamp
 when every row of that unit has one, else by the time the worker first saw the row, else by
-row order. Rows that lose are *superseded*: listed, never silently dropped.
+row order. A row the office pinned ("Dùng dòng này") wins over its unit's other rows whatever
+their dates. Rows that lose are *superseded*: listed, never silently dropped.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def _as_seconds(values: pd.Series) -> pd.Series:
 
 def pick_latest(
     unit_ids: pd.Series, submitted_at: pd.Series | None, first_seen: pd.Series | None,
-    seen_order: pd.Series | None = None,
+    seen_order: pd.Series | None = None, pinned: pd.Series | None = None,
 ) -> Resolution:
     """Pick each unit's winning row.
 
@@ -40,6 +41,7 @@ def pick_latest(
     share that index. Ties go to the later ``submitted_at`` when all rows of the unit have one, then the
     later ``first_seen``, then the later place in the history's order, and only then the later row: with a
     history, the order among rows first seen together is the one they had then, not today's row order.
+    ``pinned`` (bool, same index) rows come before all of that: a pinned row beats an unpinned one.
 
     >>> rows = pd.Series(["A", "A", "B"], index=[2, 3, 4])
     >>> pick_latest(rows, None, None).winners.to_dict()
@@ -57,7 +59,8 @@ def pick_latest(
     frame["seen"] = _as_seconds(first_seen.reindex(matched.index)) if first_seen is not None else _NEVER
     order = seen_order.reindex(matched.index).astype(float) if seen_order is not None else None
     frame["order"] = order.fillna(_NEVER) if order is not None else _NEVER
-    ordered = frame.sort_values(["unit", "stamp", "seen", "order", "row"], kind="mergesort")
+    frame["pin"] = pinned.reindex(matched.index, fill_value=False).astype(bool) if pinned is not None else False
+    ordered = frame.sort_values(["unit", "pin", "stamp", "seen", "order", "row"], kind="mergesort")
     last = ~ordered["unit"].duplicated(keep="last")
     winners = pd.Series(ordered["row"][last].to_numpy(), index=pd.Index(ordered["unit"][last], name="unit"), name="row")
     return Resolution(winners=winners.astype(int), superseded=_losers(ordered[~last]))

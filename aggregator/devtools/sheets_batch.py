@@ -12,6 +12,8 @@ from aggregator.devtools.sheets_state import (
     ApiError,
     Book,
     Tab,
+    check_protection,
+    check_rule,
     grid_box,
     merge_masked,
     normalised_format,
@@ -73,9 +75,28 @@ class Batch:  # handler names are the API's request names
     def updateDimensionProperties(self, req: dict) -> dict:
         rng = req["range"]
         tab = self.book.tab(sheet_id=rng.get("sheetId", 0))
+        span = range(rng["startIndex"], rng["endIndex"])
         if rng["dimension"] == "COLUMNS" and "pixelSize" in req["fields"]:
             size = req["properties"]["pixelSize"]
-            tab.widths.update({i: size for i in range(rng["startIndex"], rng["endIndex"])})
+            tab.widths.update({i: size for i in span})
+        if rng["dimension"] == "COLUMNS" and "hiddenByUser" in req["fields"]:
+            hide = bool(req["properties"].get("hiddenByUser"))
+            tab.hidden_cols = (tab.hidden_cols | set(span)) if hide else (tab.hidden_cols - set(span))
+        return {}
+
+    def setDataValidation(self, req: dict) -> dict:
+        """A rule on every cell of the range (stored as the cells' ``dataValidation``), or none: cleared."""
+        tab, (r0, c0, r1, c1) = grid_box(self.book, req["range"])
+        rule = req.get("rule")
+        if rule:
+            check_rule(self.book, rule)
+        for key in itertools.product(range(r0, r1 + 1), range(c0, c1 + 1)):
+            if rule:
+                tab.formats.setdefault(key, {})["dataValidation"] = copy.deepcopy(rule)
+            elif "dataValidation" in tab.formats.get(key, {}):
+                del tab.formats[key]["dataValidation"]
+                if not tab.formats[key]:
+                    del tab.formats[key]
         return {}
 
     def updateSheetProperties(self, req: dict) -> dict:
@@ -93,6 +114,7 @@ class Batch:  # handler names are the API's request names
     def addProtectedRange(self, req: dict) -> dict:
         pr = copy.deepcopy(req["protectedRange"])
         tab = self.book.tab(sheet_id=pr.get("range", {}).get("sheetId", 0))
+        check_protection(pr, tab)
         pr.update(protectedRangeId=next(self.ids), requestingUserCanEdit=True)
         if pr.get("range", {}).get("sheetId") == 0:
             del pr["range"]["sheetId"]  # the API omits a 0 sheetId in GridRanges it returns

@@ -10,6 +10,8 @@ numbers as JSON numbers, dates as serial numbers) and answers the calls the Shee
 Emulator-only routes, to see what happened:
 
 - ``GET /_emulator/tabs`` lists the tabs; ``GET /_emulator/tabs/<title>`` returns a tab's values;
+  ``POST /_emulator/tabs/<title>/cells`` with ``{"cell": "H3", "value": "…"}`` types into a cell as a
+  person would (e.g. a choice in the decisions tab);
 - ``GET /_emulator/requests`` lists every request received (endpoint, read/write/auth, status);
 - ``POST /_emulator/faults/<endpoint>`` with ``{"status": 503, "count": 2}`` queues injected errors;
   ``{"drop": "before"}`` drops the connection instead of answering, ``{"drop": "after"}`` applies the
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -131,6 +134,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if self.command == "GET" and path == "tabs":
                 doc: Any = {sid: [t.title for t in book.tabs] for sid, book in api.books.items()}
+            elif self.command == "POST" and path.startswith("tabs/") and path.endswith("/cells"):
+                doc = _type_into(api, path[len("tabs/"):-len("/cells")], json.loads(body or b"{}"))
             elif self.command == "GET" and path.startswith("tabs/"):
                 doc = _tab_values(api, path[len("tabs/"):])
             elif self.command == "GET" and path == "requests":
@@ -155,6 +160,20 @@ def _tab_values(api: SheetsApi, title: str) -> dict[str, Any]:
             if tab.title == title:
                 return {"spreadsheetId": book.id, "title": tab.title, "sheetId": tab.sheet_id,
                         "values": tab.values()}
+    raise ApiError(404, f"No tab {title!r} in the emulator")
+
+
+def _type_into(api: SheetsApi, title: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """Type ``spec["value"]`` into ``spec["cell"]`` (A1) of the tab ``title``, as a person would."""
+    for book in api.books.values():
+        for tab in book.tabs:
+            if tab.title == title:
+                found = re.fullmatch(r"([A-Z]+)([1-9][0-9]*)", str(spec.get("cell", "")))
+                if found is None:
+                    raise ApiError(400, f"cell must be one A1 cell such as H3, not {spec.get('cell')!r}")
+                col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(found.group(1)))) - 1
+                tab.type_cell(int(found.group(2)) - 1, col, spec.get("value"))
+                return {"tab": title, "cell": found.group(0), "value": spec.get("value")}
     raise ApiError(404, f"No tab {title!r} in the emulator")
 
 

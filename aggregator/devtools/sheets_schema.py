@@ -29,6 +29,17 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "ValueInputOption": ("INPUT_VALUE_OPTION_UNSPECIFIED", "RAW", "USER_ENTERED"),
     "ValueRenderOption": ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"),
     "DateTimeRenderOption": ("SERIAL_NUMBER", "FORMATTED_STRING"),
+    "NumberFormatType": ("NUMBER_FORMAT_TYPE_UNSPECIFIED", "TEXT", "NUMBER", "PERCENT", "CURRENCY", "DATE", "TIME",
+                         "DATE_TIME", "SCIENTIFIC"),
+    "ConditionType": ("CONDITION_TYPE_UNSPECIFIED", "NUMBER_GREATER", "NUMBER_GREATER_THAN_EQ", "NUMBER_LESS",
+                      "NUMBER_LESS_THAN_EQ", "NUMBER_EQ", "NUMBER_NOT_EQ", "NUMBER_BETWEEN", "NUMBER_NOT_BETWEEN",
+                      "TEXT_CONTAINS", "TEXT_NOT_CONTAINS", "TEXT_STARTS_WITH", "TEXT_ENDS_WITH", "TEXT_EQ",
+                      "TEXT_IS_EMAIL", "TEXT_IS_URL", "DATE_EQ", "DATE_BEFORE", "DATE_AFTER", "DATE_ON_OR_BEFORE",
+                      "DATE_ON_OR_AFTER", "DATE_BETWEEN", "DATE_NOT_BETWEEN", "DATE_IS_VALID", "ONE_OF_RANGE",
+                      "ONE_OF_LIST", "BLANK", "NOT_BLANK", "CUSTOM_FORMULA", "BOOLEAN", "TEXT_NOT_EQ", "DATE_NOT_EQ",
+                      "FILTER_EXPRESSION"),
+    "RelativeDate": ("RELATIVE_DATE_UNSPECIFIED", "PAST_YEAR", "PAST_MONTH", "PAST_WEEK", "YESTERDAY", "TODAY",
+                     "TOMORROW"),
 }
 _COLOR = {"red": "float", "green": "float", "blue": "float", "alpha": "float"}
 SCHEMA: dict[str, dict[str, str]] = {
@@ -40,7 +51,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "addProtectedRange": "AddProtectedRangeRequest", "deleteProtectedRange": "DeleteProtectedRangeRequest",
                 "createDeveloperMetadata": "CreateDeveloperMetadataRequest",
                 "updateDeveloperMetadata": "UpdateDeveloperMetadataRequest",
-                "deleteDeveloperMetadata": "DeleteDeveloperMetadataRequest"},
+                "deleteDeveloperMetadata": "DeleteDeveloperMetadataRequest",
+                "setDataValidation": "SetDataValidationRequest"},
     "AddSheetRequest": {"properties": "SheetProperties"},
     "SheetProperties": {"sheetId": "int", "title": "str", "index": "int", "sheetType": "enum:SheetType",
                         "gridProperties": "GridProperties", "hidden": "bool", "tabColor": "Color",
@@ -54,12 +66,13 @@ SCHEMA: dict[str, dict[str, str]] = {
                   "endColumnIndex": "int"},
     "GridCoordinate": {"sheetId": "int", "rowIndex": "int", "columnIndex": "int"},
     "RowData": {"values": "[CellData]"},
-    "CellData": {"userEnteredValue": "ExtendedValue", "userEnteredFormat": "CellFormat", "note": "str"},
+    "CellData": {"userEnteredValue": "ExtendedValue", "userEnteredFormat": "CellFormat", "note": "str",
+                 "dataValidation": "DataValidationRule"},
     "ExtendedValue": {"numberValue": "float", "stringValue": "str", "boolValue": "bool", "formulaValue": "str"},
     "CellFormat": {"numberFormat": "NumberFormat", "backgroundColor": "Color", "backgroundColorStyle": "ColorStyle",
                    "horizontalAlignment": "enum:HorizontalAlign", "verticalAlignment": "enum:VerticalAlign",
                    "wrapStrategy": "enum:WrapStrategy", "textFormat": "TextFormat", "textRotation": "TextRotation"},
-    "NumberFormat": {"type": "str", "pattern": "str"},
+    "NumberFormat": {"type": "enum:NumberFormatType", "pattern": "str"},
     "TextRotation": {"angle": "int", "vertical": "bool"},
     "TextFormat": {"foregroundColor": "Color", "foregroundColorStyle": "ColorStyle", "fontFamily": "str",
                    "fontSize": "int", "bold": "bool", "italic": "bool", "strikethrough": "bool",
@@ -95,6 +108,11 @@ SCHEMA: dict[str, dict[str, str]] = {
                                  "responseValueRenderOption": "enum:ValueRenderOption",
                                  "responseDateTimeRenderOption": "enum:DateTimeRenderOption"},
     "ValueRange": {"range": "str", "majorDimension": "enum:Dimension", "values": "values"},
+    "SetDataValidationRequest": {"range": "GridRange", "rule": "DataValidationRule", "filteredRowsIncluded": "bool"},
+    "DataValidationRule": {"condition": "BooleanCondition", "inputMessage": "str", "strict": "bool",
+                           "showCustomUi": "bool"},
+    "BooleanCondition": {"type": "enum:ConditionType", "values": "[ConditionValue]"},
+    "ConditionValue": {"relativeDate": "enum:RelativeDate", "userEnteredValue": "str"},
 }
 # Fields the discovery document marks "Deprecated: Use …_style" (message, field) → replacement.
 DEPRECATED: dict[tuple[str, str], str] = {
@@ -109,7 +127,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "updateSheetProperties": ("properties", "fields"), "addProtectedRange": ("protectedRange",),
     "deleteProtectedRange": ("protectedRangeId",), "createDeveloperMetadata": ("developerMetadata",),
     "updateDeveloperMetadata": ("dataFilters", "developerMetadata", "fields"),
-    "deleteDeveloperMetadata": ("dataFilter",),
+    "deleteDeveloperMetadata": ("dataFilter",), "setDataValidation": ("range",),
 }
 _TYPE_NAMES = {"int": "TYPE_INT32", "float": "TYPE_FLOAT", "str": "TYPE_STRING", "bool": "TYPE_BOOL"}
 

@@ -94,21 +94,26 @@ class Tab:
     widths: dict[int, int] = field(default_factory=dict)
     protected: list[dict] = field(default_factory=list)
     metadata: list[dict] = field(default_factory=list)
+    hidden_cols: set[int] = field(default_factory=set)
 
     def set_rows(self, rows: list[list[Any]]) -> None:
         """Type into the tab like a person: dates become date cells, a PercentCell a %-formatted number,
         None/"" leave a cell empty."""
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if isinstance(value, dt.date | dt.time):
-                    value = DateCell(serial(value))
-                if isinstance(value, PercentCell):
-                    self.formats[(r, c)] = copy.deepcopy(PERCENT_FORMAT)
-                    value = value.fraction
-                if value in ("", None):
-                    self.cells.pop((r, c), None)
-                else:
-                    self.cells[(r, c)] = value
+                self.type_cell(r, c, value)
+
+    def type_cell(self, r: int, c: int, value: Any) -> None:
+        """Type one value into the cell at 0-based (r, c), as ``set_rows`` does."""
+        if isinstance(value, dt.date | dt.time):
+            value = DateCell(serial(value))
+        if isinstance(value, PercentCell):
+            self.formats[(r, c)] = copy.deepcopy(PERCENT_FORMAT)
+            value = value.fraction
+        if value in ("", None):
+            self.cells.pop((r, c), None)
+        else:
+            self.cells[(r, c)] = value
 
     def values(self) -> list[list[Any]]:
         return render_box(self, (0, 0, self.rows - 1, self.cols - 1), "UNFORMATTED_VALUE", "SERIAL_NUMBER")
@@ -316,3 +321,35 @@ def normalised_format(cell_format: dict[str, Any]) -> dict[str, Any]:
             parent[plain] = rgb
             parent[style] = {**parent.get(style, {}), "rgbColor": rgb}
     return out
+
+
+def check_rule(book: Book, rule: dict) -> None:
+    """Refuse a data validation rule Google refuses: a list without items, a range condition that is not
+    one range of an existing tab written as a formula (``='Tab'!$M$2:$M$9``), a formula in a list."""
+    condition = rule.get("condition") or {}
+    kind, values = condition.get("type"), condition.get("values") or []
+    if not kind:
+        raise ApiError(400, "rule.condition.type must be specified.")
+    texts = [v.get("userEnteredValue") for v in values]
+    if kind == "ONE_OF_RANGE":
+        if len(values) != 1 or not isinstance(texts[0], str) or not texts[0].startswith("="):
+            raise ApiError(400, "ONE_OF_RANGE requires a single ConditionValue holding a range, e.g. '=Sheet1!A1:A9'.")
+        _, _, bounded = parse_a1(texts[0][1:].replace("$", ""), book)
+        if not bounded:
+            raise ApiError(400, f"Invalid range in ONE_OF_RANGE condition: {texts[0]}")
+    elif kind == "ONE_OF_LIST":
+        if not values or any(not isinstance(t, str) or not t for t in texts):
+            raise ApiError(400, "ONE_OF_LIST requires one or more non-empty condition values.")
+        if any(t.startswith("=") for t in texts):
+            raise ApiError(400, "Formulas are not supported in ONE_OF_LIST condition values.")
+
+
+def check_protection(pr: dict, tab: Tab) -> None:
+    """Unprotected ranges only inside a protected whole sheet; no editors with warning-only protection."""
+    unprotected = pr.get("unprotectedRanges") or []
+    if unprotected and set(pr.get("range", {})) - {"sheetId"}:
+        raise ApiError(400, "Unprotected ranges are only supported on protected sheets.")
+    if any(u.get("sheetId", 0) != tab.sheet_id for u in unprotected):
+        raise ApiError(400, "An unprotected range must be on the protected sheet.")
+    if pr.get("warningOnly") and (pr.get("editors") or {}).get("users"):
+        raise ApiError(400, "Editors are not supported with warning_only protection.")

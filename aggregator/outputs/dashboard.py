@@ -53,6 +53,7 @@ STYLE_PALETTE: dict[CellStyle, tuple[str, bool, str]] = {
     CellStyle.PROBLEM: ("#FCE4D6", False, "#9C0006"),
     CellStyle.REVIEW: ("#EDEDED", False, "#000000"),
     CellStyle.TOTAL: ("#D9E2F3", True, "#000000"),
+    CellStyle.INPUT: ("#FFFDE7", True, "#1F3864"),
 }
 COLUMN_WIDTHS = (60, 130, 360, 220, 120, 140, 90, 110, 420, 260)
 
@@ -102,8 +103,9 @@ def _summary(b: _Builder, result: Consolidation) -> None:
     t = result.totals
     b.add(["", "Tổng cộng", "", t.units_expected, t.units_reported, t.units_late, t.units_missing,
            vnformat.percent(t.units_reported, t.units_expected)], CellStyle.TOTAL)
+    ignored = f"; dòng không phải đơn vị trong danh sách: {t.rows_ignored}" if t.rows_ignored else ""
     b.add([f"Dòng trùng (đã thay bằng bản mới hơn): {t.rows_superseded}; dòng chưa khớp tên: "
-           f"{t.rows_unmatched}; dòng trống: {t.rows_blank}; đơn vị có ô cần sửa: {t.units_with_problems}."])
+           f"{t.rows_unmatched}{ignored}; dòng trống: {t.rows_blank}; đơn vị có ô cần sửa: {t.units_with_problems}."])
     for warning in sheet_warnings(result):
         index = b.add(["Cần sửa bảng tính", "", warning.vi])
         b.style_cell(index, 0, CellStyle.PROBLEM)
@@ -111,6 +113,8 @@ def _summary(b: _Builder, result: Consolidation) -> None:
 
 def _problem_text(u: UnitOutcome) -> str:
     parts = [f"Dòng {p.row}, cột “{p.column}”: {p.message}" for p in u.problems]
+    parts += [f"Dòng {c.row}, cột “{c.column}”: văn phòng xác nhận {vnformat.trimmed(float(c.value or 0), 2)} "
+              f"(đơn vị ghi “{c.typed}”)" for c in u.confirmed]
     if u.superseded_rows:
         rows = ", ".join(str(r) for r in u.superseded_rows)
         parts.append(f"Đã gửi lại; dòng {rows} được thay bằng dòng {u.row}")
@@ -139,13 +143,18 @@ def _units(b: _Builder, result: Consolidation, tab: str, labels: dict[str, str],
             b.links.append(CellLink(index, 8, tab, f"{result.column_letters.get(first.column, 'A')}{first.row}"))
 
 
-def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str]) -> None:
+def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str], decisions_tab: str | None,
+            unlisted: int = 0) -> None:
     b.add(["Các dòng cần xem lại"], CellStyle.SECTION)
+    if decisions_tab and unlisted:
+        b.add(["", "", f"Còn {unlisted} việc cần quyết định chưa đưa vào tab “{decisions_tab}”: mỗi lần đồng bộ "
+               "tab chỉ nhận thêm một số dòng (tên chưa xác định trước tiên)."], CellStyle.REVIEW)
     b.add(["Dòng", "Ô", "Tên đã nhập", "Lý do", "Gợi ý", "", "", "", "Giá trị / hướng xử lý"], CellStyle.HEADER)
+    advice = (f"Chọn đơn vị ở tab “{decisions_tab}” (hoặc sửa tên cho đúng danh sách)" if decisions_tab else
+              "Sửa tên cho đúng danh sách hoặc thêm bí danh (aliases) vào danh sách đơn vị")
     for r in result.unmatched_rows:
         hints = "; ".join(f"{names.get(c.unit_id, c.unit_id)} ({vnformat.number(c.score, 2)})" for c in r.candidates)
-        index = b.add([r.row, f"A{r.row}", r.typed_name, REASON_TEXT[r.kind], hints, "", "", "",
-                       "Sửa tên cho đúng danh sách hoặc thêm bí danh (aliases) vào danh sách đơn vị"],
+        index = b.add([r.row, f"A{r.row}", r.typed_name, REASON_TEXT[r.kind], hints, "", "", "", advice],
                       CellStyle.REVIEW)
         b.links.append(CellLink(index, 0, tab, f"A{r.row}"))
     problems = [(u.name, p) for u in result.units for p in u.problems]
@@ -157,6 +166,32 @@ def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str])
         b.links.append(CellLink(index, 1, tab, cell))
     if not result.unmatched_rows and not problems:
         b.add(["", "", "Không có dòng nào cần xem lại."])
+
+
+DECISION_TEXT = {"unit": "Tính cho đơn vị", "not_a_unit": "Không phải đơn vị trong danh sách",
+                 "pin_row": "Dùng dòng này", "value": "Số liệu văn phòng xác nhận"}
+STATE_TEXT = {"applied": "Đã áp dụng", "needs_review": "Cần xem lại", "invalid": "Không hợp lệ"}
+STATE_STYLE = {"applied": CellStyle.REPORTED, "needs_review": CellStyle.LATE, "invalid": CellStyle.PROBLEM}
+
+
+def _decisions(b: _Builder, result: Consolidation, tab: str, names: dict[str, str]) -> None:
+    """What the office settled (decisions tab or ``aggregator decide``), each with its state this cycle."""
+    if not result.decisions:
+        return
+    b.add([])
+    b.add(["Quyết định của văn phòng"], CellStyle.SECTION)
+    b.add(["Dòng", "Mã mục", "Tên đã nhập", "Quyết định", "Nội dung", "Tình trạng", "", "", "Chi tiết"],
+          CellStyle.HEADER)
+    for o in result.decisions:
+        d = o.decision
+        what = (names.get(d.unit_id or "", d.unit_id or "") if d.kind.value == "unit"
+                else f"{o.header}: {d.value}" if d.kind.value == "value" else "")
+        row = o.rows[0] if o.rows else d.made_row
+        index = b.add([row or "", o.item, d.typed_name, DECISION_TEXT[d.kind.value], what,
+                       STATE_TEXT[o.state.value], "", "", o.note])
+        b.style_cell(index, 5, STATE_STYLE[o.state.value])
+        if o.rows:
+            b.links.append(CellLink(index, 0, tab, f"A{o.rows[0]}"))
 
 
 def _recent(b: _Builder, recent: ChangeLog | None, tz: dt.tzinfo | None) -> None:
@@ -171,11 +206,14 @@ def _recent(b: _Builder, recent: ChangeLog | None, tz: dt.tzinfo | None) -> None
 
 
 def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str],
-           recent: ChangeLog | None = None, shown_texts: Mapping[str, str] | None = None) -> DashboardLayout:
+           recent: ChangeLog | None = None, shown_texts: Mapping[str, str] | None = None,
+           decisions_tab: str | None = None, unlisted: int = 0) -> DashboardLayout:
     """Lay the dashboard out. ``tab_title`` is the dashboard tab; links point at the agency tab.
 
     ``recent`` is the latest cycle that changed something (shown under the summary); ``shown_texts`` maps
-    the keys of the contact and note columns to their headers (shown beside each unit, never summed).
+    the keys of the contact and note columns to their headers (shown beside each unit, never summed);
+    ``decisions_tab`` is where staff settle rows (named in the advice beside unmatched rows); ``unlisted`` how
+    many questions it could not take this time.
     """
     b = _Builder()
     b.add(["TIẾN ĐỘ BÁO CÁO: " + result.campaign_title], CellStyle.TITLE)
@@ -190,7 +228,8 @@ def layout(result: Consolidation, tab_title: str, group_labels: dict[str, str],
     names = {u.unit_id: u.name for u in result.units}
     _units(b, result, result.source.tab, group_labels, shown_texts or {})
     b.add([])
-    _review(b, result, result.source.tab, names)
+    _review(b, result, result.source.tab, names, decisions_tab, unlisted)
+    _decisions(b, result, result.source.tab, names)
     return DashboardLayout(
         tab_title=tab_title,
         grid=tuple(b.rows),

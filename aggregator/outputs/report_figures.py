@@ -59,7 +59,7 @@ def metric_lines(result: Consolidation, columns: Sequence[ColumnSettings], unkno
 
 
 # Appendix -------------------------------------------------------------------------------------------
-def _unit_note(unit: UnitOutcome, headers: dict[str, str], tz: dt.tzinfo) -> str:
+def _unit_note(unit: UnitOutcome, headers: dict[str, str], tz: dt.tzinfo, office: str) -> str:
     parts = []
     if unit.status is UnitStatus.LATE and unit.submitted_at:
         sent = unit.submitted_at.astimezone(tz)  # a date typed without a time arrives as midnight
@@ -68,6 +68,9 @@ def _unit_note(unit: UnitOutcome, headers: dict[str, str], tz: dt.tzinfo) -> str
     # The agency-facing message says how to fix the cell; the official appendix only states the fact.
     parts += [f"{headers.get(p.column, p.column)}: số liệu chưa hợp lệ (“{squash(p.value)[:40]}”), chưa tổng hợp"
               for p in unit.problems]
+    # a value the office confirmed counts; the appendix says whose figure it is
+    parts += [f"{headers.get(c.column, c.column)}: số liệu do {office} xác nhận (đơn vị ghi “{squash(c.typed)[:40]}”)"
+              for c in unit.confirmed]
     parts += [squash(n) for n in unit.notes]
     if unit.superseded_rows:
         rows = ", ".join(str(r) for r in unit.superseded_rows)
@@ -80,14 +83,15 @@ def _figures(metrics: dict[str, MetricValue], columns: Sequence[ColumnSettings])
 
 
 def _appendix_unit(index: int, unit: UnitOutcome, columns: Sequence[ColumnSettings], headers: dict[str, str],
-                   tz: dt.tzinfo) -> dict[str, Any]:
+                   tz: dt.tzinfo, office: str) -> dict[str, Any]:
     return {"tt": str(index), "name": squash(unit.name), "status": STATUS_TEXT[unit.status],
-            "figures": _figures(unit.metrics, columns), "note": _unit_note(unit, headers, tz)}
+            "figures": _figures(unit.metrics, columns), "note": _unit_note(unit, headers, tz, office)}
 
 
 def appendix(result: Consolidation, campaign: Campaign, columns: Sequence[ColumnSettings]) -> dict[str, Any]:
     """The appendix table: one row per roster unit, grouped, a subtotal per group and a total row."""
     headers = {c.header: short_header(c) for c in columns}
+    office = squash(campaign.report.issuer_name) or "văn phòng"
     members: dict[str, list[UnitOutcome]] = {}
     for unit in result.units:
         members.setdefault(unit.group, []).append(unit)
@@ -99,7 +103,7 @@ def appendix(result: Consolidation, campaign: Campaign, columns: Sequence[Column
         units = members.get(g.group, [])
         groups.append({
             "roman": ROMAN[i] if i < len(ROMAN) else str(i + 1), "label": g.label,
-            "units": [_appendix_unit(n, u, columns, headers, campaign.tz) for n, u in enumerate(units, 1)],
+            "units": [_appendix_unit(n, u, columns, headers, campaign.tz, office) for n, u in enumerate(units, 1)],
             "figures": _figures(g.metrics, columns), "status": f"{g.reported}/{g.expected} đã báo cáo",
         })
     t = result.totals

@@ -7,7 +7,16 @@ import functools
 from typing import Any
 from unicodedata import normalize
 
-from aggregator.models import Candidate, Consolidation, MetricStats, Problem, UnitOutcome, UnmatchedRow
+from aggregator.models import (
+    Candidate,
+    Consolidation,
+    DecisionKind,
+    DecisionOutcome,
+    MetricStats,
+    Problem,
+    UnitOutcome,
+    UnmatchedRow,
+)
 
 SCHEMA_VERSION = 1
 
@@ -60,6 +69,7 @@ def _unit(u: UnitOutcome, tz: dt.tzinfo | None) -> dict[str, Any]:
         "metrics": dict(u.metrics),
         "problems": [_problem(p) for p in u.problems],
         "notes": list(u.notes),
+        "confirmed": [{"row": c.row, "column": c.column, "typed": c.typed, "value": c.value} for c in u.confirmed],
     }
 
 
@@ -73,10 +83,36 @@ def _unmatched(r: UnmatchedRow) -> dict[str, Any]:
     }
 
 
+def _decision(o: DecisionOutcome, unit_of_row: dict[int, str], tz: dt.tzinfo | None) -> dict[str, Any]:
+    """CONTRACT §5 ``decisions[]``, plus the item it answers, where it came from, all its rows and the
+    status line staff read on the decisions tab."""
+    d = o.decision
+    unit = d.unit_id if d.kind is DecisionKind.UNIT else None
+    if d.kind is DecisionKind.PIN_ROW and o.rows:  # the unit the pinned row counts for
+        unit = unit_of_row.get(o.rows[0], d.unit_id)
+    value = o.value if d.kind is DecisionKind.VALUE and o.value is not None else d.value
+    return {
+        "row": o.rows[0] if o.rows else d.made_row,
+        "typed_name": d.typed_name,
+        "kind": d.kind.value,
+        "unit_id": unit,
+        "column": o.header or None,
+        "value": value,
+        "typed_value": d.value if d.kind is DecisionKind.VALUE else None,
+        "first_seen": _iso(d.first_seen, tz),
+        "state": o.state.value,
+        "item": o.item,
+        "source": d.origin.value,
+        "rows": list(o.rows),
+        "note": o.note,
+    }
+
+
 def status_document(result: Consolidation, artifacts: dict[str, str]) -> dict[str, Any]:
     """Build the status.json mapping; ``artifacts`` names the files written this cycle."""
     tz = result.deadline.tzinfo
     t = result.totals
+    unit_of_row = {row: u.unit_id for u in result.units if u.row is not None for row in (u.row, *u.superseded_rows)}
     doc = {
         "schema": SCHEMA_VERSION,
         "campaign": {"id": result.campaign_id, "title": result.campaign_title, "deadline": _iso(result.deadline, tz)},
@@ -96,6 +132,7 @@ def status_document(result: Consolidation, artifacts: dict[str, str]) -> dict[st
             "rows_unmatched": t.rows_unmatched,
             "rows_superseded": t.rows_superseded,
             "rows_blank": t.rows_blank,
+            "rows_ignored": t.rows_ignored,
         },
         "metrics": dict(result.metrics),
         "metric_stats": _stats(result.metric_stats),
@@ -107,6 +144,7 @@ def status_document(result: Consolidation, artifacts: dict[str, str]) -> dict[st
         ],
         "units": [_unit(u, tz) for u in result.units],
         "unmatched_rows": [_unmatched(r) for r in result.unmatched_rows],
+        "decisions": [_decision(o, unit_of_row, tz) for o in result.decisions],
         "artifacts": dict(artifacts),
     }
     return _nfc(doc)

@@ -1,0 +1,77 @@
+"""The office's decisions in a cycle: read, remembered, judged and applied to the matched table.
+
+Decisions come from the decisions tab (read in the cycle's one batchGet) and from ``aggregator decide``
+(kept in the history). The history remembers when each was first seen and, for a row that was edited or
+deleted, where its content was last seen: the status line of a ``needs_review`` decision says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from aggregator.adapters.history import History
+from aggregator.campaign import Campaign
+from aggregator.cells.frame import BLANK, TYPED_NAME
+from aggregator.decisions.apply import applied, confirm_values, learned_aliases, pin_rows, settle_names
+from aggregator.decisions.choices import Choices
+from aggregator.decisions.judge import Context, Whereabouts, judge
+from aggregator.decisions.rows import rows_by_fingerprint
+from aggregator.decisions.tab import TabLine, read_lines, sheet_decisions
+from aggregator.models import Decision, DecisionKind, DecisionOrigin, DecisionOutcome, RosterUnit, Snapshot
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What the cycle's decisions did, for the consolidation and the decisions tab."""
+
+    outcomes: tuple[DecisionOutcome, ...]
+    lines: tuple[TabLine, ...]  # the decisions tab's lines as read
+    rows_of: dict[str, tuple[int, ...]]  # fingerprint → sheet rows
+
+
+def tab_lines(snapshot: Snapshot) -> tuple[TabLine, ...]:
+    return read_lines(snapshot.decisions.rows) if snapshot.decisions is not None else ()
+
+
+def _gathered(snapshot: Snapshot, lines: tuple[TabLine, ...], roster: Any, history: History | None,
+              now: dt.datetime) -> list[Decision]:
+    """The sheet's decisions (remembered with their first sighting) and those made with ``decide``."""
+    tab = snapshot.tab.title
+    found = list(sheet_decisions(lines, Choices.of(roster)))
+    if history is None:
+        return found
+    if snapshot.decisions is not None:  # the tab was read: what it holds now is what the office decided
+        found = history.sync_sheet_decisions(tab, found, now)
+    return found + history.decisions(tab, DecisionOrigin.COMMAND)
+
+
+def _whereabouts(table: pd.DataFrame, history: History | None, tab: str, gone: set[str]) -> dict[str, Whereabouts]:
+    if history is None or not gone:
+        return {}
+    names = table[TYPED_NAME].where(~table[BLANK])
+    out = {}
+    for fp, (row, seen) in history.last_positions(tab, gone).items():
+        typed = names.get(row)
+        out[fp] = Whereabouts(row, seen, typed if isinstance(typed, str) and typed else None)
+    return out
+
+
+def settle(campaign: Campaign, roster: tuple[RosterUnit, ...], snapshot: Snapshot, table: pd.DataFrame,
+           history: History | None, now: dt.datetime) -> Settled:
+    """Judge every decision against this cycle's rows and apply the applied ones to ``table``."""
+    lines = tab_lines(snapshot)
+    decisions = _gathered(snapshot, lines, roster, history, now)
+    rows_of = rows_by_fingerprint(table)
+    gone = {d.fingerprint for d in decisions if d.fingerprint not in rows_of}
+    context = Context(rows_of, {u.unit_id: u.name for u in roster}, {c.key: c for c in campaign.columns},
+                      _whereabouts(table, history, snapshot.tab.title, gone), campaign.tz)
+    outcomes = judge(decisions, context)
+    aliases = learned_aliases(o.decision for o in applied(outcomes, DecisionKind.UNIT))
+    settle_names(table, outcomes, aliases)
+    confirm_values(table, outcomes)
+    pin_rows(table, outcomes)
+    return Settled(outcomes, lines, rows_of)
