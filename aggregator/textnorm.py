@@ -57,6 +57,15 @@ _TELEX_TONE_KEYS = "sfrxj"
 _TELEX_DOUBLE = re.compile(r"([aeod])\1")
 _TELEX_BREVE_HORN = re.compile(r"(?<=[aou])w")
 _TELEX_HORN = re.compile(r"(?<![a-z])w|(?<=[^aeiouy])w")
+_TELEX_KEYS = re.compile("dd|aa|ee|oo|aw|ow|uw|w")
+_TELEX_LETTER = {"dd": "đ", "aa": "â", "ee": "ê", "oo": "ô", "aw": "ă", "ow": "ơ", "uw": "ư", "w": "ư"}
+_TELEX_TONE_MARKS = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
+_VNI_TONE_MARKS = {"1": "\u0301", "2": "\u0300", "3": "\u0309", "4": "\u0303", "5": "\u0323"}
+_VNI_LETTERS = {("a", "6"): "â", ("e", "6"): "ê", ("o", "6"): "ô", ("o", "7"): "ơ", ("u", "7"): "ư", ("a", "8"): "ă",
+                ("d", "9"): "đ"}
+_HORN_PAIR = re.compile("(?:u[ơư]|ư[oơ])(?=[a-zđ])")
+_VOWELS = frozenset("aăâeêioôơuưy")
+_MARKED_VOWELS = frozenset("ăâêôơư")
 # What agencies append to their name, matched on accent-free text: "(đã gửi)", "- ĐÃ BÁO CÁO",
 # "báo cáo lần 2", "✔". Words that could be part of a name ("sửa", "xong", "lần 2") only count
 # after a dash or inside brackets.
@@ -190,13 +199,71 @@ def _telex_candidates(word: str) -> list[str]:
     return [word, *cuts]
 
 
-def _untelex(word: str) -> str | None:
+def _telex_plain(cut: str) -> str:
+    plain = _TELEX_HORN.sub("u", _TELEX_BREVE_HORN.sub("", cut))  # aw ă, ow ơ, uw/w ư
+    return _TELEX_DOUBLE.sub(r"\1", plain)  # aa â, ee ê, oo ô, dd đ
+
+
+def _untelex(word: str) -> tuple[str, str] | None:
+    """The keystrokes of a raw Telex word without its tone key, and that key ("" for none)."""
     for cut in _telex_candidates(word):
-        plain = _TELEX_HORN.sub("u", _TELEX_BREVE_HORN.sub("", cut))  # aw ă, ow ơ, uw/w ư
-        plain = _TELEX_DOUBLE.sub(r"\1", plain)  # aa â, ee ê, oo ô, dd đ
-        if is_syllable(plain):
-            return plain
+        if is_syllable(_telex_plain(cut)):
+            tone = "" if cut == word else next(a for a, b in zip(word, cut + " ", strict=False) if a != b)
+            return cut, tone
     return None
+
+
+def _place_tone(base: str, mark: str) -> str | None:
+    """Put a tone mark on a syllable's main vowel, the traditional way ("hoa" → "hòa", "phương" → "phường")."""
+    start = 2 if base[:2] in ("qu", "gi") and base[2:3] in _VOWELS else 0
+    vowels = [i for i in range(start, len(base)) if base[i] in _VOWELS] or [i for i, c in enumerate(base)
+                                                                             if c in _VOWELS]
+    if not vowels:
+        return None
+    marked = [i for i in vowels if base[i] in _MARKED_VOWELS]
+    if marked or not mark:
+        at = marked[-1] if marked else vowels[-1]
+    elif vowels[-1] < len(base) - 1 or len(vowels) == 1:
+        at = vowels[-1]  # closed syllable: "hoàn", "toán"
+    else:
+        at = vowels[1] if len(vowels) == 3 else vowels[0]  # "ngoài"; "hòa", "tài", "thủy"
+    return unicodedata.normalize("NFC", base[: at + 1] + mark + base[at + 1 :])
+
+
+def _vni_letters(word: str) -> tuple[str, str] | None:
+    """ "phu7o7ng2" → ("phương", grave accent): the letters VNI digits make, and the tone mark."""
+    letters: list[str] = []
+    mark = ""
+    for char in word:
+        if char in _VNI_TONE_MARKS:
+            mark = _VNI_TONE_MARKS[char]
+        elif char.isdigit():
+            if not letters or (letters[-1], char) not in _VNI_LETTERS:
+                return None
+            letters[-1] = _VNI_LETTERS[(letters[-1], char)]
+        else:
+            letters.append(char)
+    return "".join(letters), mark
+
+
+@lru_cache(maxsize=1 << 14)
+def telex_toned(word: str) -> str | None:
+    """A raw Telex or VNI word with its marks applied, not dropped: "thanhj" → "thạnh", "vinhx" → "vĩnh",
+    "phuwowngf" → "phường", "vi4nh" → "vĩnh". None when the word is no such keystrokes (``fold_word``)."""
+    if not word.isascii() or not word.isalnum() or is_syllable(word):
+        return None
+    if _VNI.fullmatch(word):
+        found = _vni_letters(word)
+        letters, mark = found if found else ("", "")
+    elif word.isalpha() and (telex := _untelex(word)):
+        letters = _TELEX_KEYS.sub(lambda m: _TELEX_LETTER[m[0]], telex[0])
+        mark = _TELEX_TONE_MARKS.get(telex[1], "")
+    else:
+        return None
+    letters = _HORN_PAIR.sub("ươ", letters)  # "uow" is ươ, as input methods type it
+    if not letters or not is_syllable(strip_marks(letters)):
+        return None
+    return _place_tone(letters, mark)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -213,7 +280,8 @@ def fold_word(word: str) -> str:
         plain = re.sub(r"[1-9]", "", word)
         return plain if is_syllable(plain) else word
     if word.isalpha():
-        return _untelex(word) or word
+        found = _untelex(word)
+        return _telex_plain(found[0]) if found else word
     parts = _LETTERS_OR_DIGITS.findall(word)  # "nguyen3" → "nguyen 3"; "0aa" → "0 a", as folding "0 aa" gives
     return " ".join(fold_word(part) if part.isalpha() else part for part in parts)
 
