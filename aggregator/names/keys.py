@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from aggregator.names.abbreviations import NameParts
 from aggregator.names.localities import Place
+from aggregator.names.reading import NameParts
 from aggregator.textnorm import tone_key
 
 
@@ -39,7 +39,11 @@ def key_of(parts: NameParts, keep_places: bool = True) -> Key:
     body = parts.body
     pairs = frozenset((word.folded, tone_key(word.toned)) for word in body)
     # Typed with diacritics, a word without any is typed with the level tone: "Thanh Hòa" is not "Thạnh Hòa".
-    marked = pairs if any(not word.toned.isascii() for word in body) else frozenset()
+    # Raw Telex ("Tan Thanhj") marks its own words only: the others were typed without an input method.
+    if any(not word.text.isascii() for word in body):
+        marked = pairs
+    else:
+        marked = frozenset((word.folded, tone_key(word.toned)) for word in body if not word.toned.isascii())
     order = tuple(word.folded for word in body)
     words = tuple(sorted(order))
     return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,

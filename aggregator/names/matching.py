@@ -23,21 +23,15 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from aggregator.campaign import MatchingSettings
-from aggregator.models import MatchKind, MatchOutcome, RosterUnit
-from aggregator.names.abbreviations import (
-    OTHER_BODY,
-    NameParts,
-    last_segment,
-    name_variants,
-    read_locality,
-    read_name,
-    read_words,
-)
+from aggregator.models import Candidate, MatchKind, MatchOutcome, RosterUnit
+from aggregator.names.abbreviations import read_folded, read_locality, read_words
 from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.groups import group_reader
+from aggregator.names.heads import Traps, level_keys
 from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, read_places, unit_chains
+from aggregator.names.reading import NameParts, last_segment, name_variants, read_name, readings
 from aggregator.names.screening import Screen, build_screen
 from aggregator.names.vocabulary import Vocabulary, learn_vocabulary
 from aggregator.textnorm import is_syllable
@@ -73,7 +67,7 @@ def _unit_keys(unit: RosterUnit, vocab: Vocabulary) -> tuple[list[Key], list[Pla
     places: list[Place] = []
     for name in (unit.name, unit.short_name, *unit.aliases):
         variants = name_variants(name)
-        if len(variants) > 1 and (bracket := read_places(read_words(variants[1], vocab))):  # "… (huyện Cầu Kè)"
+        if len(variants) > 1 and (bracket := _places_in(variants[1], vocab)):  # "… (huyện Cầu Kè)"
             places += [p for p in bracket if p not in places]
             variants = variants[:1]
         for variant in variants:
@@ -155,29 +149,36 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         index=build_index([str(name) for name in by_name]),
         screen=build_screen(keys, [chains[owner] for owner in owners]),
         initials={k: v for k, v in _grouped([key.initials for key in keys]).items() if len(str(k)) > 1},
-        read_group=group_reader(groups or {}, lambda text: read_words(text, vocab)),
+        read_group=group_reader(groups or {}, lambda text: read_folded(text, vocab)),
     )
+
+
+def _places_in(text: str, vocab: Vocabulary) -> tuple[Place, ...] | None:
+    """The places a text is made of ("H. Cầu Kè, tỉnh Trà Vinh"), or None."""
+    words = read_words(text, vocab)
+    return read_places([word.folded for word in words], level_keys(words))
 
 
 def _bare_place(text: str, vocab: Vocabulary) -> Place | None:
     """A short segment without a level word that may name a place: "Cầu Kè", not "UBND", not "1"."""
-    words = read_words(text, vocab)
-    if not 0 < len(words) <= _BARE_PLACE_WORDS or not all(map(is_syllable, words)) or read_places(words):
+    words = read_folded(text, vocab)
+    if not 0 < len(words) <= _BARE_PLACE_WORDS or not all(map(is_syllable, words)) or _places_in(text, vocab):
         return None
     return Place(None, tuple(words))
 
 
 @dataclass(frozen=True)
 class _Typed:
-    """A typed name read plainly, with what other readings need."""
+    """A typed name read plainly (and, when a type word may be part of its proper name, the other way),
+    with what other readings need."""
 
     variants: tuple[str, ...]  # the name, and a trailing bracket's content
-    parts: NameParts
+    readings: tuple[NameParts, ...]  # the plain reading first
     in_brackets: tuple[Place, ...]  # "UBND Phuong 1 (TP. Tra Vinh)"
 
     @property
-    def plain(self) -> Key:
-        return key_of(self.parts._replace(places=self.parts.places + self.in_brackets))
+    def keys(self) -> list[Key]:
+        return [key_of(parts._replace(places=parts.places + self.in_brackets)) for parts in self.readings]
 
 
 def _read(name: object, vocab: Vocabulary) -> _Typed | None:
@@ -186,24 +187,23 @@ def _read(name: object, vocab: Vocabulary) -> _Typed | None:
     variants = name_variants("" if missing else str(name))
     if not variants or not any(char.isalnum() for char in variants[0]):
         return None
-    bracket = read_words(variants[1], vocab) if len(variants) > 1 else []
-    return _Typed(tuple(variants), read_name(variants[0], vocab), (read_places(bracket) or ()) if bracket else ())
+    bracket = _places_in(variants[1], vocab) if len(variants) > 1 else None
+    return _Typed(tuple(variants), tuple(readings(variants[0], vocab)), bracket or ())
 
 
-def _other_readings(typed: _Typed, vocab: Vocabulary) -> list[Key]:
-    """Other ways to read a name the plain reading did not match."""
-    parts, in_brackets, readings = typed.parts, typed.in_brackets, []
+def _other_readings(typed: _Typed, vocab: Vocabulary) -> list[list[Key]]:
+    """Other ways to read a name the plain reading did not match, each with its equally likely twin."""
+    parts, in_brackets, others = typed.readings[0], typed.in_brackets, []
     if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
-        readings.append(key_of(parts._replace(places=(*parts.places, place))))
+        others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.readings])
     text, bare = typed.variants[0], ()
     while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
         text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
-        rest = read_name(text, vocab)
-        readings.append(key_of(rest._replace(places=(*rest.places, *bare, *in_brackets))))
-    if parts.head is not None and len(parts.head) == 1 and parts.head[0] not in ("ubnd", OTHER_BODY):
-        untyped = read_name(typed.variants[0], vocab, typed_type=False)  # "Phong Nẫm", "Trường Long"
-        readings.append(key_of(untyped._replace(places=untyped.places + in_brackets)))
-    return readings
+        others.append([key_of(p._replace(places=(*p.places, *bare, *in_brackets))) for p in readings(text, vocab)])
+    named = read_name(typed.variants[0], vocab, Traps.NAMES)  # "Phong Nẫm", "Trường Long", "Phường Đúc"
+    if named.head != parts.head:
+        others.append([key_of(named._replace(places=named.places + in_brackets))])
+    return others
 
 
 def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:
@@ -282,6 +282,24 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
     return decide(matcher.unit_ids, judged, matcher.settings, typo_allowed=False)
 
 
+def _together(decisions: Sequence[Decision], settings: MatchingSettings) -> Decision:
+    """Equally likely readings of one name ("Phuong Lien": phường Liên, or Phương Liên): the unit they
+    name when they name only that one, ambiguous when they name different units (or one is in doubt)."""
+    named = [d for d in decisions if d.outcome.kind in (MatchKind.MATCHED, MatchKind.AMBIGUOUS)]
+    if len(named) < 2:
+        return named[0] if named else decisions[0]
+    if all(d.outcome.kind is MatchKind.MATCHED for d in named) and len({d.outcome.unit_id for d in named}) == 1:
+        return named[0]
+    best: dict[str, float] = {}
+    for d in named:
+        found = d.outcome.candidates or (Candidate(str(d.outcome.unit_id), d.outcome.score),)
+        for candidate in found:
+            best[candidate.unit_id] = max(best.get(candidate.unit_id, 0.0), candidate.score)
+    shown = sorted(best.items(), key=lambda item: -item[1])[: max(settings.candidates, len(named))]
+    candidates = tuple(Candidate(unit_id, score) for unit_id, score in shown)
+    return Decision(MatchOutcome(MatchKind.AMBIGUOUS, None, candidates[0].score, candidates), False)
+
+
 def _combine(decisions: Sequence[Decision]) -> Decision:
     """The plain reading's decision, unless it found nothing and another reading matched one unit
     (or, matching none, found the name ambiguous: "Lịch Hội Thượng" is no "Hội")."""
@@ -313,19 +331,20 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
     """One outcome per name, in input order; ``group_hints`` is the sheet's group column, row by row.
     Each distinct name is read and judged once; other readings only when the plain one is unmatched."""
     decided: dict[Key, Decision] = {}
+
+    def decide_all(keys: Sequence[Key]) -> Decision:
+        for key in keys:
+            if key not in decided:
+                decided[key] = _resolve_one(matcher, key)
+        return _together([decided[key] for key in keys], matcher.settings)
+
     per_name: dict[object, Decision] = {}
     for name in dict.fromkeys(names):
         if (typed := _read(name, matcher.vocabulary)) is None:
             continue
-        plain = typed.plain
-        if plain not in decided:
-            decided[plain] = _resolve_one(matcher, plain)
-        decisions = [decided[plain]]
+        decisions = [decide_all(typed.keys)]
         if decisions[0].outcome.kind is not MatchKind.MATCHED:
-            for key in _other_readings(typed, matcher.vocabulary):
-                if key not in decided:
-                    decided[key] = _resolve_one(matcher, key)
-                decisions.append(decided[key])
+            decisions += [decide_all(keys) for keys in _other_readings(typed, matcher.vocabulary)]
         per_name[name] = _combine(decisions)
     hints = group_hints if group_hints is not None else [None] * len(names)
     no_name = MatchOutcome(MatchKind.NO_NAME, None, 0.0)

@@ -69,6 +69,7 @@ class Vocabulary:
     homes: tuple[tuple[str, ...], ...] = ()  # folded place every unit is in, e.g. ("nha", "trang")
     departments: frozenset[str] = DEPARTMENTS
     contextual: Mapping[str, tuple[frozenset[str], str, str]] = field(default_factory=lambda: dict(CONTEXTUAL))
+    literal: frozenset[str] = frozenset()  # roster words that are no syllable ("KBang", "Tôr"): never raw Telex
     chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
 
 
@@ -76,6 +77,11 @@ class Vocabulary:
 def word_of(text: str) -> Word:
     toned = text.lower()
     return Word(text, toned, strip_marks(toned))
+
+
+def compact_words(text: str) -> str:
+    """Lower case without diacritics, raw keystrokes left as typed ("Ia Tôr" → "ia tor")."""
+    return strip_marks(text.lower())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -149,4 +155,7 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
         learned["".join(word[0] for word in home)].add(" ".join(home))
     unique = {key: next(iter(meanings)) for key, meanings in learned.items() if len(meanings) == 1}
     departments = {" ".join(name.split()[1:3]) for name in folded if name.startswith("phong ")}
-    return Vocabulary({**BUILTIN, **unique}, home_places, DEPARTMENTS | departments, _contextual(folded))
+    literal = {word for full, others in pairs for text in (full, *others) for word in PIECE.findall(compact_words(text))
+               if word.isalpha() and not is_syllable(word)}
+    return Vocabulary({**BUILTIN, **unique}, home_places, DEPARTMENTS | departments, _contextual(folded),
+                      frozenset(literal))

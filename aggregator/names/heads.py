@@ -1,0 +1,138 @@
+"""The words that shape a name (unit types, place levels, markers) and when a typed word is one. Pure.
+
+A clerk's "Phương", "Phượng", "Hợi", "Dơi", "Tịnh", "Bảo", "Xá" or "Phong" is a proper name, not
+phường, hội, đội, tỉnh, báo, xã or phòng: a typed word is read as such a word only when its diacritics
+agree with it, whenever it was typed with any (``agrees``). A word typed without diacritics may be
+either. Where a type word may also open or close a proper name ("Phuong Lien", "Vinh Phuong",
+"Truong Long": the ``TRAPS``), the name is read both ways (``Traps``), and the readings must agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+from functools import lru_cache
+from typing import NamedTuple
+
+from aggregator.names.vocabulary import Word
+from aggregator.textnorm import strip_marks, tone_key
+
+Head = tuple[str, ...] | None
+
+ADMIN_LEVELS = ("phường", "xã", "thị trấn", "huyện", "thị xã", "thành phố", "quận", "tỉnh")
+SCHOOL_LEVELS = {
+    "tiểu học": "th", "trung học cơ sở": "thcs", "trung học phổ thông": "thpt", "mầm non": "mn",
+    "mẫu giáo": "mg", "nhà trẻ": "nt", "đại học": "dh", "cao đẳng": "cd", "trung cấp": "tc",
+}  # fmt: skip
+_PLAIN_HEADS = (
+    "phòng", "sở", "ban", "hội", "trung tâm", "văn phòng", "đội", "ủy ban", "liên đoàn", "công an",
+    "thanh tra", "báo", "bảo hiểm", "đài", "thành đoàn", "tỉnh đoàn", "huyện đoàn", "chi cục", "cục",
+    "bệnh viện", "công ty", "chi nhánh", "viễn thông", "học viện", "viện", "công đoàn",
+)  # fmt: skip
+# Words that open a name without being its unit type ("Thành ủy - Ban Dân vận", "Quản lý …").
+_NOT_HEADS = ("thành ủy", "tỉnh ủy", "huyện ủy", "quận ủy", "thị ủy", "đảng ủy", "quản lý")
+# Place levels word by word, as ``localities`` reads them ("t" is "T." for tỉnh in addresses).
+_LEVEL_WORDS = {strip_marks(word): word for level in ADMIN_LEVELS for word in level.split()}
+
+
+class Phrase(NamedTuple):
+    head: Head  # the unit type it states; None for words that open a name without being its type
+    toned: tuple[str, ...]  # its words as written, diacritics kept
+
+
+def folded_phrase(text: str) -> tuple[str, ...]:
+    return tuple(strip_marks(word) for word in text.split())
+
+
+def _head_table() -> dict[tuple[str, ...], Phrase]:
+    table: dict[tuple[str, ...], Phrase] = {}
+
+    def add(text: str, head: Head) -> None:
+        table[folded_phrase(text)] = Phrase(head, tuple(text.split()))
+
+    for plain in _PLAIN_HEADS:
+        add(plain, (" ".join(folded_phrase(plain)),))
+    add("trường", ("truong",))
+    for level, code in SCHOOL_LEVELS.items():
+        add(level, ("truong", code))
+        add(f"trường {level}", ("truong", code))
+    add("ủy ban nhân dân", ("ubnd",))
+    for level in ADMIN_LEVELS:  # "UBND phường X", "UB phường X" and "Phường X" are one unit
+        for prefix in ("ủy ban nhân dân ", "ủy ban ", ""):
+            add(prefix + level, ("ubnd", " ".join(folded_phrase(level))))
+    add("mặt trận tổ quốc", ("mttq",))
+    add("ủy ban mặt trận tổ quốc", ("mttq",))
+    for phrase in _NOT_HEADS:
+        add(phrase, None)
+    return table
+
+
+HEADS = _head_table()
+HEAD_WORDS = max(map(len, HEADS))
+HEAD_STARTS = frozenset(phrase[0] for phrase in HEADS)
+# A type word that is a whole type by itself, or ends one, may be a proper name's first or last word.
+TRAPS = frozenset(phrase[-1] for phrase, entry in HEADS.items() if len(phrase) == 1 or (entry.head and
+                  entry.head[0] == "ubnd" and len(entry.head) == 2 and len(entry.head[1].split()) == 1))
+
+
+@lru_cache(maxsize=1 << 12)
+def _agreement(toned: str, expected: str) -> bool | None:
+    if strip_marks(toned) == toned:
+        return None  # typed without diacritics: it may be the word or not
+    return toned == expected or tone_key(toned) == tone_key(expected)
+
+
+def agrees(word: Word, expected: str) -> bool | None:
+    """True when ``word`` was typed with the diacritics of ``expected`` ("hoà" for "hòa"), False when with
+    others ("Phương" for "phường"), None when without any ("Phuong")."""
+    return _agreement(word.toned, expected)
+
+
+class Traps(IntEnum):
+    """How a reading takes the ``TRAPS`` at either end of a type or marker phrase."""
+
+    TYPES = 0  # as types, when their diacritics agree or were left out: the plain reading
+    BARE_ARE_NAMES = 1  # as words of the proper name when typed without diacritics: the twin reading
+    NAMES = 2  # always as words of the proper name ("Phường Đúc" is a ward's name): the last resort
+
+
+def undecided(word: Word) -> bool:
+    """A type word that may open or close a proper name, typed without diacritics ("xa", "Phuong")."""
+    return word.folded in TRAPS and _agreement(word.toned, word.folded) is None
+
+
+def _named(word: Word, traps: Traps) -> bool:
+    if traps is Traps.TYPES or word.folded not in TRAPS:
+        return False
+    return traps is Traps.NAMES or undecided(word)
+
+
+def fits(words: Sequence[Word], toned: Sequence[str], traps: Traps = Traps.TYPES) -> bool:
+    """Whether typed words may be the toned phrase: no word typed with other diacritics, and no type
+    word at either end that the reading takes as a name."""
+    if any(agrees(word, expected) is False for word, expected in zip(words, toned, strict=True)):
+        return False
+    return not (_named(words[0], traps) or _named(words[-1], traps))
+
+
+def phrase_at(words: Sequence[Word], start: int = 0, traps: Traps = Traps.TYPES) -> tuple[Head, int]:
+    """The longest known phrase ``words[start:]`` opens with: its unit type (None for "Thành ủy"…) and size."""
+    if start >= len(words) or words[start].folded not in HEAD_STARTS:
+        return None, 0
+    folded = tuple(word.folded for word in words[start : start + HEAD_WORDS])
+    for size in range(len(folded), 0, -1):
+        entry = HEADS.get(folded[:size])
+        if entry is not None and fits(words[start : start + size], entry.toned, traps):
+            return entry.head, size
+    return None, 0
+
+
+def level_keys(words: Sequence[Word], traps: Traps = Traps.TYPES) -> list[str]:
+    """The words as ``localities`` reads place levels: a word typed with other diacritics than a level
+    word's ("Tịnh" is no tỉnh, "Thạnh" no thành), or taken as a name, is blanked: never a level."""
+    keys = []
+    for word in words:
+        expected = _LEVEL_WORDS.get(word.folded)
+        blocked = expected is not None and (agrees(word, expected) is False or _named(word, traps))
+        keys.append("" if blocked else word.folded)
+    return keys
