@@ -3,14 +3,13 @@
 A clerk's "Phương", "Phượng", "Hợi", "Dơi", "Tịnh", "Bảo", "Xá" or "Phong" is a proper name, not
 phường, hội, đội, tỉnh, báo, xã or phòng: a typed word is read as such a word only when its diacritics
 agree with it, whenever it was typed with any (``agrees``). A word typed without diacritics may be
-either. Where a type word may also open or close a proper name ("Phuong Lien", "Vinh Phuong",
-"Truong Long": the ``TRAPS``), the name is read both ways (``Traps``), and the readings must agree.
+either. A type word may also open or close a proper name ("Phương Liên", "Vĩnh Phương", "Trường
+Long", "Phường Đúc": the ``TRAPS``); a reading may take such words as part of the name (``names``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from enum import IntEnum
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -88,51 +87,37 @@ def agrees(word: Word, expected: str) -> bool | None:
     return _agreement(word.toned, expected)
 
 
-class Traps(IntEnum):
-    """How a reading takes the ``TRAPS`` at either end of a type or marker phrase."""
-
-    TYPES = 0  # as types, when their diacritics agree or were left out: the plain reading
-    BARE_ARE_NAMES = 1  # as words of the proper name when typed without diacritics: the twin reading
-    NAMES = 2  # always as words of the proper name ("Phường Đúc" is a ward's name): the last resort
+def bare(word: Word) -> bool:
+    """Typed without any diacritic ("Phuong", "xa"): it may be a type word or not."""
+    return _agreement(word.toned, word.folded) is None
 
 
-def undecided(word: Word) -> bool:
-    """A type word that may open or close a proper name, typed without diacritics ("xa", "Phuong")."""
-    return word.folded in TRAPS and _agreement(word.toned, word.folded) is None
-
-
-def _named(word: Word, traps: Traps) -> bool:
-    if traps is Traps.TYPES or word.folded not in TRAPS:
-        return False
-    return traps is Traps.NAMES or undecided(word)
-
-
-def fits(words: Sequence[Word], toned: Sequence[str], traps: Traps = Traps.TYPES) -> bool:
+def fits(words: Sequence[Word], toned: Sequence[str], names: Collection[str] = ()) -> bool:
     """Whether typed words may be the toned phrase: no word typed with other diacritics, and no type
-    word at either end that the reading takes as a name."""
+    word at either end that the reading takes as part of the proper name (``names``)."""
     if any(agrees(word, expected) is False for word, expected in zip(words, toned, strict=True)):
         return False
-    return not (_named(words[0], traps) or _named(words[-1], traps))
+    return not names or not (words[0].folded in names or words[-1].folded in names)
 
 
-def phrase_at(words: Sequence[Word], start: int = 0, traps: Traps = Traps.TYPES) -> tuple[Head, int]:
+def phrase_at(words: Sequence[Word], start: int = 0, names: Collection[str] = ()) -> tuple[Head, int]:
     """The longest known phrase ``words[start:]`` opens with: its unit type (None for "Thành ủy"…) and size."""
     if start >= len(words) or words[start].folded not in HEAD_STARTS:
         return None, 0
     folded = tuple(word.folded for word in words[start : start + HEAD_WORDS])
     for size in range(len(folded), 0, -1):
         entry = HEADS.get(folded[:size])
-        if entry is not None and fits(words[start : start + size], entry.toned, traps):
+        if entry is not None and fits(words[start : start + size], entry.toned, names):
             return entry.head, size
     return None, 0
 
 
-def level_keys(words: Sequence[Word], traps: Traps = Traps.TYPES) -> list[str]:
+def level_keys(words: Sequence[Word], names: Collection[str] = ()) -> list[str]:
     """The words as ``localities`` reads place levels: a word typed with other diacritics than a level
     word's ("Tịnh" is no tỉnh, "Thạnh" no thành), or taken as a name, is blanked: never a level."""
     keys = []
     for word in words:
         expected = _LEVEL_WORDS.get(word.folded)
-        blocked = expected is not None and (agrees(word, expected) is False or _named(word, traps))
+        blocked = expected is not None and (agrees(word, expected) is False or word.folded in names)
         keys.append("" if blocked else word.folded)
     return keys

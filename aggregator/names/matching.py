@@ -27,7 +27,7 @@ from aggregator.models import Candidate, MatchKind, MatchOutcome, RosterUnit
 from aggregator.names.abbreviations import read_folded, read_locality, read_words
 from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.groups import group_reader
-from aggregator.names.heads import Traps, level_keys
+from aggregator.names.heads import TRAPS, level_keys
 from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, read_places, unit_chains
@@ -91,15 +91,18 @@ def _interned(chains: Sequence[Chain]) -> tuple[Chain, ...]:
     return tuple(seen.setdefault(chain, chain) for chain in chains)
 
 
-def _with_place_abbreviations(vocab: Vocabulary, chains: Sequence[Chain]) -> Vocabulary:
-    """ "TPST", "TP.ST", "TXDH": a city or town written as its initials, when no other place has them."""
+def _with_names(vocab: Vocabulary, chains: Sequence[Chain], keys: Sequence[Key]) -> Vocabulary:
+    """What the roster teaches about typed names: "TPST", "TP.ST", "TXDH" are a city or town written as
+    its initials, when no other place has them; type words some unit's name has ("Phường Đúc")."""
     found: defaultdict[str, set[str]] = defaultdict(set)
     for place in {p for chain in chains for p in chain if p.level in _INITIAL_LEVELS}:
         if all(word.isalpha() for word in place.name):
             key = _INITIAL_LEVELS[place.level] + "".join(word[0] for word in place.name)
             found[key].add(f"{place.level} {' '.join(place.name)}")
     extra = {key: next(iter(v)) for key, v in found.items() if len(v) == 1 and key not in vocab.abbreviations}
-    return replace(vocab, abbreviations={**vocab.abbreviations, **extra}, chunks={}) if extra else vocab
+    named = frozenset(pair for key in keys for pair in key.tones if pair[0] in TRAPS)
+    return replace(vocab, abbreviations={**vocab.abbreviations, **extra}, named_types=named,
+                   named_type_words=frozenset(word for word, _ in named), chunks={})
 
 
 def _read_roster(units: Sequence[RosterUnit], vocab: Vocabulary
@@ -133,7 +136,7 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
     vocab = learn_vocabulary(((u.name, (u.short_name, *u.aliases)) for u in units), homes=not located)
     keys, owners, own, selves = _read_roster(units, vocab)
     chains = _interned(unit_chains(own, selves, read_locality(area, vocab)))
-    vocab = _with_place_abbreviations(vocab, chains)
+    vocab = _with_names(vocab, chains, keys)
     by_name = _grouped([key.spelled for key in keys])
     return Matcher(
         settings=settings,
@@ -193,16 +196,13 @@ def _read(name: object, vocab: Vocabulary) -> _Typed | None:
 
 def _other_readings(typed: _Typed, vocab: Vocabulary) -> list[list[Key]]:
     """Other ways to read a name the plain reading did not match, each with its equally likely twin."""
-    parts, in_brackets, others = typed.readings[0], typed.in_brackets, []
+    in_brackets, others = typed.in_brackets, []
     if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
         others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.readings])
     text, bare = typed.variants[0], ()
     while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
         text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
         others.append([key_of(p._replace(places=(*p.places, *bare, *in_brackets))) for p in readings(text, vocab)])
-    named = read_name(typed.variants[0], vocab, Traps.NAMES)  # "Phong Nẫm", "Trường Long", "Phường Đúc"
-    if named.head != parts.head:
-        others.append([key_of(named._replace(places=named.places + in_brackets))])
     return others
 
 

@@ -18,14 +18,14 @@ is read as that body, located in the commune: never the commune's People's Commi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from aggregator.names.abbreviations import MAX_NAME, segment_words
-from aggregator.names.heads import Head, Traps, agrees, fits, folded_phrase, level_keys, phrase_at, undecided
+from aggregator.names.heads import TRAPS, Head, agrees, bare, fits, folded_phrase, level_keys, phrase_at
 from aggregator.names.localities import Place, level_at, read_places, split_trailing
 from aggregator.names.vocabulary import Vocabulary, Word
-from aggregator.textnorm import clean_text, is_syllable, strip_notes
+from aggregator.textnorm import clean_text, is_syllable, strip_notes, tone_key
 
 _SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", "nam"): slice(0, 2)}
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
@@ -63,15 +63,15 @@ def last_segment(text: str) -> tuple[str, str] | None:
     return (text[: gaps[-1].start()], text[gaps[-1].end() :]) if gaps else None
 
 
-def _is(words: Sequence[Word], toned: str, traps: Traps = Traps.TYPES) -> bool:
+def _is(words: Sequence[Word], toned: str, names: Collection[str] = ()) -> bool:
     """Whether the words are the toned phrase, as typed (diacritics agree or are left out)."""
     folded = folded_phrase(toned)
     return (len(words) == len(folded) and all(w.folded == f for w, f in zip(words, folded, strict=True))
-            and fits(words, toned.split(), traps))
+            and fits(words, toned.split(), names))
 
 
-def _head_at_start(words: Sequence[Word], traps: Traps = Traps.TYPES) -> tuple[Head, int]:
-    head, size = phrase_at(words, 0, traps)
+def _head_at_start(words: Sequence[Word], names: Collection[str] = ()) -> tuple[Head, int]:
+    head, size = phrase_at(words, 0, names)
     return head, size if head else 0
 
 
@@ -83,13 +83,13 @@ def _places(words: Sequence[Word]) -> tuple[Place, ...] | None:
     return read_places(_folded(words), level_keys(words))
 
 
-def _type_segment_first(segments: list[list[Word]], traps: Traps) -> list[list[Word]]:
+def _type_segment_first(segments: list[list[Word]], names: Collection[str]) -> list[list[Word]]:
     """ "Vĩnh Hải - UBND phường": a segment that opens with the unit type goes first; the places after
     the type stay last ("Mỹ Bình - UBND xã, thị xã Ngã Năm")."""
-    if len(segments) < 2 or _head_at_start(segments[0], traps)[0] is not None:
+    if len(segments) < 2 or _head_at_start(segments[0], names)[0] is not None:
         return segments
     for i in range(1, len(segments)):
-        head, size = _head_at_start(segments[i], traps)
+        head, size = _head_at_start(segments[i], names)
         if head is not None and _places(segments[i]) is None:
             places = segments[i][size:] if _places(segments[i][size:]) else []
             moved = segments[i][: len(segments[i]) - len(places)]
@@ -97,19 +97,19 @@ def _type_segment_first(segments: list[list[Word]], traps: Traps) -> list[list[W
     return segments
 
 
-def _reorder(segments: list[list[Word]], traps: Traps) -> tuple[list[Word], Head]:
+def _reorder(segments: list[list[Word]], names: Collection[str]) -> tuple[list[Word], Head]:
     """The words with the unit type first. A type word after the words of a proper name is part of
     it ("Xuân Trường", "Song Phượng"), unless other words only open the name ("Thành ủy Ban Dân vận"),
     a type of several words closes it ("Xương Huân UBND phường"), a commune follows another body
     ("Trạm Y tế xã Long Đức": returns that body's head) or places follow ("Long Đức huyện Cầu Kè")."""
-    words = [word for segment in _type_segment_first(segments, traps) for word in segment]
-    head, size = phrase_at(words, 0, traps)
+    words = [word for segment in _type_segment_first(segments, names) for word in segment]
+    head, size = phrase_at(words, 0, names)
     if head is not None:
         return words, None
     opening = size > 0  # words so far are only phrases that open a name ("Thành ủy", "Quản lý")
     i = max(size, 1)
     while i < len(words):
-        head, size = phrase_at(words, i, traps)
+        head, size = phrase_at(words, i, names)
         after = words[i + size :]
         if head is not None and after and head in _COMMUNE_HEADS:
             return after, (OTHER_BODY, *_folded(words[:i]))
@@ -141,7 +141,7 @@ def _ends_with(words: Sequence[Word], tail: tuple[str, ...]) -> bool:
     return len(words) >= len(tail) and tuple(w.folded for w in words[len(words) - len(tail) :]) == tail
 
 
-def _strip_home(words: list[Word], homes: Sequence[tuple[str, ...]], lone: bool, traps: Traps) -> list[Word]:
+def _strip_home(words: list[Word], homes: Sequence[tuple[str, ...]], lone: bool, names: Collection[str]) -> list[Word]:
     """ "… thành phố Nha Trang (tỉnh Khánh Hòa)", "… tỉnh", "… TP" qualify every unit: optional.
 
     A marker without the home after it ("Hội CCB tỉnh") only closes the name of a body that is no
@@ -155,7 +155,7 @@ def _strip_home(words: list[Word], homes: Sequence[tuple[str, ...]], lone: bool,
             break
     for marker in _MARKERS if stripped or lone else ():
         size = len(marker.split())
-        if len(words) >= size and _is(words[len(words) - size :], marker, traps):
+        if len(words) >= size and _is(words[len(words) - size :], marker, names):
             return words[: len(words) - size]
     return words
 
@@ -173,9 +173,9 @@ def _split_qualifier(words: list[Word], head: Head) -> tuple[list[Word], tuple[s
     return words[:start], (), places
 
 
-def _in_commune(words: list[Word], head: Head, traps: Traps) -> list[Word]:
+def _in_commune(words: list[Word], head: Head, names: Collection[str]) -> list[Word]:
     """ "Công an xã Long Đức", "Trường TH xã Long Đức": the body bears the commune's name."""
-    found = level_at(level_keys(words[:2], traps), 0) if head is not None and head[0] != "ubnd" else None
+    found = level_at(level_keys(words[:2], names), 0) if head is not None and head[0] != "ubnd" else None
     return words[found[1] :] if found and found[0] in _COMMUNE_LEVELS and len(words) > found[1] else words
 
 
@@ -212,16 +212,16 @@ def _is_parent(segment: list[Word], homes: Sequence[tuple[str, ...]]) -> bool:
     head, size = _head_at_start(segment)
     if head is None or head[0] != "ubnd" or head[1:] in (("phuong",), ("xa",), ("thi tran",)):
         return False  # "Vĩnh Hải - UBND phường" names the ward itself
-    return not _strip_home(segment[size:], homes, lone=False, traps=Traps.TYPES)
+    return not _strip_home(segment[size:], homes, lone=False, names=())
 
 
-def _parts(segments: list[list[Word]], vocab: Vocabulary, traps: Traps) -> NameParts:
+def _parts(segments: list[list[Word]], vocab: Vocabulary, names: Collection[str]) -> NameParts:
     units = [segment for segment in segments if not _is_parent(segment, vocab.homes)] or segments
-    words, other_body = _reorder(units, traps)
+    words, other_body = _reorder(units, names)
     words = _synonyms(words)
-    head, size = (other_body, 0) if other_body else _head_at_start(words, traps)
+    head, size = (other_body, 0) if other_body else _head_at_start(words, names)
     lone = head is not None and head[0] != "ubnd"
-    rest = _strip_home(_in_commune(words[size:], head, traps), vocab.homes, lone, traps)
+    rest = _strip_home(_in_commune(words[size:], head, names), vocab.homes, lone, names)
     rest, qualifier, places = _split_qualifier(rest, head)
     body, numbers = _split_numbers(rest, head)
     return NameParts(head, tuple(body), tuple(numbers), qualifier, places)
@@ -231,20 +231,26 @@ def _segments(text: str, vocab: Vocabulary) -> list[list[Word]]:
     return [segment_words(segment, vocab) for segment in _SEGMENT_GAP.split(text)]
 
 
-def read_name(text: str, vocab: Vocabulary, traps: Traps = Traps.TYPES) -> NameParts:
-    """Read one clean name (see ``name_variants``) into unit type, distinctive words and numbers.
+def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> NameParts:
+    """Read one clean name (see ``name_variants``) into unit type, distinctive words and numbers;
+    type words in ``names`` are read as part of the proper name."""
+    return _parts(_segments(text, vocab), vocab, names)
 
-    ``traps=Traps.NAMES`` reads type words that may be part of a name as such: "Phong Nẫm", "Trường
-    Long" are communes, "Phường Đúc" a ward."""
-    return _parts(_segments(text, vocab), vocab, traps)
+
+def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
+    """A type word that some unit's proper name has, typed as it has it or without diacritics."""
+    if word.folded not in TRAPS:
+        return False
+    if bare(word):
+        return word.folded in vocab.named_type_words
+    return (word.folded, tone_key(word.toned)) in vocab.named_types
 
 
 def readings(text: str, vocab: Vocabulary) -> list[NameParts]:
-    """The readings of one clean name: the plain one and, when a type word typed without diacritics
-    may be part of the proper name ("Phuong Lien", "UBND Tinh Thoi"), the reading where it is."""
+    """The readings of one clean name: the plain one and, when a type word may be part of the proper
+    name ("Phuong Lien", "UBND Tinh Thoi", "Phường Đúc", "trường Lâm"), the reading where it is."""
     segments = _segments(text, vocab)
-    plain = _parts(segments, vocab, Traps.TYPES)
-    if not any(undecided(word) for segment in segments for word in segment):
-        return [plain]
-    twin = _parts(segments, vocab, Traps.BARE_ARE_NAMES)
+    plain = _parts(segments, vocab, ())
+    names = frozenset(word.folded for segment in segments for word in segment if _may_be_named(word, vocab))
+    twin = _parts(segments, vocab, names) if names else plain
     return [plain] if twin == plain else [plain, twin]

@@ -70,6 +70,10 @@ class Vocabulary:
     departments: frozenset[str] = DEPARTMENTS
     contextual: Mapping[str, tuple[frozenset[str], str, str]] = field(default_factory=lambda: dict(CONTEXTUAL))
     literal: frozenset[str] = frozenset()  # roster words that are no syllable ("KBang", "Tôr"): never raw Telex
+    # Type words some roster unit has in its proper name ("Phường Đúc", "Trường Lâm"), as (folded, tone key)
+    # and folded: where a typed type word may be part of the name instead (``reading.readings``).
+    named_types: frozenset[tuple[str, str]] = frozenset()
+    named_type_words: frozenset[str] = frozenset()
     chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
 
 
