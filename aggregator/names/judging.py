@@ -141,7 +141,8 @@ class Judge:
         """Whether the stated type, numbers, committee and places leave the unit possible (cheap)."""
         typed = self.typed
         return (self._type(roster.head) != Fit.WRONG and _number_fit(typed.numbers, roster.numbers) != Fit.WRONG
-                and typed.qualifier in (roster.qualifier, ()) and not self._conflicts(chain))
+                and typed.qualifier in (roster.qualifier, ()) and typed.required <= roster.tones
+                and not self._conflicts(chain))
 
     def __call__(self, roster: Key, chain: Chain, unit: int, similarity: float, edits: int) -> Judged:
         """One roster name of ``unit`` (whose places are ``chain``)."""
@@ -149,6 +150,8 @@ class Judge:
         committee = Fit.EXACT if typed.qualifier in (roster.qualifier, ()) else Fit.WRONG
         numbers = Fit.EXACT if typed.numbers == roster.numbers else _number_fit(typed.numbers, roster.numbers)
         words = Fit.EXACT if typed.words == roster.words else _words_fit(typed, roster, edits)
+        if not typed.required <= roster.tones:
+            words = Fit.WRONG  # a type word read as a name, typed with other diacritics than the unit's
         fits = (self._type(roster.head), numbers, words, committee)
         elsewhere = self._conflicts(chain)
         fit = Fit.WRONG if elsewhere else Fit(max(fits))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from aggregator.names.heads import bare
 from aggregator.names.localities import Place
 from aggregator.names.reading import NameParts
 from aggregator.textnorm import tone_key
@@ -24,6 +25,9 @@ class Key(NamedTuple):
     initials: str
     text: str  # the sorted words, for similarity
     spelled: str  # the proper name's letters in typed order and its numbers, for counting typos
+    # (folded, tone key) the unit's name must have: a type word read as part of the proper name, typed
+    # with diacritics ("phường Đông" read as a name "Phường Đông" is no "Phương Đông")
+    required: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def exact(self) -> tuple[object, ...]:
@@ -46,8 +50,9 @@ def key_of(parts: NameParts, keep_places: bool = True) -> Key:
         marked = frozenset((word.folded, tone_key(word.toned)) for word in body if not word.toned.isascii())
     order = tuple(word.folded for word in body)
     words = tuple(sorted(order))
+    required = frozenset((w.folded, tone_key(w.toned)) for w in body if w.folded in parts.named and not bare(w))
     return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,
-               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers))
+               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers), required)
 
 
 def is_place(head: tuple[str, ...] | None) -> bool:

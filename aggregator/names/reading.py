@@ -46,6 +46,7 @@ class NameParts(NamedTuple):
     numbers: tuple[str, ...]  # "TH Vĩnh Hải II" → ("2",)
     qualifier: tuple[str, ...] = ()  # whose unit, when stated: ("thanh", "uy"), ("tinh", "uy")
     places: tuple[Place, ...] = ()  # trailing qualifiers: ", H. Cầu Kè, tỉnh Trà Vinh"
+    named: frozenset[str] = frozenset()  # type words this reading takes as words of the proper name
 
 
 def name_variants(text: str) -> list[str]:
@@ -224,7 +225,7 @@ def _parts(segments: list[list[Word]], vocab: Vocabulary, names: Collection[str]
     rest = _strip_home(_in_commune(words[size:], head, names), vocab.homes, lone, names)
     rest, qualifier, places = _split_qualifier(rest, head)
     body, numbers = _split_numbers(rest, head)
-    return NameParts(head, tuple(body), tuple(numbers), qualifier, places)
+    return NameParts(head, tuple(body), tuple(numbers), qualifier, places, frozenset(names))
 
 
 def _segments(text: str, vocab: Vocabulary) -> list[list[Word]]:
