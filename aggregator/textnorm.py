@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 # Format characters that render as nothing (zero-width space/joiners, word joiner, BOM, soft
@@ -27,6 +28,12 @@ _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u0189": "\u0110", "\u00f0": "
 _CP1252_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 # A UTF-8 lead byte (Â..ô) followed by a continuation byte, both seen through cp1252/latin-1.
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + re.escape("".join(_CP1252_BYTE)) + "]")
+# Anything ``clean_text`` may change but the Unicode form, found in one pass: mojibake, invisible or
+# control characters, look-alike letters, whitespace other than single spaces between words.
+_DIRTY = re.compile(
+    "|".join((_MOJIBAKE_HINT.pattern, _INVISIBLE.pattern, _CONTROL.pattern, "[\u00d0\u0189\u00f0\u0256]",
+              r"[^\S ]|  |^ | $"))
+)
 # Words are repaired one by one. An NBSP right after a byte-like character is part of the
 # mojibake ("Ã" + NBSP is "à"); anywhere else it separates words.
 _TOKEN_GAPS = re.compile(r"([ \t\r\n]+|(?<![\u0080-\u00f4" + re.escape("".join(_CP1252_BYTE)) + r"])\u00a0)")
@@ -75,6 +82,7 @@ _WEAK = (
     r"\b(?:cap\s+nhat|bo\s+sung|sua|dieu\s+chinh|hoan\s+thanh|xong|ok|lan\s+(?:thu\s+)?\d+|moi\s+nhat)"
     r"\b[^()\[\]]*"
 )
+_NOTE_WORD = re.compile(rf"{_VERB}|\b(?:da|chua|dieu|ok|lan|moi)\b")  # some word of every note above
 _NOTE_AT_END = re.compile(
     rf"(?:\s*[(\[]\s*(?:{_STRONG}|{_WEAK})[)\]]?|\s*(?:[-–—:|,;]\s*)?{_STRONG}|\s*[-–—:|,;]\s*{_WEAK}"
     r"|[^\w()\[\]]+)$"
@@ -148,7 +156,10 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _repair_mojibake(_repair_mojibake(str(text)))  # twice: double-encoded text exists
+    text = str(text)
+    if not _DIRTY.search(text) and unicodedata.is_normalized("NFC", text):
+        return text  # already clean, the common case
+    text = _repair_mojibake(_repair_mojibake(text))  # twice: double-encoded text exists
     text = _CONTROL.sub("", _INVISIBLE.sub("", text))
     text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
     return _SPACES.sub(" ", text).strip()
@@ -171,15 +182,23 @@ def strip_marks(text: str) -> str:
     return bare.replace("đ", "d").replace("Đ", "D")
 
 
-@lru_cache(maxsize=4096)
-def _base_char(char: str) -> str:
-    base = strip_marks(char).lower()
-    return base if len(base) == 1 else "x"  # a letter of its own: only the length matters here
+class _BaseChars(dict[int, str]):
+    """A ``str.translate`` table from a character to its accent-free lower-case base, filled as met."""
+
+    def __missing__(self, code: int) -> str:
+        base = strip_marks(chr(code)).lower()
+        base = self[code] = base if len(base) == 1 else "x"  # a letter of its own: only the length matters
+        return base
+
+
+_BASE_CHARS = _BaseChars()
 
 
 def strip_notes(text: str) -> str:
     """Drop trailing notes from a clean name: "Phòng Y tế (đã gửi) ✔" → "Phòng Y tế"."""
-    folded = "".join(map(_base_char, text))  # same length as text, so match offsets carry over
+    folded = text.translate(_BASE_CHARS)  # same length as text, so match offsets carry over
+    if folded[-1:].isalnum() and not _NOTE_WORD.search(folded):
+        return text  # no word any note is made of, and no mark at the end: the common case
     while (found := _NOTE_AT_END.search(folded)) and found.start() > 0:
         text, folded = text[: found.start()].rstrip(), folded[: found.start()].rstrip()
     return text
@@ -303,3 +322,17 @@ def fold(text: str | None) -> str:
     """
     bare = strip_marks(clean_text(text).lower())
     return " ".join(key for word in _NON_WORD.split(bare) if (key := fold_word(word)))
+
+
+def fold_words(texts: Sequence[str]) -> list[list[str]]:
+    """The words of many clean texts, lower case without diacritics, raw keystrokes left as typed: the
+    words ``fold`` makes keys of ("Ia Tôr" → ["ia", "tor"]). One pass for all, as a roster needs."""
+    if not texts:
+        return []
+    bare = strip_marks("\n".join(texts).lower()).split("\n")
+    return [[word for word in _NON_WORD.split(line) if word] for line in bare]
+
+
+def fold_clean(words: Sequence[str]) -> str:
+    """``fold`` of a clean text, from its ``fold_words``."""
+    return " ".join(key for word in words if (key := fold_word(word)))
