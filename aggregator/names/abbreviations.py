@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from aggregator.names.heads import HEADS, folded_phrase, level_keys
-from aggregator.names.localities import Chain, parse_locality
+from aggregator.names.localities import Chain, Place, parse_locality, read_places
 from aggregator.names.vocabulary import COMPOUND, PIECE, Vocabulary, Word, compact, word_of
 from aggregator.textnorm import clean_text, fold_word, is_syllable, strip_marks, telex_toned
 
@@ -136,8 +136,36 @@ def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
 
 
 def segment_words(segment: str, vocab: Vocabulary) -> list[Word]:
-    """The words of one segment of a name, abbreviations expanded."""
-    return expand(_raw_words(segment, vocab), vocab)
+    """The words of one segment of a name, abbreviations expanded. What a chunk reads as, wherever it
+    stands in a segment (or wherever but last), is kept per vocabulary (``Vocabulary.finals``, ``inner``)."""
+    chunks = segment.split()
+    out: list[Word] = []
+    for j, chunk in enumerate(chunks):
+        words = vocab.finals.get(chunk)
+        if words is None and j < len(chunks) - 1:
+            words = vocab.inner.get(chunk)
+        if words is None:
+            return _expand_and_keep(segment, chunks, vocab)
+        out.extend(words)
+    return out
+
+
+def _expand_and_keep(segment: str, chunks: Sequence[str], vocab: Vocabulary) -> list[Word]:
+    out = expand(_raw_words(segment, vocab), vocab)
+    if len(vocab.finals) >= _CHUNK_CACHE:
+        return out
+    for chunk in chunks:
+        raw = _chunk_words(chunk, vocab)
+        if not any(_abbreviated(word) or word.folded == "va" for word in raw):  # "và" may join two abbreviations
+            vocab.finals[chunk] = tuple(keyed for word in raw for keyed in _keyed(word, word.folded in vocab.literal))
+        elif len(raw) == 1 and raw[0].folded != "p" and raw[0].folded not in vocab.contextual:
+            meaning = _lookup(raw[0].folded, vocab)  # "UBND", "X.": the same wherever they stand (but "X" last)
+            if meaning is None:
+                vocab.finals[chunk] = _keyed(raw[0], raw[0].folded in vocab.literal)
+            else:
+                cut = folded_phrase(meaning) in _CUT_TYPES
+                (vocab.inner if cut else vocab.finals)[chunk] = tuple(word_of(part) for part in meaning.split())
+    return out
 
 
 def read_words(text: str, vocab: Vocabulary) -> list[Word]:
@@ -156,3 +184,9 @@ def read_locality(text: str, vocab: Vocabulary) -> Chain:
     return parse_locality(([w.folded for w in words], level_keys(words)) for words in segments)
 
 
+
+
+def places_in(text: str, vocab: Vocabulary) -> tuple[Place, ...] | None:
+    """The places a text is made of ("H. Cầu Kè, tỉnh Trà Vinh"), or None."""
+    words = read_words(text, vocab)
+    return read_places([word.folded for word in words], level_keys(words))

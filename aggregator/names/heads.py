@@ -31,7 +31,8 @@ _PLAIN_HEADS = (
 # Words that open a name without being its unit type ("Thành ủy - Ban Dân vận", "Quản lý …").
 _NOT_HEADS = ("thành ủy", "tỉnh ủy", "huyện ủy", "quận ủy", "thị ủy", "đảng ủy", "quản lý")
 # Place levels word by word, as ``localities`` reads them ("t" is "T." for tỉnh in addresses).
-_LEVEL_WORDS = {strip_marks(word): word for level in ADMIN_LEVELS for word in level.split()}
+_LEVEL_TONED = {strip_marks(word): word for level in ADMIN_LEVELS for word in level.split()}
+LEVEL_WORDS = frozenset({*_LEVEL_TONED, "t"})
 
 
 class Phrase(NamedTuple):
@@ -95,8 +96,9 @@ def bare(word: Word) -> bool:
 def fits(words: Sequence[Word], toned: Sequence[str], names: Collection[str] = ()) -> bool:
     """Whether typed words may be the toned phrase: no word typed with other diacritics, and no type
     word at either end that the reading takes as part of the proper name (``names``)."""
-    if any(agrees(word, expected) is False for word, expected in zip(words, toned, strict=True)):
-        return False
+    for word, expected in zip(words, toned, strict=True):
+        if word.toned != expected and agrees(word, expected) is False:
+            return False
     return not names or not (words[0].folded in names or words[-1].folded in names)
 
 
@@ -117,7 +119,7 @@ def level_keys(words: Sequence[Word], names: Collection[str] = ()) -> list[str]:
     word's ("Tịnh" is no tỉnh, "Thạnh" no thành), or taken as a name, is blanked: never a level."""
     keys = []
     for word in words:
-        expected = _LEVEL_WORDS.get(word.folded)
+        expected = _LEVEL_TONED.get(word.folded)
         blocked = expected is not None and (agrees(word, expected) is False or word.folded in names)
         keys.append("" if blocked else word.folded)
     return keys

@@ -22,7 +22,7 @@ from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from aggregator.names.abbreviations import MAX_NAME, segment_words
-from aggregator.names.heads import TRAPS, Head, agrees, bare, fits, folded_phrase, level_keys, phrase_at
+from aggregator.names.heads import LEVEL_WORDS, TRAPS, Head, agrees, bare, fits, folded_phrase, level_keys, phrase_at
 from aggregator.names.localities import Place, level_at, read_places, split_trailing
 from aggregator.names.vocabulary import Vocabulary, Word
 from aggregator.textnorm import clean_text, is_syllable, strip_notes, tone_key
@@ -32,6 +32,11 @@ _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
 _MARKERS = ("thành phố", "tỉnh", "huyện", "thị xã")  # close a name: "Hội CCB tỉnh", "Phòng Y tế TP"
 _COMMITTEES = {folded_phrase(c): c for c in ("thành ủy", "tỉnh ủy", "huyện ủy", "quận ủy", "thị ủy")}
 _STOP = {"va": "và", "cac": "các", "cua": "của"}  # joining words of a body's name ("Tài nguyên và Môi trường")
+# Words that may make a name more than a type and a proper name (see ``_plain``): place levels (thành and
+# thị only with phố, xã or trấn after them), joining words, "số", "thuộc", "ủy" of a committee, the first
+# words of synonyms.
+_SYNONYM_STARTS = frozenset(pattern[0] for pattern in _SYNONYMS)
+_SPECIAL = frozenset({*LEVEL_WORDS - {"thanh", "thi"}, *_STOP, "so", "thuoc", "uy", *_SYNONYM_STARTS})
 _TRAILING_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
 _SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
 # A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
@@ -52,7 +57,7 @@ class NameParts(NamedTuple):
 def name_variants(text: str) -> list[str]:
     """The name without notes, and the content of a trailing bracket as a second name."""
     text = strip_notes(clean_text(text)[:MAX_NAME])
-    bracket = _TRAILING_BRACKET.search(text)
+    bracket = _TRAILING_BRACKET.search(text) if text.endswith((")", "]")) else None
     if bracket is None or bracket.start() == 0:
         return [text] if text else []
     return [part for part in (text[: bracket.start()], bracket[1].strip()) if part]
@@ -216,7 +221,36 @@ def _is_parent(segment: list[Word], homes: Sequence[tuple[str, ...]]) -> bool:
     return not _strip_home(segment[size:], homes, lone=False, names=())
 
 
+def _plain(segments: list[list[Word]], vocab: Vocabulary) -> NameParts | None:
+    """Most names are a type and a proper name of plain words ("Trường Tiểu học Tân Phú"): read at once,
+    as the steps below would read them. None for any other name."""
+    if len(segments) != 1:
+        return None
+    words = segments[0]
+    head, size = phrase_at(words)
+    body = words[size:]
+    if head is None or not body or body[-1].text.upper() in _ROMAN:
+        return None
+    folded = [word.folded for word in body]
+    if not _SPECIAL.isdisjoint(folded) or not "".join(folded).isalnum():
+        return None
+    if any(word.folded in _SYNONYM_STARTS for word in words[:size]):
+        return None  # "Mặt trận Tổ quốc Việt Nam": a synonym may start in the type
+    if vocab.homes and any(_ends_with(body, tail) for tail in vocab.homes):
+        return None
+    numbers = tuple(word.lstrip("0") or "0" for word in folded if word.isdigit())
+    return NameParts(head, tuple(word for word in body if not word.folded.isdigit()) if numbers else tuple(body),
+                     numbers)
+
+
 def _parts(segments: list[list[Word]], vocab: Vocabulary, names: Collection[str]) -> NameParts:
+    if not names and (parts := _plain(segments, vocab)) is not None:
+        return parts
+    return in_steps(segments, vocab, names)
+
+
+def in_steps(segments: list[list[Word]], vocab: Vocabulary, names: Collection[str]) -> NameParts:
+    """The reading step by step: parents, type, synonyms, commune, home, places, numbers."""
     units = [segment for segment in segments if not _is_parent(segment, vocab.homes)] or segments
     words, other_body = _reorder(units, names)
     words = _synonyms(words)
@@ -247,11 +281,33 @@ def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
     return (word.folded, tone_key(word.toned)) in vocab.named_types
 
 
-def readings(text: str, vocab: Vocabulary) -> list[NameParts]:
-    """The readings of one clean name: the plain one and, when a type word may be part of the proper
-    name ("Phuong Lien", "UBND Tinh Thoi", "Phường Đúc", "trường Lâm"), the reading where it is."""
+class Reading(NamedTuple):
+    """A name's words by segment, its plain reading, and its type words that may be a proper name's."""
+
+    segments: tuple[list[Word], ...]
+    plain: NameParts
+    traps: tuple[Word, ...]
+
+
+def read(text: str, vocab: Vocabulary) -> Reading:
+    """The plain reading of one clean name (see ``name_variants``), with what its twin needs."""
     segments = _segments(text, vocab)
-    plain = _parts(segments, vocab, ())
-    names = frozenset(word.folded for segment in segments for word in segment if _may_be_named(word, vocab))
-    twin = _parts(segments, vocab, names) if names else plain
-    return [plain] if twin == plain else [plain, twin]
+    traps = tuple(word for segment in segments for word in segment if word.folded in TRAPS)
+    return Reading(tuple(segments), _parts(segments, vocab, ()), traps)
+
+
+def twin(reading: Reading, vocab: Vocabulary) -> NameParts | None:
+    """When a type word may be part of the proper name ("Phuong Lien", "UBND Tinh Thoi", "Phường Đúc",
+    "trường Lâm"): the reading where it is, if it differs from the plain one."""
+    names = frozenset(word.folded for word in reading.traps if _may_be_named(word, vocab))
+    if not names:
+        return None
+    other = _parts(list(reading.segments), vocab, names)
+    return None if other == reading.plain else other
+
+
+def readings(text: str, vocab: Vocabulary) -> list[NameParts]:
+    """The plain reading of one clean name and, where there is one, its twin."""
+    reading = read(text, vocab)
+    other = twin(reading, vocab)
+    return [reading.plain] if other is None else [reading.plain, other]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from aggregator.textnorm import clean_text, fold, is_syllable, strip_marks
+from aggregator.textnorm import clean_text, fold_clean, fold_words, is_syllable, strip_marks
 
 BUILTIN: Mapping[str, str] = {
     "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "ub": "ủy ban", "ubkt": "ủy ban kiểm tra",
@@ -74,18 +74,16 @@ class Vocabulary:
     # and folded: where a typed type word may be part of the name instead (``reading.readings``).
     named_types: frozenset[tuple[str, str]] = frozenset()
     named_type_words: frozenset[str] = frozenset()
+    case_keys: frozenset[str] = frozenset()  # letters that stand for something only in capitals ("TU")
     chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
+    finals: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # expanded too
+    inner: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # unless last
 
 
 @lru_cache(maxsize=1 << 16)
 def word_of(text: str) -> Word:
     toned = text.lower()
     return Word(text, toned, strip_marks(toned))
-
-
-def compact_words(text: str) -> str:
-    """Lower case without diacritics, raw keystrokes left as typed ("Ia Tôr" → "ia tor")."""
-    return strip_marks(text.lower())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -149,7 +147,8 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
     never guessed from name endings (a district shared by a tenth of the communes is no home).
     """
     pairs = [(clean_text(full), [clean_text(o) for o in others if o]) for full, others in names]
-    folded = [fold(full) for full, _ in pairs]
+    words = fold_words([full for full, _ in pairs])
+    folded = [fold_clean(name) for name in words]
     home_places = _homes(folded) if homes else ()
     learned: defaultdict[str, set[str]] = defaultdict(set)
     for full, others in pairs:
@@ -159,7 +158,15 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
         learned["".join(word[0] for word in home)].add(" ".join(home))
     unique = {key: next(iter(meanings)) for key, meanings in learned.items() if len(meanings) == 1}
     departments = {" ".join(name.split()[1:3]) for name in folded if name.startswith("phong ")}
-    literal = {word for full, others in pairs for text in (full, *others) for word in PIECE.findall(compact_words(text))
-               if word.isalpha() and not is_syllable(word)}
-    return Vocabulary({**BUILTIN, **unique}, home_places, DEPARTMENTS | departments, _contextual(folded),
-                      frozenset(literal))
+    other_words = fold_words([other for _, others in pairs for other in others])
+    pieces = {word for name in (*words, *other_words) for word in name}
+    literal = {word for word in pieces if word.isalpha() and not is_syllable(word)}
+    abbreviations = {**BUILTIN, **unique}
+    contextual = _contextual(folded)
+    return Vocabulary(abbreviations, home_places, DEPARTMENTS | departments, contextual, frozenset(literal),
+                      case_keys=case_keys(abbreviations, contextual))
+
+
+def case_keys(abbreviations: Iterable[str], contextual: Iterable[str]) -> frozenset[str]:
+    """Abbreviations that are also syllables: in capitals they stand for something ("TU"), else a word."""
+    return frozenset(key for key in (*abbreviations, *contextual) if key.isalpha() and is_syllable(key))
