@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -31,20 +31,54 @@ def _deletions(word: str) -> set[str]:
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
-@dataclass(frozen=True)
 class NameIndex:
-    """The roster's distinct proper names by the words they contain."""
+    """The roster's distinct proper names by the words they contain. Its tables are made when first
+    needed: names typed as in the roster never need them."""
 
-    names: np.ndarray  # per name id: its words in typed order, joined (object array of str)
-    sorted_names: np.ndarray  # per name id: its words sorted, joined (similarity ignores word order)
-    lengths: np.ndarray  # per name id: len(names[id])
-    postings: dict[str, np.ndarray]  # word → ids of the names that contain it
-    deleted: dict[str, tuple[str, ...]]  # a word with at most one letter deleted → roster words
-    deleted_names: dict[str, tuple[int, ...]]  # a name with at most one letter deleted → name ids
-    by_length: list[str]  # the names sorted by length, with their lengths and ids
-    by_length_lengths: np.ndarray
-    by_length_ids: np.ndarray
-    near_cache: dict[str, np.ndarray] = field(default_factory=dict)
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = _objects(names)  # per name id: its words in typed order, joined
+        self.near_cache: dict[str, np.ndarray] = {}
+
+    @cached_property
+    def sorted_names(self) -> np.ndarray:
+        """Per name id: its words sorted, joined (similarity ignores word order)."""
+        return _objects([" ".join(sorted(name.split())) for name in self.names])
+
+    @cached_property
+    def postings(self) -> dict[str, np.ndarray]:
+        """Word → ids of the names that contain it (digits are never indexed: numbers agree exactly)."""
+        by_word: defaultdict[str, list[int]] = defaultdict(list)
+        for name_id, name in enumerate(self.names):
+            for word in set(name.split()):
+                if not word.isdigit():
+                    by_word[word].append(name_id)
+        return {word: np.asarray(ids, dtype=np.int32) for word, ids in by_word.items()}
+
+    @cached_property
+    def deleted(self) -> dict[str, tuple[str, ...]]:
+        """A word with at most one letter deleted → roster words."""
+        found: defaultdict[str, list[str]] = defaultdict(list)
+        for word in self.postings:
+            if len(word) >= _NEAR_LENGTH - 1:
+                for form in _deletions(word):
+                    found[form].append(word)
+        return {form: tuple(words) for form, words in found.items()}
+
+    @cached_property
+    def deleted_names(self) -> dict[str, tuple[int, ...]]:
+        """A name with at most one letter deleted → name ids."""
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        for name_id, name in enumerate(self.names):
+            for form in _deletions(name):
+                found[form].append(name_id)
+        return {form: tuple(ids) for form, ids in found.items()}
+
+    @cached_property
+    def _by_length(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The names sorted by length, with their lengths and ids."""
+        order = sorted(range(len(self.names)), key=lambda i: len(self.names[i]))
+        return ([self.names[i] for i in order], np.asarray([len(self.names[i]) for i in order], dtype=np.int32),
+                np.asarray(order, dtype=np.int32))
 
     def _near(self, word: str) -> np.ndarray:
         """Ids of the names that contain ``word`` or a word one edit from it (words of four letters or more)."""
@@ -86,11 +120,11 @@ class NameIndex:
     def within_edits(self, spelled: str) -> dict[int, int]:
         """Every name at most ``MAX_EDITS`` edits from ``spelled``, with the count (all names of a close
         length are compared: a rival may share no word with the typed name, "Cam Loi" and "Can Lai")."""
-        first, last = (int(np.searchsorted(self.by_length_lengths, len(spelled) + shift, side))
+        names, lengths, ids = self._by_length
+        first, last = (int(np.searchsorted(lengths, len(spelled) + shift, side))
                        for shift, side in ((-MAX_EDITS, "left"), (MAX_EDITS, "right")))
-        found = process.extract(spelled, self.by_length[first:last], scorer=OSA.distance, limit=None,
-                                score_cutoff=MAX_EDITS)
-        return {int(self.by_length_ids[first + position]): int(edits) for _, edits, position in found}
+        found = process.extract(spelled, names[first:last], scorer=OSA.distance, limit=None, score_cutoff=MAX_EDITS)
+        return {int(ids[first + position]): int(edits) for _, edits, position in found}
 
 
 def _objects(items: Sequence[str]) -> np.ndarray:
@@ -100,31 +134,5 @@ def _objects(items: Sequence[str]) -> np.ndarray:
 
 
 def build_index(names: Sequence[str]) -> NameIndex:
-    """Index distinct proper names given as their words joined by spaces (digits are never indexed:
-    numbers must agree exactly)."""
-    by_word: defaultdict[str, list[int]] = defaultdict(list)
-    for name_id, name in enumerate(names):
-        for word in set(name.split()):
-            if not word.isdigit():
-                by_word[word].append(name_id)
-    deleted_names: defaultdict[str, list[int]] = defaultdict(list)
-    for name_id, name in enumerate(names):
-        for form in _deletions(name):
-            deleted_names[form].append(name_id)
-    deleted: defaultdict[str, list[str]] = defaultdict(list)
-    for word in by_word:
-        if len(word) >= _NEAR_LENGTH - 1:
-            for form in _deletions(word):
-                deleted[form].append(word)
-    order = sorted(range(len(names)), key=lambda i: len(names[i]))
-    return NameIndex(
-        names=_objects(names),
-        sorted_names=_objects([" ".join(sorted(name.split())) for name in names]),
-        lengths=np.asarray([len(name) for name in names], dtype=np.int32),
-        postings={word: np.asarray(ids, dtype=np.int32) for word, ids in by_word.items()},
-        deleted={form: tuple(found) for form, found in deleted.items()},
-        deleted_names={form: tuple(found) for form, found in deleted_names.items()},
-        by_length=[names[i] for i in order],
-        by_length_lengths=np.asarray([len(names[i]) for i in order], dtype=np.int32),
-        by_length_ids=np.asarray(order, dtype=np.int32),
-    )
+    """Index distinct proper names given as their words joined by spaces."""
+    return NameIndex(names)

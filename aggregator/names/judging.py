@@ -144,6 +144,15 @@ class Judge:
                 and typed.qualifier in (roster.qualifier, ()) and typed.required <= roster.tones
                 and not self._conflicts(chain))
 
+    def same_name(self, roster: Key, unit: int) -> Judged:
+        """A roster name with the typed proper name, that ``admits`` left possible: only its type and
+        numbers may say less than the typed ones (what ``__call__`` finds for it, found at once)."""
+        typed = self.typed
+        fit = Fit(max(self._type(roster.head), _number_fit(typed.numbers, roster.numbers)))
+        if fit == Fit.LEVEL and not typed.words:
+            fit = Fit.VAGUE
+        return Judged(fit, 1.0, tones_agree(typed, roster), unit, 0, False, "")
+
     def __call__(self, roster: Key, chain: Chain, unit: int, similarity: float, edits: int) -> Judged:
         """One roster name of ``unit`` (whose places are ``chain``)."""
         typed = self.typed
@@ -242,6 +251,10 @@ def decide(unit_ids: Sequence[str], judged: Sequence[Judged], settings: Matching
            typo_allowed: bool = True) -> Decision:
     """The outcome for one typed name from its judged candidates (``typo_allowed``: the typed proper
     name is nobody's real name, so it may be a typo)."""
+    if len({j.unit for j in judged}) == 1:  # one unit: matched when it fits surely, as below
+        best = min(judged, key=lambda j: (j.fit, -j.score, j.edits))
+        if best.fit <= Fit.UNTYPED and best.score >= settings.accept:
+            return _matched(unit_ids, best)
     ranked = per_unit(judged)
     strong = [j for j in ranked if j.fit <= Fit.VAGUE and j.fit != Fit.TYPO and j.score >= settings.accept]
     for tier in (Fit.EXACT, Fit.LEVEL, Fit.UNTYPED):

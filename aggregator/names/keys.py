@@ -41,16 +41,18 @@ class Key(NamedTuple):
 
 def key_of(parts: NameParts, keep_places: bool = True) -> Key:
     body = parts.body
-    pairs = frozenset((word.folded, tone_key(word.toned)) for word in body)
+    order = tuple(word.folded for word in body)
+    tuples = [(word.folded, tone_key(word.toned)) for word in body]
+    pairs = frozenset(tuples)
     # Typed with diacritics, a word without any is typed with the level tone: "Thanh Hòa" is not "Thạnh Hòa".
     # Raw Telex ("Tan Thanhj") marks its own words only: the others were typed without an input method.
-    if any(not word.text.isascii() for word in body):
+    if not "".join(word.text for word in body).isascii():
         marked = pairs
     else:
-        marked = frozenset((word.folded, tone_key(word.toned)) for word in body if not word.toned.isascii())
-    order = tuple(word.folded for word in body)
+        marked = frozenset(pair for pair, word in zip(tuples, body, strict=True) if not word.toned.isascii())
     words = tuple(sorted(order))
-    required = frozenset((w.folded, tone_key(w.toned)) for w in body if w.folded in parts.named and not bare(w))
+    required = frozenset(pair for pair, word in zip(tuples, body, strict=True) if word.folded in parts.named
+                         and not bare(word)) if parts.named else frozenset()
     return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,
                marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers), required)
 

@@ -18,22 +18,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from aggregator.campaign import MatchingSettings
 from aggregator.models import Candidate, MatchKind, MatchOutcome, RosterUnit
-from aggregator.names.abbreviations import read_folded, read_locality, read_words
+from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.groups import group_reader
-from aggregator.names.heads import TRAPS, level_keys
+from aggregator.names.heads import TRAPS
 from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide
 from aggregator.names.keys import Key, is_place, key_of, self_place
-from aggregator.names.localities import Chain, Place, read_places, unit_chains
-from aggregator.names.reading import NameParts, last_segment, name_variants, read_name, readings
+from aggregator.names.localities import Chain, Place, unit_chains
+from aggregator.names.reading import last_segment, read_name, readings
 from aggregator.names.screening import Screen, build_screen
-from aggregator.names.vocabulary import Vocabulary, learn_vocabulary
+from aggregator.names.typed import Reader, Typed
+from aggregator.names.vocabulary import Vocabulary, case_keys, learn_vocabulary
 from aggregator.textnorm import is_syllable
 
 _INITIALS = 0.75  # "P.VH" may be Vĩnh Hải or Vĩnh Hòa: shown, never accepted
@@ -58,23 +60,29 @@ class Matcher:
     name_keys: tuple[tuple[int, ...], ...]  # distinct proper name (``index``) → keys that have it
     index: NameIndex  # the distinct proper names by word
     screen: Screen  # what typed types, numbers and places rule out, for many keys at once
-    initials: Mapping[str, tuple[int, ...]]  # initials of the words → key indices
     read_group: Callable[[object], str | None]  # a typed group hint → the group code it names
+    reader: Reader  # typed names → their readings, each distinct text read once
+
+    @cached_property
+    def initials(self) -> Mapping[str, tuple[int, ...]]:
+        """Initials of a name's words (two or more) → key indices."""
+        return {k: v for k, v in _grouped([key.initials for key in self.keys]).items() if len(str(k)) > 1}
 
 
-def _unit_keys(unit: RosterUnit, vocab: Vocabulary) -> tuple[list[Key], list[Place]]:
+def _unit_keys(unit: RosterUnit, reader: Reader) -> tuple[list[Key], list[Place]]:
     keys: dict[tuple[object, ...], Key] = {}
     places: list[Place] = []
     for name in (unit.name, unit.short_name, *unit.aliases):
-        variants = name_variants(name)
-        if len(variants) > 1 and (bracket := _places_in(variants[1], vocab)):  # "… (huyện Cầu Kè)"
-            places += [p for p in bracket if p not in places]
-            variants = variants[:1]
-        for variant in variants:
-            parts = read_name(variant, vocab)
+        if not name or (typed := reader.typed(name)) is None:
+            continue
+        places += [p for p in typed.in_brackets if p not in places]  # "… (huyện Cầu Kè)": where it lies
+        for index, variant in enumerate(typed.variants[: 1 if typed.in_brackets else 2]):
+            parts = typed.reading.plain if index == 0 else read_name(variant, reader.vocab)
             places += [p for p in parts.places if p not in places]
             key = key_of(parts, keep_places=False)
             keys.setdefault((*key.exact, key.tones), key)
+            if index == 0 and not parts.places and not typed.in_brackets:
+                typed.own = key  # typed as written, the name reads as this very key
     return list(keys.values()), places
 
 
@@ -101,13 +109,16 @@ def _with_names(vocab: Vocabulary, chains: Sequence[Chain], keys: Sequence[Key])
             found[key].add(f"{place.level} {' '.join(place.name)}")
     extra = {key: next(iter(v)) for key, v in found.items() if len(v) == 1 and key not in vocab.abbreviations}
     named = frozenset(pair for key in keys for pair in key.tones if pair[0] in TRAPS)
-    return replace(vocab, abbreviations={**vocab.abbreviations, **extra}, named_types=named,
-                   named_type_words=frozenset(word for word, _ in named), chunks={})
+    abbreviations = {**vocab.abbreviations, **extra}
+    return replace(vocab, abbreviations=abbreviations, named_types=named,
+                   named_type_words=frozenset(word for word, _ in named),
+                   case_keys=case_keys(abbreviations, vocab.contextual), chunks={}, finals={}, inner={})
 
 
-def _read_roster(units: Sequence[RosterUnit], vocab: Vocabulary
+def _read_roster(units: Sequence[RosterUnit], reader: Reader
                  ) -> tuple[list[Key], list[int], list[Chain], list[Place | None]]:
     """Every unit's keys, their owners, the places each unit is known to lie in, the place it is."""
+    vocab = reader.vocab
     homes = tuple(Place(None, home) for home in vocab.homes)
     keys: list[Key] = []
     owners: list[int] = []
@@ -115,7 +126,7 @@ def _read_roster(units: Sequence[RosterUnit], vocab: Vocabulary
     selves: list[Place | None] = []
     localities: dict[str, Chain] = {}  # units of a district share their locality text
     for index, unit in enumerate(units):
-        unit_keys, named = _unit_keys(unit, vocab)
+        unit_keys, named = _unit_keys(unit, reader)
         keys += unit_keys
         owners += [index] * len(unit_keys)
         if unit.locality not in localities:
@@ -134,9 +145,12 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
     """
     located = any(u.locality.strip() for u in units)
     vocab = learn_vocabulary(((u.name, (u.short_name, *u.aliases)) for u in units), homes=not located)
-    keys, owners, own, selves = _read_roster(units, vocab)
+    reader = Reader(vocab)
+    keys, owners, own, selves = _read_roster(units, reader)
     chains = _interned(unit_chains(own, selves, read_locality(area, vocab)))
-    vocab = _with_names(vocab, chains, keys)
+    completed = _with_names(vocab, chains, keys)
+    reader.rebind(completed, set(completed.abbreviations) - set(vocab.abbreviations))
+    vocab = completed
     by_name = _grouped([key.spelled for key in keys])
     return Matcher(
         settings=settings,
@@ -151,54 +165,24 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         name_keys=tuple(by_name.values()),
         index=build_index([str(name) for name in by_name]),
         screen=build_screen(keys, [chains[owner] for owner in owners]),
-        initials={k: v for k, v in _grouped([key.initials for key in keys]).items() if len(str(k)) > 1},
         read_group=group_reader(groups or {}, lambda text: read_folded(text, vocab)),
+        reader=reader,
     )
-
-
-def _places_in(text: str, vocab: Vocabulary) -> tuple[Place, ...] | None:
-    """The places a text is made of ("H. Cầu Kè, tỉnh Trà Vinh"), or None."""
-    words = read_words(text, vocab)
-    return read_places([word.folded for word in words], level_keys(words))
 
 
 def _bare_place(text: str, vocab: Vocabulary) -> Place | None:
     """A short segment without a level word that may name a place: "Cầu Kè", not "UBND", not "1"."""
     words = read_folded(text, vocab)
-    if not 0 < len(words) <= _BARE_PLACE_WORDS or not all(map(is_syllable, words)) or _places_in(text, vocab):
+    if not 0 < len(words) <= _BARE_PLACE_WORDS or not all(map(is_syllable, words)) or places_in(text, vocab):
         return None
     return Place(None, tuple(words))
 
 
-@dataclass(frozen=True)
-class _Typed:
-    """A typed name read plainly (and, when a type word may be part of its proper name, the other way),
-    with what other readings need."""
-
-    variants: tuple[str, ...]  # the name, and a trailing bracket's content
-    readings: tuple[NameParts, ...]  # the plain reading first
-    in_brackets: tuple[Place, ...]  # "UBND Phuong 1 (TP. Tra Vinh)"
-
-    @property
-    def keys(self) -> list[Key]:
-        return [key_of(parts._replace(places=parts.places + self.in_brackets)) for parts in self.readings]
-
-
-def _read(name: object, vocab: Vocabulary) -> _Typed | None:
-    """The typed name read plainly; None when there is no name at all."""
-    missing = name is None or (isinstance(name, float) and name != name)  # None, or pandas' NaN
-    variants = name_variants("" if missing else str(name))
-    if not variants or not any(char.isalnum() for char in variants[0]):
-        return None
-    bracket = _places_in(variants[1], vocab) if len(variants) > 1 else None
-    return _Typed(tuple(variants), tuple(readings(variants[0], vocab)), bracket or ())
-
-
-def _other_readings(typed: _Typed, vocab: Vocabulary) -> list[list[Key]]:
+def _other_readings(typed: Typed, vocab: Vocabulary) -> list[list[Key]]:
     """Other ways to read a name the plain reading did not match, each with its equally likely twin."""
     in_brackets, others = typed.in_brackets, []
     if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
-        others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.readings])
+        others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.parts(vocab)])
     text, bare = typed.variants[0], ()
     while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
         text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
@@ -272,13 +256,15 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
     if typed.head is None and not typed.words and not typed.numbers:  # only the home town, or notes
         return Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)
     judge = Judge(typed, matcher.settings)
-    same = sorted({*matcher.exact.get(typed.exact, ()), *matcher.ordered.get(typed.order, ())})
+    same = matcher.ordered.get(typed.order, ())  # the same words in the same order: any type, any numbers
     if not same:  # no unit's name: a typo, a name with words missing or added, or nobody's
         return decide(matcher.unit_ids, _pool(matcher, judge), matcher.settings)
     # The name of a unit, typed as written: it decides. When the stated type or places rule out every
     # unit of that name, the row is refused; it is no other unit's name with words missing.
-    possible = _admitted(matcher, judge, same)
-    judged = [_judge(matcher, judge, i, 1.0, 0) for i in possible or same]
+    if possible := _admitted(matcher, judge, same):
+        judged = [judge.same_name(matcher.keys[i], matcher.owners[i]) for i in possible]
+    else:
+        judged = [_judge(matcher, judge, i, 1.0, 0) for i in same]
     return decide(matcher.unit_ids, judged, matcher.settings, typo_allowed=False)
 
 
@@ -333,16 +319,15 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
     decided: dict[Key, Decision] = {}
 
     def decide_all(keys: Sequence[Key]) -> Decision:
-        for key in keys:
-            if key not in decided:
-                decided[key] = _resolve_one(matcher, key)
-        return _together([decided[key] for key in keys], matcher.settings)
+        found = [decided.get(key) or decided.setdefault(key, _resolve_one(matcher, key)) for key in keys]
+        return found[0] if len(found) == 1 else _together(found, matcher.settings)
 
     per_name: dict[object, Decision] = {}
     for name in dict.fromkeys(names):
-        if (typed := _read(name, matcher.vocabulary)) is None:
+        missing = name is None or (isinstance(name, float) and name != name)  # None, or pandas' NaN
+        if (typed := matcher.reader.typed("" if missing else str(name))) is None:
             continue
-        decisions = [decide_all(typed.keys)]
+        decisions = [decide_all(typed.keys(matcher.vocabulary))]
         if decisions[0].outcome.kind is not MatchKind.MATCHED:
             decisions += [decide_all(keys) for keys in _other_readings(typed, matcher.vocabulary)]
         per_name[name] = _combine(decisions)

@@ -1,0 +1,100 @@
+"""Names as typed, each read once: per distinct text, and per text that reads the same. Pure, no I/O.
+
+A sheet repeats names: an agency types its name the same way, or in capitals, cycle after cycle, and
+most typed names are roster names as written. A ``Reader`` keeps each name's reading by its text as
+typed and by its clean text in lower case (capitals change a reading only for letters that stand for
+something in this roster, "TU", or a Roman numeral that is a syllable, "VI"), and is filled with the
+roster's names as they are read to build the matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from aggregator.names.abbreviations import places_in
+from aggregator.names.keys import Key, key_of
+from aggregator.names.localities import Place
+from aggregator.names.reading import NameParts, Reading, name_variants, read, twin
+from aggregator.names.vocabulary import Vocabulary, compact
+
+# A run of ASCII capitals standing alone among letters ("TU" in "Ban TC TU", not "T" in "TÂN").
+_CAPITALS = re.compile(r"(?<![^\W\d_])[A-Z]+(?![^\W\d_])")
+_ROMAN_SYLLABLES = frozenset({"i", "vi"})
+
+
+class Typed:
+    """One typed name: the name and a trailing bracket's content, the name's reading, the places in that
+    bracket, and (once asked for) its keys."""
+
+    __slots__ = ("_keys", "in_brackets", "own", "reading", "variants")
+
+    def __init__(self, variants: tuple[str, ...], reading: Reading, in_brackets: tuple[Place, ...]) -> None:
+        self.variants = variants
+        self.reading = reading
+        self.in_brackets = in_brackets
+        self.own: Key | None = None  # the roster's key of this very text, when it is a roster name
+        self._keys: list[Key] | None = None
+
+    def parts(self, vocab: Vocabulary) -> list[NameParts]:
+        """The plain reading and, when a type word may be part of the proper name, its twin."""
+        other = twin(self.reading, vocab)
+        return [self.reading.plain] if other is None else [self.reading.plain, other]
+
+    def keys(self, vocab: Vocabulary) -> list[Key]:
+        if self._keys is None:
+            places = self.in_brackets
+            self._keys = [self.own if self.own is not None and not places and index == 0 else
+                          key_of(parts._replace(places=parts.places + places))
+                          for index, parts in enumerate(self.parts(vocab))]
+        return self._keys
+
+
+class Reader:
+    """Typed names → their readings, each distinct text read once (see the module's docstring)."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self._by_text: dict[str, Typed | None] = {}
+        self._by_clean: dict[tuple[str, ...], Typed | None] = {}
+
+    def typed(self, text: str) -> Typed | None:
+        """The reading of a typed name; None when it holds no name at all."""
+        if (found := self._by_text.get(text, self)) is not self:
+            return found  # type: ignore[return-value]  # a Typed or None, never the reader
+        variants = tuple(name_variants(text))
+        key = self._clean_key(variants)
+        if (found := self._by_clean.get(key, self)) is self:
+            found = self._read(variants)
+            self._by_clean[key] = found
+        self._by_text[text] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def _read(self, variants: tuple[str, ...]) -> Typed | None:
+        if not variants or not any(char.isalnum() for char in variants[0]):
+            return None
+        bracket = places_in(variants[1], self.vocab) if len(variants) > 1 else None
+        return Typed(variants, read(variants[0], self.vocab), bracket or ())
+
+    def _clean_key(self, variants: tuple[str, ...]) -> tuple[str, ...]:
+        """The clean name in lower case, unless capitals change its reading ("TU", "VI")."""
+        if any(self._capitals_matter(variant) for variant in variants):
+            return variants
+        return tuple(variant.lower() for variant in variants)
+
+    def _capitals_matter(self, text: str) -> bool:
+        return any((letters := capitals.lower()) in _ROMAN_SYLLABLES or letters in self.vocab.case_keys
+                   for capitals in _CAPITALS.findall(text))
+
+    def rebind(self, vocab: Vocabulary, new_keys: Iterable[str]) -> None:
+        """Use the vocabulary the roster completed: forget the readings of names holding one of the
+        abbreviations it added ("TPST"), read before they were known."""
+        self.vocab = vocab
+        added = frozenset(new_keys)
+        if not added:
+            return
+        for cache in (self._by_text, self._by_clean):
+            stale = [key for key, typed in cache.items() if typed is not None and any(
+                compact(chunk) in added for variant in typed.variants for chunk in variant.split())]
+            for key in stale:
+                del cache[key]
