@@ -115,10 +115,15 @@ def _join_pairs(words: list[Word], vocab: Vocabulary) -> list[Word]:
     return out
 
 
-def _cut_off(words: Sequence[Word], i: int, meaning: str) -> bool:
-    """ "Phuong Tr": letters that end a segment after a word of the name are a word cut off, not a type
-    ("Tr" is no trường there): expanding them would make up a name nobody typed."""
-    return 0 < i == len(words) - 1 and not _abbreviated(words[i - 1]) and folded_phrase(meaning) in _CUT_TYPES
+def _cut_off(words: Sequence[Word], i: int, meaning: str, vocab: Vocabulary) -> bool:
+    """ "Phuong Tr", "PHUONG TR": letters of a unit type that end a segment after a word of the name (one
+    that stands for nothing) are a word cut off ("Tr" is no trường there): expanding them would make up a
+    name nobody typed."""
+    if not 0 < i == len(words) - 1 or folded_phrase(meaning) not in _CUT_TYPES:
+        return False
+    previous = words[i - 1]
+    return not _abbreviated(previous) or not (_lookup(previous.folded, vocab) or previous.folded in vocab.contextual
+                                              or previous.folded == "p")
 
 
 def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
@@ -128,7 +133,7 @@ def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
     for i, word in enumerate(words):
         previous = words[i - 1].folded if i else ""
         meaning = _meaning(word, previous, words[i + 1 : i + 3], vocab)
-        if meaning and not _cut_off(words, i, meaning):
+        if meaning and not _cut_off(words, i, meaning, vocab):
             out.extend(word_of(part) for part in meaning.split())
         else:
             out.extend(_keyed(word, word.folded in vocab.literal))

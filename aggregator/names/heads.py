@@ -68,8 +68,7 @@ def _head_table() -> dict[tuple[str, ...], Phrase]:
 
 
 HEADS = _head_table()
-HEAD_WORDS = max(map(len, HEADS))
-HEAD_STARTS = frozenset(phrase[0] for phrase in HEADS)
+_LONGEST = {first: max(len(p) for p in HEADS if p[0] == first) for first in {phrase[0] for phrase in HEADS}}
 # A type word that is a whole type by itself, or ends one, may be a proper name's first or last word.
 TRAPS = frozenset(phrase[-1] for phrase, entry in HEADS.items() if len(phrase) == 1 or (entry.head and
                   entry.head[0] == "ubnd" and len(entry.head) == 2 and len(entry.head[1].split()) == 1))
@@ -104,9 +103,10 @@ def fits(words: Sequence[Word], toned: Sequence[str], names: Collection[str] = (
 
 def phrase_at(words: Sequence[Word], start: int = 0, names: Collection[str] = ()) -> tuple[Head, int]:
     """The longest known phrase ``words[start:]`` opens with: its unit type (None for "Thành ủy"…) and size."""
-    if start >= len(words) or words[start].folded not in HEAD_STARTS:
+    longest = _LONGEST.get(words[start].folded, 0) if start < len(words) else 0
+    if not longest:
         return None, 0
-    folded = tuple(word.folded for word in words[start : start + HEAD_WORDS])
+    folded = tuple(word.folded for word in words[start : start + longest])
     for size in range(len(folded), 0, -1):
         entry = HEADS.get(folded[:size])
         if entry is not None and fits(words[start : start + size], entry.toned, names):

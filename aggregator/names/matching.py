@@ -323,15 +323,21 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
         return found[0] if len(found) == 1 else _together(found, matcher.settings)
 
     per_name: dict[object, Decision] = {}
+    reader, vocab = matcher.reader, matcher.vocabulary
     for name in dict.fromkeys(names):
         missing = name is None or (isinstance(name, float) and name != name)  # None, or pandas' NaN
-        if (typed := matcher.reader.typed("" if missing else str(name))) is None:
+        if (typed := reader.typed("" if missing else str(name))) is None:
             continue
-        decisions = [decide_all(typed.keys(matcher.vocabulary))]
-        if decisions[0].outcome.kind is not MatchKind.MATCHED:
-            decisions += [decide_all(keys) for keys in _other_readings(typed, matcher.vocabulary)]
-        per_name[name] = _combine(decisions)
-    hints = group_hints if group_hints is not None else [None] * len(names)
+        if typed.decision is None:  # names typed alike (as written, in capitals) share their reading
+            decision = decide_all(typed.keys(vocab))
+            if decision.outcome.kind is not MatchKind.MATCHED:
+                decision = _combine([decision, *(decide_all(keys) for keys in _other_readings(typed, vocab))])
+            typed.decision = decision
+        per_name[name] = typed.decision  # type: ignore[assignment]  # set just above
     no_name = MatchOutcome(MatchKind.NO_NAME, None, 0.0)
-    return [_tie_break(matcher, per_name[name], hint) if name in per_name else no_name
-            for name, hint in zip(names, hints, strict=True)]
+    outcome_of = {name: decision.outcome for name, decision in per_name.items()}
+    tied = {name for name, decision in per_name.items() if decision.tied} if group_hints is not None else set()
+    if group_hints is None or not tied:
+        return [outcome_of.get(name, no_name) for name in names]
+    return [_tie_break(matcher, per_name[name], hint) if name in tied else outcome_of.get(name, no_name)
+            for name, hint in zip(names, group_hints, strict=True)]

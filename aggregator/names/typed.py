@@ -18,22 +18,28 @@ from aggregator.names.localities import Place
 from aggregator.names.reading import NameParts, Reading, name_variants, read, twin
 from aggregator.names.vocabulary import Vocabulary, compact
 
-# A run of ASCII capitals standing alone among letters ("TU" in "Ban TC TU", not "T" in "TÂN").
-_CAPITALS = re.compile(r"(?<![^\W\d_])[A-Z]+(?![^\W\d_])")
-_ROMAN_SYLLABLES = frozenset({"i", "vi"})
+_ROMAN_SYLLABLES = ("i", "vi")  # "I", "VI" are numbers, "i", "vi" words
+
+
+def _capitals_that_matter(vocab: Vocabulary) -> re.Pattern[str]:
+    """Capitals standing alone among letters that read otherwise in lower case: "TU" in "Ban TC TU" when
+    TU stands for something in this roster, a Roman numeral that is also a syllable ("VI")."""
+    letters = sorted({*vocab.case_keys, *_ROMAN_SYLLABLES}, key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(word.upper() for word in letters) + r")(?![^\W\d_])")
 
 
 class Typed:
     """One typed name: the name and a trailing bracket's content, the name's reading, the places in that
     bracket, and (once asked for) its keys."""
 
-    __slots__ = ("_keys", "in_brackets", "own", "reading", "variants")
+    __slots__ = ("_keys", "decision", "in_brackets", "own", "reading", "variants")
 
     def __init__(self, variants: tuple[str, ...], reading: Reading, in_brackets: tuple[Place, ...]) -> None:
         self.variants = variants
         self.reading = reading
         self.in_brackets = in_brackets
         self.own: Key | None = None  # the roster's key of this very text, when it is a roster name
+        self.decision: object = None  # ``matching``'s decision for it, once made
         self._keys: list[Key] | None = None
 
     def parts(self, vocab: Vocabulary) -> list[NameParts]:
@@ -55,6 +61,7 @@ class Reader:
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
+        self._capitals = _capitals_that_matter(vocab)
         self._by_text: dict[str, Typed | None] = {}
         self._by_clean: dict[tuple[str, ...], Typed | None] = {}
 
@@ -78,18 +85,15 @@ class Reader:
 
     def _clean_key(self, variants: tuple[str, ...]) -> tuple[str, ...]:
         """The clean name in lower case, unless capitals change its reading ("TU", "VI")."""
-        if any(self._capitals_matter(variant) for variant in variants):
+        if any(self._capitals.search(variant) for variant in variants):
             return variants
         return tuple(variant.lower() for variant in variants)
-
-    def _capitals_matter(self, text: str) -> bool:
-        return any((letters := capitals.lower()) in _ROMAN_SYLLABLES or letters in self.vocab.case_keys
-                   for capitals in _CAPITALS.findall(text))
 
     def rebind(self, vocab: Vocabulary, new_keys: Iterable[str]) -> None:
         """Use the vocabulary the roster completed: forget the readings of names holding one of the
         abbreviations it added ("TPST"), read before they were known."""
         self.vocab = vocab
+        self._capitals = _capitals_that_matter(vocab)
         added = frozenset(new_keys)
         if not added:
             return
