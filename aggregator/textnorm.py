@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 # Format characters that render as nothing (zero-width space/joiners, word joiner, BOM, soft
 # hyphen, bidi controls): pasted from web pages and Word, they split words invisibly.
@@ -33,6 +35,10 @@ _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + re.escape("".join(
 _DIRTY = re.compile(
     "|".join((_MOJIBAKE_HINT.pattern, _INVISIBLE.pattern, _CONTROL.pattern, "[\u00d0\u0189\u00f0\u0256]",
               r"[^\S ]|  |^ | $"))
+)
+_DIRTY_LINE = re.compile(  # the same, line by line: for many texts joined by newlines
+    "|".join((_MOJIBAKE_HINT.pattern, _INVISIBLE.pattern, _CONTROL.pattern, "[\u00d0\u0189\u00f0\u0256]",
+              r"[^\S \n]|  |^ | $")), re.MULTILINE
 )
 # Words are repaired one by one. An NBSP right after a byte-like character is part of the
 # mojibake ("Ã" + NBSP is "à"); anywhere else it separates words.
@@ -336,3 +342,41 @@ def fold_words(texts: Sequence[str]) -> list[list[str]]:
 def fold_clean(words: Sequence[str]) -> str:
     """``fold`` of a clean text, from its ``fold_words``."""
     return " ".join(key for word in words if (key := fold_word(word)))
+
+
+def _joined(texts: Sequence[str]) -> tuple[str, list[int]] | None:
+    """Texts joined by newlines and where each starts; None when a text holds a newline of its own."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    return joined, list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+
+
+def _lines(starts: list[int], found: Iterable[re.Match[str]]) -> set[int]:
+    return {bisect_right(starts, match.start()) - 1 for match in found}
+
+
+def lines_matching(pattern: re.Pattern[str], texts: Sequence[str]) -> set[int]:
+    """The indices of the texts (without newlines) in which ``pattern`` is found, in one search of all."""
+    joined = _joined(texts) if texts else None
+    if joined is None:
+        return {i for i, text in enumerate(texts) if pattern.search(text)}
+    return _lines(joined[1], pattern.finditer(joined[0]))
+
+
+def clean_many(texts: Sequence[str]) -> list[str]:
+    """``clean_text`` of many texts, in one pass for those already clean (a roster's names, a sheet's)."""
+    joined = _joined(texts) if texts else None
+    if joined is None or not unicodedata.is_normalized("NFC", joined[0]):
+        return [clean_text(text) for text in texts]
+    dirty = _lines(joined[1], _DIRTY_LINE.finditer(joined[0]))
+    return [clean_text(text) if i in dirty or not text else text for i, text in enumerate(texts)]
+
+
+def strip_notes_many(texts: Sequence[str]) -> list[str]:
+    """``strip_notes`` of many clean texts, in one pass for those without a note."""
+    joined = _joined(texts) if texts else None
+    if joined is None:
+        return [strip_notes(text) for text in texts]
+    noted = _lines(joined[1], _NOTE_WORD.finditer(joined[0].translate(_BASE_CHARS)))
+    return [strip_notes(text) if i in noted or not text[-1:].isalnum() else text for i, text in enumerate(texts)]

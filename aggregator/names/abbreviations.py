@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from aggregator.names.heads import HEADS, folded_phrase, level_keys
 from aggregator.names.localities import Chain, Place, parse_locality, read_places
-from aggregator.names.vocabulary import COMPOUND, PIECE, Vocabulary, Word, compact, word_of
+from aggregator.names.vocabulary import COMPOUND, PIECE, Vocabulary, Word, compact, meaning_words, word_of
 from aggregator.textnorm import clean_text, fold_word, is_syllable, strip_marks, telex_toned
 
 MAX_NAME = 300  # longer cells are not names; the cap keeps hostile input cheap
@@ -134,7 +134,7 @@ def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
         previous = words[i - 1].folded if i else ""
         meaning = _meaning(word, previous, words[i + 1 : i + 3], vocab)
         if meaning and not _cut_off(words, i, meaning, vocab):
-            out.extend(word_of(part) for part in meaning.split())
+            out.extend(meaning_words(meaning))
         else:
             out.extend(_keyed(word, word.folded in vocab.literal))
     return out
@@ -169,7 +169,7 @@ def _expand_and_keep(segment: str, chunks: Sequence[str], vocab: Vocabulary) -> 
                 vocab.finals[chunk] = _keyed(raw[0], raw[0].folded in vocab.literal)
             else:
                 cut = folded_phrase(meaning) in _CUT_TYPES
-                (vocab.inner if cut else vocab.finals)[chunk] = tuple(word_of(part) for part in meaning.split())
+                (vocab.inner if cut else vocab.finals)[chunk] = meaning_words(meaning)
     return out
 
 

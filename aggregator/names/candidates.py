@@ -55,6 +55,28 @@ class NameIndex:
         return {word: np.asarray(ids, dtype=np.int32) for word, ids in by_word.items()}
 
     @cached_property
+    def containing(self) -> dict[str, frozenset[int]]:
+        """Word → ids of the names that contain it, as sets (to intersect)."""
+        return {word: frozenset(ids.tolist()) for word, ids in self.postings.items()}
+
+    def together(self, words: Iterable[str]) -> bool:
+        """Whether some name contains every one of ``words``."""
+        containing = self.containing
+        words = list(words)
+        found = [containing[word] for word in words if word in containing]
+        if len(found) < len(words):
+            return False
+        if len(found) < 3:
+            return len(found) < 2 or not found[0].isdisjoint(found[1])
+        found.sort(key=len)
+        common = found[0] & found[1]
+        for ids in found[2:]:
+            if not common:
+                break
+            common = common & ids
+        return bool(common)
+
+    @cached_property
     def deleted(self) -> dict[str, tuple[str, ...]]:
         """A word with at most one letter deleted → roster words."""
         found: defaultdict[str, list[str]] = defaultdict(list)

@@ -40,6 +40,7 @@ class Phrase(NamedTuple):
     toned: tuple[str, ...]  # its words as written, diacritics kept
 
 
+@lru_cache(maxsize=1 << 10)
 def folded_phrase(text: str) -> tuple[str, ...]:
     return tuple(strip_marks(word) for word in text.split())
 

@@ -70,6 +70,12 @@ class Matcher:
 
 
 def _unit_keys(unit: RosterUnit, reader: Reader) -> tuple[list[Key], list[Place]]:
+    if not unit.short_name and not unit.aliases and (typed := reader.typed(unit.name)) and len(typed.variants) == 1:
+        parts = typed.reading.plain  # one name, no bracket: the common case
+        key = key_of(parts, keep_places=False)
+        if not parts.places:
+            typed.own = key
+        return [key], list(dict.fromkeys(parts.places))
     keys: dict[tuple[object, ...], Key] = {}
     places: list[Place] = []
     for name in (unit.name, unit.short_name, *unit.aliases):
@@ -119,6 +125,7 @@ def _read_roster(units: Sequence[RosterUnit], reader: Reader
                  ) -> tuple[list[Key], list[int], list[Chain], list[Place | None]]:
     """Every unit's keys, their owners, the places each unit is known to lie in, the place it is."""
     vocab = reader.vocab
+    reader.prepare(name for unit in units for name in (unit.name, unit.short_name, *unit.aliases) if name)
     homes = tuple(Place(None, home) for home in vocab.homes)
     keys: list[Key] = []
     owners: list[int] = []
@@ -178,15 +185,16 @@ def _bare_place(text: str, vocab: Vocabulary) -> Place | None:
     return Place(None, tuple(words))
 
 
-def _other_readings(typed: Typed, vocab: Vocabulary) -> list[list[Key]]:
+def _other_readings(typed: Typed, vocab: Vocabulary, index: NameIndex) -> list[list[Key]]:
     """Other ways to read a name the plain reading did not match, each with its equally likely twin."""
     in_brackets, others = typed.in_brackets, []
     if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
-        others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.parts(vocab)])
+        others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.parts(vocab, index.together)])
     text, bare = typed.variants[0], ()
     while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
         text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
-        others.append([key_of(p._replace(places=(*p.places, *bare, *in_brackets))) for p in readings(text, vocab)])
+        parts = readings(text, vocab, index.together)
+        others.append([key_of(p._replace(places=(*p.places, *bare, *in_brackets))) for p in parts])
     return others
 
 
@@ -268,6 +276,20 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
     return decide(matcher.unit_ids, judged, matcher.settings, typo_allowed=False)
 
 
+_NOTHING = Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)  # a reading that names no unit
+
+
+def _can_name(matcher: Matcher, typed: Key) -> bool:
+    """Whether a reading may name some unit, surely or as a typo: a unit's name has its words in that
+    order, or every syllable of it (a name may have more words than typed, or a non-syllable one edit
+    off), or is one edit from it. Any other reading is refused whatever is judged (``judging``)."""
+    if typed.order in matcher.ordered:
+        return True
+    if matcher.index.together({word for word in typed.words if is_syllable(word)}):
+        return True
+    return bool(matcher.index.one_edit(typed.spelled))
+
+
 def _together(decisions: Sequence[Decision], settings: MatchingSettings) -> Decision:
     """Equally likely readings of one name ("Phuong Lien": phường Liên, or Phương Liên): the unit they
     name when they name only that one, ambiguous when they name different units (or one is in doubt)."""
@@ -318,21 +340,29 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
     Each distinct name is read and judged once; other readings only when the plain one is unmatched."""
     decided: dict[Key, Decision] = {}
 
-    def decide_all(keys: Sequence[Key]) -> Decision:
-        found = [decided.get(key) or decided.setdefault(key, _resolve_one(matcher, key)) for key in keys]
-        return found[0] if len(found) == 1 else _together(found, matcher.settings)
+    def decide(key: Key) -> Decision:
+        return decided.get(key) or decided.setdefault(key, _resolve_one(matcher, key))
+
+    def decide_all(keys: Sequence[Key], plain: bool = True) -> Decision:
+        """The readings of a name, the first one the plain reading (``plain``): a reading that cannot
+        name any unit is left out (it would only be refused), unless it is the plain one, which says why."""
+        found = [decide(key) for i, key in enumerate(keys) if (plain and i == 0) or _can_name(matcher, key)]
+        return found[0] if len(found) == 1 else _together(found or [_NOTHING], matcher.settings)
 
     per_name: dict[object, Decision] = {}
     reader, vocab = matcher.reader, matcher.vocabulary
-    for name in dict.fromkeys(names):
-        missing = name is None or (isinstance(name, float) and name != name)  # None, or pandas' NaN
-        if (typed := reader.typed("" if missing else str(name))) is None:
+    texts = {name: "" if name is None or (isinstance(name, float) and name != name) else str(name)  # NaN
+             for name in dict.fromkeys(names)}
+    reader.prepare(texts.values())
+    for name, text in texts.items():
+        if (typed := reader.typed(text)) is None:
             continue
         if typed.decision is None:  # names typed alike (as written, in capitals) share their reading
-            decision = decide_all(typed.keys(vocab))
+            decision = decide_all(typed.keys(vocab, matcher.index.together))
             if decision.outcome.kind is not MatchKind.MATCHED:
-                decision = _combine([decision, *(decide_all(keys) for keys in _other_readings(typed, vocab))])
-            typed.decision = decision
+                others = [decide_all(keys, plain=False) for keys in _other_readings(typed, vocab, matcher.index)]
+                decision = _combine([decision, *others])
+            typed.settle(decision)
         per_name[name] = typed.decision  # type: ignore[assignment]  # set just above
     no_name = MatchOutcome(MatchKind.NO_NAME, None, 0.0)
     outcome_of = {name: decision.outcome for name, decision in per_name.items()}

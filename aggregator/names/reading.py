@@ -18,14 +18,15 @@ is read as that body, located in the commune: never the commune's People's Commi
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
 from aggregator.names.abbreviations import MAX_NAME, segment_words
 from aggregator.names.heads import LEVEL_WORDS, TRAPS, Head, agrees, bare, fits, folded_phrase, level_keys, phrase_at
 from aggregator.names.localities import Place, level_at, read_places, split_trailing
 from aggregator.names.vocabulary import Vocabulary, Word
-from aggregator.textnorm import clean_text, is_syllable, strip_notes, tone_key
+from aggregator.textnorm import clean_many, clean_text, is_syllable, strip_notes, strip_notes_many, tone_key
 
 _SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", "nam"): slice(0, 2)}
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
@@ -56,7 +57,15 @@ class NameParts(NamedTuple):
 
 def name_variants(text: str) -> list[str]:
     """The name without notes, and the content of a trailing bracket as a second name."""
-    text = strip_notes(clean_text(text)[:MAX_NAME])
+    return _bracketed(strip_notes(clean_text(text)[:MAX_NAME]))
+
+
+def many_name_variants(texts: Sequence[str]) -> list[list[str]]:
+    """``name_variants`` of many texts, most of them cleaned and checked for notes in one pass."""
+    return [_bracketed(text) for text in strip_notes_many([text[:MAX_NAME] for text in clean_many(texts)])]
+
+
+def _bracketed(text: str) -> list[str]:
     bracket = _TRAILING_BRACKET.search(text) if text.endswith((")", "]")) else None
     if bracket is None or bracket.start() == 0:
         return [text] if text else []
@@ -273,8 +282,9 @@ def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> Name
 
 
 def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
-    """A type word that some unit's proper name has, typed as it has it or without diacritics."""
-    if word.folded not in TRAPS:
+    """A type word that some unit's proper name has, typed as it has it or without diacritics (not as an
+    abbreviation: "X." is xã)."""
+    if word.folded not in TRAPS or word.expanded:
         return False
     if bare(word):
         return word.folded in vocab.named_type_words
@@ -284,7 +294,7 @@ def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
 class Reading(NamedTuple):
     """A name's words by segment, its plain reading, and its type words that may be a proper name's."""
 
-    segments: tuple[list[Word], ...]
+    segments: tuple[tuple[Word, ...], ...]
     plain: NameParts
     traps: tuple[Word, ...]
 
@@ -292,22 +302,41 @@ class Reading(NamedTuple):
 def read(text: str, vocab: Vocabulary) -> Reading:
     """The plain reading of one clean name (see ``name_variants``), with what its twin needs."""
     segments = _segments(text, vocab)
-    traps = tuple(word for segment in segments for word in segment if word.folded in TRAPS)
-    return Reading(tuple(segments), _parts(segments, vocab, ()), traps)
+    traps = tuple(word for segment in segments for word in segment if word.folded in TRAPS and not word.expanded)
+    kept = tuple(map(tuple, segments)) if traps else ()  # the words, for a twin
+    return Reading(kept, _parts(segments, vocab, ()), traps)
 
 
-def twin(reading: Reading, vocab: Vocabulary) -> NameParts | None:
+Holds = Callable[[Collection[str]], bool]  # whether some unit's proper name has all these words
+
+
+def _may_hold(reading: Reading, used: str, holds: Holds) -> bool:
+    """Whether some unit's name has the type word ``used`` as a name word with the other words of the name,
+    but one that no unit has (a typo)."""
+    syllables = {word.folded for word in reading.plain.body if is_syllable(word.folded)}
+    known = {word for word in syllables if holds((word,))}
+    return len(syllables) - len(known) <= 1 and holds({used, *known})
+
+
+def twin(reading: Reading, vocab: Vocabulary, holds: Holds) -> NameParts | None:
     """When a type word may be part of the proper name ("Phuong Lien", "UBND Tinh Thoi", "Phường Đúc",
-    "trường Lâm"): the reading where it is, if it differs from the plain one."""
+    "trường Lâm"): the reading where it is, if it differs from the plain one. Only type words that some
+    unit has in its name together with the name's other words (``holds``) are read so."""
     names = frozenset(word.folded for word in reading.traps if _may_be_named(word, vocab))
     if not names:
         return None
-    other = _parts(list(reading.segments), vocab, names)
+    typed = Counter(word.folded for word in reading.traps)
+    kept = Counter(word.folded for word in reading.plain.body if word.folded in names)
+    kept.update(place.level for place in reading.plain.places if place.level in names)  # places stay places
+    used = [word for word in names if typed[word] > kept[word]]  # read as a type by the plain reading
+    if not any(_may_hold(reading, word, holds) for word in used):
+        return None
+    other = _parts([list(segment) for segment in reading.segments], vocab, names)
     return None if other == reading.plain else other
 
 
-def readings(text: str, vocab: Vocabulary) -> list[NameParts]:
+def readings(text: str, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
     """The plain reading of one clean name and, where there is one, its twin."""
     reading = read(text, vocab)
-    other = twin(reading, vocab)
+    other = twin(reading, vocab, holds)
     return [reading.plain] if other is None else [reading.plain, other]

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from aggregator.names.abbreviations import places_in
 from aggregator.names.keys import Key, key_of
 from aggregator.names.localities import Place
-from aggregator.names.reading import NameParts, Reading, name_variants, read, twin
+from aggregator.names.reading import Holds, NameParts, Reading, many_name_variants, name_variants, read, twin
 from aggregator.names.vocabulary import Vocabulary, compact
+from aggregator.textnorm import lines_matching
 
 _ROMAN_SYLLABLES = ("i", "vi")  # "I", "VI" are numbers, "i", "vi" words
 
@@ -29,31 +30,34 @@ def _capitals_that_matter(vocab: Vocabulary) -> re.Pattern[str]:
 
 
 class Typed:
-    """One typed name: the name and a trailing bracket's content, the name's reading, the places in that
-    bracket, and (once asked for) its keys."""
+    """One typed name: the name and a trailing bracket's content, the name's reading and the places in
+    that bracket until a decision is made for it, then that decision."""
 
-    __slots__ = ("_keys", "decision", "in_brackets", "own", "reading", "variants")
+    __slots__ = ("decision", "in_brackets", "own", "reading", "variants")
 
     def __init__(self, variants: tuple[str, ...], reading: Reading, in_brackets: tuple[Place, ...]) -> None:
         self.variants = variants
-        self.reading = reading
+        self.reading: Reading | None = reading
         self.in_brackets = in_brackets
         self.own: Key | None = None  # the roster's key of this very text, when it is a roster name
         self.decision: object = None  # ``matching``'s decision for it, once made
-        self._keys: list[Key] | None = None
 
-    def parts(self, vocab: Vocabulary) -> list[NameParts]:
+    def parts(self, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
         """The plain reading and, when a type word may be part of the proper name, its twin."""
-        other = twin(self.reading, vocab)
+        assert self.reading is not None, "read before deciding"
+        other = twin(self.reading, vocab, holds)
         return [self.reading.plain] if other is None else [self.reading.plain, other]
 
-    def keys(self, vocab: Vocabulary) -> list[Key]:
-        if self._keys is None:
-            places = self.in_brackets
-            self._keys = [self.own if self.own is not None and not places and index == 0 else
-                          key_of(parts._replace(places=parts.places + places))
-                          for index, parts in enumerate(self.parts(vocab))]
-        return self._keys
+    def keys(self, vocab: Vocabulary, holds: Holds) -> list[Key]:
+        places = self.in_brackets
+        return [self.own if self.own is not None and not places and index == 0 else
+                key_of(parts._replace(places=parts.places + places))
+                for index, parts in enumerate(self.parts(vocab, holds))]
+
+    def settle(self, decision: object) -> None:
+        """Keep the decision; the reading is no longer needed (a sheet holds many names)."""
+        self.decision = decision
+        self.reading = None
 
 
 class Reader:
@@ -64,13 +68,27 @@ class Reader:
         self._capitals = _capitals_that_matter(vocab)
         self._by_text: dict[str, Typed | None] = {}
         self._by_clean: dict[tuple[str, ...], Typed | None] = {}
+        # Texts about to be read (``prepare``): their variants and the key of their clean text.
+        self._prepared: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Clean many texts about to be read at once (most are clean, hold no note, and read the same in
+        lower case): one pass over all of them for each check."""
+        fresh = [text for text in dict.fromkeys(texts) if text not in self._by_text]
+        variants = [tuple(found) for found in many_name_variants(fresh)]
+        cased = lines_matching(self._capitals, [" ".join(found) for found in variants])
+        self._prepared.update((text, (found, found if i in cased else tuple(v.lower() for v in found)))
+                              for i, (text, found) in enumerate(zip(fresh, variants, strict=True)))
 
     def typed(self, text: str) -> Typed | None:
         """The reading of a typed name; None when it holds no name at all."""
         if (found := self._by_text.get(text, self)) is not self:
             return found  # type: ignore[return-value]  # a Typed or None, never the reader
-        variants = tuple(name_variants(text))
-        key = self._clean_key(variants)
+        if (prepared := self._prepared.pop(text, None)) is not None:
+            variants, key = prepared
+        else:
+            variants = tuple(name_variants(text))
+            key = self._clean_key(variants)
         if (found := self._by_clean.get(key, self)) is self:
             found = self._read(variants)
             self._by_clean[key] = found

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from aggregator.textnorm import clean_text, fold_clean, fold_words, is_syllable, strip_marks
+from aggregator.textnorm import clean_many, fold_clean, fold_word, fold_words, is_syllable, strip_marks
 
 BUILTIN: Mapping[str, str] = {
     "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "ub": "ủy ban", "ubkt": "ủy ban kiểm tra",
@@ -61,6 +61,7 @@ class Word(NamedTuple):
     text: str  # as typed: case tells all-caps abbreviations and Roman numerals
     toned: str  # lower case, diacritics kept
     folded: str  # matching key (textnorm.fold_word)
+    expanded: bool = False  # a word of an abbreviation's meaning ("X." → xã): never a proper name's word
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,12 @@ class Vocabulary:
 def word_of(text: str) -> Word:
     toned = text.lower()
     return Word(text, toned, strip_marks(toned))
+
+
+@lru_cache(maxsize=1 << 12)
+def meaning_words(meaning: str) -> tuple[Word, ...]:
+    """The words an abbreviation stands for: "ủy ban nhân dân"."""
+    return tuple(word_of(part)._replace(expanded=True) for part in meaning.split())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -146,9 +153,15 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
     ``homes=False`` when the roster states every unit's locality: places are then checked against it,
     never guessed from name endings (a district shared by a tenth of the communes is no home).
     """
-    pairs = [(clean_text(full), [clean_text(o) for o in others if o]) for full, others in names]
+    entries = [(full, [other for other in others if other]) for full, others in names]
+    cleaned = iter(clean_many([other for _, others in entries for other in others]))
+    pairs = [(full, [next(cleaned) for _ in others])
+             for full, (_, others) in zip(clean_many([full for full, _ in entries]), entries, strict=True)]
     words = fold_words([full for full, _ in pairs])
-    folded = [fold_clean(name) for name in words]
+    other_words = fold_words([other for _, others in pairs for other in others])
+    pieces = {word for name in (*words, *other_words) for word in name}
+    keyed = {word for word in pieces if fold_word(word) != word}  # raw keystrokes, letters with digits
+    folded = [fold_clean(name) if not keyed.isdisjoint(name) else " ".join(name) for name in words]
     home_places = _homes(folded) if homes else ()
     learned: defaultdict[str, set[str]] = defaultdict(set)
     for full, others in pairs:
@@ -158,8 +171,6 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
         learned["".join(word[0] for word in home)].add(" ".join(home))
     unique = {key: next(iter(meanings)) for key, meanings in learned.items() if len(meanings) == 1}
     departments = {" ".join(name.split()[1:3]) for name in folded if name.startswith("phong ")}
-    other_words = fold_words([other for _, others in pairs for other in others])
-    pieces = {word for name in (*words, *other_words) for word in name}
     literal = {word for word in pieces if word.isalpha() and not is_syllable(word)}
     abbreviations = {**BUILTIN, **unique}
     contextual = _contextual(folded)
