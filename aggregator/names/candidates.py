@@ -25,6 +25,7 @@ TOP = 8  # roster names judged per typed name, by similarity; all units of a nam
 FLOOR = 40.0  # similarity (0..100) below which nothing is worth showing as a candidate
 MAX_EDITS = 2  # proper names further apart than this are not compared letter by letter
 _NEAR_LENGTH = 4  # words shorter than this are looked up as typed: their one-edit neighbours are legion
+_PAIRS_PER_EDIT = 3  # letter pairs one edit changes at most (a transposition: "xab" → "xba" changes three)
 
 
 def _deletions(word: str) -> set[str]:
@@ -140,13 +141,58 @@ class NameIndex:
         return [i for i in found if OSA.distance(spelled, self.names[i], score_cutoff=1) <= 1]
 
     def within_edits(self, spelled: str) -> dict[int, int]:
-        """Every name at most ``MAX_EDITS`` edits from ``spelled``, with the count (all names of a close
-        length are compared: a rival may share no word with the typed name, "Cam Loi" and "Can Lai")."""
-        names, lengths, ids = self._by_length
-        first, last = (int(np.searchsorted(lengths, len(spelled) + shift, side))
-                       for shift, side in ((-MAX_EDITS, "left"), (MAX_EDITS, "right")))
-        found = process.extract(spelled, names[first:last], scorer=OSA.distance, limit=None, score_cutoff=MAX_EDITS)
-        return {int(ids[first + position]): int(edits) for _, edits, position in found}
+        """Every name at most ``MAX_EDITS`` edits from ``spelled``, with the count. A rival may share no
+        word with the typed name ("Cam Loi" and "Can Lai"), but it shares most of its letter pairs: each
+        edit changes at most three of them (a transposition), so only names of a close length that share
+        enough pairs are compared letter by letter (all of them when the name is too short to tell)."""
+        if len(spelled) - 1 - _PAIRS_PER_EDIT * MAX_EDITS <= 0:
+            names, lengths, ids = self._by_length
+            first, last = (int(np.searchsorted(lengths, len(spelled) + shift, side))
+                           for shift, side in ((-MAX_EDITS, "left"), (MAX_EDITS, "right")))
+            found = process.extract(spelled, names[first:last], scorer=OSA.distance, limit=None,
+                                    score_cutoff=MAX_EDITS)
+            return {int(ids[first + position]): int(edits) for _, edits, position in found}
+        candidates = self._sharing_pairs(spelled)
+        found = process.extract(spelled, self.names[candidates], scorer=OSA.distance, limit=None,
+                                score_cutoff=MAX_EDITS)
+        return {int(candidates[position]): int(edits) for _, edits, position in found}
+
+    def _sharing_pairs(self, spelled: str) -> np.ndarray:
+        """Ids of the names within ``MAX_EDITS`` of the length of ``spelled`` that share at least as many
+        letter pairs with it (counted with their repeats) as names that many edits away must."""
+        postings = self._pair_postings
+        lists = [postings[pair] for pair in _pairs(spelled) if pair in postings]
+        if not lists:
+            return np.empty(0, dtype=np.int64)
+        shared = np.bincount(np.concatenate(lists), minlength=len(self.names))
+        longest = np.maximum(self.lengths, len(spelled))
+        close = np.abs(self.lengths - len(spelled)) <= MAX_EDITS
+        return np.flatnonzero(close & (shared >= longest - 1 - _PAIRS_PER_EDIT * MAX_EDITS))
+
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        return np.asarray([len(name) for name in self.names], dtype=np.int64)
+
+    @cached_property
+    def _pair_postings(self) -> dict[str, np.ndarray]:
+        """Each letter pair, numbered by its repeats within a name ("aa" twice: "aa1", "aa2") → name ids."""
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        for name_id, name in enumerate(self.names):
+            for pair in _pairs(name):
+                found[pair].append(name_id)
+        return {pair: np.asarray(ids, dtype=np.int32) for pair, ids in found.items()}
+
+
+def _pairs(text: str) -> list[str]:
+    """The letter pairs of a text, each numbered by how often it came before: shared pairs counted this
+    way are the pairs two texts have in common, repeats included."""
+    seen: dict[str, int] = {}
+    out = []
+    for i in range(len(text) - 1):
+        pair = text[i : i + 2]
+        seen[pair] = count = seen.get(pair, 0) + 1
+        out.append(f"{pair}{count}")
+    return out
 
 
 def _objects(items: Sequence[str]) -> np.ndarray:

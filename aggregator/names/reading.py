@@ -271,14 +271,15 @@ def in_steps(segments: list[list[Word]], vocab: Vocabulary, names: Collection[st
     return NameParts(head, tuple(body), tuple(numbers), qualifier, places, frozenset(names))
 
 
-def _segments(text: str, vocab: Vocabulary) -> list[list[Word]]:
+def split_segments(text: str, vocab: Vocabulary) -> list[list[Word]]:
+    """The words of each segment of a clean name ("Long Đức - Cầu Kè": two), abbreviations expanded."""
     return [segment_words(segment, vocab) for segment in _SEGMENT_GAP.split(text)]
 
 
 def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> NameParts:
     """Read one clean name (see ``name_variants``) into unit type, distinctive words and numbers;
     type words in ``names`` are read as part of the proper name."""
-    return _parts(_segments(text, vocab), vocab, names)
+    return _parts(split_segments(text, vocab), vocab, names)
 
 
 def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
@@ -301,7 +302,7 @@ class Reading(NamedTuple):
 
 def read(text: str, vocab: Vocabulary) -> Reading:
     """The plain reading of one clean name (see ``name_variants``), with what its twin needs."""
-    segments = _segments(text, vocab)
+    segments = split_segments(text, vocab)
     traps = tuple(word for segment in segments for word in segment if word.folded in TRAPS and not word.expanded)
     kept = tuple(map(tuple, segments)) if traps else ()  # the words, for a twin
     return Reading(kept, _parts(segments, vocab, ()), traps)
