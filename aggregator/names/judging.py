@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
@@ -148,7 +149,7 @@ class Judge:
         """A roster name with the typed proper name, that ``admits`` left possible: only its type and
         numbers may say less than the typed ones (what ``__call__`` finds for it, found at once)."""
         typed = self.typed
-        fit = Fit(max(self._type(roster.head), _number_fit(typed.numbers, roster.numbers)))
+        fit = max(self._type(roster.head), _number_fit(typed.numbers, roster.numbers))
         if fit == Fit.LEVEL and not typed.words:
             fit = Fit.VAGUE
         return Judged(fit, 1.0, tones_agree(typed, roster), unit, 0, False, "")
@@ -210,7 +211,13 @@ def _outcome(unit_ids: Sequence[str], kind: MatchKind, shown: Sequence[Judged], 
 
 
 def _matched(unit_ids: Sequence[str], best: Judged) -> Decision:
-    return Decision(MatchOutcome(MatchKind.MATCHED, unit_ids[best.unit], round(best.score, 2)), False)
+    return matched_as(unit_ids[best.unit], round(best.score, 2))
+
+
+@lru_cache(maxsize=1 << 16)
+def matched_as(unit_id: str, score: float) -> Decision:
+    """The decision for a unit found (immutable: one for all the rows that name it)."""
+    return Decision(MatchOutcome(MatchKind.MATCHED, unit_id, score), False)  # immutable: shared by the rows
 
 
 def _pick(unit_ids: Sequence[str], sure: list[Judged], strong: list[Judged], settings: MatchingSettings) -> Decision:

@@ -29,7 +29,7 @@ from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.groups import group_reader
 from aggregator.names.heads import TRAPS
-from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide
+from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide, matched_as
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, unit_chains
 from aggregator.names.reading import last_segment, read_name, readings
@@ -267,6 +267,8 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
     same = matcher.ordered.get(typed.order, ())  # the same words in the same order: any type, any numbers
     if not same:  # no unit's name: a typo, a name with words missing or added, or nobody's
         return decide(matcher.unit_ids, _pool(matcher, judge), matcher.settings)
+    if len(same) == 1 and matcher.keys[same[0]] == typed:  # the only unit of that name, typed as written
+        return matched_as(matcher.unit_ids[matcher.owners[same[0]]], 1.0)
     # The name of a unit, typed as written: it decides. When the stated type or places rule out every
     # unit of that name, the row is refused; it is no other unit's name with words missing.
     if possible := _admitted(matcher, judge, same):

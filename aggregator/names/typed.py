@@ -50,6 +50,8 @@ class Typed:
 
     def keys(self, vocab: Vocabulary, holds: Holds) -> list[Key]:
         places = self.in_brackets
+        if self.own is not None and not places and self.reading is not None and not self.reading.traps:
+            return [self.own]  # a roster name typed as written, with no type word that may be a name's
         return [self.own if self.own is not None and not places and index == 0 else
                 key_of(parts._replace(places=parts.places + places))
                 for index, parts in enumerate(self.parts(vocab, holds))]
