@@ -7,8 +7,9 @@ names are indexed by their words, each word also under every form with one lette
 symmetric-deletion index: two words one edit apart share such a form). A typed name is then scored
 only against the names that share a word or a near word with it. A one-letter typo is found through
 the names' one-letter deletions (``one_edit``); its rivals, every name within two edits, by comparing
-the names of a close length letter by letter (``within_edits``), only when a typo is on the table.
-Many units share one proper name ("An Phú"), so each name is scored once for all of them.
+letter by letter the names of a close length that share enough letter pairs with it (``within_edits``),
+only when a typo is on the table. Many units share one proper name ("An Phú"), so each name is scored
+once for all of them. The tables are made when first needed: names typed as in the roster need none.
 """
 
 from __future__ import annotations

@@ -1,16 +1,18 @@
 """Typed agency names → roster units, the way a careful clerk would match them. Pure, no I/O.
 
-Every name is read into unit type, distinctive words, numbers and place qualifiers
-(``abbreviations.read_name``). A typed proper name that is some unit's decides among the units of
+Every name is read into unit type, distinctive words, numbers and place qualifiers (``reading``),
+each distinct text once (``typed``). A typed proper name that is some unit's decides among the units of
 that name which the typed type, numbers and places allow (``screening``, ``judging``); when they
 rule out all of them the row is refused. Any other name is judged against the roster names most
 similar to it among those sharing a word or a near word with it (``candidates``, no quadratic
 scan), those one edit away and, when one of those may be its typo, all those two edits away.
 
-A typed name may be read more than one way: "Long Đức - Cầu Kè" may be "Long Đức" in a place
-called Cầu Kè; a bracket "(TP. Trà Vinh)" holds places. A reading that matches wins when no other
-reading matches another unit. The sheet's group column (``Khối``) breaks ties between units of
-different groups, never overrides a unique match (``groups``).
+A typed name may be read more than one way. A type word that may also be part of the proper name
+("Phuong Lien": phường Liên or Phương Liên; "trường Lâm") gives two equally likely readings: the row is
+matched only when they do not name different units. "Long Đức - Cầu Kè" may be "Long Đức" in a place
+called Cầu Kè, and a bracket "(TP. Trà Vinh)" holds places: such a reading is tried when the plain one
+matches nothing. The sheet's group column (``Khối``) breaks ties between units of different groups,
+never overrides a unique match (``groups``).
 """
 
 from __future__ import annotations
@@ -55,7 +57,6 @@ class Matcher:
     chains: tuple[Chain, ...]  # per unit: every place it lies in (``localities.unit_chains``)
     keys: tuple[Key, ...]  # one per distinct name of a unit (name, short name, aliases)
     owners: tuple[int, ...]  # key index → unit index
-    exact: Mapping[tuple[object, ...], tuple[int, ...]]  # exact form → key indices
     ordered: Mapping[tuple[str, ...], tuple[int, ...]]  # proper name's words, any type or number → keys
     name_keys: tuple[tuple[int, ...], ...]  # distinct proper name (``index``) → keys that have it
     index: NameIndex  # the distinct proper names by word
@@ -167,7 +168,6 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         chains=chains,
         keys=tuple(keys),
         owners=tuple(owners),
-        exact=_grouped([key.exact for key in keys]),
         ordered=_grouped([key.order for key in keys]),
         name_keys=tuple(by_name.values()),
         index=build_index([str(name) for name in by_name]),

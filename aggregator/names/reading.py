@@ -8,8 +8,9 @@ dropped from its tail, trailing place qualifiers set apart ("…, H. Cầu Kè, 
 
 The proper name keeps the words in the order typed and every word of an administrative unit's name
 ("Đông Các", "Cửa Ông"): a type word inside it is part of it ("Xuân Trường" is no trường Xuân), and a
-word is a type word only when typed with its diacritics or none (``heads``). A name with a type word
-typed without diacritics that may also be part of the proper name ("Phuong Lien") has two readings.
+word is a type word only when typed with its diacritics or none (``heads``). A type word that some
+unit has in its proper name together with the name's other words ("Phuong Lien", "trường Lâm",
+"Phường Đúc") gives the name a second reading, its twin, where it is part of the proper name.
 
 A name that puts some other body before a commune ("Trạm Y tế xã Long Đức", "Đảng ủy phường 3")
 is read as that body, located in the commune: never the commune's People's Committee.
