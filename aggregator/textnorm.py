@@ -30,16 +30,12 @@ _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u0189": "\u0110", "\u00f0": "
 _CP1252_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 # A UTF-8 lead byte (Â..ô) followed by a continuation byte, both seen through cp1252/latin-1.
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + re.escape("".join(_CP1252_BYTE)) + "]")
-# Anything ``clean_text`` may change but the Unicode form, found in one pass: mojibake, invisible or
-# control characters, look-alike letters, whitespace other than single spaces between words.
-_DIRTY = re.compile(
-    "|".join((_MOJIBAKE_HINT.pattern, _INVISIBLE.pattern, _CONTROL.pattern, "[\u00d0\u0189\u00f0\u0256]",
-              r"[^\S ]|  |^ | $"))
-)
-_DIRTY_LINE = re.compile(  # the same, line by line: for many texts joined by newlines
-    "|".join((_MOJIBAKE_HINT.pattern, _INVISIBLE.pattern, _CONTROL.pattern, "[\u00d0\u0189\u00f0\u0256]",
-              r"[^\S \n]|  |^ | $")), re.MULTILINE
-)
+# Characters ``clean_text`` removes or replaces (besides mojibake and the Unicode form): controls, any
+# whitespace but the space, invisible characters, look-alike letters. Newlines are for joined texts.
+_ODD_CHARS = ("\x00-\x09\x0b-\x1f\x7f-\xa0\u00ad\u061c\u1680\u180e\u2000-\u200f\u2028-\u202f"
+              "\u205f-\u206f\u3000\ufeff\u00d0\u0189\u00f0\u0256")
+_ODD = re.compile(f"[\n{_ODD_CHARS}]|{_MOJIBAKE_HINT.pattern}")
+_ODD_IN_LINES = re.compile(f"[{_ODD_CHARS}]|{_MOJIBAKE_HINT.pattern}|  | (?=\n)|(?<=\n) ")
 # Words are repaired one by one. An NBSP right after a byte-like character is part of the
 # mojibake ("Ã" + NBSP is "à"); anywhere else it separates words.
 _TOKEN_GAPS = re.compile(r"([ \t\r\n]+|(?<![\u0080-\u00f4" + re.escape("".join(_CP1252_BYTE)) + r"])\u00a0)")
@@ -88,7 +84,8 @@ _WEAK = (
     r"\b(?:cap\s+nhat|bo\s+sung|sua|dieu\s+chinh|hoan\s+thanh|xong|ok|lan\s+(?:thu\s+)?\d+|moi\s+nhat)"
     r"\b[^()\[\]]*"
 )
-_NOTE_WORD = re.compile(rf"{_VERB}|\b(?:da|chua|dieu|ok|lan|moi)\b")  # some word of every note above
+# A word every note above opens with one of (folded, at a word's start): notes are looked for only then.
+_NOTE_WORD = re.compile(r"\b(?:bao|gui|nop|cap|bo|sua|xong|hoan|duyet|nhap|da|chua|dieu|ok|lan|moi)")
 _NOTE_AT_END = re.compile(
     rf"(?:\s*[(\[]\s*(?:{_STRONG}|{_WEAK})[)\]]?|\s*(?:[-–—:|,;]\s*)?{_STRONG}|\s*[-–—:|,;]\s*{_WEAK}"
     r"|[^\w()\[\]]+)$"
@@ -163,7 +160,8 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = str(text)
-    if not _DIRTY.search(text) and unicodedata.is_normalized("NFC", text):
+    if (not _ODD.search(text) and "  " not in text and text[0] != " " and text[-1] != " "
+            and unicodedata.is_normalized("NFC", text)):
         return text  # already clean, the common case
     text = _repair_mojibake(_repair_mojibake(text))  # twice: double-encoded text exists
     text = _CONTROL.sub("", _INVISIBLE.sub("", text))
@@ -369,7 +367,7 @@ def clean_many(texts: Sequence[str]) -> list[str]:
     joined = _joined(texts) if texts else None
     if joined is None or not unicodedata.is_normalized("NFC", joined[0]):
         return [clean_text(text) for text in texts]
-    dirty = _lines(joined[1], _DIRTY_LINE.finditer(joined[0]))
+    dirty = _lines(joined[1], _ODD_IN_LINES.finditer(joined[0])) | {0, len(texts) - 1}  # ends checked below
     return [clean_text(text) if i in dirty or not text else text for i, text in enumerate(texts)]
 
 

@@ -73,11 +73,13 @@ def test_capitals_that_stand_for_something_keep_their_own_reading() -> None:
 
 
 def test_many_names_are_cleaned_as_one_by_one() -> None:
-    texts = _column(REDTEAM / "dong-thap.typed.csv", "typed") + _column(REDTEAM / "ca-mau.stretch.csv", "typed")
-    texts += ["", "  UBND\u00a0PhÆ°á»›c  Long\u200b ", "a\nb", "Phòng Y tế (đã gửi) ✔", "x\u00a0 y", " z"]
-    cleaned = clean_many(texts)
-    assert cleaned == [clean_text(text) for text in texts]
-    assert strip_notes_many(cleaned) == [strip_notes(text) for text in cleaned]
+    typed = _column(REDTEAM / "dong-thap.typed.csv", "typed") + _column(REDTEAM / "ca-mau.stretch.csv", "typed")
+    odd = ["", "  UBND\u00a0PhÆ°á»›c  Long\u200b ", "Phòng Y tế (đã gửi) ✔", "x\u00a0 y", "x\ty", "Ðông", "Tân ",
+           " Phú", "Hòa\u00ad", "UBND xã Long Đức - ĐÃ BÁO CÁO", "Xã Bồ Đề"]
+    for texts in ([" lead", *typed, *odd, "trail "], odd, [*odd, "a\nb"], ["Phú Hòa"]):
+        cleaned = clean_many(texts)
+        assert cleaned == [clean_text(text) for text in texts]
+        assert strip_notes_many(cleaned) == [strip_notes(text) for text in cleaned]
 
 
 def test_names_two_edits_away_are_all_found_through_their_letter_pairs() -> None:
