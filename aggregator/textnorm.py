@@ -84,8 +84,8 @@ _WEAK = (
     r"\b(?:cap\s+nhat|bo\s+sung|sua|dieu\s+chinh|hoan\s+thanh|xong|ok|lan\s+(?:thu\s+)?\d+|moi\s+nhat)"
     r"\b[^()\[\]]*"
 )
-# A word every note above opens with one of (folded, at a word's start): notes are looked for only then.
-_NOTE_WORD = re.compile(r"\b(?:bao|gui|nop|cap|bo|sua|xong|hoan|duyet|nhap|da|chua|dieu|ok|lan|moi)")
+# Every note above holds one of these words (folded; glued verbs only after "đã", "chưa"): looked for first.
+_NOTE_WORD = re.compile(r"\b(?:bao|gui|nop|cap|bo|sua|xong|hoan|da|chua|dieu|ok|lan|moi)\b")
 _NOTE_AT_END = re.compile(
     rf"(?:\s*[(\[]\s*(?:{_STRONG}|{_WEAK})[)\]]?|\s*(?:[-–—:|,;]\s*)?{_STRONG}|\s*[-–—:|,;]\s*{_WEAK}"
     r"|[^\w()\[\]]+)$"

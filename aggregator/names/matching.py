@@ -76,7 +76,7 @@ def _unit_keys(unit: RosterUnit, reader: Reader) -> tuple[list[Key], list[Place]
         key = key_of(parts, keep_places=False)
         if not parts.places:
             typed.own = key
-        return [key], list(dict.fromkeys(parts.places))
+        return [key], list(dict.fromkeys(parts.places)) if parts.places else []
     keys: dict[tuple[object, ...], Key] = {}
     places: list[Place] = []
     for name in (unit.name, unit.short_name, *unit.aliases):
@@ -137,9 +137,9 @@ def _read_roster(units: Sequence[RosterUnit], reader: Reader
         unit_keys, named = _unit_keys(unit, reader)
         keys += unit_keys
         owners += [index] * len(unit_keys)
-        if unit.locality not in localities:
-            localities[unit.locality] = read_locality(unit.locality, vocab)
-        own.append(localities[unit.locality] + tuple(named) + homes)
+        if (chain := localities.get(unit.locality)) is None:
+            chain = localities[unit.locality] = read_locality(unit.locality, vocab)
+        own.append(chain + tuple(named) + homes if named or homes else chain)
         selves.append(self_place(unit_keys[0]) if unit_keys else None)
     return keys, owners, own, selves
 
