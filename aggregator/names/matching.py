@@ -158,6 +158,7 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
     chains = _interned(unit_chains(own, selves, read_locality(area, vocab)))
     completed = _with_names(vocab, chains, keys)
     reader.rebind(completed, set(completed.abbreviations) - set(vocab.abbreviations))
+    reader.slim()
     vocab = completed
     by_name = _grouped([key.spelled for key in keys])
     return Matcher(

@@ -30,27 +30,28 @@ def _capitals_that_matter(vocab: Vocabulary) -> re.Pattern[str]:
 
 
 class Typed:
-    """One typed name: the name and a trailing bracket's content, the name's reading and the places in
-    that bracket until a decision is made for it, then that decision."""
+    """One typed name: the name and a trailing bracket's content, the places in that bracket, its reading
+    (made again when needed after it was let go), and once made, its decision."""
 
-    __slots__ = ("decision", "in_brackets", "own", "reading", "variants")
+    __slots__ = ("decision", "in_brackets", "own", "reading", "traps", "variants")
 
     def __init__(self, variants: tuple[str, ...], reading: Reading, in_brackets: tuple[Place, ...]) -> None:
         self.variants = variants
         self.reading: Reading | None = reading
+        self.traps = bool(reading.traps)  # a type word in it may be a name's: it may have a twin
         self.in_brackets = in_brackets
         self.own: Key | None = None  # the roster's key of this very text, when it is a roster name
         self.decision: object = None  # ``matching``'s decision for it, once made
 
     def parts(self, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
         """The plain reading and, when a type word may be part of the proper name, its twin."""
-        assert self.reading is not None, "read before deciding"
-        other = twin(self.reading, vocab, holds)
-        return [self.reading.plain] if other is None else [self.reading.plain, other]
+        reading = self.reading or read(self.variants[0], vocab)
+        other = twin(reading, vocab, holds)
+        return [reading.plain] if other is None else [reading.plain, other]
 
     def keys(self, vocab: Vocabulary, holds: Holds) -> list[Key]:
         places = self.in_brackets
-        if self.own is not None and not places and self.reading is not None and not self.reading.traps:
+        if self.own is not None and not places and not self.traps:
             return [self.own]  # a roster name typed as written, with no type word that may be a name's
         return [self.own if self.own is not None and not places and index == 0 else
                 key_of(parts._replace(places=parts.places + places))
@@ -108,6 +109,12 @@ class Reader:
         if any(self._capitals.search(variant) for variant in variants):
             return variants
         return tuple(variant.lower() for variant in variants)
+
+    def slim(self) -> None:
+        """Let go of the readings of roster names whose key is kept: read again only if ever needed."""
+        for typed in self._by_text.values():
+            if typed is not None and typed.own is not None and not typed.traps:
+                typed.reading = None
 
     def rebind(self, vocab: Vocabulary, new_keys: Iterable[str]) -> None:
         """Use the vocabulary the roster completed: forget the readings of names holding one of the
