@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 # Format characters that render as nothing (zero-width space/joiners, word joiner, BOM, soft
 # hyphen, bidi controls): pasted from web pages and Word, they split words invisibly.
@@ -27,6 +30,12 @@ _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u0189": "\u0110", "\u00f0": "
 _CP1252_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 # A UTF-8 lead byte (Â..ô) followed by a continuation byte, both seen through cp1252/latin-1.
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + re.escape("".join(_CP1252_BYTE)) + "]")
+# Characters ``clean_text`` removes or replaces (besides mojibake and the Unicode form): controls, any
+# whitespace but the space, invisible characters, look-alike letters. Newlines are for joined texts.
+_ODD_CHARS = ("\x00-\x09\x0b-\x1f\x7f-\xa0\u00ad\u061c\u1680\u180e\u2000-\u200f\u2028-\u202f"
+              "\u205f-\u206f\u3000\ufeff\u00d0\u0189\u00f0\u0256")
+_ODD = re.compile(f"[\n{_ODD_CHARS}]|{_MOJIBAKE_HINT.pattern}")
+_ODD_IN_LINES = re.compile(f"[{_ODD_CHARS}]|{_MOJIBAKE_HINT.pattern}|  | (?=\n)|(?<=\n) ")
 # Words are repaired one by one. An NBSP right after a byte-like character is part of the
 # mojibake ("Ã" + NBSP is "à"); anywhere else it separates words.
 _TOKEN_GAPS = re.compile(r"([ \t\r\n]+|(?<![\u0080-\u00f4" + re.escape("".join(_CP1252_BYTE)) + r"])\u00a0)")
@@ -57,6 +66,15 @@ _TELEX_TONE_KEYS = "sfrxj"
 _TELEX_DOUBLE = re.compile(r"([aeod])\1")
 _TELEX_BREVE_HORN = re.compile(r"(?<=[aou])w")
 _TELEX_HORN = re.compile(r"(?<![a-z])w|(?<=[^aeiouy])w")
+_TELEX_KEYS = re.compile("dd|aa|ee|oo|aw|ow|uw|w")
+_TELEX_LETTER = {"dd": "đ", "aa": "â", "ee": "ê", "oo": "ô", "aw": "ă", "ow": "ơ", "uw": "ư", "w": "ư"}
+_TELEX_TONE_MARKS = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
+_VNI_TONE_MARKS = {"1": "\u0301", "2": "\u0300", "3": "\u0309", "4": "\u0303", "5": "\u0323"}
+_VNI_LETTERS = {("a", "6"): "â", ("e", "6"): "ê", ("o", "6"): "ô", ("o", "7"): "ơ", ("u", "7"): "ư", ("a", "8"): "ă",
+                ("d", "9"): "đ"}
+_HORN_PAIR = re.compile("(?:u[ơư]|ư[oơ])(?=[a-zđ])")
+_VOWELS = frozenset("aăâeêioôơuưy")
+_MARKED_VOWELS = frozenset("ăâêôơư")
 # What agencies append to their name, matched on accent-free text: "(đã gửi)", "- ĐÃ BÁO CÁO",
 # "báo cáo lần 2", "✔". Words that could be part of a name ("sửa", "xong", "lần 2") only count
 # after a dash or inside brackets.
@@ -66,6 +84,8 @@ _WEAK = (
     r"\b(?:cap\s+nhat|bo\s+sung|sua|dieu\s+chinh|hoan\s+thanh|xong|ok|lan\s+(?:thu\s+)?\d+|moi\s+nhat)"
     r"\b[^()\[\]]*"
 )
+# Every note above holds one of these words (folded; glued verbs only after "đã", "chưa"): looked for first.
+_NOTE_WORD = re.compile(r"\b(?:bao|gui|nop|cap|bo|sua|xong|hoan|da|chua|dieu|ok|lan|moi)\b")
 _NOTE_AT_END = re.compile(
     rf"(?:\s*[(\[]\s*(?:{_STRONG}|{_WEAK})[)\]]?|\s*(?:[-–—:|,;]\s*)?{_STRONG}|\s*[-–—:|,;]\s*{_WEAK}"
     r"|[^\w()\[\]]+)$"
@@ -139,7 +159,11 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _repair_mojibake(_repair_mojibake(str(text)))  # twice: double-encoded text exists
+    text = str(text)
+    if (not _ODD.search(text) and "  " not in text and text[0] != " " and text[-1] != " "
+            and unicodedata.is_normalized("NFC", text)):
+        return text  # already clean, the common case
+    text = _repair_mojibake(_repair_mojibake(text))  # twice: double-encoded text exists
     text = _CONTROL.sub("", _INVISIBLE.sub("", text))
     text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
     return _SPACES.sub(" ", text).strip()
@@ -162,15 +186,23 @@ def strip_marks(text: str) -> str:
     return bare.replace("đ", "d").replace("Đ", "D")
 
 
-@lru_cache(maxsize=4096)
-def _base_char(char: str) -> str:
-    base = strip_marks(char).lower()
-    return base if len(base) == 1 else "x"  # a letter of its own: only the length matters here
+class _BaseChars(dict[int, str]):
+    """A ``str.translate`` table from a character to its accent-free lower-case base, filled as met."""
+
+    def __missing__(self, code: int) -> str:
+        base = strip_marks(chr(code)).lower()
+        base = self[code] = base if len(base) == 1 else "x"  # a letter of its own: only the length matters
+        return base
+
+
+_BASE_CHARS = _BaseChars()
 
 
 def strip_notes(text: str) -> str:
     """Drop trailing notes from a clean name: "Phòng Y tế (đã gửi) ✔" → "Phòng Y tế"."""
-    folded = "".join(map(_base_char, text))  # same length as text, so match offsets carry over
+    folded = text.translate(_BASE_CHARS)  # same length as text, so match offsets carry over
+    if folded[-1:].isalnum() and not _NOTE_WORD.search(folded):
+        return text  # no word any note is made of, and no mark at the end: the common case
     while (found := _NOTE_AT_END.search(folded)) and found.start() > 0:
         text, folded = text[: found.start()].rstrip(), folded[: found.start()].rstrip()
     return text
@@ -190,13 +222,71 @@ def _telex_candidates(word: str) -> list[str]:
     return [word, *cuts]
 
 
-def _untelex(word: str) -> str | None:
+def _telex_plain(cut: str) -> str:
+    plain = _TELEX_HORN.sub("u", _TELEX_BREVE_HORN.sub("", cut))  # aw ă, ow ơ, uw/w ư
+    return _TELEX_DOUBLE.sub(r"\1", plain)  # aa â, ee ê, oo ô, dd đ
+
+
+def _untelex(word: str) -> tuple[str, str] | None:
+    """The keystrokes of a raw Telex word without its tone key, and that key ("" for none)."""
     for cut in _telex_candidates(word):
-        plain = _TELEX_HORN.sub("u", _TELEX_BREVE_HORN.sub("", cut))  # aw ă, ow ơ, uw/w ư
-        plain = _TELEX_DOUBLE.sub(r"\1", plain)  # aa â, ee ê, oo ô, dd đ
-        if is_syllable(plain):
-            return plain
+        if is_syllable(_telex_plain(cut)):
+            tone = "" if cut == word else next(a for a, b in zip(word, cut + " ", strict=False) if a != b)
+            return cut, tone
     return None
+
+
+def _place_tone(base: str, mark: str) -> str | None:
+    """Put a tone mark on a syllable's main vowel, the traditional way ("hoa" → "hòa", "phương" → "phường")."""
+    start = 2 if base[:2] in ("qu", "gi") and base[2:3] in _VOWELS else 0
+    vowels = [i for i in range(start, len(base)) if base[i] in _VOWELS] or [i for i, c in enumerate(base)
+                                                                             if c in _VOWELS]
+    if not vowels:
+        return None
+    marked = [i for i in vowels if base[i] in _MARKED_VOWELS]
+    if marked or not mark:
+        at = marked[-1] if marked else vowels[-1]
+    elif vowels[-1] < len(base) - 1 or len(vowels) == 1:
+        at = vowels[-1]  # closed syllable: "hoàn", "toán"
+    else:
+        at = vowels[1] if len(vowels) == 3 else vowels[0]  # "ngoài"; "hòa", "tài", "thủy"
+    return unicodedata.normalize("NFC", base[: at + 1] + mark + base[at + 1 :])
+
+
+def _vni_letters(word: str) -> tuple[str, str] | None:
+    """ "phu7o7ng2" → ("phương", grave accent): the letters VNI digits make, and the tone mark."""
+    letters: list[str] = []
+    mark = ""
+    for char in word:
+        if char in _VNI_TONE_MARKS:
+            mark = _VNI_TONE_MARKS[char]
+        elif char.isdigit():
+            if not letters or (letters[-1], char) not in _VNI_LETTERS:
+                return None
+            letters[-1] = _VNI_LETTERS[(letters[-1], char)]
+        else:
+            letters.append(char)
+    return "".join(letters), mark
+
+
+@lru_cache(maxsize=1 << 14)
+def telex_toned(word: str) -> str | None:
+    """A raw Telex or VNI word with its marks applied, not dropped: "thanhj" → "thạnh", "vinhx" → "vĩnh",
+    "phuwowngf" → "phường", "vi4nh" → "vĩnh". None when the word is no such keystrokes (``fold_word``)."""
+    if not word.isascii() or not word.isalnum() or is_syllable(word):
+        return None
+    if _VNI.fullmatch(word):
+        found = _vni_letters(word)
+        letters, mark = found if found else ("", "")
+    elif word.isalpha() and (telex := _untelex(word)):
+        letters = _TELEX_KEYS.sub(lambda m: _TELEX_LETTER[m[0]], telex[0])
+        mark = _TELEX_TONE_MARKS.get(telex[1], "")
+    else:
+        return None
+    letters = _HORN_PAIR.sub("ươ", letters)  # "uow" is ươ, as input methods type it
+    if not letters or not is_syllable(strip_marks(letters)):
+        return None
+    return _place_tone(letters, mark)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -213,7 +303,8 @@ def fold_word(word: str) -> str:
         plain = re.sub(r"[1-9]", "", word)
         return plain if is_syllable(plain) else word
     if word.isalpha():
-        return _untelex(word) or word
+        found = _untelex(word)
+        return _telex_plain(found[0]) if found else word
     parts = _LETTERS_OR_DIGITS.findall(word)  # "nguyen3" → "nguyen 3"; "0aa" → "0 a", as folding "0 aa" gives
     return " ".join(fold_word(part) if part.isalpha() else part for part in parts)
 
@@ -235,3 +326,55 @@ def fold(text: str | None) -> str:
     """
     bare = strip_marks(clean_text(text).lower())
     return " ".join(key for word in _NON_WORD.split(bare) if (key := fold_word(word)))
+
+
+def fold_words(texts: Sequence[str]) -> list[list[str]]:
+    """The words of many clean texts, lower case without diacritics, raw keystrokes left as typed: the
+    words ``fold`` makes keys of ("Ia Tôr" → ["ia", "tor"]). One pass for all, as a roster needs."""
+    if not texts:
+        return []
+    bare = strip_marks("\n".join(texts).lower()).split("\n")
+    return [[word for word in _NON_WORD.split(line) if word] for line in bare]
+
+
+def fold_clean(words: Sequence[str]) -> str:
+    """``fold`` of a clean text, from its ``fold_words``."""
+    return " ".join(key for word in words if (key := fold_word(word)))
+
+
+def _joined(texts: Sequence[str]) -> tuple[str, list[int]] | None:
+    """Texts joined by newlines and where each starts; None when a text holds a newline of its own."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    return joined, list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+
+
+def _lines(starts: list[int], found: Iterable[re.Match[str]]) -> set[int]:
+    return {bisect_right(starts, match.start()) - 1 for match in found}
+
+
+def lines_matching(pattern: re.Pattern[str], texts: Sequence[str]) -> set[int]:
+    """The indices of the texts (without newlines) in which ``pattern`` is found, in one search of all."""
+    joined = _joined(texts) if texts else None
+    if joined is None:
+        return {i for i, text in enumerate(texts) if pattern.search(text)}
+    return _lines(joined[1], pattern.finditer(joined[0]))
+
+
+def clean_many(texts: Sequence[str]) -> list[str]:
+    """``clean_text`` of many texts, in one pass for those already clean (a roster's names, a sheet's)."""
+    joined = _joined(texts) if texts else None
+    if joined is None or not unicodedata.is_normalized("NFC", joined[0]):
+        return [clean_text(text) for text in texts]
+    dirty = _lines(joined[1], _ODD_IN_LINES.finditer(joined[0])) | {0, len(texts) - 1}  # ends checked below
+    return [clean_text(text) if i in dirty or not text else text for i, text in enumerate(texts)]
+
+
+def strip_notes_many(texts: Sequence[str]) -> list[str]:
+    """``strip_notes`` of many clean texts, in one pass for those without a note."""
+    joined = _joined(texts) if texts else None
+    if joined is None:
+        return [strip_notes(text) for text in texts]
+    noted = _lines(joined[1], _NOTE_WORD.finditer(joined[0].translate(_BASE_CHARS)))
+    return [strip_notes(text) if i in noted or not text[-1:].isalnum() else text for i, text in enumerate(texts)]

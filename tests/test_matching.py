@@ -332,3 +332,15 @@ def test_match_names_scales_without_wrong_matches() -> None:
 def test_build_matcher_accepts_an_empty_roster() -> None:
     matcher = build_matcher((), MatchingSettings())
     assert [o.kind for o in match_names(matcher, ["Phòng Y tế", ""])] == [MatchKind.NO_MATCH, MatchKind.NO_NAME]
+
+
+def test_an_alias_typed_exactly_matches_even_when_it_holds_a_type_word() -> None:
+    """A roll-up child's campaign id ("huyen-cau-ke-2024") is an alias; read both ways it still names one unit."""
+    from aggregator.campaign import MatchingSettings
+    from aggregator.campaign.roster import parse_roster
+    from aggregator.names.matching import build_matcher, match_names
+
+    roster = parse_roster("unit_id,group,name,aliases\nH1,huyen,Phòng Văn hóa huyện Cầu Kè,huyen-cau-ke-2024\n"
+                          "H2,huyen,Phòng Văn hóa huyện Càng Long,huyen-cang-long-2024\n", origin="r")
+    outcomes = match_names(build_matcher(roster, MatchingSettings()), ["huyen-cau-ke-2024", "huyen-cang-long-2024"])
+    assert [(o.kind.value, o.unit_id) for o in outcomes] == [("matched", "H1"), ("matched", "H2")]

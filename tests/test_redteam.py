@@ -49,11 +49,6 @@ def test_stretch_and_hint_sets_have_no_wrong_merge(province: str, roster: str, p
     assert not outcome.wrong, misses(outcome)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "measured on 548adf6: 21 wrong merges of 7,885 probe names, recall 0.794. A word of the proper name "
-    "is read as a unit type and the words rotated (Lộc Bảo → thành phố Bảo Lộc, Tân Phong → xã Phong Tân, "
-    "Xuân Trường → xã Trường Xuân; Phương Đông → 'phường Đông' → phường Cửa Ông as a typo); 'của'/'các' are "
-    "dropped from roster names (xã Đông Các reads 'Đông', so 'Đông Xá (H. Đông Hưng)' → xã Đông Các)"))
 def test_probe_of_every_province_has_no_wrong_merge() -> None:
     outcome = run_probe()
     assert not outcome.wrong, misses(outcome)

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from aggregator.textnorm import clean_text, fold, fold_word, is_syllable, tone_key, traditional_tones
+from aggregator.textnorm import clean_text, fold, fold_word, is_syllable, telex_toned, tone_key, traditional_tones
 
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
@@ -204,3 +204,30 @@ def test_fold_word_undoes_telex_only_into_syllables(word: str, key: str) -> None
 )
 def test_tone_key_ignores_only_where_the_mark_sits(left: str, right: str, same: bool) -> None:
     assert (tone_key(left) == tone_key(right)) is same
+
+
+@pytest.mark.parametrize(
+    ("word", "toned"),
+    [
+        ("thanhj", "thạnh"),
+        ("vinhx", "vĩnh"),
+        ("hair", "hải"),
+        ("phuwowngf", "phường"),
+        ("phuowngf", "phường"),  # "uow" is ươ, as input methods type it
+        ("ddoonfg", "đồng"),  # the tone key inside the word
+        ("hoaf", "hòa"),  # traditional placement
+        ("ngoaif", "ngoài"),
+        ("quys", "quý"),
+        ("taan", "tân"),  # no tone key
+        ("thuowr", "thuở"),
+        ("vi4nh", "vĩnh"),  # VNI
+        ("phu7o7ng2", "phường"),
+        ("thanh", None),  # a syllable: nothing to decode
+        ("new", None),
+        ("viettel", None),
+    ],
+)
+def test_telex_toned_applies_the_marks_instead_of_dropping_them(word: str, toned: str | None) -> None:
+    assert telex_toned(word) == toned
+    if toned is not None:
+        assert fold_word(word) == fold(toned)

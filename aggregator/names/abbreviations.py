@@ -1,13 +1,9 @@
-"""The reading of one typed or roster name into unit type, proper name, numbers and places. Pure.
+"""Abbreviations and raw keystrokes in typed words, expanded and decoded. Pure.
 
-A name is read the way a clerk reads it: trailing notes dropped ("(đã gửi)", "- ĐÃ BÁO CÁO"),
-abbreviations expanded (UBND, P., F., TH, GD&ĐT …, see ``vocabulary``), the unit type recognised at
-its head (phường, trường tiểu học, phòng …, also when typed last: "Vĩnh Hải - UBND phường"), the home
-city or province dropped from its tail, trailing place qualifiers set apart ("…, H. Cầu Kè, tỉnh Trà
-Vinh", see ``localities``), and numbers ("P4", "Phường 04", Roman numerals) set apart.
-
-A name that puts some other body before a commune ("Trạm Y tế xã Long Đức", "Đảng ủy phường 3")
-is read as that body, located in the commune: never the commune's People's Committee.
+Letters are read the way a clerk reads them (see ``vocabulary``): "UBND", "P.", "F4", "TH", "GD&ĐT",
+"TT" (thị trấn after "UBND", else trung tâm), "P." (phòng before a department, else phường); raw Telex
+and VNI words get their marks ("Thanhj" is Thạnh). Letters of a unit type cut off at the end of a
+name ("Phuong Tr") stay letters.
 """
 
 from __future__ import annotations
@@ -15,84 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
-from aggregator.names.localities import Chain, Place, level_at, parse_locality, read_places, split_trailing
-from aggregator.names.vocabulary import (
-    COMPOUND,
-    PIECE,
-    STOP,
-    Vocabulary,
-    Word,
-    compact,
-    word_of,
-)
-from aggregator.textnorm import clean_text, fold_word, is_syllable, strip_marks, strip_notes
+from aggregator.names.heads import HEADS, folded_phrase, level_keys
+from aggregator.names.localities import Chain, Place, parse_locality, read_places
+from aggregator.names.vocabulary import COMPOUND, PIECE, Vocabulary, Word, compact, meaning_words, word_of
+from aggregator.textnorm import clean_text, fold_word, is_syllable, strip_marks, telex_toned
 
-_ADMIN_LEVELS = ("phuong", "xa", "thi tran", "huyen", "thi xa", "thanh pho", "quan", "tinh")
-_SCHOOL_LEVELS = {
-    "tieu hoc": "th", "trung hoc co so": "thcs", "trung hoc pho thong": "thpt", "mam non": "mn",
-    "mau giao": "mg", "nha tre": "nt", "dai hoc": "dh", "cao dang": "cd", "trung cap": "tc",
-}  # fmt: skip
-_PLAIN_HEADS = (
-    "phong", "so", "ban", "hoi", "trung tam", "van phong", "doi", "uy ban", "lien doan", "cong an",
-    "thanh tra", "bao", "bao hiem", "dai", "thanh doan", "tinh doan", "huyen doan", "chi cuc", "cuc",
-    "benh vien", "cong ty", "chi nhanh", "vien thong", "hoc vien", "vien", "cong doan",
-)  # fmt: skip
-# Words that open a name without being its unit type ("Thành ủy - Ban Dân vận", "Quản lý …").
-_NOT_HEADS = ("thanh uy", "tinh uy", "huyen uy", "quan uy", "thi uy", "dang uy", "quan ly")
-
-
-def _head_table() -> dict[tuple[str, ...], tuple[str, ...] | None]:
-    table: dict[tuple[str, ...], tuple[str, ...] | None] = {(*h.split(),): (h,) for h in _PLAIN_HEADS}
-    table[("truong",)] = ("truong",)
-    for level, code in _SCHOOL_LEVELS.items():
-        table[(*level.split(),)] = table[("truong", *level.split())] = ("truong", code)
-    table[("uy", "ban", "nhan", "dan")] = ("ubnd",)
-    for level in _ADMIN_LEVELS:  # "UBND phường X", "UB phường X" and "Phường X" are one unit
-        for prefix in ("uy ban nhan dan ", "uy ban ", ""):
-            table[(*(prefix + level).split(),)] = ("ubnd", level)
-    table[("mat", "tran", "to", "quoc")] = table[("uy", "ban", "mat", "tran", "to", "quoc")] = ("mttq",)
-    table.update({(*h.split(),): None for h in _NOT_HEADS})
-    return table
-
-
-HEADS = _head_table()
-_HEAD_WORDS = max(map(len, HEADS))
-_HEAD_STARTS = frozenset(phrase[0] for phrase in HEADS)
+MAX_NAME = 300  # longer cells are not names; the cap keeps hostile input cheap
 _CHUNK_CACHE = 1 << 16  # words of a typed chunk, per vocabulary: tokens repeat across names
-_SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", "nam"): slice(0, 2)}
-_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
-_PLACE_MARKERS = (("thanh", "pho"), ("tinh",), ("huyen",), ("thi", "xa"))
-_COMMITTEES = frozenset({("thanh", "uy"), ("tinh", "uy"), ("huyen", "uy"), ("quan", "uy"), ("thi", "uy")})
 _UBND = frozenset({"ubnd", "ub"})
-
-_TRAILING_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
-_SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
 _LOCALITY_GAP = re.compile(r"[,;]|\s[-–—]\s")
 _GLUED_NUMBER = re.compile(r"([^\W\d_]{1,2})(\d{1,3})")
-# A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
-_COMMUNE_HEADS = frozenset({("ubnd", "xa"), ("ubnd", "phuong"), ("ubnd", "thi tran")})
-_COMMUNE_LEVELS = frozenset({"xa", "phuong", "thi tran"})
-OTHER_BODY = "co quan"  # head of "another body located in the place": ("co quan", "tram", "y", "te")
-MAX_NAME = 300  # longer cells are not names; the cap keeps hostile input cheap
-
-
-class NameParts(NamedTuple):
-    head: tuple[str, ...] | None  # unit type, e.g. ("ubnd", "phuong"), ("truong", "th"), ("phong",)
-    body: tuple[Word, ...]  # the distinctive words, in typed order
-    numbers: tuple[str, ...]  # "TH Vĩnh Hải II" → ("2",)
-    qualifier: tuple[str, ...] = ()  # whose unit, when stated: ("thanh", "uy"), ("tinh", "uy")
-    places: tuple[Place, ...] = ()  # trailing qualifiers: ", H. Cầu Kè, tỉnh Trà Vinh"
-
-
-def name_variants(text: str) -> list[str]:
-    """The name without notes, and the content of a trailing bracket as a second name."""
-    text = strip_notes(clean_text(text)[:MAX_NAME])
-    bracket = _TRAILING_BRACKET.search(text)
-    if bracket is None or bracket.start() == 0:
-        return [text] if text else []
-    return [part for part in (text[: bracket.start()], bracket[1].strip()) if part]
+# Unit types (not place levels, which close names as markers: "Phòng Y tế TP") a cut-off word may look like.
+_CUT_TYPES = frozenset(phrase for phrase, entry in HEADS.items() if entry.head and (
+    entry.head[0] != "ubnd" or entry.head[1:] in (("xa",), ("phuong",), ("thi tran",))))
 
 
 def _lookup(key: str, vocab: Vocabulary) -> str | None:
@@ -159,10 +91,14 @@ def _meaning(word: Word, previous: str, following: Sequence[Word], vocab: Vocabu
 
 
 @lru_cache(maxsize=1 << 16)
-def _keyed(word: Word) -> tuple[Word, ...]:
-    key = fold_word(word.folded)
+def _keyed(word: Word, literal: bool) -> tuple[Word, ...]:
+    """A word's matching key: raw Telex/VNI keystrokes decoded, unless the roster has the word as it is
+    ("Tôr", "Wy" are names), their marks applied in a word typed without others ("Thanhj" is Thạnh)."""
+    key = fold_word(word.folded) if not literal or not word.folded.isalpha() else word.folded
     if " " in key:  # "nguyen3" → "nguyen", "3"
         return tuple(Word(part, part, part) for part in key.split())
+    if key != word.folded and word.toned.isascii():
+        return (Word(word.text, telex_toned(word.folded) or key, key),)
     return (word._replace(folded=key),)
 
 
@@ -179,179 +115,83 @@ def _join_pairs(words: list[Word], vocab: Vocabulary) -> list[Word]:
     return out
 
 
-def _expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
+def _cut_off(words: Sequence[Word], i: int, meaning: str, vocab: Vocabulary) -> bool:
+    """ "Phuong Tr", "PHUONG TR": letters of a unit type that end a segment after a word of the name (one
+    that stands for nothing) are a word cut off ("Tr" is no trường there): expanding them would make up a
+    name nobody typed."""
+    if not 0 < i == len(words) - 1 or folded_phrase(meaning) not in _CUT_TYPES:
+        return False
+    previous = words[i - 1]
+    return not _abbreviated(previous) or not (_lookup(previous.folded, vocab) or previous.folded in vocab.contextual
+                                              or previous.folded == "p")
+
+
+def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
+    """Abbreviations replaced by their words ("UBND" → ủy ban nhân dân), raw Telex decoded."""
     words = _join_pairs(words, vocab)
     out: list[Word] = []
     for i, word in enumerate(words):
         previous = words[i - 1].folded if i else ""
         meaning = _meaning(word, previous, words[i + 1 : i + 3], vocab)
-        out.extend([word_of(part) for part in meaning.split()] if meaning else _keyed(word))
-    return out
-
-
-def _phrase_at_start(words: Sequence[Word], start: int = 0) -> tuple[tuple[str, ...] | None, int]:
-    """The longest known phrase ``words[start:]`` opens with: its unit type (None for "Thành ủy"…) and size."""
-    if start >= len(words) or words[start].folded not in _HEAD_STARTS:
-        return None, 0
-    folded = tuple(w.folded for w in words[start : start + _HEAD_WORDS])
-    for size in range(len(folded), 0, -1):
-        if folded[:size] in HEADS:
-            return HEADS[folded[:size]], size
-    return None, 0
-
-
-def _head_at_start(words: Sequence[Word]) -> tuple[tuple[str, ...] | None, int]:
-    head, size = _phrase_at_start(words)
-    return head, size if head else 0
-
-
-def _folded(words: Sequence[Word]) -> list[str]:
-    return [word.folded for word in words]
-
-
-def _reorder(segments: list[list[Word]]) -> tuple[list[Word], tuple[str, ...] | None]:
-    """Put the unit type first ("Vĩnh Hải - UBND phường", "Thành ủy Ban Dân vận"), leaving place
-    qualifiers where they are ("Long Đức - H. Cầu Kè"). Returns the words and, for another body in
-    a commune ("Trạm Y tế xã Long Đức"), its head."""
-    if len(segments) > 1 and _head_at_start(segments[0])[0] is None:
-        for i in range(1, len(segments)):
-            head, size = _head_at_start(segments[i])
-            if head is not None and read_places(_folded(segments[i])) is None:
-                # "Mỹ Bình - UBND xã, thị xã Ngã Năm": the places after the type stay last
-                places = segments[i][size:] if read_places(_folded(segments[i][size:])) else []
-                moved = segments[i][: len(segments[i]) - len(places)]
-                segments = [moved, *segments[:i], *segments[i + 1 :], places]
-                break
-    words = [word for segment in segments for word in segment]
-    head, i = _phrase_at_start(words)
-    i = max(i, 1)
-    while head is None and i < len(words):
-        head, size = _phrase_at_start(words, i)
-        if head is not None:
-            after = words[i + size :]
-            if after and head in _COMMUNE_HEADS:
-                return after, (OTHER_BODY, *_folded(words[:i]))
-            if after and read_places(_folded(words[i:])):  # "Long Đức huyện Cầu Kè": a bare name, qualified
-                return words, None
-            return words[i:] + words[:i], None
-        i += max(size, 1)
-    return words, None
-
-
-def _synonyms(words: list[Word]) -> list[Word]:
-    out: list[Word] = []
-    i = 0
-    while i < len(words):
-        for pattern, keep in _SYNONYMS.items():
-            if words[i].folded == pattern[0] and tuple(w.folded for w in words[i : i + len(pattern)]) == pattern:
-                out.extend(words[i : i + len(pattern)][keep])
-                i += len(pattern)
-                break
+        if meaning and not _cut_off(words, i, meaning, vocab):
+            out.extend(meaning_words(meaning))
         else:
-            out.append(words[i])
-            i += 1
+            out.extend(_keyed(word, word.folded in vocab.literal))
     return out
 
 
-def _ends_with(words: Sequence[Word], tail: tuple[str, ...]) -> bool:
-    return len(words) >= len(tail) and tuple(w.folded for w in words[len(words) - len(tail) :]) == tail
+def segment_words(segment: str, vocab: Vocabulary) -> list[Word]:
+    """The words of one segment of a name, abbreviations expanded. What a chunk reads as, wherever it
+    stands in a segment (or wherever but last), is kept per vocabulary (``Vocabulary.finals``, ``inner``)."""
+    chunks = segment.split()
+    out: list[Word] = []
+    for j, chunk in enumerate(chunks):
+        words = vocab.finals.get(chunk)
+        if words is None and j < len(chunks) - 1:
+            words = vocab.inner.get(chunk)
+        if words is None:
+            return _expand_and_keep(segment, chunks, vocab)
+        out.extend(words)
+    return out
 
 
-def _strip_home(words: list[Word], homes: Sequence[tuple[str, ...]], lone: bool = True) -> list[Word]:
-    """ "… thành phố Nha Trang (tỉnh Khánh Hòa)", "… tỉnh", "… TP" qualify every unit: optional.
-
-    A marker without the home after it ("Hội CCB tỉnh") only closes the name of a body that is no
-    administrative unit (``lone``): "Xã Hòa Tịnh" ends with no "tỉnh"."""
-    stripped = False
-    for tail in homes:
-        if len(words) > 3 and words[-3].folded == "tinh" and _ends_with(words[:-3], tail):
-            words = words[:-3]  # the province above the home city
-        if _ends_with(words, tail):
-            words, stripped = words[: len(words) - len(tail)], True
-            break
-    for tail in _PLACE_MARKERS if stripped or lone else ():
-        if _ends_with(words, tail):
-            return words[: len(words) - len(tail)]
-    return words
-
-
-def _split_qualifier(words: list[Word], head: tuple[str, ...] | None) -> tuple[list[Word], tuple[str, ...],
-                                                                           tuple[Place, ...]]:
-    """A trailing "Thành ủy"/"Tỉnh ủy" says whose unit it is; "huyện X, tỉnh Y" where it is."""
-    folded = _folded(words)
-    if len(words) > 2 and tuple(folded[-2:]) in _COMMITTEES:
-        return words[:-2], tuple(folded[-2:]), ()
-    other_body = head is not None and head[0] != "ubnd"  # "Công an huyện X": X is where, not who
-    start, places = split_trailing(folded, first=0 if other_body else 1)
-    if places and start > 1 and folded[start - 1] == "thuoc":  # "… thuộc huyện X": "belonging to"
-        start -= 1
-    return words[:start], (), places
+def _expand_and_keep(segment: str, chunks: Sequence[str], vocab: Vocabulary) -> list[Word]:
+    out = expand(_raw_words(segment, vocab), vocab)
+    if len(vocab.finals) >= _CHUNK_CACHE:
+        return out
+    for chunk in chunks:
+        raw = _chunk_words(chunk, vocab)
+        if not any(_abbreviated(word) or word.folded == "va" for word in raw):  # "và" may join two abbreviations
+            vocab.finals[chunk] = tuple(keyed for word in raw for keyed in _keyed(word, word.folded in vocab.literal))
+        elif len(raw) == 1 and raw[0].folded != "p" and raw[0].folded not in vocab.contextual:
+            meaning = _lookup(raw[0].folded, vocab)  # "UBND", "X.": the same wherever they stand (but "X" last)
+            if meaning is None:
+                vocab.finals[chunk] = _keyed(raw[0], raw[0].folded in vocab.literal)
+            else:
+                cut = folded_phrase(meaning) in _CUT_TYPES
+                (vocab.inner if cut else vocab.finals)[chunk] = meaning_words(meaning)
+    return out
 
 
-def _in_commune(words: list[Word], head: tuple[str, ...] | None) -> list[Word]:
-    """ "Công an xã Long Đức", "Trường TH xã Long Đức": the body bears the commune's name."""
-    found = level_at(_folded(words), 0) if head is not None and head[0] != "ubnd" else None
-    return words[found[1] :] if found and found[0] in _COMMUNE_LEVELS and len(words) > found[1] else words
+def read_words(text: str, vocab: Vocabulary) -> list[Word]:
+    """Words of a text, abbreviations expanded: "H. Cầu Kè" → huyện, Cầu, Kè."""
+    return segment_words(clean_text(text)[:MAX_NAME], vocab)
 
 
-def _roman(word: Word) -> bool:
-    """ "II", "IV", and in lower case "ii", "iv" (no syllable), never "vi" (vì) or "i"."""
-    return word.text in _ROMAN or (word.text.upper() in _ROMAN and not is_syllable(word.folded))
-
-
-def _split_numbers(words: list[Word]) -> tuple[list[Word], list[str]]:
-    body: list[Word] = []
-    numbers: list[str] = []
-    for i, word in enumerate(words):
-        following = words[i + 1].folded if i + 1 < len(words) else ""
-        if word.folded.isdigit():
-            numbers.append(word.folded.lstrip("0") or "0")
-        elif _roman(word) and i == len(words) - 1 and i > 0:
-            numbers.append(_ROMAN[word.text.upper()])
-        elif word.folded not in STOP and not (word.folded == "so" and following.isdigit()):  # "số 2"
-            body.append(word)
-    return body, numbers
-
-
-def _is_parent(segment: list[Word], homes: Sequence[tuple[str, ...]]) -> bool:
-    """ "UBND thành phố Nha Trang" before or after "Phòng Y tế": the authority above every unit."""
-    head, size = _head_at_start(segment)
-    if head is None or head[0] != "ubnd" or head[1:] in (("phuong",), ("xa",), ("thi tran",)):
-        return False  # "Vĩnh Hải - UBND phường" names the ward itself
-    return not _strip_home(segment[size:], homes)
-
-
-def read_words(text: str, vocab: Vocabulary) -> list[str]:
+def read_folded(text: str, vocab: Vocabulary) -> list[str]:
     """Folded words of a text, abbreviations expanded: "H. Cầu Kè" → ["huyen", "cau", "ke"]."""
-    return _folded(_expand(_raw_words(clean_text(text)[:MAX_NAME], vocab), vocab))
+    return [word.folded for word in read_words(text, vocab)]
 
 
 def read_locality(text: str, vocab: Vocabulary) -> Chain:
     """A roster ``locality`` or a campaign ``area``: "huyện Cầu Kè, tỉnh Trà Vinh" → its places."""
-    return parse_locality(read_words(part, vocab) for part in _LOCALITY_GAP.split(text or ""))
+    segments = (read_words(part, vocab) for part in _LOCALITY_GAP.split(text or ""))
+    return parse_locality(([w.folded for w in words], level_keys(words)) for words in segments)
 
 
-def last_segment(text: str) -> tuple[str, str] | None:
-    """ "Long Đức - Cầu Kè" → ("Long Đức", "Cầu Kè"): the text before its last separator, and after."""
-    gaps = list(_SEGMENT_GAP.finditer(text))
-    return (text[: gaps[-1].start()], text[gaps[-1].end() :]) if gaps else None
 
 
-def read_name(text: str, vocab: Vocabulary, typed_type: bool = True) -> NameParts:
-    """Read one clean name (see ``name_variants``) into unit type, distinctive words and numbers.
-
-    ``typed_type=False`` reads the name as having no type: "Phong Nẫm", "Trường Long" are communes."""
-    segments = [_expand(_raw_words(segment, vocab), vocab) for segment in _SEGMENT_GAP.split(text)]
-    units = [segment for segment in segments if not _is_parent(segment, vocab.homes)]
-    if typed_type:
-        words, other_body = _reorder(units or segments)
-    else:
-        words, other_body = [word for segment in units or segments for word in segment], None
-    words = _synonyms(words)
-    head, size = (other_body, 0) if other_body or not typed_type else _head_at_start(words)
-    lone = head is not None and head[0] != "ubnd"
-    rest, qualifier, places = _split_qualifier(_strip_home(_in_commune(words[size:], head), vocab.homes, lone), head)
-    body, numbers = _split_numbers(rest)
-    return NameParts(head, tuple(body), tuple(numbers), qualifier, places)
-
-
+def places_in(text: str, vocab: Vocabulary) -> tuple[Place, ...] | None:
+    """The places a text is made of ("H. Cầu Kè, tỉnh Trà Vinh"), or None."""
+    words = read_words(text, vocab)
+    return read_places([word.folded for word in words], level_keys(words))

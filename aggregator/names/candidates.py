@@ -7,15 +7,16 @@ names are indexed by their words, each word also under every form with one lette
 symmetric-deletion index: two words one edit apart share such a form). A typed name is then scored
 only against the names that share a word or a near word with it. A one-letter typo is found through
 the names' one-letter deletions (``one_edit``); its rivals, every name within two edits, by comparing
-the names of a close length letter by letter (``within_edits``), only when a typo is on the table.
-Many units share one proper name ("An Phú"), so each name is scored once for all of them.
+letter by letter the names of a close length that share enough letter pairs with it (``within_edits``),
+only when a typo is on the table. Many units share one proper name ("An Phú"), so each name is scored
+once for all of them. The tables are made when first needed: names typed as in the roster need none.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -25,26 +26,83 @@ TOP = 8  # roster names judged per typed name, by similarity; all units of a nam
 FLOOR = 40.0  # similarity (0..100) below which nothing is worth showing as a candidate
 MAX_EDITS = 2  # proper names further apart than this are not compared letter by letter
 _NEAR_LENGTH = 4  # words shorter than this are looked up as typed: their one-edit neighbours are legion
+_PAIRS_PER_EDIT = 3  # letter pairs one edit changes at most (a transposition: "xab" → "xba" changes three)
 
 
 def _deletions(word: str) -> set[str]:
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
-@dataclass(frozen=True)
 class NameIndex:
-    """The roster's distinct proper names by the words they contain."""
+    """The roster's distinct proper names by the words they contain. Its tables are made when first
+    needed: names typed as in the roster never need them."""
 
-    names: np.ndarray  # per name id: its words in typed order, joined (object array of str)
-    sorted_names: np.ndarray  # per name id: its words sorted, joined (similarity ignores word order)
-    lengths: np.ndarray  # per name id: len(names[id])
-    postings: dict[str, np.ndarray]  # word → ids of the names that contain it
-    deleted: dict[str, tuple[str, ...]]  # a word with at most one letter deleted → roster words
-    deleted_names: dict[str, tuple[int, ...]]  # a name with at most one letter deleted → name ids
-    by_length: list[str]  # the names sorted by length, with their lengths and ids
-    by_length_lengths: np.ndarray
-    by_length_ids: np.ndarray
-    near_cache: dict[str, np.ndarray] = field(default_factory=dict)
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = _objects(names)  # per name id: its words in typed order, joined
+        self.near_cache: dict[str, np.ndarray] = {}
+
+    @cached_property
+    def sorted_names(self) -> np.ndarray:
+        """Per name id: its words sorted, joined (similarity ignores word order)."""
+        return _objects([" ".join(sorted(name.split())) for name in self.names])
+
+    @cached_property
+    def postings(self) -> dict[str, np.ndarray]:
+        """Word → ids of the names that contain it (digits are never indexed: numbers agree exactly)."""
+        by_word: defaultdict[str, list[int]] = defaultdict(list)
+        for name_id, name in enumerate(self.names):
+            for word in set(name.split()):
+                if not word.isdigit():
+                    by_word[word].append(name_id)
+        return {word: np.asarray(ids, dtype=np.int32) for word, ids in by_word.items()}
+
+    @cached_property
+    def containing(self) -> dict[str, frozenset[int]]:
+        """Word → ids of the names that contain it, as sets (to intersect)."""
+        return {word: frozenset(ids.tolist()) for word, ids in self.postings.items()}
+
+    def together(self, words: Iterable[str]) -> bool:
+        """Whether some name contains every one of ``words``."""
+        containing = self.containing
+        words = list(words)
+        found = [containing[word] for word in words if word in containing]
+        if len(found) < len(words):
+            return False
+        if len(found) < 3:
+            return len(found) < 2 or not found[0].isdisjoint(found[1])
+        found.sort(key=len)
+        common = found[0] & found[1]
+        for ids in found[2:]:
+            if not common:
+                break
+            common = common & ids
+        return bool(common)
+
+    @cached_property
+    def deleted(self) -> dict[str, tuple[str, ...]]:
+        """A word with at most one letter deleted → roster words."""
+        found: defaultdict[str, list[str]] = defaultdict(list)
+        for word in self.postings:
+            if len(word) >= _NEAR_LENGTH - 1:
+                for form in _deletions(word):
+                    found[form].append(word)
+        return {form: tuple(words) for form, words in found.items()}
+
+    @cached_property
+    def deleted_names(self) -> dict[str, tuple[int, ...]]:
+        """A name with at most one letter deleted → name ids."""
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        for name_id, name in enumerate(self.names):
+            for form in _deletions(name):
+                found[form].append(name_id)
+        return {form: tuple(ids) for form, ids in found.items()}
+
+    @cached_property
+    def _by_length(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The names sorted by length, with their lengths and ids."""
+        order = sorted(range(len(self.names)), key=lambda i: len(self.names[i]))
+        return ([self.names[i] for i in order], np.asarray([len(self.names[i]) for i in order], dtype=np.int32),
+                np.asarray(order, dtype=np.int32))
 
     def _near(self, word: str) -> np.ndarray:
         """Ids of the names that contain ``word`` or a word one edit from it (words of four letters or more)."""
@@ -84,13 +142,58 @@ class NameIndex:
         return [i for i in found if OSA.distance(spelled, self.names[i], score_cutoff=1) <= 1]
 
     def within_edits(self, spelled: str) -> dict[int, int]:
-        """Every name at most ``MAX_EDITS`` edits from ``spelled``, with the count (all names of a close
-        length are compared: a rival may share no word with the typed name, "Cam Loi" and "Can Lai")."""
-        first, last = (int(np.searchsorted(self.by_length_lengths, len(spelled) + shift, side))
-                       for shift, side in ((-MAX_EDITS, "left"), (MAX_EDITS, "right")))
-        found = process.extract(spelled, self.by_length[first:last], scorer=OSA.distance, limit=None,
+        """Every name at most ``MAX_EDITS`` edits from ``spelled``, with the count. A rival may share no
+        word with the typed name ("Cam Loi" and "Can Lai"), but it shares most of its letter pairs: each
+        edit changes at most three of them (a transposition), so only names of a close length that share
+        enough pairs are compared letter by letter (all of them when the name is too short to tell)."""
+        if len(spelled) - 1 - _PAIRS_PER_EDIT * MAX_EDITS <= 0:
+            names, lengths, ids = self._by_length
+            first, last = (int(np.searchsorted(lengths, len(spelled) + shift, side))
+                           for shift, side in ((-MAX_EDITS, "left"), (MAX_EDITS, "right")))
+            found = process.extract(spelled, names[first:last], scorer=OSA.distance, limit=None,
+                                    score_cutoff=MAX_EDITS)
+            return {int(ids[first + position]): int(edits) for _, edits, position in found}
+        candidates = self._sharing_pairs(spelled)
+        found = process.extract(spelled, self.names[candidates], scorer=OSA.distance, limit=None,
                                 score_cutoff=MAX_EDITS)
-        return {int(self.by_length_ids[first + position]): int(edits) for _, edits, position in found}
+        return {int(candidates[position]): int(edits) for _, edits, position in found}
+
+    def _sharing_pairs(self, spelled: str) -> np.ndarray:
+        """Ids of the names within ``MAX_EDITS`` of the length of ``spelled`` that share at least as many
+        letter pairs with it (counted with their repeats) as names that many edits away must."""
+        postings = self._pair_postings
+        lists = [postings[pair] for pair in _pairs(spelled) if pair in postings]
+        if not lists:
+            return np.empty(0, dtype=np.int64)
+        shared = np.bincount(np.concatenate(lists), minlength=len(self.names))
+        longest = np.maximum(self.lengths, len(spelled))
+        close = np.abs(self.lengths - len(spelled)) <= MAX_EDITS
+        return np.flatnonzero(close & (shared >= longest - 1 - _PAIRS_PER_EDIT * MAX_EDITS))
+
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        return np.asarray([len(name) for name in self.names], dtype=np.int64)
+
+    @cached_property
+    def _pair_postings(self) -> dict[str, np.ndarray]:
+        """Each letter pair, numbered by its repeats within a name ("aa" twice: "aa1", "aa2") → name ids."""
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        for name_id, name in enumerate(self.names):
+            for pair in _pairs(name):
+                found[pair].append(name_id)
+        return {pair: np.asarray(ids, dtype=np.int32) for pair, ids in found.items()}
+
+
+def _pairs(text: str) -> list[str]:
+    """The letter pairs of a text, each numbered by how often it came before: shared pairs counted this
+    way are the pairs two texts have in common, repeats included."""
+    seen: dict[str, int] = {}
+    out = []
+    for i in range(len(text) - 1):
+        pair = text[i : i + 2]
+        seen[pair] = count = seen.get(pair, 0) + 1
+        out.append(f"{pair}{count}")
+    return out
 
 
 def _objects(items: Sequence[str]) -> np.ndarray:
@@ -100,31 +203,5 @@ def _objects(items: Sequence[str]) -> np.ndarray:
 
 
 def build_index(names: Sequence[str]) -> NameIndex:
-    """Index distinct proper names given as their words joined by spaces (digits are never indexed:
-    numbers must agree exactly)."""
-    by_word: defaultdict[str, list[int]] = defaultdict(list)
-    for name_id, name in enumerate(names):
-        for word in set(name.split()):
-            if not word.isdigit():
-                by_word[word].append(name_id)
-    deleted_names: defaultdict[str, list[int]] = defaultdict(list)
-    for name_id, name in enumerate(names):
-        for form in _deletions(name):
-            deleted_names[form].append(name_id)
-    deleted: defaultdict[str, list[str]] = defaultdict(list)
-    for word in by_word:
-        if len(word) >= _NEAR_LENGTH - 1:
-            for form in _deletions(word):
-                deleted[form].append(word)
-    order = sorted(range(len(names)), key=lambda i: len(names[i]))
-    return NameIndex(
-        names=_objects(names),
-        sorted_names=_objects([" ".join(sorted(name.split())) for name in names]),
-        lengths=np.asarray([len(name) for name in names], dtype=np.int32),
-        postings={word: np.asarray(ids, dtype=np.int32) for word, ids in by_word.items()},
-        deleted={form: tuple(found) for form, found in deleted.items()},
-        deleted_names={form: tuple(found) for form, found in deleted_names.items()},
-        by_length=[names[i] for i in order],
-        by_length_lengths=np.asarray([len(names[i]) for i in order], dtype=np.int32),
-        by_length_ids=np.asarray(order, dtype=np.int32),
-    )
+    """Index distinct proper names given as their words joined by spaces."""
+    return NameIndex(names)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
@@ -141,7 +142,17 @@ class Judge:
         """Whether the stated type, numbers, committee and places leave the unit possible (cheap)."""
         typed = self.typed
         return (self._type(roster.head) != Fit.WRONG and _number_fit(typed.numbers, roster.numbers) != Fit.WRONG
-                and typed.qualifier in (roster.qualifier, ()) and not self._conflicts(chain))
+                and typed.qualifier in (roster.qualifier, ()) and typed.required <= roster.tones
+                and not self._conflicts(chain))
+
+    def same_name(self, roster: Key, unit: int) -> Judged:
+        """A roster name with the typed proper name, that ``admits`` left possible: only its type and
+        numbers may say less than the typed ones (what ``__call__`` finds for it, found at once)."""
+        typed = self.typed
+        fit = max(self._type(roster.head), _number_fit(typed.numbers, roster.numbers))
+        if fit == Fit.LEVEL and not typed.words:
+            fit = Fit.VAGUE
+        return Judged(fit, 1.0, tones_agree(typed, roster), unit, 0, False, "")
 
     def __call__(self, roster: Key, chain: Chain, unit: int, similarity: float, edits: int) -> Judged:
         """One roster name of ``unit`` (whose places are ``chain``)."""
@@ -149,6 +160,8 @@ class Judge:
         committee = Fit.EXACT if typed.qualifier in (roster.qualifier, ()) else Fit.WRONG
         numbers = Fit.EXACT if typed.numbers == roster.numbers else _number_fit(typed.numbers, roster.numbers)
         words = Fit.EXACT if typed.words == roster.words else _words_fit(typed, roster, edits)
+        if not typed.required <= roster.tones:
+            words = Fit.WRONG  # a type word read as a name, typed with other diacritics than the unit's
         fits = (self._type(roster.head), numbers, words, committee)
         elsewhere = self._conflicts(chain)
         fit = Fit.WRONG if elsewhere else Fit(max(fits))
@@ -198,7 +211,13 @@ def _outcome(unit_ids: Sequence[str], kind: MatchKind, shown: Sequence[Judged], 
 
 
 def _matched(unit_ids: Sequence[str], best: Judged) -> Decision:
-    return Decision(MatchOutcome(MatchKind.MATCHED, unit_ids[best.unit], round(best.score, 2)), False)
+    return matched_as(unit_ids[best.unit], round(best.score, 2))
+
+
+@lru_cache(maxsize=1 << 16)
+def matched_as(unit_id: str, score: float) -> Decision:
+    """The decision for a unit found (immutable: one for all the rows that name it)."""
+    return Decision(MatchOutcome(MatchKind.MATCHED, unit_id, score), False)  # immutable: shared by the rows
 
 
 def _pick(unit_ids: Sequence[str], sure: list[Judged], strong: list[Judged], settings: MatchingSettings) -> Decision:
@@ -239,6 +258,10 @@ def decide(unit_ids: Sequence[str], judged: Sequence[Judged], settings: Matching
            typo_allowed: bool = True) -> Decision:
     """The outcome for one typed name from its judged candidates (``typo_allowed``: the typed proper
     name is nobody's real name, so it may be a typo)."""
+    if len({j.unit for j in judged}) == 1:  # one unit: matched when it fits surely, as below
+        best = min(judged, key=lambda j: (j.fit, -j.score, j.edits))
+        if best.fit <= Fit.UNTYPED and best.score >= settings.accept:
+            return _matched(unit_ids, best)
     ranked = per_unit(judged)
     strong = [j for j in ranked if j.fit <= Fit.VAGUE and j.fit != Fit.TYPO and j.score >= settings.accept]
     for tier in (Fit.EXACT, Fit.LEVEL, Fit.UNTYPED):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from aggregator.names.abbreviations import NameParts
+from aggregator.names.heads import bare
 from aggregator.names.localities import Place
+from aggregator.names.reading import NameParts
 from aggregator.textnorm import tone_key
 
 
@@ -24,6 +25,9 @@ class Key(NamedTuple):
     initials: str
     text: str  # the sorted words, for similarity
     spelled: str  # the proper name's letters in typed order and its numbers, for counting typos
+    # (folded, tone key) the unit's name must have: a type word read as part of the proper name, typed
+    # with diacritics ("phường Đông" read as a name "Phường Đông" is no "Phương Đông")
+    required: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def exact(self) -> tuple[object, ...]:
@@ -37,13 +41,20 @@ class Key(NamedTuple):
 
 def key_of(parts: NameParts, keep_places: bool = True) -> Key:
     body = parts.body
-    pairs = frozenset((word.folded, tone_key(word.toned)) for word in body)
-    # Typed with diacritics, a word without any is typed with the level tone: "Thanh Hòa" is not "Thạnh Hòa".
-    marked = pairs if any(not word.toned.isascii() for word in body) else frozenset()
     order = tuple(word.folded for word in body)
+    tuples = [(word.folded, tone_key(word.toned)) for word in body]
+    pairs = frozenset(tuples)
+    # Typed with diacritics, a word without any is typed with the level tone: "Thanh Hòa" is not "Thạnh Hòa".
+    # Raw Telex ("Tan Thanhj") marks its own words only: the others were typed without an input method.
+    if not "".join(word.text for word in body).isascii():
+        marked = pairs
+    else:
+        marked = frozenset(pair for pair, word in zip(tuples, body, strict=True) if not word.toned.isascii())
     words = tuple(sorted(order))
+    required = frozenset(pair for pair, word in zip(tuples, body, strict=True) if word.folded in parts.named
+                         and not bare(word)) if parts.named else frozenset()
     return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,
-               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers))
+               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers), required)
 
 
 def is_place(head: tuple[str, ...] | None) -> bool:

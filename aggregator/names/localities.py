@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from aggregator.textnorm import is_syllable
+
 # Level words as read (folded), longest first; "thành phố" is a city of a province or a province itself.
 LEVELS: tuple[tuple[str, ...], ...] = (
     ("thanh", "pho"), ("thi", "xa"), ("thi", "tran"), ("tinh",), ("huyen",), ("quan",), ("phuong",), ("xa",), ("t",),
@@ -52,26 +54,29 @@ def _number(word: str) -> str:
     return word.lstrip("0") or "0" if word.isdigit() else word
 
 
-def read_places(words: Sequence[str]) -> tuple[Place, ...] | None:
+def read_places(words: Sequence[str], keys: Sequence[str] | None = None) -> tuple[Place, ...] | None:
     """Folded words that are nothing but places ("huyen cau ke tinh tra vinh"), or None.
 
-    A one-word name is a number ("quận 3") or a city's name, and then last ("thành phố Huế"): in
-    "quân sự tỉnh Trà Vinh" "quân sự" is no district, in "Mỹ Tịnh An" "tịnh An" is no province.
+    ``keys``: the words as levels are read (``heads.level_keys``: "Tịnh" is no tỉnh); the words themselves
+    by default. A one-word name is a number ("quận 3"), no Vietnamese syllable ("huyện KBang") or a city's
+    name, and then last ("thành phố Huế"): in "quân sự tỉnh Trà Vinh" "quân sự" is no district, in "Mỹ
+    Tịnh An" "tịnh An" is no province.
 
     >>> read_places("huyen cau ke tinh tra vinh".split())
     (Place(level='huyen', name=('cau', 'ke')), Place(level='tinh', name=('tra', 'vinh')))
     """
+    keys = words if keys is None else keys
     places: list[Place] = []
     i = 0
     while i < len(words):
-        found = level_at(words, i)
+        found = level_at(keys, i)
         if found is None:
             return None
         level, size = found
         end = i + size
-        while end < len(words) and level_at(words, end) is None:
+        while end < len(words) and level_at(keys, end) is None:
             end += 1
-        one_word = end - i - size == 1 and not words[end - 1].isdigit()
+        one_word = end - i - size == 1 and is_syllable(words[end - 1])  # "quận 3", "huyện KBang" are names
         if end == i + size or (one_word and (level != "thanh pho" or end < len(words))):
             return None  # a level word without a name, or a one-word name that is no city's
         places.append(Place(level, tuple(_number(w) for w in words[i + size : end])))
@@ -79,26 +84,28 @@ def read_places(words: Sequence[str]) -> tuple[Place, ...] | None:
     return tuple(places) if places else None
 
 
-def split_trailing(words: Sequence[str], first: int = 1) -> tuple[int, tuple[Place, ...]]:
+def split_trailing(words: Sequence[str], first: int = 1, keys: Sequence[str] | None = None
+                   ) -> tuple[int, tuple[Place, ...]]:
     """Where the trailing place qualifiers start (``len(words)`` when none), and those places.
 
     ``first`` words at least stay in front: "Thị trấn Tĩnh Túc" keeps its name, "UBND huyện Cầu Kè"
     its unit (the head is already gone); "Công an | huyện Cầu Kè" may be all place (``first=0``).
     """
+    keys = words if keys is None else keys
     for start in range(first, len(words) - 1):
-        if level_at(words, start) is not None and (places := read_places(words[start:])):
+        if level_at(keys, start) is not None and (places := read_places(words[start:], keys[start:])):
             return start, places
     return len(words), ()
 
 
-def parse_locality(segments: Iterable[Sequence[str]]) -> Chain:
-    """Places from the folded segments of a locality text ("huyện Cầu Kè", "tỉnh Trà Vinh"); a segment
-    without a level word is a place of unknown level."""
+def parse_locality(segments: Iterable[tuple[Sequence[str], Sequence[str]]]) -> Chain:
+    """Places from the segments of a locality text ("huyện Cầu Kè", "tỉnh Trà Vinh"), each as its folded
+    words and their level keys; a segment without a level word is a place of unknown level."""
     chain: list[Place] = []
-    for words in segments:
+    for words, keys in segments:
         if not words:
             continue
-        places = read_places(words)
+        places = read_places(words, keys)
         chain.extend(places if places else [Place(None, tuple(_number(w) for w in words))])
     return tuple(chain)
 

@@ -1,16 +1,18 @@
 """Typed agency names → roster units, the way a careful clerk would match them. Pure, no I/O.
 
-Every name is read into unit type, distinctive words, numbers and place qualifiers
-(``abbreviations.read_name``). A typed proper name that is some unit's decides among the units of
+Every name is read into unit type, distinctive words, numbers and place qualifiers (``reading``),
+each distinct text once (``typed``). A typed proper name that is some unit's decides among the units of
 that name which the typed type, numbers and places allow (``screening``, ``judging``); when they
 rule out all of them the row is refused. Any other name is judged against the roster names most
 similar to it among those sharing a word or a near word with it (``candidates``, no quadratic
 scan), those one edit away and, when one of those may be its typo, all those two edits away.
 
-A typed name may be read more than one way: "Long Đức - Cầu Kè" may be "Long Đức" in a place
-called Cầu Kè; a bracket "(TP. Trà Vinh)" holds places. A reading that matches wins when no other
-reading matches another unit. The sheet's group column (``Khối``) breaks ties between units of
-different groups, never overrides a unique match (``groups``).
+A typed name may be read more than one way. A type word that may also be part of the proper name
+("Phuong Lien": phường Liên or Phương Liên; "trường Lâm") gives two equally likely readings: the row is
+matched only when they do not name different units. "Long Đức - Cầu Kè" may be "Long Đức" in a place
+called Cầu Kè, and a bracket "(TP. Trà Vinh)" holds places: such a reading is tried when the plain one
+matches nothing. The sheet's group column (``Khối``) breaks ties between units of different groups,
+never overrides a unique match (``groups``).
 """
 
 from __future__ import annotations
@@ -18,28 +20,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from aggregator.campaign import MatchingSettings
-from aggregator.models import MatchKind, MatchOutcome, RosterUnit
-from aggregator.names.abbreviations import (
-    OTHER_BODY,
-    NameParts,
-    last_segment,
-    name_variants,
-    read_locality,
-    read_name,
-    read_words,
-)
+from aggregator.models import Candidate, MatchKind, MatchOutcome, RosterUnit
+from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.groups import group_reader
-from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide
+from aggregator.names.heads import TRAPS
+from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide, matched_as
 from aggregator.names.keys import Key, is_place, key_of, self_place
-from aggregator.names.localities import Chain, Place, read_places, unit_chains
+from aggregator.names.localities import Chain, Place, unit_chains
+from aggregator.names.reading import last_segment, read_name, readings
 from aggregator.names.screening import Screen, build_screen
-from aggregator.names.vocabulary import Vocabulary, learn_vocabulary
+from aggregator.names.typed import Reader, Typed
+from aggregator.names.vocabulary import Vocabulary, case_keys, learn_vocabulary
 from aggregator.textnorm import is_syllable
 
 _INITIALS = 0.75  # "P.VH" may be Vĩnh Hải or Vĩnh Hòa: shown, never accepted
@@ -59,28 +57,39 @@ class Matcher:
     chains: tuple[Chain, ...]  # per unit: every place it lies in (``localities.unit_chains``)
     keys: tuple[Key, ...]  # one per distinct name of a unit (name, short name, aliases)
     owners: tuple[int, ...]  # key index → unit index
-    exact: Mapping[tuple[object, ...], tuple[int, ...]]  # exact form → key indices
     ordered: Mapping[tuple[str, ...], tuple[int, ...]]  # proper name's words, any type or number → keys
     name_keys: tuple[tuple[int, ...], ...]  # distinct proper name (``index``) → keys that have it
     index: NameIndex  # the distinct proper names by word
     screen: Screen  # what typed types, numbers and places rule out, for many keys at once
-    initials: Mapping[str, tuple[int, ...]]  # initials of the words → key indices
     read_group: Callable[[object], str | None]  # a typed group hint → the group code it names
+    reader: Reader  # typed names → their readings, each distinct text read once
+
+    @cached_property
+    def initials(self) -> Mapping[str, tuple[int, ...]]:
+        """Initials of a name's words (two or more) → key indices."""
+        return {k: v for k, v in _grouped([key.initials for key in self.keys]).items() if len(str(k)) > 1}
 
 
-def _unit_keys(unit: RosterUnit, vocab: Vocabulary) -> tuple[list[Key], list[Place]]:
+def _unit_keys(unit: RosterUnit, reader: Reader) -> tuple[list[Key], list[Place]]:
+    if not unit.short_name and not unit.aliases and (typed := reader.typed(unit.name)) and len(typed.variants) == 1:
+        parts = typed.reading.plain  # one name, no bracket: the common case
+        key = key_of(parts, keep_places=False)
+        if not parts.places:
+            typed.own = key
+        return [key], list(dict.fromkeys(parts.places)) if parts.places else []
     keys: dict[tuple[object, ...], Key] = {}
     places: list[Place] = []
     for name in (unit.name, unit.short_name, *unit.aliases):
-        variants = name_variants(name)
-        if len(variants) > 1 and (bracket := read_places(read_words(variants[1], vocab))):  # "… (huyện Cầu Kè)"
-            places += [p for p in bracket if p not in places]
-            variants = variants[:1]
-        for variant in variants:
-            parts = read_name(variant, vocab)
+        if not name or (typed := reader.typed(name)) is None:
+            continue
+        places += [p for p in typed.in_brackets if p not in places]  # "… (huyện Cầu Kè)": where it lies
+        for index, variant in enumerate(typed.variants[: 1 if typed.in_brackets else 2]):
+            parts = typed.reading.plain if index == 0 else read_name(variant, reader.vocab)
             places += [p for p in parts.places if p not in places]
             key = key_of(parts, keep_places=False)
             keys.setdefault((*key.exact, key.tones), key)
+            if index == 0 and not parts.places and not typed.in_brackets:
+                typed.own = key  # typed as written, the name reads as this very key
     return list(keys.values()), places
 
 
@@ -97,20 +106,27 @@ def _interned(chains: Sequence[Chain]) -> tuple[Chain, ...]:
     return tuple(seen.setdefault(chain, chain) for chain in chains)
 
 
-def _with_place_abbreviations(vocab: Vocabulary, chains: Sequence[Chain]) -> Vocabulary:
-    """ "TPST", "TP.ST", "TXDH": a city or town written as its initials, when no other place has them."""
+def _with_names(vocab: Vocabulary, chains: Sequence[Chain], keys: Sequence[Key]) -> Vocabulary:
+    """What the roster teaches about typed names: "TPST", "TP.ST", "TXDH" are a city or town written as
+    its initials, when no other place has them; type words some unit's name has ("Phường Đúc")."""
     found: defaultdict[str, set[str]] = defaultdict(set)
     for place in {p for chain in chains for p in chain if p.level in _INITIAL_LEVELS}:
         if all(word.isalpha() for word in place.name):
             key = _INITIAL_LEVELS[place.level] + "".join(word[0] for word in place.name)
             found[key].add(f"{place.level} {' '.join(place.name)}")
     extra = {key: next(iter(v)) for key, v in found.items() if len(v) == 1 and key not in vocab.abbreviations}
-    return replace(vocab, abbreviations={**vocab.abbreviations, **extra}, chunks={}) if extra else vocab
+    named = frozenset(pair for key in keys for pair in key.tones if pair[0] in TRAPS)
+    abbreviations = {**vocab.abbreviations, **extra}
+    return replace(vocab, abbreviations=abbreviations, named_types=named,
+                   named_type_words=frozenset(word for word, _ in named),
+                   case_keys=case_keys(abbreviations, vocab.contextual), chunks={}, finals={}, inner={})
 
 
-def _read_roster(units: Sequence[RosterUnit], vocab: Vocabulary
+def _read_roster(units: Sequence[RosterUnit], reader: Reader
                  ) -> tuple[list[Key], list[int], list[Chain], list[Place | None]]:
     """Every unit's keys, their owners, the places each unit is known to lie in, the place it is."""
+    vocab = reader.vocab
+    reader.prepare(name for unit in units for name in (unit.name, unit.short_name, *unit.aliases) if name)
     homes = tuple(Place(None, home) for home in vocab.homes)
     keys: list[Key] = []
     owners: list[int] = []
@@ -118,12 +134,12 @@ def _read_roster(units: Sequence[RosterUnit], vocab: Vocabulary
     selves: list[Place | None] = []
     localities: dict[str, Chain] = {}  # units of a district share their locality text
     for index, unit in enumerate(units):
-        unit_keys, named = _unit_keys(unit, vocab)
+        unit_keys, named = _unit_keys(unit, reader)
         keys += unit_keys
         owners += [index] * len(unit_keys)
-        if unit.locality not in localities:
-            localities[unit.locality] = read_locality(unit.locality, vocab)
-        own.append(localities[unit.locality] + tuple(named) + homes)
+        if (chain := localities.get(unit.locality)) is None:
+            chain = localities[unit.locality] = read_locality(unit.locality, vocab)
+        own.append(chain + tuple(named) + homes if named or homes else chain)
         selves.append(self_place(unit_keys[0]) if unit_keys else None)
     return keys, owners, own, selves
 
@@ -137,9 +153,13 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
     """
     located = any(u.locality.strip() for u in units)
     vocab = learn_vocabulary(((u.name, (u.short_name, *u.aliases)) for u in units), homes=not located)
-    keys, owners, own, selves = _read_roster(units, vocab)
+    reader = Reader(vocab)
+    keys, owners, own, selves = _read_roster(units, reader)
     chains = _interned(unit_chains(own, selves, read_locality(area, vocab)))
-    vocab = _with_place_abbreviations(vocab, chains)
+    completed = _with_names(vocab, chains, keys)
+    reader.rebind(completed, set(completed.abbreviations) - set(vocab.abbreviations))
+    reader.slim()
+    vocab = completed
     by_name = _grouped([key.spelled for key in keys])
     return Matcher(
         settings=settings,
@@ -149,61 +169,34 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         chains=chains,
         keys=tuple(keys),
         owners=tuple(owners),
-        exact=_grouped([key.exact for key in keys]),
         ordered=_grouped([key.order for key in keys]),
         name_keys=tuple(by_name.values()),
         index=build_index([str(name) for name in by_name]),
         screen=build_screen(keys, [chains[owner] for owner in owners]),
-        initials={k: v for k, v in _grouped([key.initials for key in keys]).items() if len(str(k)) > 1},
-        read_group=group_reader(groups or {}, lambda text: read_words(text, vocab)),
+        read_group=group_reader(groups or {}, lambda text: read_folded(text, vocab)),
+        reader=reader,
     )
 
 
 def _bare_place(text: str, vocab: Vocabulary) -> Place | None:
     """A short segment without a level word that may name a place: "Cầu Kè", not "UBND", not "1"."""
-    words = read_words(text, vocab)
-    if not 0 < len(words) <= _BARE_PLACE_WORDS or not all(map(is_syllable, words)) or read_places(words):
+    words = read_folded(text, vocab)
+    if not 0 < len(words) <= _BARE_PLACE_WORDS or not all(map(is_syllable, words)) or places_in(text, vocab):
         return None
     return Place(None, tuple(words))
 
 
-@dataclass(frozen=True)
-class _Typed:
-    """A typed name read plainly, with what other readings need."""
-
-    variants: tuple[str, ...]  # the name, and a trailing bracket's content
-    parts: NameParts
-    in_brackets: tuple[Place, ...]  # "UBND Phuong 1 (TP. Tra Vinh)"
-
-    @property
-    def plain(self) -> Key:
-        return key_of(self.parts._replace(places=self.parts.places + self.in_brackets))
-
-
-def _read(name: object, vocab: Vocabulary) -> _Typed | None:
-    """The typed name read plainly; None when there is no name at all."""
-    missing = name is None or (isinstance(name, float) and name != name)  # None, or pandas' NaN
-    variants = name_variants("" if missing else str(name))
-    if not variants or not any(char.isalnum() for char in variants[0]):
-        return None
-    bracket = read_words(variants[1], vocab) if len(variants) > 1 else []
-    return _Typed(tuple(variants), read_name(variants[0], vocab), (read_places(bracket) or ()) if bracket else ())
-
-
-def _other_readings(typed: _Typed, vocab: Vocabulary) -> list[Key]:
-    """Other ways to read a name the plain reading did not match."""
-    parts, in_brackets, readings = typed.parts, typed.in_brackets, []
+def _other_readings(typed: Typed, vocab: Vocabulary, index: NameIndex) -> list[list[Key]]:
+    """Other ways to read a name the plain reading did not match, each with its equally likely twin."""
+    in_brackets, others = typed.in_brackets, []
     if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
-        readings.append(key_of(parts._replace(places=(*parts.places, place))))
+        others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.parts(vocab, index.together)])
     text, bare = typed.variants[0], ()
     while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
         text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
-        rest = read_name(text, vocab)
-        readings.append(key_of(rest._replace(places=(*rest.places, *bare, *in_brackets))))
-    if parts.head is not None and len(parts.head) == 1 and parts.head[0] not in ("ubnd", OTHER_BODY):
-        untyped = read_name(typed.variants[0], vocab, typed_type=False)  # "Phong Nẫm", "Trường Long"
-        readings.append(key_of(untyped._replace(places=untyped.places + in_brackets)))
-    return readings
+        parts = readings(text, vocab, index.together)
+        others.append([key_of(p._replace(places=(*p.places, *bare, *in_brackets))) for p in parts])
+    return others
 
 
 def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:
@@ -272,14 +265,53 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
     if typed.head is None and not typed.words and not typed.numbers:  # only the home town, or notes
         return Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)
     judge = Judge(typed, matcher.settings)
-    same = sorted({*matcher.exact.get(typed.exact, ()), *matcher.ordered.get(typed.order, ())})
+    same = matcher.ordered.get(typed.order, ())  # the same words in the same order: any type, any numbers
     if not same:  # no unit's name: a typo, a name with words missing or added, or nobody's
         return decide(matcher.unit_ids, _pool(matcher, judge), matcher.settings)
+    if len(same) == 1 and matcher.keys[same[0]] == typed:  # the only unit of that name, typed as written
+        return matched_as(matcher.unit_ids[matcher.owners[same[0]]], 1.0)
     # The name of a unit, typed as written: it decides. When the stated type or places rule out every
     # unit of that name, the row is refused; it is no other unit's name with words missing.
-    possible = _admitted(matcher, judge, same)
-    judged = [_judge(matcher, judge, i, 1.0, 0) for i in possible or same]
+    if possible := _admitted(matcher, judge, same):
+        judged = [judge.same_name(matcher.keys[i], matcher.owners[i]) for i in possible]
+    else:
+        judged = [_judge(matcher, judge, i, 1.0, 0) for i in same]
     return decide(matcher.unit_ids, judged, matcher.settings, typo_allowed=False)
+
+
+_NOTHING = Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)  # a reading that names no unit
+
+
+def _can_name(matcher: Matcher, typed: Key) -> bool:
+    """Whether a reading may name some unit, surely or as a typo: a unit's name has its words in that
+    order, or every syllable of it (a name may have more words than typed, or a non-syllable one edit
+    off), or is one edit from it. Any other reading is refused whatever is judged (``judging``)."""
+    if typed.order in matcher.ordered:
+        return True
+    if matcher.index.together({word for word in typed.words if is_syllable(word)}):
+        return True
+    return bool(matcher.index.one_edit(typed.spelled))
+
+
+def _together(decisions: Sequence[Decision], settings: MatchingSettings) -> Decision:
+    """Equally likely readings of one name ("Phuong Lien": phường Liên, or Phương Liên): the unit they
+    name when they name only that one, ambiguous when they name different units (or one is in doubt)."""
+    named = [d for d in decisions if d.outcome.kind in (MatchKind.MATCHED, MatchKind.AMBIGUOUS)]
+    if len(named) < 2:
+        return named[0] if named else decisions[0]
+    units = {c.unit_id for d in named for c in d.outcome.candidates} | {
+        d.outcome.unit_id for d in named if d.outcome.unit_id is not None}
+    matched = [d for d in named if d.outcome.kind is MatchKind.MATCHED]
+    if matched and len(units) == 1:  # every reading points at that one unit; one of them surely
+        return matched[0]
+    best: dict[str, float] = {}
+    for d in named:
+        found = d.outcome.candidates or (Candidate(str(d.outcome.unit_id), d.outcome.score),)
+        for candidate in found:
+            best[candidate.unit_id] = max(best.get(candidate.unit_id, 0.0), candidate.score)
+    shown = sorted(best.items(), key=lambda item: -item[1])[: max(settings.candidates, len(named))]
+    candidates = tuple(Candidate(unit_id, score) for unit_id, score in shown)
+    return Decision(MatchOutcome(MatchKind.AMBIGUOUS, None, candidates[0].score, candidates), False)
 
 
 def _combine(decisions: Sequence[Decision]) -> Decision:
@@ -313,21 +345,35 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
     """One outcome per name, in input order; ``group_hints`` is the sheet's group column, row by row.
     Each distinct name is read and judged once; other readings only when the plain one is unmatched."""
     decided: dict[Key, Decision] = {}
+
+    def decide(key: Key) -> Decision:
+        return decided.get(key) or decided.setdefault(key, _resolve_one(matcher, key))
+
+    def decide_all(keys: Sequence[Key], plain: bool = True) -> Decision:
+        """The readings of a name, the first one the plain reading (``plain``): a reading that cannot
+        name any unit is left out (it would only be refused), unless it is the plain one, which says why."""
+        found = [decide(key) for i, key in enumerate(keys) if (plain and i == 0) or _can_name(matcher, key)]
+        return found[0] if len(found) == 1 else _together(found or [_NOTHING], matcher.settings)
+
     per_name: dict[object, Decision] = {}
-    for name in dict.fromkeys(names):
-        if (typed := _read(name, matcher.vocabulary)) is None:
+    reader, vocab = matcher.reader, matcher.vocabulary
+    texts = {name: "" if name is None or (isinstance(name, float) and name != name) else str(name)  # NaN
+             for name in dict.fromkeys(names)}
+    reader.prepare(texts.values())
+    for name, text in texts.items():
+        if (typed := reader.typed(text)) is None:
             continue
-        plain = typed.plain
-        if plain not in decided:
-            decided[plain] = _resolve_one(matcher, plain)
-        decisions = [decided[plain]]
-        if decisions[0].outcome.kind is not MatchKind.MATCHED:
-            for key in _other_readings(typed, matcher.vocabulary):
-                if key not in decided:
-                    decided[key] = _resolve_one(matcher, key)
-                decisions.append(decided[key])
-        per_name[name] = _combine(decisions)
-    hints = group_hints if group_hints is not None else [None] * len(names)
+        if typed.decision is None:  # names typed alike (as written, in capitals) share their reading
+            decision = decide_all(typed.keys(vocab, matcher.index.together))
+            if decision.outcome.kind is not MatchKind.MATCHED:
+                others = [decide_all(keys, plain=False) for keys in _other_readings(typed, vocab, matcher.index)]
+                decision = _combine([decision, *others])
+            typed.settle(decision)
+        per_name[name] = typed.decision  # type: ignore[assignment]  # set just above
     no_name = MatchOutcome(MatchKind.NO_NAME, None, 0.0)
-    return [_tie_break(matcher, per_name[name], hint) if name in per_name else no_name
-            for name, hint in zip(names, hints, strict=True)]
+    outcome_of = {name: decision.outcome for name, decision in per_name.items()}
+    tied = {name for name, decision in per_name.items() if decision.tied} if group_hints is not None else set()
+    if group_hints is None or not tied:
+        return [outcome_of.get(name, no_name) for name in names]
+    return [_tie_break(matcher, per_name[name], hint) if name in tied else outcome_of.get(name, no_name)
+            for name, hint in zip(names, group_hints, strict=True)]

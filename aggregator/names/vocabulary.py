@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from aggregator.textnorm import clean_text, fold, is_syllable, strip_marks
+from aggregator.textnorm import clean_many, fold_clean, fold_word, fold_words, is_syllable, strip_marks
 
 BUILTIN: Mapping[str, str] = {
     "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "ub": "ủy ban", "ubkt": "ủy ban kiểm tra",
@@ -61,6 +61,7 @@ class Word(NamedTuple):
     text: str  # as typed: case tells all-caps abbreviations and Roman numerals
     toned: str  # lower case, diacritics kept
     folded: str  # matching key (textnorm.fold_word)
+    expanded: bool = False  # a word of an abbreviation's meaning ("X." → xã): never a proper name's word
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,27 @@ class Vocabulary:
     homes: tuple[tuple[str, ...], ...] = ()  # folded place every unit is in, e.g. ("nha", "trang")
     departments: frozenset[str] = DEPARTMENTS
     contextual: Mapping[str, tuple[frozenset[str], str, str]] = field(default_factory=lambda: dict(CONTEXTUAL))
+    literal: frozenset[str] = frozenset()  # roster words that are no syllable ("KBang", "Tôr"): never raw Telex
+    # Type words some roster unit has in its proper name ("Phường Đúc", "Trường Lâm"), as (folded, tone key)
+    # and folded: where a typed type word may be part of the name instead (``reading.readings``).
+    named_types: frozenset[tuple[str, str]] = frozenset()
+    named_type_words: frozenset[str] = frozenset()
+    case_keys: frozenset[str] = frozenset()  # letters that stand for something only in capitals ("TU")
     chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
+    finals: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # expanded too
+    inner: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # unless last
 
 
 @lru_cache(maxsize=1 << 16)
 def word_of(text: str) -> Word:
     toned = text.lower()
     return Word(text, toned, strip_marks(toned))
+
+
+@lru_cache(maxsize=1 << 12)
+def meaning_words(meaning: str) -> tuple[Word, ...]:
+    """The words an abbreviation stands for: "ủy ban nhân dân"."""
+    return tuple(word_of(part)._replace(expanded=True) for part in meaning.split())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -138,8 +153,15 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
     ``homes=False`` when the roster states every unit's locality: places are then checked against it,
     never guessed from name endings (a district shared by a tenth of the communes is no home).
     """
-    pairs = [(clean_text(full), [clean_text(o) for o in others if o]) for full, others in names]
-    folded = [fold(full) for full, _ in pairs]
+    entries = [(full, [other for other in others if other]) for full, others in names]
+    cleaned = iter(clean_many([other for _, others in entries for other in others]))
+    pairs = [(full, [next(cleaned) for _ in others])
+             for full, (_, others) in zip(clean_many([full for full, _ in entries]), entries, strict=True)]
+    words = fold_words([full for full, _ in pairs])
+    other_words = fold_words([other for _, others in pairs for other in others])
+    pieces = {word for name in (*words, *other_words) for word in name}
+    keyed = {word for word in pieces if fold_word(word) != word}  # raw keystrokes, letters with digits
+    folded = [fold_clean(name) if not keyed.isdisjoint(name) else " ".join(name) for name in words]
     home_places = _homes(folded) if homes else ()
     learned: defaultdict[str, set[str]] = defaultdict(set)
     for full, others in pairs:
@@ -149,4 +171,13 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
         learned["".join(word[0] for word in home)].add(" ".join(home))
     unique = {key: next(iter(meanings)) for key, meanings in learned.items() if len(meanings) == 1}
     departments = {" ".join(name.split()[1:3]) for name in folded if name.startswith("phong ")}
-    return Vocabulary({**BUILTIN, **unique}, home_places, DEPARTMENTS | departments, _contextual(folded))
+    literal = {word for word in pieces if word.isalpha() and not is_syllable(word)}
+    abbreviations = {**BUILTIN, **unique}
+    contextual = _contextual(folded)
+    return Vocabulary(abbreviations, home_places, DEPARTMENTS | departments, contextual, frozenset(literal),
+                      case_keys=case_keys(abbreviations, contextual))
+
+
+def case_keys(abbreviations: Iterable[str], contextual: Iterable[str]) -> frozenset[str]:
+    """Abbreviations that are also syllables: in capitals they stand for something ("TU"), else a word."""
+    return frozenset(key for key in (*abbreviations, *contextual) if key.isalpha() and is_syllable(key))

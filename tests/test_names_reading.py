@@ -1,0 +1,105 @@
+"""The shortcuts that make matching fast read and find exactly what the long way does.
+
+Checked on every development set (tests/data_names) and the red team's sets: the quick reading of a type
+and a plain proper name is the step-by-step reading; a name in capitals or lower case shares a reading
+only when it reads the same; many names cleaned at once are cleaned as one by one; the names two edits
+away found through shared letter pairs are those a full comparison finds.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rapidfuzz.distance import OSA
+
+from aggregator.adapters.roster_file import read_roster
+from aggregator.campaign import MatchingSettings
+from aggregator.models import RosterUnit
+from aggregator.names.candidates import MAX_EDITS, build_index
+from aggregator.names.keys import key_of
+from aggregator.names.matching import Matcher, build_matcher
+from aggregator.names.reading import in_steps, name_variants, read, readings, split_segments
+from aggregator.textnorm import clean_many, clean_text, strip_notes, strip_notes_many
+
+DATA = Path(__file__).resolve().parent / "data_names"
+REDTEAM = Path(__file__).resolve().parent / "redteam" / "data"
+SETS = sorted(path.name.removesuffix(".roster.csv") for path in DATA.glob("*.roster.csv"))
+
+
+def _column(path: Path, column: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row[column] for row in csv.DictReader(handle)]
+
+
+@cache
+def _set(name: str) -> tuple[Matcher, tuple[str, ...]]:
+    roster = DATA / f"{name}.roster.csv"
+    texts = _column(roster, "name") + _column(DATA / f"{name}.typed.csv", "typed")
+    return build_matcher(read_roster(roster), MatchingSettings()), tuple(texts)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_the_quick_reading_is_the_step_by_step_reading(name: str) -> None:
+    matcher, texts = _set(name)
+    vocab = matcher.vocabulary
+    for text in texts:
+        for variant in name_variants(text):
+            assert read(variant, vocab).plain == in_steps(split_segments(variant, vocab), vocab, ()), variant
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_names_typed_in_capitals_share_a_reading_only_when_it_is_the_same(name: str) -> None:
+    matcher, texts = _set(name)
+    vocab, holds = matcher.vocabulary, matcher.index.together
+    for text in texts:
+        typed = matcher.reader.typed(text)
+        for other in (text.upper(), text.lower()):
+            if typed is not None and matcher.reader.typed(other) is typed:
+                assert ([key_of(p) for p in readings(name_variants(other)[0], vocab, holds)]
+                        == [key_of(p) for p in readings(name_variants(text)[0], vocab, holds)]), (text, other)
+
+
+def test_capitals_that_stand_for_something_keep_their_own_reading() -> None:
+    units = [RosterUnit("BTC", "g", "Ban Tổ chức Tỉnh ủy", short_name="Ban TC TU"),
+             RosterUnit("TH", "g", "Trường Tiểu học Vĩnh Hải")]
+    matcher = build_matcher(units, MatchingSettings())  # the roster teaches that TU is Tỉnh ủy
+    assert matcher.reader.typed("Ban Tổ chức TU") is not matcher.reader.typed("ban tổ chức tu")
+    assert matcher.reader.typed("TH Vĩnh Hải VI") is not matcher.reader.typed("th vĩnh hải vi")
+    assert matcher.reader.typed("TRƯỜNG TH VĨNH HẢI") is matcher.reader.typed("Trường TH Vĩnh Hải")
+
+
+def test_many_names_are_cleaned_as_one_by_one() -> None:
+    typed = _column(REDTEAM / "dong-thap.typed.csv", "typed") + _column(REDTEAM / "ca-mau.stretch.csv", "typed")
+    odd = ["", "  UBND\u00a0PhÆ°á»›c  Long\u200b ", "Phòng Y tế (đã gửi) ✔", "x\u00a0 y", "x\ty", "Ðông", "Tân ",
+           " Phú", "Hòa\u00ad", "UBND xã Long Đức - ĐÃ BÁO CÁO", "Xã Bồ Đề"]
+    for texts in ([" lead", *typed, *odd, "trail "], odd, [*odd, "a\nb"], ["Phú Hòa"]):
+        cleaned = clean_many(texts)
+        assert cleaned == [clean_text(text) for text in texts]
+        assert strip_notes_many(cleaned) == [strip_notes(text) for text in cleaned]
+
+
+def test_names_two_edits_away_are_all_found_through_their_letter_pairs() -> None:
+    rng = random.Random(9)
+    letters = "abnhtg "  # few letters: many repeated pairs
+    names = list(dict.fromkeys("".join(rng.choice(letters) for _ in range(rng.randint(2, 22))) for _ in range(600)))
+    index = build_index(names)
+    for _ in range(300):
+        typed = list(rng.choice(names))
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(typed))
+            edit = rng.choice(("substitute", "insert", "delete", "swap"))
+            if edit == "substitute":
+                typed[at] = rng.choice(letters)
+            elif edit == "insert":
+                typed.insert(at, rng.choice(letters))
+            elif edit == "delete" and len(typed) > 1:
+                del typed[at]
+            elif at + 1 < len(typed):
+                typed[at], typed[at + 1] = typed[at + 1], typed[at]
+        spelled = "".join(typed)
+        expected = {i: edits for i, name in enumerate(names) if (edits := OSA.distance(spelled, name)) <= MAX_EDITS}
+        assert index.within_edits(spelled) == expected, spelled
