@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import repeat
+from itertools import repeat, zip_longest
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -39,6 +40,11 @@ TYPED_NAME, GROUP_HINT, SUBMITTED, DATE_ONLY = "_typed_name", "_group_hint", "_s
 BLANK, PROBLEMS, NOTES, FINGERPRINT = "_blank", "_problems", "_notes", "_fingerprint"
 MATCH, UNIT_ID = "_match", "_unit_id"  # added by the cycle once names are matched
 FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from its history (when it has one)
+# Text ``clean_text`` gives back unchanged, told by one regex: words of printable ASCII and precomposed
+# Vietnamese letters (NFC as they are; none of them is a control, invisible or look-alike character,
+# nor a byte of mojibake), separated by single spaces. Anything else goes through ``clean_text``.
+_CLEAN_CHARS = "!-~ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9"
+_ALREADY_CLEAN = re.compile(f"[{_CLEAN_CHARS}]+(?: [{_CLEAN_CHARS}]+)*")
 ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
                 ColumnRole.SUBMITTED_AT: SUBMITTED}
 
@@ -78,14 +84,17 @@ def raw_columns(rows: Sequence[Sequence[CellValue]], header_row: int, header_map
     """Pick the mapped columns of the data rows (never the whole grid); index = spreadsheet row number."""
     data = _trim_trailing_blank(rows[header_row:])
     index = pd.RangeIndex(header_row + 1, header_row + 1 + len(data))
-    picked = {key: pd.Series(_cells_at(data, pos), index=index, dtype=object)
+    columns = _columns_upto(data, max(header_map.positions.values(), default=-1) + 1)
+    empty = (None,) * len(data)
+    picked = {key: pd.Series(columns[pos] if pos < len(columns) else empty, index=index, dtype=object)
               for key, pos in header_map.positions.items()}
     return pd.DataFrame(picked, index=index, dtype=object)
 
 
-def _cells_at(rows: Sequence[Sequence[CellValue]], position: int) -> list[CellValue]:
-    """One column of ragged rows: a row too short for it has an empty cell there."""
-    return [row[position] if len(row) > position else None for row in rows]
+def _columns_upto(rows: Sequence[Sequence[CellValue]], width: int) -> list[tuple[CellValue, ...]]:
+    """The first ``width`` columns of ragged rows, transposed in C (a row too short has empty cells there);
+    fewer when no row is that wide."""
+    return list(zip_longest(*(row[:width] for row in rows)))
 
 
 def _as_text(value: object) -> str | None:
@@ -93,10 +102,8 @@ def _as_text(value: object) -> str | None:
 
 
 def _text_column(cleaned: pd.Series) -> pd.Series:
-    """Already cleaned cells as text, each distinct value converted once."""
-    values = cleaned.to_numpy(dtype=object)
-    cache = {v: _as_text(v) for v in set(v for v in values if isinstance(v, str))}
-    texts = [cache[v] if isinstance(v, str) else _as_text(v) for v in values]
+    """Already cleaned cells as text (a short text is kept as it is; a number becomes its text)."""
+    texts = [v if v.__class__ is str and len(v) <= MAX_TEXT else _as_text(v) for v in cleaned.tolist()]
     return pd.Series(texts, index=cleaned.index, dtype=object)
 
 
@@ -133,15 +140,19 @@ def _collect(found: dict[int, list[object]], messages: pd.Series, make: Callable
 
 
 def _clean_column(cells: pd.Series) -> pd.Series:
-    """Clean every text cell once per distinct value (sheets repeat names and figures a lot); empty → None."""
+    """Clean every text cell once per distinct value (sheets repeat names and figures a lot); empty → None.
+
+    Most texts are clean already (``_ALREADY_CLEAN``): they are kept as they are without running
+    ``clean_text``, which would give them back unchanged.
+    """
     values = cells.to_numpy(dtype=object)
     out = values.copy()
     out[pd.isna(values)] = None  # NaN: pandas' stand-in for an empty cell
     is_text = np.fromiter(map(isinstance, values, repeat(str, len(values))), dtype=bool, count=len(values))
-    texts = values[is_text]
-    distinct = pd.Index(pd.unique(texts), dtype=object)
-    cleaned = np.array([clean_text(t) or None for t in distinct], dtype=object)
-    out[is_text] = cleaned[distinct.get_indexer(texts)]
+    codes, distinct = pd.factorize(values[is_text])
+    clean = _ALREADY_CLEAN.fullmatch
+    cleaned = np.array([t if clean(t) else clean_text(t) or None for t in distinct], dtype=object)
+    out[is_text] = cleaned[codes]
     return pd.Series(out, index=cells.index, dtype=object)
 
 
