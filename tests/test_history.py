@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,16 @@ def test_history_cli_search_on_the_demo_finds_a_name_typed_without_accents(runne
     result = runner.invoke(cli, ["history", "--out", str(out), "--search", "xã VĨNH  Trung"])
     assert result.exit_code == 0, result.stderr
     assert "UBND xa Vinh Trung" in result.stdout and "1 version(s)." in result.stdout
+
+
+def test_history_drops_the_fingerprint_index_nothing_reads_and_keeps_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    History(path).remember("Báo cáo", [(2, "fp-a")], lambda row: "[]", NOW)
+    with closing(sqlite3.connect(path)) as conn, conn:  # as a file written before this version has it
+        conn.execute("CREATE INDEX row_versions_fp ON row_versions (fingerprint)")
+    seen = History(path).remember("Báo cáo", [(2, "fp-a"), (3, "fp-b")], lambda row: "[]", NOW + dt.timedelta(1))
+    with closing(sqlite3.connect(path)) as conn:
+        indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "row_versions_fp" not in indexes  # every insert paid for it; no query reads it
+    assert seen.at == [NOW, NOW + dt.timedelta(1)] and seen.seq == [1, 2]
+    assert [v.row for v in History(path).versions()] == [2, 3]
