@@ -9,6 +9,7 @@ figure is None, never 0 (CONTRACT §5).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
 
 from aggregator.models import ColumnType, MetricStats, MetricValue, UnitOutcome
 
@@ -39,11 +40,15 @@ def over_units(units: Sequence[UnitOutcome], kinds: Mapping[str, ColumnType],
                missing: Iterable[str] = ()) -> tuple[dict[str, MetricValue], dict[str, MetricStats]]:
     """Figures (and percent stats) over the winning rows of ``units``; a missing column's figure is None."""
     absent = set(missing)
+    reported = [u for u in units if u.row]
+    metrics = [u.metrics for u in reported]
     figures: dict[str, MetricValue] = {}
     stats: dict[str, MetricStats] = {}
     for key, kind in kinds.items():
-        pairs = [] if key in absent else [(u.metrics.get(key), u.weights.get(key, 1)) for u in units if u.row]
-        figures[key], stat = combine(pairs, kind)
+        values = [] if key in absent else [m.get(key) for m in metrics]
+        # only a percent is weighted (a roll-up's child mean); a sum needs no weights
+        weights = [u.weights.get(key, 1) for u in reported] if kind is ColumnType.PERCENT else repeat(1)
+        figures[key], stat = combine(zip(values, weights, strict=False), kind)  # repeat(1) never ends
         if stat is not None:
             stats[key] = stat
     return figures, stats
