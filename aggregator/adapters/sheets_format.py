@@ -22,15 +22,16 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aggregator.models import CellStyle, DashboardLayout, DashboardValue
+from aggregator.models import CellLink, CellStyle, DashboardLayout, DashboardValue
 
 Json = dict[str, Any]
 Palette = Mapping[CellStyle, tuple[str, bool, str]]
 ApiValue = str | int | float | bool
 
 SIGNATURE_KEY = "aggregator.dashboard-format"
-FORMAT_VERSION = 2  # bump when the shape of the requests changes, to reformat existing dashboards
+FORMAT_VERSION = 3  # bump when the shape of the requests changes, to reformat existing dashboards
 # v2: colours as backgroundColorStyle/foregroundColorStyle (the plain Color fields are deprecated)
+# v3: one updateCells per column of links, instead of one per link
 MIN_ROWS, MIN_COLS = 1000, 26  # what a new tab gets (Google's defaults); grown when the grid needs it
 PROTECTION_DESCRIPTION = "Bảng do aggregator tự cập nhật; sửa ở đây sẽ bị ghi đè ở lần đồng bộ sau."
 
@@ -157,12 +158,26 @@ def _style_request(sheet_id: int, r0: int, r1: int, c0: int, c1: int, style: tup
     }}
 
 
-def _link_request(sheet_id: int, row: int, col: int, uri: str) -> Json:
-    """A cell-level link (a format): the cell's text stays the RAW value, nothing is evaluated."""
-    cell = {"userEnteredFormat": {"textFormat": {"link": {"uri": uri}, "underline": True}}}
+def _link_requests(sheet_id: int, links: Sequence[CellLink], gids: Mapping[str, int]) -> list[Json]:
+    """Cell-level links (formats: the cells' text stays the RAW value, nothing is evaluated), one
+    ``updateCells`` per column that has any. Links whose target tab is unknown are left out."""
+    by_column: dict[int, dict[int, str]] = {}
+    for link in links:
+        gid = gids.get(link.target_tab)
+        if gid is not None:
+            by_column.setdefault(link.col, {})[link.row] = f"#gid={gid}&range={link.target_a1}"
+    return [_column_links(sheet_id, col, uris) for col, uris in by_column.items()]
+
+
+def _column_links(sheet_id: int, col: int, uris: Mapping[int, str]) -> Json:
+    """The links of one column, from its first linked row to its last. A row between them without a
+    link is sent empty: its link and underline are cleared, as the format reset before left them."""
+    first, last = min(uris), max(uris)
+    rows = [{"values": [{"userEnteredFormat": {"textFormat": {"link": {"uri": uris[r]}, "underline": True}}}]}
+            if r in uris else {} for r in range(first, last + 1)]
     return {"updateCells": {
-        "range": _grid_range(sheet_id, row, row + 1, col, col + 1),
-        "rows": [{"values": [cell]}],
+        "range": _grid_range(sheet_id, first, last + 1, col, col + 1),
+        "rows": rows,
         "fields": "userEnteredFormat(textFormat.link,textFormat.underline)",
     }}
 
@@ -201,10 +216,7 @@ def format_requests(
     for s in layout.styles:
         box = (s.start_row, s.end_row, s.start_col, s.end_col)
         requests.append(_style_request(sheet_id, *box, palette[s.style]))
-    for link in layout.links:
-        gid = gids.get(link.target_tab)
-        if gid is not None:
-            requests.append(_link_request(sheet_id, link.row, link.col, f"#gid={gid}&range={link.target_a1}"))
+    requests += _link_requests(sheet_id, layout.links, gids)
     requests += _width_requests(sheet_id, layout.column_widths)
     requests.append({"updateSheetProperties": {
         "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": layout.frozen_rows}},
