@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import repeat, zip_longest
@@ -127,63 +127,65 @@ def fingerprints(cells: pd.DataFrame) -> list[str]:
     return [hashlib.sha1(encode(list(row)).encode("utf-8")).hexdigest()[:20] for row in rows]
 
 
-def _collect(found: dict[int, list[object]], messages: pd.Series, make: Callable[[object, object], object],
-             cells: pd.Series | None = None) -> None:
-    """Gather per-row findings (problems or notes) into plain lists: one pass, no per-cell lookup.
-
-    ``make(cell, message)`` builds one finding; ``cell`` is the row's value in ``cells`` (None without).
-    """
-    present = messages[messages.notna()]
-    shown = cells.reindex(present.index).tolist() if cells is not None else [None] * len(present)
-    for row, message, cell in zip(present.index.tolist(), present.tolist(), shown, strict=True):
-        found.setdefault(row, []).append(make(cell, message))
+def _per_row(findings: Sequence[list[object | None] | None], rows: int) -> list[tuple[object, ...]]:
+    """Each row's findings (problems or notes) from every column's (None: nothing), in column order."""
+    present = [column for column in findings if column is not None]
+    if not present:
+        return [()] * rows
+    return [tuple([f for f in row if f is not None]) for row in zip(*present, strict=True)]
 
 
-def _clean_column(cells: pd.Series) -> pd.Series:
-    """Clean every text cell once per distinct value (sheets repeat names and figures a lot); empty → None.
+class _Column:
+    """One column's cells, cleaned, with each distinct text read once.
 
-    Most texts are clean already (``_ALREADY_CLEAN``): they are kept as they are without running
-    ``clean_text``, which would give them back unchanged.
-    """
-    values = cells.to_numpy(dtype=object)
-    out = values.copy()
-    out[pd.isna(values)] = None  # NaN: pandas' stand-in for an empty cell
-    is_text = np.fromiter(map(isinstance, values, repeat(str, len(values))), dtype=bool, count=len(values))
-    codes, distinct = pd.factorize(values[is_text])
-    clean = _ALREADY_CLEAN.fullmatch
-    cleaned = np.array([t if clean(t) else clean_text(t) or None for t in distinct], dtype=object)
-    out[is_text] = cleaned[codes]
-    return pd.Series(out, index=cells.index, dtype=object)
-
-
-class _Distinct:
-    """A column's distinct texts (and one empty cell) for a reader, and its answers spread back over the rows.
-
-    The cell readers answer cell by cell, and a sheet repeats "khoảng 200" or "08/11/2024" far more often
-    than it varies them. Only text and empty cells are merged: 1, 1.0 and TRUE are equal in Python but
-    not in a count column, so every other cell is read as it is.
+    ``codes`` gives every row its entry in ``cells``: the cleaned text of each distinct typed text
+    (sheets repeat names, "khoảng 200" and "08/11/2024" far more often than they vary them), one
+    empty cell, and every other cell on its own: 1, 1.0 and TRUE are equal in Python but not in a
+    count column. ``clean_text`` runs once per distinct text, and not at all on text it would give
+    back unchanged (``_ALREADY_CLEAN``).
     """
 
-    def __init__(self, cells: pd.Series, *, merge: bool = True) -> None:
-        """``merge=False``: every cell read on its own, with its own row."""
-        self.index = cells.index
+    def __init__(self, raw: pd.Series, *, merge: bool = True) -> None:
+        """``merge=False``: every cell is an entry of its own, at its own row (``cells`` keeps the index)."""
+        self.index = raw.index
+        values = raw.to_numpy(dtype=object)
+        # one hash pass: equal cells share a code, an empty cell (None, NaN) gets -1
+        codes, found = pd.factorize(values)
+        found = np.asarray(found, dtype=object)
+        is_text = np.fromiter(map(isinstance, found, repeat(str, len(found))), dtype=bool, count=len(found))
+        clean = _ALREADY_CLEAN.fullmatch
+        cleaned = [t if clean(t) else clean_text(t) or None for t in found[is_text].tolist()]
+        # entries: the cleaned distinct texts, the empty cell, then every other cell on its own
+        entry = np.append(np.cumsum(is_text) - 1, len(cleaned))  # a text's entry; -1 (empty) → the empty cell
+        others = np.flatnonzero(~np.append(is_text, True)[codes])
+        self.codes = entry[codes]
+        self.codes[others] = len(cleaned) + 1 + np.arange(len(others))
+        distinct = np.concatenate([np.array([*cleaned, None], dtype=object), values[others]])
+        self.cells = pd.Series(distinct, dtype=object)
         if not merge:
-            self.codes, self.cells = np.arange(len(cells)), cells
-            return
-        values = cells.to_numpy(dtype=object)
-        kinds = np.fromiter(map(isinstance, values, repeat(str | None, len(values))), dtype=bool, count=len(values))
-        others = np.flatnonzero(~kinds)
-        codes, found = pd.factorize(values[kinds], use_na_sentinel=False)
-        distinct = np.asarray(found, dtype=object)
-        distinct[pd.isna(distinct)] = None  # factorize hands the empty cell back as NaN
-        self.codes = np.empty(len(values), dtype=np.intp)
-        self.codes[others] = np.arange(len(others))
-        self.codes[kinds] = len(others) + codes
-        self.cells = pd.Series(np.concatenate([values[others], distinct]), dtype=object)
+            self.cells = pd.Series(distinct[self.codes], index=self.index, dtype=object)
+            self.codes = np.arange(len(values))
+
+    def cleaned(self) -> pd.Series:
+        """Every row's cleaned cell (None when empty)."""
+        return pd.Series(self.cells.to_numpy(dtype=object)[self.codes], index=self.index, dtype=object)
+
+    def empty(self) -> np.ndarray:
+        """Which rows' cells are empty once cleaned."""
+        return np.array([cell is None for cell in self.cells.tolist()], dtype=bool)[self.codes]
 
     def spread(self, answers: pd.Series) -> pd.Series:
-        """The reader's answers (one per cell read) as one per row."""
+        """The reader's answers (one per entry of ``cells``) as one per row."""
         return pd.Series(answers.array.take(self.codes), index=self.index)
+
+    def per_row(self, findings: Sequence[object | None]) -> list[object | None] | None:
+        """Findings made once per entry of ``cells`` (None: nothing), one per row; None when there are none."""
+        if findings.count(None) == len(findings):
+            return None
+        made = np.empty(len(findings), dtype=object)
+        for entry, finding in enumerate(findings):  # one by one: a finding may be a tuple
+            made[entry] = finding
+        return made.take(self.codes).tolist()
 
 
 def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series | None:
@@ -194,45 +196,48 @@ def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series
     return pd.Series([int(r) - 1 in rows for r in index], index=index, dtype=bool)
 
 
-def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, zones: Zones, table: pd.DataFrame,
-                  found: tuple[dict[int, list[object]], dict[int, list[object]]],
-                  percent_formatted: pd.Series | None = None) -> None:
-    problems, notes = found
+Findings = list[list[object | None] | None]  # per column: one finding or None per row (None: nothing at all)
 
-    def problem(cell: object, message: object) -> tuple[str, str, object]:
-        return (column.key, str(cell)[:200], message)
 
+def _parse_column(column: ColumnSettings, cells: _Column, header: str, zones: Zones, table: pd.DataFrame,
+                  percent_formatted: pd.Series | None = None) -> tuple[Findings, Findings]:
+    """Read one column into ``table``; its problems and notes, one finding (or None) per row."""
     if column.type in NUMERIC_TYPES:
-        # a %-formatted cell reads differently from the same value unformatted: read those row by row
-        once = _Distinct(cells, merge=percent_formatted is None)
-        parsed = read_numbers(column.type, once.cells, percent_formatted)
-        table[column.key] = once.spread(parsed.values)
-        _collect(problems, once.spread(parsed.problems), problem, cells)
-        worded: dict[object, str] = {}  # one string per distinct note: "khoảng 200" recurs a lot
-        _collect(notes, once.spread(parsed.notes), lambda _cell, note: worded.setdefault(note, f"{header}: {note}"))
-    elif column.type is ColumnType.DATE:
-        once = _Distinct(cells)
-        dates = read_dates(once.cells, zones.tz, zones.clock_tz)
-        values, swap_problems = _unswapped(once.spread(dates.values), cells, zones.window)
+        parsed = read_numbers(column.type, cells.cells, percent_formatted)
+        table[column.key] = cells.spread(parsed.values)
+        worded = [f"{header}: {note}" if isinstance(note, str) else None for note in parsed.notes.tolist()]
+        return [cells.per_row(_problems(column.key, cells.cells, parsed.problems))], [cells.per_row(worded)]
+    if column.type is ColumnType.DATE:
+        dates = read_dates(cells.cells, zones.tz, zones.clock_tz)
+        values, swaps = _unswapped(cells.spread(dates.values), cells.cleaned(), zones.window)
         table[column.key] = values
         if column.role is ColumnRole.SUBMITTED_AT:
-            table[DATE_ONLY] = once.spread(dates.date_only)
-        _collect(problems, once.spread(dates.problems), problem, cells)
-        _collect(problems, swap_problems, problem, cells)
-    else:
-        table[column.key] = _text_column(cells)
+            table[DATE_ONLY] = cells.spread(dates.date_only)
+        parsed_problems = cells.per_row(_problems(column.key, cells.cells, dates.problems))
+        return [parsed_problems, *([_problems(column.key, cells.cleaned(), swaps)] if swaps is not None else [])], []
+    table[column.key] = _text_column(cells.cleaned())
+    return [], []
 
 
-def _unswapped(values: pd.Series, cells: pd.Series, window: tuple[date, date] | None) -> tuple[pd.Series, pd.Series]:
-    """Dates that look day–month swapped become problems (value unknown) instead of silent values."""
+def _problems(key: str, cells: pd.Series, messages: pd.Series) -> list[object | None]:
+    """(key, the cell as typed, message) where a message says what is wrong with the cell, else None."""
+    return [(key, str(cell)[:200], message) if isinstance(message, str) else None
+            for cell, message in zip(cells.tolist(), messages.tolist(), strict=True)]
+
+
+def _unswapped(values: pd.Series, cells: pd.Series,
+               window: tuple[date, date] | None) -> tuple[pd.Series, pd.Series | None]:
+    """Dates that look day–month swapped become problems (value unknown) instead of silent values:
+    the values, and a message per row (None when no date looks swapped)."""
     if window is None:
-        return values, pd.Series(None, index=values.index, dtype=object)
+        return values, None
     flips = swapped(values, *window)
     bad = flips.notna().to_numpy()
+    if not bad.any():  # few by nature
+        return values, None
     messages = pd.Series(None, index=values.index, dtype=object)
-    if bad.any():  # few by nature
-        typed = cells[bad].tolist()
-        messages[bad] = [swapped_message(cell, flip) for cell, flip in zip(typed, flips[bad].tolist(), strict=True)]
+    typed = cells[bad].tolist()
+    messages[bad] = [swapped_message(cell, flip) for cell, flip in zip(typed, flips[bad].tolist(), strict=True)]
     return values.mask(bad), messages
 
 
@@ -250,23 +255,26 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
                 zones: Zones) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result."""
     raw = raw_columns(tab.rows, header_row, header_map)
-    data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
-    cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in data_cols}, index=raw.index, dtype=object)
+    read = [c for c in columns if c.key in raw.columns and c.type is not ColumnType.IGNORED]
     table = pd.DataFrame(index=raw.index)
-    problems: dict[int, list[object]] = {}
-    notes: dict[int, list[object]] = {}
-    for column in columns:
-        if column.key in raw.columns and column.type is not ColumnType.IGNORED:
-            header, position = header_map.headers[column.key], header_map.positions[column.key]
-            formatted = _percent_formatted(tab, position, raw.index) if column.type is ColumnType.PERCENT else None
-            _parse_column(column, cleaned[column.key], header, zones, table, (problems, notes), formatted)
+    problems: Findings = []
+    notes: Findings = []
+    empty = np.ones(len(raw), dtype=bool)  # a row is blank when every column it has data in is empty
+    for column in read:
+        header, position = header_map.headers[column.key], header_map.positions[column.key]
+        formatted = _percent_formatted(tab, position, raw.index) if column.type is ColumnType.PERCENT else None
+        # a %-formatted cell reads differently from the same value unformatted: read those row by row
+        cells = _Column(raw[column.key], merge=formatted is None)
+        found = _parse_column(column, cells, header, zones, table, formatted)
+        problems += found[0]
+        notes += found[1]
+        empty &= cells.empty()
     _role_columns(table, columns)
     _weights(tab, header_map, columns, raw.index, table)
-    table[BLANK] = cleaned.isna().all(axis=1) if data_cols else True
-    rows = raw.index.tolist()
-    table[PROBLEMS] = pd.Series([tuple(problems.get(r, ())) for r in rows], index=raw.index, dtype=object)
-    table[NOTES] = pd.Series([tuple(notes.get(r, ())) for r in rows], index=raw.index, dtype=object)
-    table[FINGERPRINT] = fingerprints(raw[data_cols])
+    table[BLANK] = empty
+    table[PROBLEMS] = pd.Series(_per_row(problems, len(raw)), index=raw.index, dtype=object)
+    table[NOTES] = pd.Series(_per_row(notes, len(raw)), index=raw.index, dtype=object)
+    table[FINGERPRINT] = fingerprints(raw[[k for k in raw.columns if k in {c.key for c in read}]])
     return Frame(table=table, rows_read=len(raw))
 
 
