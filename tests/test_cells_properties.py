@@ -21,7 +21,9 @@ from aggregator.cells import (
     read_numbers,
     read_percents,
 )
+from aggregator.cells.numeric import APPROXIMATE
 from aggregator.models import ColumnType
+from aggregator.textnorm import strip_marks
 from aggregator.vnformat import number
 
 READERS = {"count": read_counts, "money": read_money, "decimal": read_decimals, "percent": read_percents}
@@ -156,3 +158,21 @@ def test_objects_no_source_sends_are_problems_not_crashes() -> None:
         assert col.values.isna().all()
         assert "08/11/2024" in col.problems[1]  # a date is shown as the agency sees it
         assert col.problems.notna().all()
+
+
+# Words a clerk puts before a count: approximations (any case, with or without accents) and others
+WORDS = ["khoảng", "Khoảng", "KHOẢNG", "khoang", "gần", "trên", "Hơn", "tạm", "chừng", "ước tính", "khoảng chừng",
+         "lượt", "người", "tổng số", "Số lượng", "đạt", "không quá", "kém", "chưa"]
+SHAPES = [str, number, lambda n: f"{n:,}", lambda n: f"{n:,}".replace(",", " "), lambda n: f"0{n}"]
+
+
+@SOME
+@given(st.sampled_from(WORDS), st.integers(0, 10**16), st.sampled_from(SHAPES))
+def test_a_count_after_words_is_the_number_with_a_note_when_the_words_say_about(
+        words: str, count: int, shape: Any) -> None:
+    text = f"{words} {shape(count)}"
+    value, note, problem = _one(read_counts, text)
+    if strip_marks(words.lower()) in APPROXIMATE and count < 10**15:
+        assert (value, note, problem) == (count, f"ghi “{text}”, tính là {number(count)}", None)
+    else:  # words that say nothing about the figure, or a number too big for a count
+        assert value is pd.NA and note is None and problem is not None

@@ -20,6 +20,7 @@ QUOTE_CHARS = 60
 # Zero-width and bidi marks, soft hyphen, BOM: invisible in the sheet, fatal to a naive int().
 _INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE_RE = re.compile(_INVISIBLE)
 
 
 class CellKind(IntEnum):
@@ -81,7 +82,7 @@ def fold(text: str) -> str:
 def quote(text: str) -> str:
     """Quote a cell for a message, on one line, at most ~60 characters: ``quote("abc")`` → "“abc”"."""
     shown = " ".join(_CONTROL_RE.sub("\ufffd", unicodedata.normalize("NFC", text)).split())
-    shown = re.sub(_INVISIBLE, "", shown)
+    shown = _INVISIBLE_RE.sub("", shown)
     if len(shown) > QUOTE_CHARS:
         shown = shown[: QUOTE_CHARS - 1] + "…"
     return f"“{shown}”"
