@@ -200,9 +200,8 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     live = table[~table[BLANK]]
     matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
     table[MATCH] = matches.reindex(table.index)
-    table[UNIT_ID] = table[MATCH].map(
-        lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
-    )
+    table[UNIT_ID] = pd.Series([m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
+                                for m in table[MATCH].tolist()], index=table.index, dtype=object)
     if history:
         _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now)
     submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
