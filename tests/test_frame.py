@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from aggregator.adapters import campaign_file
 from aggregator.cells import read_counts, read_dates
-from aggregator.cells.frame import NOTES, PROBLEMS, TYPED_NAME, Zones, build_frame, raw_columns
+from aggregator.cells.frame import NOTES, PROBLEMS, TYPED_NAME, Zones, build_frame, fingerprints, raw_columns
 from aggregator.models import RawTab
 from aggregator.sheet.headers import map_headers
 from aggregator.textnorm import clean_text
@@ -91,3 +92,12 @@ def test_a_mapped_column_no_row_reaches_is_empty() -> None:
 def header_map_key(header_map: Any, header: str) -> str:
     """The campaign key of the column under ``header``."""
     return next(key for key, text in header_map.headers.items() if text == header)
+
+
+def test_fingerprints_never_change_the_history_holds_them() -> None:
+    cells = pd.DataFrame({"a": ["UBND xã Hòa", "khoảng 200", None, 'a"b\\c\x07'],
+                          "b": [1, 2.5, float("nan"), True],
+                          "c": [dt.datetime(2024, 11, 8, 8, 30), dt.date(2024, 11, 8), None, 10**20]}, dtype=object)
+    # the values the first release wrote: a different hash would make every row "new" once more
+    assert fingerprints(cells) == ["c9ea2434042a3defa09b", "be05072364321fafd1ea", "4cd62275a979338b2283",
+                                   "5b70a04aef9227409652"]

@@ -140,7 +140,8 @@ def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
-_CONTENT = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder for all rows
+# one encoder for all rows; cells hold no containers, so no circular-reference check (same text)
+_CONTENT = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
 
 
 def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> None:

@@ -116,7 +116,7 @@ def _jsonable(value: object) -> object:
 
 # One encoder for every row (json.dumps with options builds a new one per call); its output is the
 # fingerprint the history already holds, so it must never change.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_jsonable)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_jsonable, check_circular=False)  # cells hold no containers
 
 
 def fingerprints(cells: pd.DataFrame) -> list[str]:
