@@ -61,6 +61,7 @@ def test_every_text_cell_is_cleaned_as_clean_text_cleans_it(names: list[Any]) ->
     header_map = map_headers(tab.title, HEADER, CAMPAIGN.columns)
     table = build_frame(tab, 1, header_map, CAMPAIGN.columns, Zones(CAMPAIGN.tz)).table
     expected = [clean_text(n) or None if isinstance(n, str) else None if n is None else str(n) for n in names]
+    assert table[TYPED_NAME].dtype == object  # str or None, as the module says
     assert table[TYPED_NAME].tolist()[: len(names)] == expected[: len(table)]
     assert all(e is None for e in expected[len(table):])  # only trailing empty rows are left out
 

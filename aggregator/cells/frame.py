@@ -101,10 +101,9 @@ def _as_text(value: object) -> str | None:
     return None if value is None or pd.isna(value) else str(value)[:MAX_TEXT]  # type: ignore[call-overload]
 
 
-def _text_column(cleaned: pd.Series) -> pd.Series:
+def _texts(cleaned: list[object]) -> list[str | None]:
     """Already cleaned cells as text (a short text is kept as it is; a number becomes its text)."""
-    texts = [v if v.__class__ is str and len(v) <= MAX_TEXT else _as_text(v) for v in cleaned.tolist()]
-    return pd.Series(texts, index=cleaned.index, dtype=object)
+    return [v if v.__class__ is str and len(v) <= MAX_TEXT else _as_text(v) for v in cleaned]
 
 
 def _jsonable(value: object) -> object:
@@ -176,7 +175,7 @@ class _Column:
 
     def spread(self, answers: pd.Series) -> pd.Series:
         """The reader's answers (one per entry of ``cells``) as one per row."""
-        return pd.Series(answers.array.take(self.codes), index=self.index)
+        return pd.Series(answers.array.take(self.codes), index=self.index, dtype=answers.dtype)
 
     def per_row(self, findings: Sequence[object | None]) -> list[object | None] | None:
         """Findings made once per entry of ``cells`` (None: nothing), one per row; None when there are none."""
@@ -215,14 +214,17 @@ def _parse_column(column: ColumnSettings, cells: _Column, header: str, zones: Zo
             table[DATE_ONLY] = cells.spread(dates.date_only)
         parsed_problems = cells.per_row(_problems(column.key, cells.cells, dates.problems))
         return [parsed_problems, *([_problems(column.key, cells.cleaned(), swaps)] if swaps is not None else [])], []
-    table[column.key] = _text_column(cells.cleaned())
+    table[column.key] = cells.spread(pd.Series(_texts(cells.cells.tolist()), dtype=object))
     return [], []
 
 
 def _problems(key: str, cells: pd.Series, messages: pd.Series) -> list[object | None]:
     """(key, the cell as typed, message) where a message says what is wrong with the cell, else None."""
+    said = messages.tolist()
+    if said.count(None) == len(said):
+        return said
     return [(key, str(cell)[:200], message) if isinstance(message, str) else None
-            for cell, message in zip(cells.tolist(), messages.tolist(), strict=True)]
+            for cell, message in zip(cells.tolist(), said, strict=True)]
 
 
 def _unswapped(values: pd.Series, cells: pd.Series,
