@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 import pandas as pd
@@ -102,3 +104,21 @@ def test_fingerprints_never_change_the_history_holds_them() -> None:
     # the values the first release wrote: a different hash would make every row "new" once more
     assert fingerprints(cells) == ["c9ea2434042a3defa09b", "be05072364321fafd1ea", "4cd62275a979338b2283",
                                    "5b70a04aef9227409652"]
+
+
+def _as_json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+CELL = st.one_of(st.none(), st.text(max_size=12), st.text(_TRICKY, max_size=6), st.integers(-(10**20), 10**20),
+                 st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.datetimes(), st.dates(),
+                 st.decimals(allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=3, max_size=3), max_size=12))
+def test_a_fingerprint_is_the_sha1_of_the_rows_json(rows: list[list[Any]]) -> None:
+    cells = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object) if rows else pd.DataFrame(columns=["a"])
+    expected = [hashlib.sha1(json.dumps(list(row), ensure_ascii=False, default=_as_json_value).encode())
+                .hexdigest()[:20] for row in cells.itertuples(index=False)]
+    assert fingerprints(cells) == expected
