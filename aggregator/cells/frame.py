@@ -154,12 +154,17 @@ class _Column:
         is_text = np.fromiter(map(isinstance, found, repeat(str, len(found))), dtype=bool, count=len(found))
         clean = _ALREADY_CLEAN.fullmatch
         cleaned = [t if clean(t) else clean_text(t) or None for t in found[is_text].tolist()]
-        # entries: the cleaned distinct texts, the empty cell, then every other cell on its own
+        # entries: the cleaned distinct texts, the empty cell, each distinct plain int (typed numbers repeat
+        # too; an int reads the same as an equal int), then every other cell on its own
         entry = np.append(np.cumsum(is_text) - 1, len(cleaned))  # a text's entry; -1 (empty) → the empty cell
         others = np.flatnonzero(~np.append(is_text, True)[codes])
+        plain_int = np.fromiter((v.__class__ is int for v in values[others].tolist()), dtype=bool, count=len(others))
+        ints, rest = others[plain_int], others[~plain_int]
+        _, first, which = np.unique(codes[ints], return_index=True, return_inverse=True)  # equal codes: equal ints
         self.codes = entry[codes]
-        self.codes[others] = len(cleaned) + 1 + np.arange(len(others))
-        distinct = np.concatenate([np.array([*cleaned, None], dtype=object), values[others]])
+        self.codes[ints] = len(cleaned) + 1 + which
+        self.codes[rest] = len(cleaned) + 1 + len(first) + np.arange(len(rest))
+        distinct = np.concatenate([np.array([*cleaned, None], dtype=object), values[ints[first]], values[rest]])
         self.cells = pd.Series(distinct, dtype=object)
         if not merge:
             self.cells = pd.Series(distinct[self.codes], index=self.index, dtype=object)
