@@ -16,6 +16,7 @@ agency typed is ever evaluated (``=HYPERLINK("…" & text)`` would be).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import unicodedata
@@ -132,9 +133,14 @@ def as_of_body(title: str, layout: DashboardLayout) -> Json:
 
 
 def rgb(hex_colour: str) -> Json:
-    """``#1F3864`` → ``{"red": 0.12, "green": 0.22, "blue": 0.39}``."""
+    """``#1F3864`` → ``{"red": 0.12, "green": 0.22, "blue": 0.39}`` (a new dict each time)."""
+    return dict(_rgb(hex_colour))
+
+
+@functools.lru_cache(maxsize=64)  # a palette has a few colours; a large dashboard asks thousands of times
+def _rgb(hex_colour: str) -> tuple[tuple[str, float], ...]:
     h = hex_colour.lstrip("#")
-    return {name: round(int(h[i:i + 2], 16) / 255, 4) for name, i in (("red", 0), ("green", 2), ("blue", 4))}
+    return tuple((name, round(int(h[i:i + 2], 16) / 255, 4)) for name, i in (("red", 0), ("green", 2), ("blue", 4)))
 
 
 def _grid_range(sheet_id: int, r0: int, r1: int, c0: int, c1: int) -> Json:
