@@ -148,7 +148,7 @@ def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: 
     """Record this cycle's rows in the history; add when each was first seen and its place in that order."""
     live = table[~table[BLANK]]
     rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
-    seen = history.remember(tab, rows, lambda row: _CONTENT.encode(list(raw[row - 1])), now)
+    seen = history.remember(tab, rows, lambda row: _CONTENT.encode(raw[row - 1]), now)
     codes, moments = pd.factorize(np.array(seen.at, dtype=object))  # a few distinct moments: one per cycle
     table[FIRST_SEEN] = pd.Series(pd.to_datetime(list(moments), utc=True).take(codes), index=live.index)
     table[SEEN_ORDER] = pd.Series(seen.seq, index=live.index, dtype=float)
