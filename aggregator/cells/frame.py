@@ -123,7 +123,7 @@ def fingerprints(cells: pd.DataFrame) -> list[str]:
     encode = _ENCODER.encode
     columns = [cells[key].tolist() for key in cells.columns]
     rows = zip(*columns, strict=True) if columns else (() for _ in range(len(cells)))
-    return [hashlib.sha1(encode(list(row)).encode("utf-8")).hexdigest()[:20] for row in rows]
+    return [hashlib.sha1(encode(row).encode("utf-8")).hexdigest()[:20] for row in rows]  # a tuple: a JSON list
 
 
 def _per_row(findings: Sequence[list[object | None] | None], rows: int) -> list[tuple[object, ...]]:
