@@ -63,7 +63,7 @@ def _unit(u: UnitOutcome, tz: dt.tzinfo | None) -> dict[str, Any]:
         "row": u.row,
         "superseded_rows": list(u.superseded_rows),
         "submitted_at": _iso(u.submitted_at, tz),
-        "metrics": _nfc(u.metrics),
+        "metrics": {normalize("NFC", key): value for key, value in u.metrics.items()},  # values are numbers
         "problems": [_nfc_problem(p) for p in u.problems],
         "notes": [normalize("NFC", note) for note in u.notes],
     }
