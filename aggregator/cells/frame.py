@@ -139,9 +139,10 @@ class _Column:
 
     ``codes`` gives every row its entry in ``cells``: the cleaned text of each distinct typed text
     (sheets repeat names, "khoảng 200" and "08/11/2024" far more often than they vary them), one
-    empty cell, and every other cell on its own: 1, 1.0 and TRUE are equal in Python but not in a
-    count column. ``clean_text`` runs once per distinct text, and not at all on text it would give
-    back unchanged (``_ALREADY_CLEAN``).
+    empty cell, each distinct plain int, and every other cell on its own: 1, 1.0 and TRUE are equal
+    in Python but not in a count column. ``clean_text`` runs once per distinct text, and not at all
+    on text it would give back unchanged (``_ALREADY_CLEAN``). Readers answer once per entry; the
+    answers are spread back over the rows by code.
     """
 
     def __init__(self, raw: pd.Series, *, merge: bool = True) -> None:
@@ -266,7 +267,7 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     table = pd.DataFrame(index=raw.index)
     problems: Findings = []
     notes: Findings = []
-    empty = np.ones(len(raw), dtype=bool)  # a row is blank when every column it has data in is empty
+    empty = np.ones(len(raw), dtype=bool)  # a row is blank when every cell read is empty
     for column in read:
         header, position = header_map.headers[column.key], header_map.positions[column.key]
         formatted = _percent_formatted(tab, position, raw.index) if column.type is ColumnType.PERCENT else None
