@@ -13,12 +13,13 @@ new), the next one sees the same sheet with the agencies' rows in reverse order 
 so its history already holds the previous cycle's rows. Wall time is measured from outside (and the
 child's CPU time beside it, steadier on a busy machine); peak memory is the child's maximum resident set
 size. "match s" is the time spent in ``match_names`` alone, "matcher s" in ``build_matcher`` (names/),
-"sink s" in laying out the decisions tab and building and serialising the Google payload of both tabs
-(adapters/sheets_format.py, sheets_worker_tab.py).
+"other s" in everything else (start-up included), "sink s" in laying out the decisions tab and building
+and serialising the Google payload of both tabs (adapters/sheets_format.py, sheets_worker_tab.py).
 
-    .venv/bin/python scripts/bench_core.py            # the table for the README (fastest of 3 runs each)
+    .venv/bin/python scripts/bench_core.py            # fastest of 3 runs each
     .venv/bin/python scripts/bench_core.py large      # small (the base) and the sizes named
     .venv/bin/python scripts/bench_core.py --sweep    # also rows × roster sizes of the older table
+    .venv/bin/python scripts/bench_core.py --markdown # the README's table
 """
 
 from __future__ import annotations
@@ -225,21 +226,35 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", metavar="SIZE", help=f"only {', '.join(SIZES)} (small always runs)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the fastest counts (default 3)")
     parser.add_argument("--sweep", action="store_true", help="also rows × roster sizes of the older table")
+    parser.add_argument("--markdown", action="store_true", help="print the README's table")
     args = parser.parse_args()
     if set(args.sizes) - set(SIZES):
         parser.error(f"sizes are {', '.join(SIZES)}")
-    print(f"{'size':>6} {'units':>7} {'rows':>8} {'cycle':>6} {'seconds':>8} {'cpu s':>6} {'× small':>8} "
-          f"{'peak MiB':>9} {'match s':>8} {'matcher s':>9} {'sink s':>7}  target")
+    print(MARKDOWN_HEAD if args.markdown else
+          f"{'size':>6} {'units':>7} {'rows':>8} {'cycle':>6} {'seconds':>8} {'cpu s':>6} {'× small':>8} "
+          f"{'peak MiB':>9} {'match s':>8} {'matcher s':>9} {'other s':>8} {'sink s':>7}  target")
     cases = [(name, *size) for name, size in SIZES.items()] + ([("", *s) for s in SWEEP] if args.sweep else [])
     cases = [c for c in cases if not args.sizes or c[0] in args.sizes or c[0] == "small"]  # small: the base
     base: dict[int, float] = {}
     for name, units, rows in cases:
         for cycle, out in enumerate(_measure(units, rows, args.repeat), start=1):
             base.setdefault(cycle, out["seconds"])
-            ratio, peak = out["seconds"] / base[cycle], out["peak_kib"] / 1024
-            print(f"{name:>6} {units:>7,} {rows:>8,} {('first', 'next')[cycle - 1]:>6} {out['seconds']:>8.2f} "
-                  f"{out['cpu']:>6.2f} {ratio:>8.2f} {peak:>9.0f} {out['match_s']:>8.2f} {out['matcher_s']:>9.2f} "
-                  f"{out['sink_s']:>7.2f}  {_verdict(name, ratio, peak)}")
+            print(_line(name, units, rows, cycle, out, base[cycle], markdown=args.markdown))
+
+
+MARKDOWN_HEAD = ("| size | roster units | rows | cycle | seconds | × small | peak MiB | names s | other s | sink s |\n"
+                 "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+
+
+def _line(name: str, units: int, rows: int, cycle: int, out: dict[str, float], base: float, *, markdown: bool) -> str:
+    ratio, peak, names = out["seconds"] / base, out["peak_kib"] / 1024, out["match_s"] + out["matcher_s"]
+    other, kind = out["seconds"] - names, ("first", "next")[cycle - 1]
+    if markdown:
+        return (f"| {name} | {units:,} | {rows:,} | {kind} | {out['seconds']:.2f} | {ratio:.2f} | {peak:.0f} | "
+                f"{names:.2f} | {other:.2f} | {out['sink_s']:.2f} |")
+    return (f"{name:>6} {units:>7,} {rows:>8,} {kind:>6} {out['seconds']:>8.2f} {out['cpu']:>6.2f} {ratio:>8.2f} "
+            f"{peak:>9.0f} {out['match_s']:>8.2f} {out['matcher_s']:>9.2f} {other:>8.2f} {out['sink_s']:>7.2f}  "
+            f"{_verdict(name, ratio, peak)}")
 
 
 if __name__ == "__main__":

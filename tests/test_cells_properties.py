@@ -4,6 +4,7 @@ themselves, "N%" reads as N, the column-wide and per-text paths agree, and no ce
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -21,9 +22,15 @@ from aggregator.cells import (
     read_numbers,
     read_percents,
 )
+from aggregator.cells.numeric import APPROXIMATE
+from aggregator.cells.primitives import clean_texts
 from aggregator.models import ColumnType
+from aggregator.textnorm import strip_marks
 from aggregator.vnformat import number
 
+# zero-width and bidi marks, soft hyphen, BOM (what clean_texts drops)
+INVISIBLE = dict.fromkeys([0xAD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                           *range(0x2066, 0x206A), 0xFEFF])
 READERS = {"count": read_counts, "money": read_money, "decimal": read_decimals, "percent": read_percents}
 SOME = settings(max_examples=60, deadline=None)  # stress locally with more; the suite stays fast
 
@@ -156,3 +163,30 @@ def test_objects_no_source_sends_are_problems_not_crashes() -> None:
         assert col.values.isna().all()
         assert "08/11/2024" in col.problems[1]  # a date is shown as the agency sees it
         assert col.problems.notna().all()
+
+
+# Words a clerk puts before a count: approximations (any case, with or without accents) and others
+WORDS = ["khoảng", "Khoảng", "KHOẢNG", "khoang", "gần", "trên", "Hơn", "tạm", "chừng", "ước tính", "khoảng chừng",
+         "lượt", "người", "tổng số", "Số lượng", "đạt", "không quá", "kém", "chưa"]
+SHAPES = [str, number, lambda n: f"{n:,}", lambda n: f"{n:,}".replace(",", " "), lambda n: f"0{n}"]
+
+
+@SOME
+@given(st.sampled_from(WORDS), st.integers(0, 10**16), st.sampled_from(SHAPES))
+def test_a_count_after_words_is_the_number_with_a_note_when_the_words_say_about(
+        words: str, count: int, shape: Any) -> None:
+    text = f"{words} {shape(count)}"
+    value, note, problem = _one(read_counts, text)
+    if strip_marks(words.lower()) in APPROXIMATE and count < 10**15:
+        assert (value, note, problem) == (count, f"ghi “{text}”, tính là {number(count)}", None)
+    else:  # words that say nothing about the figure, or a number too big for a count
+        assert value is pd.NA and note is None and problem is not None
+
+
+@SOME
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aZ9 .,-đĐơạỹÀ\u00a0\u200b\t\ufeff１ｱ\u0301")), max_size=8)
+                | st.text(max_size=8), max_size=20))
+def test_clean_texts_is_nfkc_without_invisible_marks_stripped(texts: list[str]) -> None:
+    typed = pd.Series(texts, dtype=object)
+    expected = [unicodedata.normalize("NFKC", t).translate(INVISIBLE).strip() for t in texts]
+    assert clean_texts(typed).tolist() == expected

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.adapters import campaign_file
 from aggregator.cells import read_counts, read_dates
-from aggregator.cells.frame import NOTES, PROBLEMS, Zones, build_frame
+from aggregator.cells.frame import NOTES, PROBLEMS, TYPED_NAME, Zones, build_frame, fingerprints, raw_columns
 from aggregator.models import RawTab
 from aggregator.sheet.headers import map_headers
+from aggregator.textnorm import clean_text
 
 CAMPAIGN = campaign_file.load()
 HEADER = tuple(c.header for c in CAMPAIGN.columns)
@@ -42,3 +48,77 @@ def test_every_row_gets_what_its_own_cell_reads_as_whatever_repeats_around_it() 
         assert list(got[NOTES]) == [f"{CITIZENS}: {n}" for n in alone.notes if n], (row, count)
         assert (pd.isna(got["submitted_at"]) and pd.isna(when.values[0])) or got["submitted_at"] == when.values[0]
         assert [m for k, _, m in got[PROBLEMS] if k == "submitted_at"] == [m for m in when.problems if m], (row, date)
+
+
+# Characters clean_text changes or keeps: NFD marks, NBSP, tab, zero-width space, BOM, a control, mojibake
+# bytes ("Ã", "©", "–"), look-alike eths, Vietnamese letters, quotes, digits.
+_TRICKY = st.sampled_from(list("aZ9 .,-'\"()Đđăơưạỹ\u0301\u0323\u00a0\t\n\u200b\ufeff\x07ÃÂ©–ÐðƉɖ"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-5, 5), st.text(_TRICKY, max_size=8), st.text(max_size=6)),
+                min_size=1, max_size=12))
+def test_every_text_cell_is_cleaned_as_clean_text_cleans_it(names: list[Any]) -> None:
+    tab = RawTab("Báo cáo", (HEADER, *(_named(n) for n in names)))
+    header_map = map_headers(tab.title, HEADER, CAMPAIGN.columns)
+    table = build_frame(tab, 1, header_map, CAMPAIGN.columns, Zones(CAMPAIGN.tz)).table
+    expected = [clean_text(n) or None if isinstance(n, str) else None if n is None else str(n) for n in names]
+    assert table[TYPED_NAME].dtype == object  # str or None, as the module says
+    assert table[TYPED_NAME].tolist()[: len(names)] == expected[: len(table)]
+    assert all(e is None for e in expected[len(table):])  # only trailing empty rows are left out
+
+
+def _named(name: Any) -> tuple[Any, ...]:
+    values = dict.fromkeys(HEADER)
+    values.update({"Tên cơ quan, đơn vị": name, CITIZENS: 1})
+    return tuple(values.values())
+
+
+def test_a_row_that_stops_early_has_empty_cells_after_its_end() -> None:
+    header = ("STT", "Tên cơ quan, đơn vị", "Ghi chú", CITIZENS)
+    rows = (header, (1, "Phòng Y tế", "x", 5), (2,), (), (3, "Phòng Tư pháp"), (4, "Hội", "y", 7, "extra", "more"))
+    header_map = map_headers("Báo cáo", header, CAMPAIGN.columns)
+    raw = raw_columns(rows, 1, header_map)
+    assert raw.index.tolist() == [2, 3, 4, 5, 6]
+    assert raw[header_map_key(header_map, CITIZENS)].tolist() == [5, None, None, None, 7]
+    assert raw[header_map_key(header_map, "Tên cơ quan, đơn vị")].tolist() == ["Phòng Y tế", None, None,
+                                                                               "Phòng Tư pháp", "Hội"]
+
+
+def test_a_mapped_column_no_row_reaches_is_empty() -> None:
+    header = ("Tên cơ quan, đơn vị", CITIZENS)
+    header_map = map_headers("Báo cáo", header, CAMPAIGN.columns)
+    raw = raw_columns((header, ("Phòng Y tế",), ("Hội",)), 1, header_map)
+    assert raw[header_map_key(header_map, CITIZENS)].tolist() == [None, None]
+
+
+def header_map_key(header_map: Any, header: str) -> str:
+    """The campaign key of the column under ``header``."""
+    return next(key for key, text in header_map.headers.items() if text == header)
+
+
+def test_fingerprints_never_change_the_history_holds_them() -> None:
+    cells = pd.DataFrame({"a": ["UBND xã Hòa", "khoảng 200", None, 'a"b\\c\x07'],
+                          "b": [1, 2.5, float("nan"), True],
+                          "c": [dt.datetime(2024, 11, 8, 8, 30), dt.date(2024, 11, 8), None, 10**20]}, dtype=object)
+    # the values the first release wrote: a different hash would make every row "new" once more
+    assert fingerprints(cells) == ["c9ea2434042a3defa09b", "be05072364321fafd1ea", "4cd62275a979338b2283",
+                                   "5b70a04aef9227409652"]
+
+
+def _as_json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+CELL = st.one_of(st.none(), st.text(max_size=12), st.text(_TRICKY, max_size=6), st.integers(-(10**20), 10**20),
+                 st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.datetimes(), st.dates(),
+                 st.decimals(allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=3, max_size=3), max_size=12))
+def test_a_fingerprint_is_the_sha1_of_the_rows_json(rows: list[list[Any]]) -> None:
+    cells = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object) if rows else pd.DataFrame(columns=["a"])
+    expected = [hashlib.sha1(json.dumps(list(row), ensure_ascii=False, default=_as_json_value).encode())
+                .hexdigest()[:20] for row in cells.itertuples(index=False)]
+    assert fingerprints(cells) == expected

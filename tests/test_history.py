@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,30 @@ def test_history_cli_search_on_the_demo_finds_a_name_typed_without_accents(runne
     result = runner.invoke(cli, ["history", "--out", str(out), "--search", "xã VĨNH  Trung"])
     assert result.exit_code == 0, result.stderr
     assert "UBND xa Vinh Trung" in result.stdout and "1 version(s)." in result.stdout
+
+
+def test_history_drops_the_fingerprint_index_nothing_reads_and_keeps_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    History(path).remember("Báo cáo", [(2, "fp-a")], lambda row: "[]", NOW)
+    with closing(sqlite3.connect(path)) as conn, conn:  # as a file written before this version has it
+        conn.execute("CREATE INDEX row_versions_fp ON row_versions (fingerprint)")
+    seen = History(path).remember("Báo cáo", [(2, "fp-a"), (3, "fp-b")], lambda row: "[]", NOW + dt.timedelta(1))
+    with closing(sqlite3.connect(path)) as conn:
+        indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "row_versions_fp" not in indexes  # every insert paid for it; no query reads it
+    assert seen.at == [NOW, NOW + dt.timedelta(1)] and seen.seq == [1, 2]
+    assert [v.row for v in History(path).versions()] == [2, 3]
+
+
+def test_history_remembers_every_row_of_a_long_sheet_with_its_own_content(tmp_path: Path) -> None:
+    store = History(tmp_path / "history.sqlite")
+    rows = [(n, f"fp{n % 240}") for n in range(2, 252)]  # 250 rows; the last ten repeat earlier contents
+    first = store.remember("Báo cáo", rows, lambda row: json.dumps([row]), NOW)
+    order: dict[str, int] = {}
+    for _, fp in rows:
+        order.setdefault(fp, len(order) + 1)  # numbered in the order first seen
+    assert first.seq == [order[fp] for _, fp in rows] and set(first.at) == {NOW}
+    assert [(v.row, v.content) for v in store.versions()] == [(n, [n]) for n in range(2, 252)]
+    again = store.remember("Báo cáo", rows[::-1], lambda row: "never asked", NOW + dt.timedelta(1))
+    assert again.seq == first.seq[::-1] and set(again.at) == {NOW}  # known rows keep their place and moment
+    assert len(store.versions()) == 250

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.consolidation.resolve import pick_latest
 
@@ -44,3 +48,18 @@ def test_resolve_unmatched_rows_count_toward_no_unit() -> None:
 def test_resolve_empty_input() -> None:
     result = pick_latest(pd.Series([], dtype=object), None, None)
     assert result.winners.empty and result.superseded == {}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B", "C", "D", None]), st.sampled_from([None, 1, 2, 3, 4])),
+                max_size=30))
+def test_resolve_every_other_row_of_a_unit_is_superseded_in_row_order(rows: list[tuple[Any, Any]]) -> None:
+    index = list(range(2, len(rows) + 2))
+    units = pd.Series([unit for unit, _ in rows], index=index, dtype=object)
+    dates = _dates([None if day is None else f"2024-11-0{day}" for _, day in rows], index)
+    result = pick_latest(units, dates, None)
+    for unit in {u for u, _ in rows if u is not None}:
+        mine = [row for row, (u, _) in zip(index, rows, strict=True) if u == unit]
+        assert result.winners[unit] in mine
+        assert result.superseded.get(unit, ()) == tuple(r for r in mine if r != result.winners[unit])
+    assert set(result.superseded) <= set(result.winners.index)

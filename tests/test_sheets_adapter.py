@@ -334,3 +334,26 @@ def test_a_read_only_sheet_refuses_to_write(fake: FakeSheets) -> None:
     with pytest.raises(OutputError, match="read-only"):
         gs.write(make_layout())
     assert writes(fake) == []
+
+
+def test_links_of_a_column_go_in_one_request_and_reach_only_their_cells(fake: FakeSheets) -> None:
+    body = tuple((n, f"Đơn vị {n}", "Đã báo cáo") for n in range(1, 9))
+    links = (CellLink(3, 1, AGENCY, "B2"), CellLink(6, 1, AGENCY, "B5"), CellLink(9, 1, AGENCY, "B9"),
+             CellLink(4, 2, AGENCY, "C3"), CellLink(5, 2, "Không còn", "C4"))
+    styles = (StyledRange(3, 10, 1, 2, CellStyle.REPORTED),)  # under the links and between them
+    cycle(make_layout(body, links=links, styles=styles))
+    sent = [r for call in writes(fake) for r in call.body.get("requests", []) if "updateCells" in r]
+    assert len(sent) == 2  # one per column with links
+    formats = dashboard(fake).formats
+    text = {key: f["userEnteredFormat"].get("textFormat", {}) for key, f in formats.items()}
+    assert {key: t["link"]["uri"] for key, t in text.items() if "link" in t} == {
+        (3, 1): "#gid=0&range=B2", (6, 1): "#gid=0&range=B5", (9, 1): "#gid=0&range=B9", (4, 2): "#gid=0&range=C3"}
+    assert {key for key, t in text.items() if t.get("underline")} == {(3, 1), (6, 1), (9, 1), (4, 2)}
+    styled = [_without_link(formats[(row, 1)]["userEnteredFormat"]) for row in range(3, 10)]
+    assert "backgroundColorStyle" in styled[0]  # the style under and between the links is the same everywhere
+    assert len({json.dumps(f, sort_keys=True) for f in styled}) == 1
+
+
+def _without_link(cell_format: dict[str, Any]) -> dict[str, Any]:
+    text = {k: v for k, v in cell_format.get("textFormat", {}).items() if k not in ("link", "underline")}
+    return {**cell_format, "textFormat": text}

@@ -71,7 +71,7 @@ def json_text(document: Any) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # documents are trees: same text, faster
 
 
 def _block(value: Any) -> str:

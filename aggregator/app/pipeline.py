@@ -160,14 +160,15 @@ def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
-_CONTENT = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder for all rows
+# one encoder for all rows; cells hold no containers, so no circular-reference check (same text)
+_CONTENT = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
 
 
 def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> None:
     """Record this cycle's rows in the history; add when each was first seen and its place in that order."""
     live = table[~table[BLANK]]
     rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
-    seen = history.remember(tab, rows, lambda row: _CONTENT.encode(list(raw[row - 1])), now)
+    seen = history.remember(tab, rows, lambda row: _CONTENT.encode(raw[row - 1]), now)
     codes, moments = pd.factorize(np.array(seen.at, dtype=object))  # a few distinct moments: one per cycle
     table[FIRST_SEEN] = pd.Series(pd.to_datetime(list(moments), utc=True).take(codes), index=live.index)
     table[SEEN_ORDER] = pd.Series(seen.seq, index=live.index, dtype=float)
@@ -225,9 +226,8 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
     live = table[~table[BLANK]]
     matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
     table[MATCH] = matches.reindex(table.index)
-    table[UNIT_ID] = table[MATCH].map(
-        lambda m: m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
-    )
+    table[UNIT_ID] = pd.Series([m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
+                                for m in table[MATCH].tolist()], index=table.index, dtype=object)
     if history:
         _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now)
     settled = settle(campaign, roster, snapshot, table, history, now)  # the office's decisions

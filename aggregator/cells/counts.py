@@ -8,6 +8,7 @@ formula errors) once per distinct text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -94,12 +95,42 @@ def _from_numbers(cells: pd.Series) -> Iterator[pd.DataFrame]:
     yield frame(cells.index, np.where(bad, np.nan, value), problem)
 
 
+# The commonest worded count, "khoảng 200" or "gần 1.500": words, one space, a plain number. When the
+# words fold to an approximation, it reads as _read_text would, without taking the whole text apart.
+_WORDS_THEN_NUMBER = re.compile(rf"(?P<words>[^\W\d_]+(?: [^\W\d_]+)*) (?P<number>{PLAIN})")
+_SEPARATORS = re.compile("[., ]")
+
+
+@functools.lru_cache(maxsize=256)
+def _approximation(words: str) -> bool:
+    return fold(words) in APPROXIMATE
+
+
+def _read_approximate(text: str) -> Reading | None:
+    """``_read_text`` of "khoảng 200" and the like; None for any other text.
+
+    >>> _read_approximate("Khoảng 1.200")
+    (1200.0, 'ghi “Khoảng 1.200”, tính là 1.200', None)
+    """
+    found = _WORDS_THEN_NUMBER.fullmatch(text)
+    if found is None or len(text) > MAX_CELL_CHARS or not _approximation(found["words"]):
+        return None
+    digits = _SEPARATORS.sub("", found["number"])
+    if len(digits) > _MAX_DIGITS:  # too big for a count: _read_text says so
+        return None
+    value = int(digits)
+    return float(value), _NOTE.format(v=quote(text), n=number(value)), None
+
+
 def _read_text(text: str) -> Reading:
     """One distinct cleaned text that is not a plain number: words, units, decimals, errors.
 
     >>> _read_text("khoảng 1.200 lượt")
     (1200.0, 'ghi “khoảng 1.200 lượt”, tính là 1.200', None)
     """
+    approximate = _read_approximate(text)
+    if approximate is not None:
+        return approximate
     if len(text) > MAX_CELL_CHARS:
         return problem(_TOO_LONG, text, n=number(len(text)))
     if has_control(text):

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import repeat
+from itertools import repeat, zip_longest
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -43,6 +44,11 @@ FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from
 # added by the office's decisions (aggregator/decisions/apply.py): settled as no unit, cells whose value the
 # office confirmed (tuple of (key, typed, value)), the row pinned as its unit's
 IGNORED, CONFIRMED, PINNED = "_ignored", "_confirmed", "_pinned"
+# Text ``clean_text`` gives back unchanged, told by one regex: words of printable ASCII and precomposed
+# Vietnamese letters (NFC as they are; none of them is a control, invisible or look-alike character,
+# nor a byte of mojibake), separated by single spaces. Anything else goes through ``clean_text``.
+_CLEAN_CHARS = "!-~ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9"
+_ALREADY_CLEAN = re.compile(f"[{_CLEAN_CHARS}]+(?: [{_CLEAN_CHARS}]+)*")
 ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
                 ColumnRole.SUBMITTED_AT: SUBMITTED}
 
@@ -82,26 +88,26 @@ def raw_columns(rows: Sequence[Sequence[CellValue]], header_row: int, header_map
     """Pick the mapped columns of the data rows (never the whole grid); index = spreadsheet row number."""
     data = _trim_trailing_blank(rows[header_row:])
     index = pd.RangeIndex(header_row + 1, header_row + 1 + len(data))
-    picked = {key: pd.Series(_cells_at(data, pos), index=index, dtype=object)
+    columns = _columns_upto(data, max(header_map.positions.values(), default=-1) + 1)
+    empty = (None,) * len(data)
+    picked = {key: pd.Series(columns[pos] if pos < len(columns) else empty, index=index, dtype=object)
               for key, pos in header_map.positions.items()}
     return pd.DataFrame(picked, index=index, dtype=object)
 
 
-def _cells_at(rows: Sequence[Sequence[CellValue]], position: int) -> list[CellValue]:
-    """One column of ragged rows: a row too short for it has an empty cell there."""
-    return [row[position] if len(row) > position else None for row in rows]
+def _columns_upto(rows: Sequence[Sequence[CellValue]], width: int) -> list[tuple[CellValue, ...]]:
+    """The first ``width`` columns of ragged rows, transposed in C (a row too short has empty cells there);
+    fewer when no row is that wide."""
+    return list(zip_longest(*(row[:width] for row in rows)))
 
 
 def _as_text(value: object) -> str | None:
     return None if value is None or pd.isna(value) else str(value)[:MAX_TEXT]  # type: ignore[call-overload]
 
 
-def _text_column(cleaned: pd.Series) -> pd.Series:
-    """Already cleaned cells as text, each distinct value converted once."""
-    values = cleaned.to_numpy(dtype=object)
-    cache = {v: _as_text(v) for v in set(v for v in values if isinstance(v, str))}
-    texts = [cache[v] if isinstance(v, str) else _as_text(v) for v in values]
-    return pd.Series(texts, index=cleaned.index, dtype=object)
+def _texts(cleaned: list[object]) -> list[str | None]:
+    """Already cleaned cells as text (a short text is kept as it is; a number becomes its text)."""
+    return [v if v.__class__ is str and len(v) <= MAX_TEXT else _as_text(v) for v in cleaned]
 
 
 def _jsonable(value: object) -> object:
@@ -113,7 +119,7 @@ def _jsonable(value: object) -> object:
 
 # One encoder for every row (json.dumps with options builds a new one per call); its output is the
 # fingerprint the history already holds, so it must never change.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_jsonable)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_jsonable, check_circular=False)  # cells hold no containers
 
 
 def fingerprints(cells: pd.DataFrame) -> list[str]:
@@ -121,62 +127,74 @@ def fingerprints(cells: pd.DataFrame) -> list[str]:
     encode = _ENCODER.encode
     columns = [cells[key].tolist() for key in cells.columns]
     rows = zip(*columns, strict=True) if columns else (() for _ in range(len(cells)))
-    return [hashlib.sha1(encode(list(row)).encode("utf-8")).hexdigest()[:20] for row in rows]
+    return [hashlib.sha1(encode(row).encode("utf-8")).hexdigest()[:20] for row in rows]  # a tuple: a JSON list
 
 
-def _collect(found: dict[int, list[object]], messages: pd.Series, make: Callable[[object, object], object],
-             cells: pd.Series | None = None) -> None:
-    """Gather per-row findings (problems or notes) into plain lists: one pass, no per-cell lookup.
-
-    ``make(cell, message)`` builds one finding; ``cell`` is the row's value in ``cells`` (None without).
-    """
-    present = messages[messages.notna()]
-    shown = cells.reindex(present.index).tolist() if cells is not None else [None] * len(present)
-    for row, message, cell in zip(present.index.tolist(), present.tolist(), shown, strict=True):
-        found.setdefault(row, []).append(make(cell, message))
+def _per_row(findings: Sequence[list[object | None] | None], rows: int) -> list[tuple[object, ...]]:
+    """Each row's findings (problems or notes) from every column's (None: nothing), in column order."""
+    present = [column for column in findings if column is not None]
+    if not present:
+        return [()] * rows
+    return [tuple([f for f in row if f is not None]) for row in zip(*present, strict=True)]
 
 
-def _clean_column(cells: pd.Series) -> pd.Series:
-    """Clean every text cell once per distinct value (sheets repeat names and figures a lot); empty → None."""
-    values = cells.to_numpy(dtype=object)
-    out = values.copy()
-    out[pd.isna(values)] = None  # NaN: pandas' stand-in for an empty cell
-    is_text = np.fromiter(map(isinstance, values, repeat(str, len(values))), dtype=bool, count=len(values))
-    texts = values[is_text]
-    distinct = pd.Index(pd.unique(texts), dtype=object)
-    cleaned = np.array([clean_text(t) or None for t in distinct], dtype=object)
-    out[is_text] = cleaned[distinct.get_indexer(texts)]
-    return pd.Series(out, index=cells.index, dtype=object)
+class _Column:
+    """One column's cells, cleaned, with each distinct text read once.
 
-
-class _Distinct:
-    """A column's distinct texts (and one empty cell) for a reader, and its answers spread back over the rows.
-
-    The cell readers answer cell by cell, and a sheet repeats "khoảng 200" or "08/11/2024" far more often
-    than it varies them. Only text and empty cells are merged: 1, 1.0 and TRUE are equal in Python but
-    not in a count column, so every other cell is read as it is.
+    ``codes`` gives every row its entry in ``cells``: the cleaned text of each distinct typed text
+    (sheets repeat names, "khoảng 200" and "08/11/2024" far more often than they vary them), one
+    empty cell, each distinct plain int, and every other cell on its own: 1, 1.0 and TRUE are equal
+    in Python but not in a count column. ``clean_text`` runs once per distinct text, and not at all
+    on text it would give back unchanged (``_ALREADY_CLEAN``). Readers answer once per entry; the
+    answers are spread back over the rows by code.
     """
 
-    def __init__(self, cells: pd.Series, *, merge: bool = True) -> None:
-        """``merge=False``: every cell read on its own, with its own row."""
-        self.index = cells.index
+    def __init__(self, raw: pd.Series, *, merge: bool = True) -> None:
+        """``merge=False``: every cell is an entry of its own, at its own row (``cells`` keeps the index)."""
+        self.index = raw.index
+        values = raw.to_numpy(dtype=object)
+        # one hash pass: equal cells share a code, an empty cell (None, NaN) gets -1
+        codes, found = pd.factorize(values)
+        found = np.asarray(found, dtype=object)
+        is_text = np.fromiter(map(isinstance, found, repeat(str, len(found))), dtype=bool, count=len(found))
+        clean = _ALREADY_CLEAN.fullmatch
+        cleaned = [t if clean(t) else clean_text(t) or None for t in found[is_text].tolist()]
+        # entries: the cleaned distinct texts, the empty cell, each distinct plain int (typed numbers repeat
+        # too; an int reads the same as an equal int), then every other cell on its own
+        entry = np.append(np.cumsum(is_text) - 1, len(cleaned))  # a text's entry; -1 (empty) → the empty cell
+        others = np.flatnonzero(~np.append(is_text, True)[codes])
+        plain_int = np.fromiter((v.__class__ is int for v in values[others].tolist()), dtype=bool, count=len(others))
+        ints, rest = others[plain_int], others[~plain_int]
+        _, first, which = np.unique(codes[ints], return_index=True, return_inverse=True)  # equal codes: equal ints
+        self.codes = entry[codes]
+        self.codes[ints] = len(cleaned) + 1 + which
+        self.codes[rest] = len(cleaned) + 1 + len(first) + np.arange(len(rest))
+        distinct = np.concatenate([np.array([*cleaned, None], dtype=object), values[ints[first]], values[rest]])
+        self.cells = pd.Series(distinct, dtype=object)
         if not merge:
-            self.codes, self.cells = np.arange(len(cells)), cells
-            return
-        values = cells.to_numpy(dtype=object)
-        kinds = np.fromiter(map(isinstance, values, repeat(str | None, len(values))), dtype=bool, count=len(values))
-        others = np.flatnonzero(~kinds)
-        codes, found = pd.factorize(values[kinds], use_na_sentinel=False)
-        distinct = np.asarray(found, dtype=object)
-        distinct[pd.isna(distinct)] = None  # factorize hands the empty cell back as NaN
-        self.codes = np.empty(len(values), dtype=np.intp)
-        self.codes[others] = np.arange(len(others))
-        self.codes[kinds] = len(others) + codes
-        self.cells = pd.Series(np.concatenate([values[others], distinct]), dtype=object)
+            self.cells = pd.Series(distinct[self.codes], index=self.index, dtype=object)
+            self.codes = np.arange(len(values))
+
+    def cleaned(self) -> pd.Series:
+        """Every row's cleaned cell (None when empty)."""
+        return pd.Series(self.cells.to_numpy(dtype=object)[self.codes], index=self.index, dtype=object)
+
+    def empty(self) -> np.ndarray:
+        """Which rows' cells are empty once cleaned."""
+        return np.array([cell is None for cell in self.cells.tolist()], dtype=bool)[self.codes]
 
     def spread(self, answers: pd.Series) -> pd.Series:
-        """The reader's answers (one per cell read) as one per row."""
-        return pd.Series(answers.array.take(self.codes), index=self.index)
+        """The reader's answers (one per entry of ``cells``) as one per row."""
+        return pd.Series(answers.array.take(self.codes), index=self.index, dtype=answers.dtype)
+
+    def per_row(self, findings: Sequence[object | None]) -> list[object | None] | None:
+        """Findings made once per entry of ``cells`` (None: nothing), one per row; None when there are none."""
+        if findings.count(None) == len(findings):
+            return None
+        made = np.empty(len(findings), dtype=object)
+        for entry, finding in enumerate(findings):  # one by one: a finding may be a tuple
+            made[entry] = finding
+        return made.take(self.codes).tolist()
 
 
 def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series | None:
@@ -187,45 +205,51 @@ def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series
     return pd.Series([int(r) - 1 in rows for r in index], index=index, dtype=bool)
 
 
-def _parse_column(column: ColumnSettings, cells: pd.Series, header: str, zones: Zones, table: pd.DataFrame,
-                  found: tuple[dict[int, list[object]], dict[int, list[object]]],
-                  percent_formatted: pd.Series | None = None) -> None:
-    problems, notes = found
+Findings = list[list[object | None] | None]  # per column: one finding or None per row (None: nothing at all)
 
-    def problem(cell: object, message: object) -> tuple[str, str, object]:
-        return (column.key, str(cell)[:200], message)
 
+def _parse_column(column: ColumnSettings, cells: _Column, header: str, zones: Zones, table: pd.DataFrame,
+                  percent_formatted: pd.Series | None = None) -> tuple[Findings, Findings]:
+    """Read one column into ``table``; its problems and notes, one finding (or None) per row."""
     if column.type in NUMERIC_TYPES:
-        # a %-formatted cell reads differently from the same value unformatted: read those row by row
-        once = _Distinct(cells, merge=percent_formatted is None)
-        parsed = read_numbers(column.type, once.cells, percent_formatted)
-        table[column.key] = once.spread(parsed.values)
-        _collect(problems, once.spread(parsed.problems), problem, cells)
-        worded: dict[object, str] = {}  # one string per distinct note: "khoảng 200" recurs a lot
-        _collect(notes, once.spread(parsed.notes), lambda _cell, note: worded.setdefault(note, f"{header}: {note}"))
-    elif column.type is ColumnType.DATE:
-        once = _Distinct(cells)
-        dates = read_dates(once.cells, zones.tz, zones.clock_tz)
-        values, swap_problems = _unswapped(once.spread(dates.values), cells, zones.window)
+        parsed = read_numbers(column.type, cells.cells, percent_formatted)
+        table[column.key] = cells.spread(parsed.values)
+        worded = [f"{header}: {note}" if isinstance(note, str) else None for note in parsed.notes.tolist()]
+        return [cells.per_row(_problems(column.key, cells.cells, parsed.problems))], [cells.per_row(worded)]
+    if column.type is ColumnType.DATE:
+        dates = read_dates(cells.cells, zones.tz, zones.clock_tz)
+        values, swaps = _unswapped(cells.spread(dates.values), cells.cleaned(), zones.window)
         table[column.key] = values
         if column.role is ColumnRole.SUBMITTED_AT:
-            table[DATE_ONLY] = once.spread(dates.date_only)
-        _collect(problems, once.spread(dates.problems), problem, cells)
-        _collect(problems, swap_problems, problem, cells)
-    else:
-        table[column.key] = _text_column(cells)
+            table[DATE_ONLY] = cells.spread(dates.date_only)
+        parsed_problems = cells.per_row(_problems(column.key, cells.cells, dates.problems))
+        return [parsed_problems, *([_problems(column.key, cells.cleaned(), swaps)] if swaps is not None else [])], []
+    table[column.key] = cells.spread(pd.Series(_texts(cells.cells.tolist()), dtype=object))
+    return [], []
 
 
-def _unswapped(values: pd.Series, cells: pd.Series, window: tuple[date, date] | None) -> tuple[pd.Series, pd.Series]:
-    """Dates that look day–month swapped become problems (value unknown) instead of silent values."""
+def _problems(key: str, cells: pd.Series, messages: pd.Series) -> list[object | None]:
+    """(key, the cell as typed, message) where a message says what is wrong with the cell, else None."""
+    said = messages.tolist()
+    if said.count(None) == len(said):
+        return said
+    return [(key, str(cell)[:200], message) if isinstance(message, str) else None
+            for cell, message in zip(cells.tolist(), said, strict=True)]
+
+
+def _unswapped(values: pd.Series, cells: pd.Series,
+               window: tuple[date, date] | None) -> tuple[pd.Series, pd.Series | None]:
+    """Dates that look day–month swapped become problems (value unknown) instead of silent values:
+    the values, and a message per row (None when no date looks swapped)."""
     if window is None:
-        return values, pd.Series(None, index=values.index, dtype=object)
+        return values, None
     flips = swapped(values, *window)
     bad = flips.notna().to_numpy()
+    if not bad.any():  # few by nature
+        return values, None
     messages = pd.Series(None, index=values.index, dtype=object)
-    if bad.any():  # few by nature
-        typed = cells[bad].tolist()
-        messages[bad] = [swapped_message(cell, flip) for cell, flip in zip(typed, flips[bad].tolist(), strict=True)]
+    typed = cells[bad].tolist()
+    messages[bad] = [swapped_message(cell, flip) for cell, flip in zip(typed, flips[bad].tolist(), strict=True)]
     return values.mask(bad), messages
 
 
@@ -243,23 +267,26 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
                 zones: Zones) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result."""
     raw = raw_columns(tab.rows, header_row, header_map)
-    data_cols = [k for k in raw.columns if k in {c.key for c in columns if c.type is not ColumnType.IGNORED}]
-    cleaned = pd.DataFrame({k: _clean_column(raw[k]) for k in data_cols}, index=raw.index, dtype=object)
+    read = [c for c in columns if c.key in raw.columns and c.type is not ColumnType.IGNORED]
     table = pd.DataFrame(index=raw.index)
-    problems: dict[int, list[object]] = {}
-    notes: dict[int, list[object]] = {}
-    for column in columns:
-        if column.key in raw.columns and column.type is not ColumnType.IGNORED:
-            header, position = header_map.headers[column.key], header_map.positions[column.key]
-            formatted = _percent_formatted(tab, position, raw.index) if column.type is ColumnType.PERCENT else None
-            _parse_column(column, cleaned[column.key], header, zones, table, (problems, notes), formatted)
+    problems: Findings = []
+    notes: Findings = []
+    empty = np.ones(len(raw), dtype=bool)  # a row is blank when every cell read is empty
+    for column in read:
+        header, position = header_map.headers[column.key], header_map.positions[column.key]
+        formatted = _percent_formatted(tab, position, raw.index) if column.type is ColumnType.PERCENT else None
+        # a %-formatted cell reads differently from the same value unformatted: read those row by row
+        cells = _Column(raw[column.key], merge=formatted is None)
+        found = _parse_column(column, cells, header, zones, table, formatted)
+        problems += found[0]
+        notes += found[1]
+        empty &= cells.empty()
     _role_columns(table, columns)
     _weights(tab, header_map, columns, raw.index, table)
-    table[BLANK] = cleaned.isna().all(axis=1) if data_cols else True
-    rows = raw.index.tolist()
-    table[PROBLEMS] = pd.Series([tuple(problems.get(r, ())) for r in rows], index=raw.index, dtype=object)
-    table[NOTES] = pd.Series([tuple(notes.get(r, ())) for r in rows], index=raw.index, dtype=object)
-    table[FINGERPRINT] = fingerprints(raw[data_cols])
+    table[BLANK] = empty
+    table[PROBLEMS] = pd.Series(_per_row(problems, len(raw)), index=raw.index, dtype=object)
+    table[NOTES] = pd.Series(_per_row(notes, len(raw)), index=raw.index, dtype=object)
+    table[FINGERPRINT] = fingerprints(raw[[k for k in raw.columns if k in {c.key for c in read}]])
     return Frame(table=table, rows_read=len(raw))
 
 

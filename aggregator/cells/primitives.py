@@ -20,6 +20,11 @@ QUOTE_CHARS = 60
 # Zero-width and bidi marks, soft hyphen, BOM: invisible in the sheet, fatal to a naive int().
 _INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE_RE = re.compile(_INVISIBLE)
+# NFKC as they are, with nothing invisible and no space to strip: printable ASCII and precomposed
+# Vietnamese letters (their decompositions are canonical, so NFKC leaves them), single spaces between
+_PLAIN_CHARS = "!-~ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9"
+_PLAIN_TEXT = re.compile(f"[{_PLAIN_CHARS}]+(?: [{_PLAIN_CHARS}]+)*")
 
 
 class CellKind(IntEnum):
@@ -64,8 +69,20 @@ def cell_kinds(cells: pd.Series) -> np.ndarray:
 
 
 def clean_texts(texts: pd.Series) -> pd.Series:
-    """NFKC (full-width digits, NBSP → space), drop invisible marks, strip: " 1 234\u200b" → "1 234"."""
+    """NFKC (full-width digits, NBSP → space), drop invisible marks, strip: " 1 234\u200b" → "1 234".
+
+    Text already in that form (words of printable ASCII and precomposed Vietnamese letters, single
+    spaces: most cells) is kept as it is without the three passes.
+    """
+    values = texts.tolist()
+    if all(value.__class__ is str for value in values):
+        plain = _PLAIN_TEXT.fullmatch
+        return pd.Series([t if plain(t) else _clean_one(t) for t in values], index=texts.index, dtype=object)
     return texts.str.normalize("NFKC").str.replace(_INVISIBLE, "", regex=True).str.strip()
+
+
+def _clean_one(text: str) -> str:
+    return _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text)).strip()
 
 
 def has_control(text: str) -> bool:
@@ -81,7 +98,7 @@ def fold(text: str) -> str:
 def quote(text: str) -> str:
     """Quote a cell for a message, on one line, at most ~60 characters: ``quote("abc")`` → "“abc”"."""
     shown = " ".join(_CONTROL_RE.sub("\ufffd", unicodedata.normalize("NFC", text)).split())
-    shown = re.sub(_INVISIBLE, "", shown)
+    shown = _INVISIBLE_RE.sub("", shown)
     if len(shown) > QUOTE_CHARS:
         shown = shown[: QUOTE_CHARS - 1] + "…"
     return f"“{shown}”"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,11 +62,11 @@ class Inputs:
     rows_of: Mapping[str, tuple[int, ...]] | None = None  # fingerprint → rows (decisions/rows.py)
 
 
-def is_late(submitted: pd.Timestamp | None, date_only: bool, deadline: dt.datetime) -> bool:
+def is_late(submitted: dt.datetime | None, date_only: bool, deadline: dt.datetime) -> bool:
     """A date without a time counts as that whole day (on time if the deadline is later that day)."""
     if submitted is None or pd.isna(submitted):
         return False
-    moment = submitted.to_pydatetime().astimezone(deadline.tzinfo)
+    moment = submitted.astimezone(deadline.tzinfo)
     if date_only:
         return moment.date() > deadline.date()
     return moment > deadline
@@ -83,28 +83,17 @@ def _value(cell: object) -> MetricValue:
     return int(number) if number.is_integer() and not isinstance(cell, float) else number
 
 
-def _records(table: pd.DataFrame, rows: Sequence[int], columns: Iterable[str]) -> dict[int, dict[str, object]]:
-    """Those rows' cells as plain dicts: one table lookup for all of them, not one ``.loc`` per unit."""
-    wanted = [c for c in dict.fromkeys(columns) if c in table.columns]
-    picked = table.loc[list(rows), wanted]
-    columns = [picked[c].to_numpy(dtype=object, na_value=None).tolist() for c in wanted]
-    by_row = zip(*columns, strict=True)
-    return {int(row): dict(zip(wanted, cells, strict=True)) for row, cells in zip(rows, by_row, strict=True)}
+def _metric_values(cells: pd.Series) -> list[MetricValue]:
+    """A metric column's cells as ``_value`` reads them; an Int64 column (count, money) already holds them."""
+    plain = cells.to_numpy(dtype=object, na_value=None).tolist()
+    return plain if isinstance(cells.dtype, pd.Int64Dtype) else [_value(cell) for cell in plain]
 
 
-def _winning_records(inputs: Inputs) -> dict[str, tuple[int, dict[str, object]]]:
-    """unit_id → (winning row, its cells)."""
-    keys = [c.key for c in inputs.campaign.columns]
-    weights = [weight_column(c.key) for c in inputs.campaign.metric_columns]
-    own = [SUBMITTED, DATE_ONLY, PROBLEMS, NOTES, FIRST_SEEN] + ([CONFIRMED] if CONFIRMED in inputs.table else [])
-    winners = {str(unit): int(row) for unit, row in inputs.resolution.winners.items()}
-    records = _records(inputs.table, list(winners.values()), [*keys, *own, *weights])
-    return {unit: (row, records[row]) for unit, row in winners.items()}
-
-
-def _missing_outcome(unit: RosterUnit, superseded: tuple[int, ...], keys: Sequence[str]) -> UnitOutcome:
-    return UnitOutcome(unit.unit_id, unit.name, unit.group, UnitStatus.MISSING, None, superseded, None,
-                       dict.fromkeys(keys), {}, ())
+def _moments(cells: pd.Series) -> list[dt.datetime | None]:
+    """Moments as datetimes (None when unknown), each distinct moment converted once."""
+    codes, distinct = pd.factorize(cells)
+    plain = [m.to_pydatetime() if isinstance(m, pd.Timestamp) else m for m in distinct]
+    return [plain[code] if code >= 0 else None for code in codes.tolist()]
 
 
 @dataclass(frozen=True)
@@ -120,15 +109,64 @@ class _Keys:
                    tuple(c.key for c in campaign.columns if c.type is ColumnType.TEXT))
 
 
-def _unit_outcome(unit: RosterUnit, inputs: Inputs, winning: dict[str, tuple[int, dict[str, Any]]],
-                  keyed: _Keys) -> UnitOutcome:
+class _Winning:
+    """Each roster unit's winning row (None: missing) and that row's cells, one list per column in roster
+    order: one table lookup for every unit, and the cells converted column by column."""
+
+    def __init__(self, inputs: Inputs) -> None:
+        winners = inputs.resolution.winners
+        found = dict(zip(map(str, winners.index), winners.tolist(), strict=True))
+        self.rows: list[int | None] = [found.get(unit.unit_id) for unit in inputs.roster]
+        self._at = [i for i, row in enumerate(self.rows) if row is not None]
+        self._picked = inputs.table.loc[[self.rows[i] for i in self._at]]
+
+    def has(self, name: str) -> bool:
+        return name in self._picked.columns
+
+    def column(self, name: str, read: Callable[[pd.Series], list[Any]] | None = None) -> list[Any]:
+        """Column ``name`` of the winning rows in roster order (None for a missing unit or column);
+        ``read`` converts its cells (default: as plain objects, None when empty)."""
+        out: list[Any] = [None] * len(self.rows)
+        if self.has(name):
+            cells = self._picked[name]
+            read_cells = read(cells) if read else cells.to_numpy(dtype=object, na_value=None).tolist()
+            for i, cell in zip(self._at, read_cells, strict=True):
+                out[i] = cell
+        return out
+
+    def dicts(self, keys: Sequence[str], columns: Sequence[list[Any]],
+              keep: Callable[[Any], bool] | None = None) -> list[dict[str, Any]]:
+        """One dict per roster unit: ``keys`` → its cell of the matching column (those ``keep`` accepts)."""
+        if not keys:
+            return [{} for _ in self.rows]
+        if keep is None:
+            return [dict(zip(keys, cells, strict=True)) for cells in zip(*columns, strict=True)]
+        return [{k: cell for k, cell in zip(keys, cells, strict=True) if keep(cell)}
+                for cells in zip(*columns, strict=True)]
+
+
+def _outcomes(inputs: Inputs, keyed: _Keys) -> tuple[UnitOutcome, ...]:
+    """One outcome per roster unit, in roster order, its parts built column by column."""
+    won = _Winning(inputs)
+    submitted = won.column(SUBMITTED, _moments)
+    deadline = inputs.campaign.deadline
+    late = [is_late(moment, bool(date_only), deadline) for moment, date_only in
+            zip(submitted, won.column(DATE_ONLY), strict=True)]
+    metrics = won.dicts(keyed.metrics, [won.column(k, _metric_values) for k in keyed.metrics])
+    texts = won.dicts(keyed.texts, [won.column(k) for k in keyed.texts], lambda cell: isinstance(cell, str))
+    weighed = [k for k in keyed.metrics if won.has(weight_column(k))]
+    weights = won.dicts(weighed, [[None if w is None else int(w) for w in won.column(weight_column(k))]
+                                  for k in weighed], lambda weight: weight is not None)
+    parts = zip(inputs.roster, won.rows, submitted, late, metrics, texts, won.column(PROBLEMS),
+                won.column(NOTES), weights, won.column(FIRST_SEEN, _moments), won.column(CONFIRMED), strict=True)
+    return tuple(_outcome(unit_parts, inputs, keyed.metrics) for unit_parts in parts)
+
+
+def _outcome(parts: tuple[Any, ...], inputs: Inputs, metric_keys: Sequence[str]) -> UnitOutcome:
+    unit, row, submitted, late, metrics, texts, problems, notes, weights, first_seen, confirmed = parts
     superseded = inputs.resolution.superseded.get(unit.unit_id, ())
-    keys = keyed.metrics
-    if unit.unit_id not in winning:
-        return _missing_outcome(unit, superseded, keys)
-    row, record = winning[unit.unit_id]
-    submitted = record.get(SUBMITTED)
-    late = is_late(submitted, bool(record.get(DATE_ONLY, False)), inputs.campaign.deadline)
+    if row is None:
+        return _missing_outcome(unit, superseded, metric_keys)
     return UnitOutcome(
         unit_id=unit.unit_id,
         name=unit.name,
@@ -136,28 +174,28 @@ def _unit_outcome(unit: RosterUnit, inputs: Inputs, winning: dict[str, tuple[int
         status=UnitStatus.LATE if late else UnitStatus.REPORTED,
         row=row,
         superseded_rows=superseded,
-        submitted_at=submitted.to_pydatetime() if submitted is not None else None,
-        metrics={k: _value(record.get(k)) for k in keys},
-        texts={k: record[k] for k in keyed.texts if isinstance(record.get(k), str)},
-        problems=_problems(row, record[PROBLEMS], inputs.header_map.headers),
-        notes=tuple(record[NOTES]),
-        weights={k: int(record[weight_column(k)]) for k in keys if record.get(weight_column(k)) is not None},
-        first_seen=_first_seen(record.get(FIRST_SEEN)),
+        submitted_at=submitted,
+        metrics=metrics,
+        texts=texts,
+        problems=_problems(row, problems, inputs.header_map.headers),
+        notes=tuple(notes),
+        weights=weights,
+        first_seen=first_seen,
         confirmed=tuple(Confirmed(row, inputs.header_map.headers.get(key, key), key, typed, value)
-                        for key, typed, value in record.get(CONFIRMED) or ()),
+                        for key, typed, value in confirmed or ()),
     )
 
 
-def _first_seen(moment: object) -> dt.datetime | None:
-    """When the history first saw the winning row's content (None without a history)."""
-    return None if moment is None or pd.isna(moment) else pd.Timestamp(moment).to_pydatetime()  # type: ignore[arg-type]
+def _missing_outcome(unit: RosterUnit, superseded: tuple[int, ...], keys: Sequence[str]) -> UnitOutcome:
+    return UnitOutcome(unit.unit_id, unit.name, unit.group, UnitStatus.MISSING, None, superseded, None,
+                       dict.fromkeys(keys), {}, ())
 
 
 def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:
     table = inputs.table[~inputs.table[BLANK]]
     if IGNORED in table:  # settled by the office as no unit of the roster
         table = table[~table[IGNORED]]
-    unresolved = table[MATCH].map(lambda m: m.kind is not MatchKind.MATCHED).astype(bool)
+    unresolved = [m.kind is not MatchKind.MATCHED for m in table[MATCH].tolist()]
     picked = table.loc[unresolved, [MATCH, TYPED_NAME, PROBLEMS]]
     headers = inputs.header_map.headers
     return tuple(
@@ -180,8 +218,7 @@ def _group(code: str, label: str, units: Sequence[UnitOutcome], kinds: dict[str,
 def consolidate(inputs: Inputs) -> Consolidation:
     """Build the cycle's result: one outcome per roster unit (roster order), groups, totals."""
     campaign = inputs.campaign
-    winning, keyed = _winning_records(inputs), _Keys.of(campaign)
-    units = tuple(_unit_outcome(u, inputs, winning, keyed) for u in inputs.roster)
+    units = _outcomes(inputs, _Keys.of(campaign))
     kinds = {c.key: c.type for c in campaign.metric_columns}
     missing = [k for k in inputs.header_map.missing if k in kinds]
     labels = campaign.group_labels

@@ -50,6 +50,8 @@ def _moment(value: Any) -> dt.datetime | None:
 
 
 def _metric_changes(before: dict[str, Any], after: UnitOutcome, names: dict[str, str]) -> list[str]:
+    if before.get("metrics") == after.metrics:  # most units, most cycles: one comparison of the two dicts
+        return []
     moved = []
     for key, new in after.metrics.items():
         old = before.get("metrics", {}).get(key)

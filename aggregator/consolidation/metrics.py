@@ -17,13 +17,17 @@ DECIMALS = 6  # floats in status.json: enough for any figure, without 0.1 + 0.2 
 
 def combine(values: Iterable[tuple[MetricValue, int]], kind: ColumnType) -> tuple[MetricValue, MetricStats | None]:
     """(figure, stats) from (value, weight) pairs: ``combine([(2, 1), (None, 1), (3, 1)], COUNT)`` → (5, None)."""
-    known = [(value, weight) for value, weight in values if value is not None]
     if kind is ColumnType.PERCENT:
-        return _mean(known)
+        return _mean([(value, weight) for value, weight in values if value is not None])
+    return _total([value for value, _ in values if value is not None], kind), None
+
+
+def _total(known: Sequence[float | int], kind: ColumnType) -> MetricValue:
+    """The sum of the known values (in their order), None when there are none."""
     if not known:
-        return None, None
-    total = sum(value for value, _ in known)
-    return (round(total, DECIMALS) if kind is ColumnType.DECIMAL else int(total)), None
+        return None
+    total = sum(known)
+    return round(total, DECIMALS) if kind is ColumnType.DECIMAL else int(total)
 
 
 def _mean(known: Sequence[tuple[float | int, int]]) -> tuple[MetricValue, MetricStats]:
@@ -39,13 +43,17 @@ def over_units(units: Sequence[UnitOutcome], kinds: Mapping[str, ColumnType],
                missing: Iterable[str] = ()) -> tuple[dict[str, MetricValue], dict[str, MetricStats]]:
     """Figures (and percent stats) over the winning rows of ``units``; a missing column's figure is None."""
     absent = set(missing)
+    reported = [u for u in units if u.row]
+    metrics = [u.metrics for u in reported]
     figures: dict[str, MetricValue] = {}
     stats: dict[str, MetricStats] = {}
     for key, kind in kinds.items():
-        pairs = [] if key in absent else [(u.metrics.get(key), u.weights.get(key, 1)) for u in units if u.row]
-        figures[key], stat = combine(pairs, kind)
-        if stat is not None:
-            stats[key] = stat
+        if kind is ColumnType.PERCENT:  # only a percent is weighted (a roll-up's child mean)
+            pairs = [] if key in absent else [(u.metrics.get(key), u.weights.get(key, 1)) for u in reported]
+            figures[key], stats[key] = _mean([(value, weight) for value, weight in pairs if value is not None])
+        else:
+            known = [] if key in absent else [value for m in metrics if (value := m.get(key)) is not None]
+            figures[key] = _total(known, kind)
     return figures, stats
 
 

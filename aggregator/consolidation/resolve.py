@@ -9,7 +9,9 @@ their dates. Rows that lose are *superseded*: listed, never silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 _NEVER = float("-inf")  # sorts before any real moment
@@ -67,8 +69,9 @@ def pick_latest(
 
 
 def _losers(losers: pd.DataFrame) -> dict[str, tuple[int, ...]]:
-    """unit → its superseded rows, ascending; one pass over plain lists (no per-unit groupby)."""
-    found: dict[str, list[int]] = {}
-    for unit, row in zip(losers["unit"].tolist(), losers["row"].tolist(), strict=True):
-        found.setdefault(str(unit), []).append(int(row))
-    return {unit: tuple(sorted(rows)) for unit, rows in found.items()}
+    """unit → its superseded rows, ascending. ``losers`` comes sorted by unit: each unit's rows are one
+    run, cut where the unit changes (no per-unit groupby, no per-row dict)."""
+    units = losers["unit"].to_numpy(dtype=object)
+    cuts = [0, *(np.flatnonzero(units[1:] != units[:-1]) + 1).tolist(), len(units)]
+    rows = [int(row) for row in losers["row"].tolist()]
+    return {str(units[start]): tuple(sorted(rows[start:end])) for start, end in pairwise(cuts) if end > start}

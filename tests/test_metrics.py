@@ -1,0 +1,36 @@
+"""Figures over units: counts and money summed, decimals summed in unit order and rounded, a percent the
+weighted mean of the units that gave one with its range; unknown is never 0 (CONTRACT §5)."""
+
+from __future__ import annotations
+
+from aggregator.consolidation.metrics import combine, over_units
+from aggregator.models import ColumnType, MetricStats, UnitStatus
+from tests.builders import make_unit
+
+KINDS = {"citizens": ColumnType.COUNT, "money": ColumnType.MONEY, "km": ColumnType.DECIMAL,
+         "share": ColumnType.PERCENT}
+UNITS = (
+    make_unit("A", metrics={"citizens": 3, "money": 1_000_000, "km": 0.1, "share": 50.0}),
+    make_unit("B", metrics={"citizens": None, "money": 2, "km": 0.2, "share": 80.0}, weights={"share": 3}),
+    make_unit("C", metrics={"citizens": 4, "money": None, "km": None, "share": None}),
+    make_unit("D", UnitStatus.MISSING, metrics={"citizens": 99, "money": 99, "km": 9.9, "share": 1.0}),
+)
+
+
+def test_figures_add_up_the_reported_units_known_values() -> None:
+    figures, stats = over_units(UNITS, KINDS)
+    assert figures == {"citizens": 7, "money": 1_000_002, "km": 0.3, "share": 72.5}  # 0.1 + 0.2 rounded
+    assert type(figures["citizens"]) is int and type(figures["money"]) is int
+    assert stats == {"share": MetricStats(4, 50.0, 80.0)}  # B stands for three units
+
+
+def test_a_figure_nobody_gave_and_a_missing_column_are_unknown_never_zero() -> None:
+    figures, stats = over_units(UNITS[2:], KINDS, missing=["citizens"])
+    assert figures == {"citizens": None, "money": None, "km": None, "share": None}
+    assert stats == {"share": MetricStats(0, None, None)}
+
+
+def test_combine_reads_value_weight_pairs_as_over_units_does() -> None:
+    assert combine([(2, 1), (None, 1), (3, 1)], ColumnType.COUNT) == (5, None)
+    assert combine([(None, 1)], ColumnType.DECIMAL) == (None, None)
+    assert combine([(40.0, 1), (70.0, 2)], ColumnType.PERCENT) == (60.0, MetricStats(3, 40.0, 70.0))
