@@ -85,8 +85,10 @@ def _parse(fieldnames: Sequence[str] | None, records: Iterable[dict[str, str]], 
         raise header_error
     units: list[tuple[int, RosterUnit]] = []
     empty: dict[str, list[int]] = {}  # "name" → lines where it is empty
+    names: dict[str, str] = {}  # the header's cells as keys: normalised once, not once per line
     for line_no, record in enumerate(records, start=2):
-        row = {(_nfc(k)).lower(): _nfc(v) if isinstance(v, str) else "" for k, v in record.items() if k}
+        row = {names.get(k) or names.setdefault(k, _nfc(k).lower()): _nfc(v) if isinstance(v, str) else ""
+               for k, v in record.items() if k}
         if not any(row.values()):
             continue
         missing = [c for c in REQUIRED if not row.get(c)]
