@@ -396,3 +396,16 @@ class WorkerTab:
     hidden_cols: tuple[int, ...] = ()
     frozen_rows: int = 1
     unlisted: int = 0  # open questions not listed this time (the tab's caps)
+
+
+@dataclass(frozen=True)
+class FirstSeen:
+    """For each row given to ``History.remember``, in order: when its content was first seen (``at``) and
+    its place among everything ever seen (``seq``, ascending).
+
+    Rows first seen in the same cycle are ordered by that cycle's row order, once and for all: a later
+    cycle never re-derives it from where the rows happen to stand then.
+    """
+
+    at: list[datetime]
+    seq: list[int]

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from openpyxl import load_workbook  # noqa: E402
 
 from aggregator.adapters import campaign_file  # noqa: E402
-from aggregator.app.pipeline import run_cycle  # noqa: E402
+from aggregator.app.wiring import run_cycle  # noqa: E402
 from tests.fake_sheets import FakeSheets, service_account_key  # noqa: E402
 
 SID = "1BenchNhaTrang2024OnTheFakeSheetsApi00"

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.adapters import campaign_file
-from aggregator.app.pipeline import CycleReport, run_cycle
+from aggregator.app.pipeline import CycleReport
+from aggregator.app.wiring import run_cycle
 from aggregator.decisions.tab import DECISION_COL, ID_COL, NAME_COL
 from aggregator.devtools.sheets_state import Tab
 from tests.conftest import REPO

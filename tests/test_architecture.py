@@ -108,3 +108,11 @@ def test_architecture_every_command_has_help_and_is_in_the_readme(runner: CliRun
         assert f"aggregator {name}" in readme, name
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize("module", ["pipeline", "settling"])
+def test_architecture_the_cycle_imports_no_adapter(module: str) -> None:
+    """The cycle talks to ports (aggregator/ports.py); app/wiring.py plugs the adapters in."""
+    wrong = {m for m in _imports(PACKAGE / "app" / f"{module}.py") if m.startswith("aggregator.adapters")}
+    assert not wrong, f"app/{module}.py imports {wrong}"
+    assert not _imports(PACKAGE / "app" / f"{module}.py") & IO_LIBRARIES

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from aggregator.adapters import campaign_file
 from aggregator.adapters.mailer import SmtpMailer
 from aggregator.adapters.roster_file import read_roster
-from aggregator.app import delivery, pipeline
+from aggregator.app import delivery, pipeline, wiring
 from aggregator.app.cli import cli
 from aggregator.app.service import CampaignJob, JobKind, run_job, run_pipeline, serve
 from aggregator.campaign import Campaign
@@ -67,8 +67,8 @@ def mailer(campaign: Campaign) -> SmtpMailer:
 # Drafts to the office ------------------------------------------------------------------------------
 def test_draft_fingerprint_ignores_the_cutoff_but_not_the_content(tmp_path: Path) -> None:
     campaign = campaign_file.load(BUNDLED)
-    first = pipeline.run_cycle(campaign, out_dir=tmp_path, now=T1, render_report=False).result
-    later = pipeline.run_cycle(campaign, out_dir=tmp_path, now=T2, render_report=False).result
+    first = wiring.run_cycle(campaign, out_dir=tmp_path, now=T1, render_report=False).result
+    later = wiring.run_cycle(campaign, out_dir=tmp_path, now=T2, render_report=False).result
     context, later_context = build_context(first, campaign), build_context(later, campaign)
     assert context["cutoff"] != later_context["cutoff"]
 
@@ -82,7 +82,7 @@ def test_deliver_draft_sends_only_when_the_content_changed(tmp_path: Path, inbox
     campaign = campaign_file.load(write_campaign(tmp_path, inbox.port))
     out = tmp_path / "out"
 
-    first = pipeline.run_cycle(campaign, now=T1)
+    first = wiring.run_cycle(campaign, now=T1)
     assert first.report_path is not None
     assert delivery.deliver_draft(campaign, first.result, first.report_path, out)
     (envelope,) = inbox.envelopes
@@ -94,12 +94,12 @@ def test_deliver_draft_sends_only_when_the_content_changed(tmp_path: Path, inbox
     assert attachment.get_filename() == "bao-cao-nhatrang-2024.docx"
     assert attachment.get_content() == first.report_path.read_bytes()
 
-    second = pipeline.run_cycle(campaign, now=T2)  # a new cut-off line, nothing else new
+    second = wiring.run_cycle(campaign, now=T2)  # a new cut-off line, nothing else new
     assert second.report_path is not None and second.report_path.read_bytes() != attachment.get_content()
     assert not delivery.deliver_draft(campaign, second.result, second.report_path, out)
     assert len(inbox.envelopes) == 1
 
-    third = pipeline.run_cycle(campaign, now=T2 + dt.timedelta(minutes=10),
+    third = wiring.run_cycle(campaign, now=T2 + dt.timedelta(minutes=10),
                                source_override=str(edited_source(tmp_path, "F80", 150)))
     assert third.report_path is not None
     assert delivery.deliver_draft(campaign, third.result, third.report_path, out)
@@ -109,7 +109,7 @@ def test_deliver_draft_sends_only_when_the_content_changed(tmp_path: Path, inbox
 
 def test_deliver_draft_failure_is_retried_at_the_next_draft(tmp_path: Path, inbox: Inbox) -> None:
     campaign = campaign_file.load(write_campaign(tmp_path, inbox.port))
-    report = pipeline.run_cycle(campaign, now=T1)
+    report = wiring.run_cycle(campaign, now=T1)
     assert report.report_path is not None
     down = SmtpMailer(Inbox(port=closed_port()).settings())
 
@@ -250,7 +250,7 @@ def test_worker_sends_reminders_at_most_once_a_day(tmp_path: Path, inbox: Inbox)
     out = tmp_path / "out"
     roster = read_roster(campaign.resolve(campaign.roster))
     assert campaign.source.path is not None
-    snapshot = pipeline.open_ports(campaign, out, None)[0].read()
+    snapshot = wiring.open_ports(campaign, out, None)[0].read()
 
     def remind_at(moment: dt.datetime) -> None:
         result = pipeline.compute(campaign, roster, snapshot, moment, None)
@@ -294,7 +294,7 @@ def test_worker_retries_only_the_refused_address_at_the_next_draft(tmp_path: Pat
                             reminders={"send": True})
     campaign = campaign_file.load(config)
     out = tmp_path / "out"
-    snapshot = pipeline.open_ports(campaign, out, None)[0].read()
+    snapshot = wiring.open_ports(campaign, out, None)[0].read()
     roster_units = read_roster(roster)
 
     def draft_at(moment: dt.datetime) -> tuple[str, ...]:

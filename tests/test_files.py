@@ -14,7 +14,7 @@ import pytest
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.files import LEFTOVER_AGE_S, atomic_write, remove_leftovers, write_json
-from aggregator.app import pipeline
+from aggregator.app import wiring
 from aggregator.errors import OutputError
 from tests.conftest import REPO
 
@@ -105,7 +105,7 @@ def test_leftovers_of_a_killed_cycle_are_removed_and_nothing_else(tmp_path: Path
 def test_every_cycle_starts_by_removing_leftovers(tmp_path: Path) -> None:
     left = _killed_write(tmp_path / "status.json")
     _age(left)
-    pipeline.run_cycle(campaign_file.load(), out_dir=tmp_path, render_report=False,
+    wiring.run_cycle(campaign_file.load(), out_dir=tmp_path, render_report=False,
                        now=dt.datetime(2024, 11, 11, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     assert not left.exists()
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]

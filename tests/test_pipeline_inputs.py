@@ -11,8 +11,9 @@ import pytest
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
-from aggregator.app.pipeline import compute, gc_paused, run_cycle
+from aggregator.app.pipeline import compute, gc_paused
 from aggregator.app.preflight import run_checks
+from aggregator.app.wiring import run_cycle
 from aggregator.errors import DuplicateColumnError, RosterError, SchemaError
 from aggregator.models import RawTab, Snapshot, SourceKind
 from aggregator.sheet.headers import column_letter

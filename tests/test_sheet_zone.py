@@ -108,7 +108,7 @@ def test_through_the_google_api_a_los_angeles_sheet_makes_an_evening_row_late(
         tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    from aggregator.app.pipeline import run_cycle
+    from aggregator.app.wiring import run_cycle
     from tests.fake_sheets import FakeSheets, service_account_key
 
     sid = "1LosAngelesZoneSheetOnTheFakeGoogleApi00"

@@ -14,7 +14,7 @@ import pytest
 from aggregator.adapters import campaign_file
 from aggregator.adapters.sheets_meta import METADATA_FIELDS
 from aggregator.adapters.sheets_percent import GRID_FORMATS, METADATA_WITH_FORMATS
-from aggregator.app.pipeline import run_cycle
+from aggregator.app.wiring import run_cycle
 from aggregator.devtools.sheets_state import PercentCell
 from tests.conftest import REPO
 from tests.fake_sheets import FakeSheets, service_account_key

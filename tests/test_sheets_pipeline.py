@@ -17,10 +17,9 @@ import pytest
 from openpyxl import load_workbook
 
 from aggregator.adapters import campaign_file
+from aggregator.app import wiring
 from aggregator.errors import SheetAccessError
 from tests.fake_sheets import FakeSheets, fault, service_account_key
-
-pipeline = pytest.importorskip("aggregator.app.pipeline", reason="the pipeline is not importable yet")
 
 SID = "1NhaTrang2024DemoOnTheFakeGoogleApi000"
 SAMPLE = campaign_file.BUNDLED_CONFIG_DIR / "samples" / "nhatrang-2024.xlsx"
@@ -45,7 +44,7 @@ def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSheets
 
 
 def run(out: Path, now: dt.datetime = NOW, source: str | None = None) -> dict[str, Any]:
-    report = pipeline.run_cycle(campaign_file.load(), out_dir=out, source_override=source, now=now,
+    report = wiring.run_cycle(campaign_file.load(), out_dir=out, source_override=source, now=now,
                                 render_report=False)
     return json.loads(report.status_path.read_text(encoding="utf-8"))
 
@@ -78,14 +77,14 @@ def test_real_cycles_stay_within_the_request_budget(fake: FakeSheets, tmp_path: 
 
 
 def test_the_cycle_counts_its_google_requests(fake: FakeSheets, tmp_path: Path) -> None:
-    stats = pipeline.CycleStats()
-    pipeline.run_cycle(campaign_file.load(), out_dir=tmp_path, source_override=SID, now=NOW, render_report=False,
+    stats = wiring.CycleStats()
+    wiring.run_cycle(campaign_file.load(), out_dir=tmp_path, source_override=SID, now=NOW, render_report=False,
                        stats=stats)
     assert stats.google_requests == 5 == sum(fake.counts())
     fake.inject("values.batchGet", fault(400, "Unable to parse range: 'Báo cáo'"))
-    failed = pipeline.CycleStats()
+    failed = wiring.CycleStats()
     with pytest.raises(SheetAccessError):
-        pipeline.run_cycle(campaign_file.load(), out_dir=tmp_path, source_override=SID, now=NOW,
+        wiring.run_cycle(campaign_file.load(), out_dir=tmp_path, source_override=SID, now=NOW,
                            render_report=False, stats=failed)
     assert failed.google_requests == 2  # the metadata read and the refused batchGet: counted though it failed
 

@@ -129,3 +129,19 @@ def _remove(entry: os.DirEntry[str]) -> None:
         shutil.rmtree(entry.path)
     else:
         os.unlink(entry.path)
+
+
+class OutputFolder:
+    """The cycle's state files (status.json, changes.json) in its output folder: ``ports.StateFiles``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def read(self, name: str) -> Any | None:
+        return read_json(self.folder / name)
+
+    def write(self, name: str, document: Any) -> Path:
+        return write_json(self.folder / name, document)
+
+    def clean(self) -> None:
+        remove_leftovers(self.folder)

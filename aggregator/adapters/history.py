@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from aggregator.adapters import history_decisions as kept
 from aggregator.errors import OutputError
-from aggregator.models import Decision, DecisionOrigin
+from aggregator.models import Decision, DecisionOrigin, FirstSeen
 from aggregator.textnorm import fold
 
 SCHEMA = """
@@ -48,19 +48,6 @@ class RowVersion:
     content: list[object]
     first_seen: dt.datetime
     last_seen: dt.datetime
-
-
-@dataclass(frozen=True)
-class FirstSeen:
-    """For each row given to ``History.remember``, in order: when its content was first seen (``at``) and
-    its place among everything ever seen (``seq``, ascending).
-
-    Rows first seen in the same cycle are ordered by that cycle's row order, once and for all: a later
-    cycle never re-derives it from where the rows happen to stand then.
-    """
-
-    at: list[dt.datetime]
-    seq: list[int]
 
 
 class History:

@@ -87,7 +87,7 @@ CONFIG_HELP = "Campaign file (YAML). Default: the bundled Nha Trang 2024 demo."
 def run(config: Path | None, source: str | None, roster: Path | None,
         out: Path | None, now: str | None, pdf: bool, final: bool) -> None:
     """Run one full cycle: read, match, dedupe, validate, aggregate, write dashboard, report, status.json."""
-    from aggregator.app.pipeline import run_cycle
+    from aggregator.app.wiring import run_cycle
 
     moment = _parse_now(now)
     campaign = campaign_file.load(config)
@@ -160,7 +160,7 @@ def history(config: Path | None, out: Path | None, rows: tuple[int, ...],
 def remind(config: Path | None, out: Path | None, now: str | None, send: bool) -> None:
     """Reminders for units that have not reported or have problem cells: Zalo text and e-mails (reminders.txt)."""
     from aggregator.app import delivery
-    from aggregator.app.pipeline import default_out_dir
+    from aggregator.app.wiring import default_out_dir
 
     moment = _parse_now(now)
     campaign = campaign_file.load(config)

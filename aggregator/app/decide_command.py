@@ -45,13 +45,13 @@ class DecideOptions:
 
 
 def _history(campaign: Campaign, out: Path | None) -> History:
-    from aggregator.app.pipeline import default_out_dir, history_path
+    from aggregator.app.wiring import default_out_dir, history_path
 
     return History(history_path(campaign, out or default_out_dir(campaign)))
 
 
 def _read(campaign: Campaign, options: DecideOptions) -> tuple[Any, tuple[RosterUnit, ...]]:
-    from aggregator.app.pipeline import default_out_dir, open_ports
+    from aggregator.app.wiring import default_out_dir, open_ports
 
     source, _ = open_ports(campaign, options.out or default_out_dir(campaign), options.source, read_only=True)
     snapshot = source.read()

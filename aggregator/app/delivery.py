@@ -142,7 +142,8 @@ def current_reminders(campaign: Campaign, out_dir: Path, now: dt.datetime | None
     dashboard, the report or status.json.
     """
     from aggregator.adapters.roster_file import campaign_roster, roster_in_sheet
-    from aggregator.app.pipeline import compute, history_path, open_ports
+    from aggregator.app.pipeline import compute
+    from aggregator.app.wiring import history_path, open_ports
 
     roster = None if roster_in_sheet(campaign) else campaign_roster(campaign)
     source, _ = open_ports(campaign, out_dir, None, read_only=True)

@@ -13,7 +13,7 @@ from aggregator.campaign import Campaign
 
 def show_history(campaign: Campaign, out: Path | None, rows: tuple[int, ...] | None, search: str | None,
                  console: Console) -> int:
-    from aggregator.app.pipeline import default_out_dir
+    from aggregator.app.wiring import default_out_dir
 
     folder = out or default_out_dir(campaign)
     path = campaign.resolve(campaign.history) if campaign.history else folder / "history.sqlite"

@@ -102,7 +102,7 @@ def _init_read(source: str, tab: str | None) -> tuple[SourceKind, Snapshot]:
 
 
 def _read_tab(source: str, tab: str | None) -> tuple[SourceKind, Snapshot]:
-    from aggregator.app.pipeline import source_kind
+    from aggregator.app.wiring import source_kind
     from aggregator.campaign import DashboardSettings
 
     kind = source_kind(source)

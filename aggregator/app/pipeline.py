@@ -12,7 +12,6 @@ import functools
 import gc
 import json
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,12 +21,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from aggregator.adapters.clock import FixedClock, SystemClock
-from aggregator.adapters.files import read_json, remove_leftovers, write_json
-from aggregator.adapters.history import History
-from aggregator.adapters.roster_file import campaign_roster, roster_in_sheet
-from aggregator.adapters.status_files import StatusFilesDashboardSink, StatusFilesSource
-from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
 from aggregator.app.settling import settle, tab_lines
 from aggregator.campaign import Campaign
 from aggregator.cells.frame import (
@@ -51,10 +44,9 @@ from aggregator.consolidation.changes import ChangeLog
 from aggregator.consolidation.resolve import pick_latest
 from aggregator.decisions.choices import Choices
 from aggregator.decisions.tab import TabLine
-from aggregator.errors import ConfigError, OutputError, TemplateError
+from aggregator.errors import TemplateError
 from aggregator.models import (
     ColumnRole,
-    ColumnType,
     Consolidation,
     DashboardLayout,
     MatchKind,
@@ -66,27 +58,14 @@ from aggregator.models import (
 )
 from aggregator.names.matching import build_matcher, match_names
 from aggregator.outputs import dashboard, decision_tab, status
-from aggregator.ports import DashboardSink, SheetSource
+from aggregator.ports import Clock, DashboardSink, ReportRenderer, RosterReader, RowHistory, SheetSource, StateFiles
 from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.layout import map_header_row
 
 log = logging.getLogger(__name__)
-SHEET_STATE = ".sheet-formats.json"  # where the percent columns are, so a steady cycle asks in one read
 P, T = ParamSpec("P"), TypeVar("T")
+STATUS_FILE = "status.json"
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
-_GOOGLE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
-
-
-@dataclass
-class CycleStats:
-    """What the worker's one log line per cycle needs to know, even when the cycle fails."""
-
-    source: object = None  # set by run_cycle as soon as the source exists
-
-    @property
-    def google_requests(self) -> int:
-        """Sheets API requests the cycle sent (retries included; 0 for other sources)."""
-        return int(getattr(self.source, "requests_made", 0))
 
 
 @dataclass(frozen=True)
@@ -111,49 +90,6 @@ class CycleReport:
         )
 
 
-def default_out_dir(campaign: Campaign) -> Path:
-    return Path(campaign.output_dir) if campaign.output_dir else Path("out") / campaign.id
-
-
-def source_kind(ref: str) -> SourceKind:
-    """Tell an .xlsx path from a Google spreadsheet URL or id (``--source``)."""
-    if "docs.google.com/spreadsheets" in ref or (_GOOGLE_ID.match(ref) and not Path(ref).exists()):
-        return SourceKind.GOOGLE_SHEETS
-    if Path(ref).suffix.lower() in {".xlsx", ".xlsm"} or Path(ref).exists():
-        return SourceKind.XLSX
-    raise ConfigError("--source", [f"{ref!r} is neither an .xlsx file nor a Google spreadsheet URL or id"])
-
-
-def open_ports(campaign: Campaign, out_dir: Path, source_override: str | None, *,
-               read_only: bool = False) -> tuple[SheetSource, DashboardSink]:
-    """The cycle's source and sink. ``read_only``: a command that never writes (check, remind) asks
-    Google only for the read-only scope. A Google sheet's requests share one deadline from now,
-    ``schedule.cycle_timeout_seconds``."""
-    settings = campaign.source
-    ref = source_override or (str(campaign.resolve(settings.path)) if settings.path else settings.spreadsheet or "")
-    kind = source_kind(ref) if source_override else settings.kind
-    if kind is SourceKind.STATUS_FILES:  # roll-up of lower-level instances' status.json files
-        rollup = StatusFilesSource(settings.paths, campaign.base_dir, settings.tab, campaign.columns)
-        return rollup, StatusFilesDashboardSink(out_dir / f"bang-tong-hop-{campaign.id}.xlsx", rollup)
-    if kind is SourceKind.XLSX:
-        path = Path(ref)
-        sink = XlsxDashboardSink(path, out_dir / f"bang-tong-hop-{campaign.id}.xlsx")
-        return XlsxSource(path, settings.tab, roster_tab=campaign.roster_tab), sink
-    from aggregator.adapters.deadline import Deadline  # imported lazily: the demo needs no Google stack
-    from aggregator.adapters.sheets import GoogleSheet
-
-    credentials = campaign.resolve(settings.credentials) if settings.credentials else None
-    sheet = GoogleSheet(ref, settings.tab, dashboard_tab=campaign.dashboard.tab,
-                        decisions_tab=campaign.decisions.tab, roster_tab=campaign.roster_tab,
-                        header_row=settings.header_row, credentials=credentials,
-                        protect=campaign.dashboard.protect, read_only=read_only,
-                        deadline=Deadline(campaign.schedule.cycle_timeout_seconds),
-                        percent_headers=[h for c in campaign.columns if c.type is ColumnType.PERCENT
-                                         for h in (c.header, *c.aliases)],
-                        state_file=None if read_only else out_dir / SHEET_STATE)
-    return sheet, sheet
-
-
 def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series | None) -> pd.Series:
     matcher = build_matcher(roster, campaign.matching, area=campaign.area, groups=campaign.group_labels)
     outcomes = match_names(matcher, [n or "" for n in names.tolist()], None if hints is None else hints.tolist())
@@ -164,7 +100,7 @@ def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series
 _CONTENT = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
 
 
-def _first_seen(history: History, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> None:
+def _first_seen(history: RowHistory, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> None:
     """Record this cycle's rows in the history; add when each was first seen and its place in that order."""
     live = table[~table[BLANK]]
     rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
@@ -219,7 +155,8 @@ def read_rows(campaign: Campaign, snapshot: Any, now: dt.datetime) -> tuple[Fram
 
 
 @gc_paused
-def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, history: History | None) -> Consolidation:
+def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime,
+            history: RowHistory | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
     frame, header_map = read_rows(campaign, snapshot, now)
     table = frame.table
@@ -239,14 +176,14 @@ def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime, hi
                               tuple(line.item for line in settled.lines), settled.rows_of))
 
 
-def _prepare_report(campaign: Campaign, result: Consolidation, final: bool = False) -> tuple[Path, dict[str, Any]]:
+def prepare_report(campaign: Campaign, result: Consolidation, renderer: ReportRenderer,
+                   final: bool = False) -> tuple[Path, dict[str, Any]]:
     """Build the report context and check the template before anything is written."""
-    from aggregator.adapters import docx_report
     from aggregator.outputs.report_context import build_context
 
     template = campaign.resolve(campaign.report.template)
     context = build_context(result, campaign, final=final)
-    problems = docx_report.template_problems(template, context)
+    problems = renderer.problems(template, context)
     if problems:
         what = "; ".join(p.rstrip(".") for p in problems)
         if not what.startswith("The report template"):  # file-level problems already name the file
@@ -256,76 +193,65 @@ def _prepare_report(campaign: Campaign, result: Consolidation, final: bool = Fal
     return template, context
 
 
-def _require_soffice() -> None:
-    from aggregator.adapters.pdf import INSTALL_HINT, soffice_path
+@dataclass(frozen=True)
+class CyclePorts:
+    """Everything a cycle reads from and writes to, built by app/wiring.py."""
 
-    if soffice_path() is None:
-        raise OutputError("--pdf needs LibreOffice (soffice), which is not installed; no output was written.",
-                          INSTALL_HINT)
+    source: SheetSource
+    sink: DashboardSink
+    history: RowHistory
+    state: StateFiles
+    report: ReportRenderer
+    clock: Clock
+    roster: RosterReader
 
 
-def _render_report(
-    campaign: Campaign, result: Consolidation, prepared: tuple[Path, dict[str, Any]], out_dir: Path, pdf: bool
-) -> tuple[Path, Path | None]:
-    from aggregator.adapters import chart, docx_report
-
-    template, context = prepared
-    report = docx_report.render_report(template, context, out_dir / campaign.report_filename,
-                                       chart_png=chart.group_chart_png(result))
-    pdf_path = None
-    if pdf:
-        from aggregator.adapters.pdf import convert_to_pdf
-
-        pdf_path = convert_to_pdf(report, out_dir)
-    return report, pdf_path
+@dataclass(frozen=True)
+class CycleOptions:
+    render_report: bool = True
+    pdf: bool = False  # also a PDF of the report (LibreOffice)
+    final: bool = False  # the final edition: the report's date filled in
 
 
 @gc_paused
-def run_cycle(
-    campaign: Campaign,
-    *,
-    out_dir: Path | None = None,
-    source_override: str | None = None,
-    roster_override: Path | None = None,
-    now: dt.datetime | None = None,
-    render_report: bool = True,
-    pdf: bool = False,
-    final: bool = False,
-    stats: CycleStats | None = None,
-) -> CycleReport:
-    """Run one full cycle and write every output. Raises AggregatorError subclasses only."""
-    out_dir = out_dir or default_out_dir(campaign)
-    remove_leftovers(out_dir)  # temporary files of a cycle killed before it could clean up
-    clock = FixedClock(now) if now else SystemClock(campaign.tz)
-    # a group the campaign lacks stops it, as in `check`; a roster tab is read with the agencies' rows
-    roster = None if roster_in_sheet(campaign) and not roster_override else campaign_roster(campaign, roster_override)
-    source, sink = open_ports(campaign, out_dir, source_override)
-    if stats is not None:
-        stats.source = source
-    snapshot = source.read()
-    roster = roster or campaign_roster(campaign, roster_override, snapshot)
-    history = History(history_path(campaign, out_dir))
-    moment = clock.now()
-    result = compute(campaign, roster, snapshot, moment, history)
+def run(campaign: Campaign, ports: CyclePorts, options: CycleOptions = CycleOptions()) -> CycleReport:
+    """One full cycle through ``ports``: everything computed and checked before the first write, every
+    output replaced atomically, status.json last. Raises AggregatorError subclasses only."""
+    ports.state.clean()  # temporary files of a cycle killed before it could clean up
+    roster = ports.roster(None)  # a roster tab is read with the agencies' rows, below
+    snapshot = ports.source.read()
+    roster = roster or ports.roster(snapshot) or ()
+    moment = ports.clock.now()
+    result = compute(campaign, roster, snapshot, moment, ports.history)
     lines, existing = tab_lines(snapshot), (snapshot.decisions.rows if snapshot.decisions is not None else ())
     del snapshot  # the agency rows, the cycle's largest object, are not needed past compute
-    found = changes.diff(read_json(out_dir / "status.json"), result, {c.key: c.header for c in campaign.columns})
-    recent = ChangeLog(moment, found) if found else ChangeLog.from_json(read_json(out_dir / CHANGES_FILE))
+    found = changes.diff(ports.state.read(STATUS_FILE), result, {c.key: c.header for c in campaign.columns})
+    recent = ChangeLog(moment, found) if found else ChangeLog.from_json(ports.state.read(CHANGES_FILE))
     decisions_tab = _decisions_tab(campaign, result, roster, lines, existing)
     layout = _dashboard(campaign, result, recent, decisions_tab)
-    prepared = _prepare_report(campaign, result, final) if render_report else None
-    if pdf:
-        _require_soffice()
-    dashboard_ref = sink.write(layout, decisions_tab)
-    report_path, pdf_path = _render_report(campaign, result, prepared, out_dir, pdf) if prepared else (None, None)
-    artifacts = _artifacts(out_dir, dashboard_ref, report_path, pdf_path)
-    status_path = write_json(out_dir / "status.json", status.status_document(result, artifacts))
+    prepared = prepare_report(campaign, result, ports.report, options.final) if options.render_report else None
+    if options.pdf:
+        ports.report.require_pdf()  # before any write: a missing LibreOffice stops the cycle untouched
+    dashboard_ref = ports.sink.write(layout, decisions_tab)
+    report_path, pdf_path = _render_report(campaign, result, prepared, ports, options.pdf)
+    artifacts = _artifacts(ports.state.folder, dashboard_ref, report_path, pdf_path)
+    status_path = ports.state.write(STATUS_FILE, status.status_document(result, artifacts))
     if found:
-        write_json(out_dir / CHANGES_FILE, ChangeLog(moment, found).to_json())
-    history.record_cycle(moment, result.source.ref, result.source.rows_read, asdict(result.totals))
-    report = CycleReport(result, out_dir, status_path, report_path, dashboard_ref, pdf_path, found, roster)
+        ports.state.write(CHANGES_FILE, ChangeLog(moment, found).to_json())
+    ports.history.record_cycle(moment, result.source.ref, result.source.rows_read, asdict(result.totals))
+    report = CycleReport(result, ports.state.folder, status_path, report_path, dashboard_ref, pdf_path, found,
+                         tuple(roster))
     log.debug("%s", report.summary_line())  # the worker logs the one summary line per cycle
     return report
+
+
+def _render_report(campaign: Campaign, result: Consolidation, prepared: tuple[Path, dict[str, Any]] | None,
+                   ports: CyclePorts, pdf: bool) -> tuple[Path | None, Path | None]:
+    if prepared is None:
+        return None, None
+    template, context = prepared
+    report = ports.report.render(template, context, result, ports.state.folder / campaign.report_filename)
+    return report, (ports.report.to_pdf(report, ports.state.folder) if pdf else None)
 
 
 def _dashboard(campaign: Campaign, result: Consolidation, recent: ChangeLog | None,
@@ -334,10 +260,6 @@ def _dashboard(campaign: Campaign, result: Consolidation, recent: ChangeLog | No
     asked_in = campaign.decisions.tab if result.source.kind is SourceKind.GOOGLE_SHEETS else None
     return dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels, recent, shown, asked_in,
                             decisions_tab.unlisted if decisions_tab else 0)
-
-
-def history_path(campaign: Campaign, out_dir: Path) -> Path:
-    return campaign.resolve(campaign.history) if campaign.history else out_dir / "history.sqlite"
 
 
 def _decisions_tab(campaign: Campaign, result: Consolidation, roster: Sequence[RosterUnit],

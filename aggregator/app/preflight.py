@@ -33,7 +33,8 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
                roster_override: Path | None = None) -> list[Check]:
     """Validate campaign file, roster, source reachability + header row, and the report template."""
     from aggregator.adapters.roster_file import campaign_roster
-    from aggregator.app.pipeline import _prepare_report, compute, default_out_dir, open_ports
+    from aggregator.app.pipeline import compute
+    from aggregator.app.wiring import check_report, default_out_dir, open_ports
 
     results: list[Check] = []
     campaign = _step(results, f"campaign file {config or campaign_file.default_campaign()}",
@@ -60,7 +61,7 @@ def run_checks(config: Path | None, *, source_override: str | None = None,
     if result is not None:
         results += [(WARNING + warning.en, None) for warning in sheet_warnings(result)]
         _step(results, f"report template {campaign.resolve(campaign.report.template)}",
-              lambda: _prepare_report(campaign, result))
+              lambda: check_report(campaign, result))
     smtp = campaign.notify.smtp
     if smtp is not None and smtp.password_env:
         present = bool(os.environ.get(smtp.password_env))

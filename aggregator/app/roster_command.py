@@ -17,7 +17,7 @@ from aggregator.models import DecisionKind, RosterUnit
 def _roster(campaign: Campaign) -> tuple[RosterUnit, ...]:
     if not roster_in_sheet(campaign):
         return campaign_roster(campaign)
-    from aggregator.app.pipeline import default_out_dir, open_ports
+    from aggregator.app.wiring import default_out_dir, open_ports
 
     source, _ = open_ports(campaign, default_out_dir(campaign), None, read_only=True)
     return campaign_roster(campaign, None, source.read())
@@ -25,7 +25,7 @@ def _roster(campaign: Campaign) -> tuple[RosterUnit, ...]:
 
 def roster_text(campaign: Campaign, learned: bool, folder: Path | None) -> tuple[str, int]:
     """(the CSV text, how many aliases were added)."""
-    from aggregator.app.pipeline import default_out_dir, history_path
+    from aggregator.app.wiring import default_out_dir, history_path
 
     units = _roster(campaign)
     if not learned:

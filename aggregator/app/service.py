@@ -93,7 +93,7 @@ def run_pipeline(campaign: Campaign, kind: JobKind) -> JobResult:
     reminders go out at most once a day. A mail failure is logged and reported in the result; the
     cycle's outputs are written all the same.
     """
-    from aggregator.app.pipeline import CycleStats, run_cycle
+    from aggregator.app.wiring import CycleStats, run_cycle
 
     stats = CycleStats()
     try:

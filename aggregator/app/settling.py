@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from aggregator.adapters.history import History
 from aggregator.campaign import Campaign
 from aggregator.cells.frame import BLANK, TYPED_NAME
 from aggregator.decisions.apply import applied, confirm_values, learned_aliases, pin_rows, settle_names
@@ -22,6 +21,7 @@ from aggregator.decisions.judge import Context, Whereabouts, judge
 from aggregator.decisions.rows import rows_by_fingerprint
 from aggregator.decisions.tab import TabLine, read_lines, sheet_decisions
 from aggregator.models import Decision, DecisionKind, DecisionOrigin, DecisionOutcome, RosterUnit, Snapshot
+from aggregator.ports import RowHistory
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def tab_lines(snapshot: Snapshot) -> tuple[TabLine, ...]:
     return read_lines(snapshot.decisions.rows) if snapshot.decisions is not None else ()
 
 
-def _gathered(snapshot: Snapshot, lines: tuple[TabLine, ...], roster: Any, history: History | None,
+def _gathered(snapshot: Snapshot, lines: tuple[TabLine, ...], roster: Any, history: RowHistory | None,
               now: dt.datetime) -> list[Decision]:
     """The sheet's decisions (remembered with their first sighting) and those made with ``decide``."""
     tab = snapshot.tab.title
@@ -49,7 +49,7 @@ def _gathered(snapshot: Snapshot, lines: tuple[TabLine, ...], roster: Any, histo
     return found + history.decisions(tab, DecisionOrigin.COMMAND)
 
 
-def _whereabouts(table: pd.DataFrame, history: History | None, tab: str, gone: set[str]) -> dict[str, Whereabouts]:
+def _whereabouts(table: pd.DataFrame, history: RowHistory | None, tab: str, gone: set[str]) -> dict[str, Whereabouts]:
     if history is None or not gone:
         return {}
     names = table[TYPED_NAME].where(~table[BLANK])
@@ -61,7 +61,7 @@ def _whereabouts(table: pd.DataFrame, history: History | None, tab: str, gone: s
 
 
 def settle(campaign: Campaign, roster: tuple[RosterUnit, ...], snapshot: Snapshot, table: pd.DataFrame,
-           history: History | None, now: dt.datetime) -> Settled:
+           history: RowHistory | None, now: dt.datetime) -> Settled:
     """Judge every decision against this cycle's rows and apply the applied ones to ``table``."""
     lines = tab_lines(snapshot)
     decisions = _gathered(snapshot, lines, roster, history, now)
