@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -59,6 +58,7 @@ from aggregator.models import (
 from aggregator.names.matching import build_matcher, match_names
 from aggregator.outputs import dashboard, decision_tab, status
 from aggregator.ports import Clock, DashboardSink, ReportRenderer, RosterReader, RowHistory, SheetSource, StateFiles
+from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.layout import map_header_row
 
@@ -96,15 +96,14 @@ def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
-# one encoder for all rows; cells hold no containers, so no circular-reference check (same text)
-_CONTENT = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
+_CONTENT = row_encoder(str)  # the history's copy of a row version
 
 
 def _first_seen(history: RowHistory, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> None:
     """Record this cycle's rows in the history; add when each was first seen and its place in that order."""
     live = table[~table[BLANK]]
     rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
-    seen = history.remember(tab, rows, lambda row: _CONTENT.encode(raw[row - 1]), now)
+    seen = history.remember(tab, rows, lambda row: _CONTENT(raw[row - 1]), now)
     codes, moments = pd.factorize(np.array(seen.at, dtype=object))  # a few distinct moments: one per cycle
     table[FIRST_SEEN] = pd.Series(pd.to_datetime(list(moments), utc=True).take(codes), index=live.index)
     table[SEEN_ORDER] = pd.Series(seen.seq, index=live.index, dtype=float)

@@ -17,7 +17,6 @@ None for text), and the cycle's own columns, all named with a leading "_" (keys 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from aggregator.cells import read_numbers
 from aggregator.cells.date_window import swapped, swapped_message
 from aggregator.cells.dates import read_dates
 from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, RawTab
+from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
 from aggregator.textnorm import clean_text
 
@@ -117,14 +117,13 @@ def _jsonable(value: object) -> object:
     return str(value)
 
 
-# One encoder for every row (json.dumps with options builds a new one per call); its output is the
-# fingerprint the history already holds, so it must never change.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_jsonable, check_circular=False)  # cells hold no containers
+# its output is what the fingerprints the history already holds were hashed from: it must never change
+_ENCODE_ROW = row_encoder(_jsonable)
 
 
 def fingerprints(cells: pd.DataFrame) -> list[str]:
     """A stable hash of each row's content (its cells in column order), for the "first seen" history."""
-    encode = _ENCODER.encode
+    encode = _ENCODE_ROW
     columns = [cells[key].tolist() for key in cells.columns]
     rows = zip(*columns, strict=True) if columns else (() for _ in range(len(cells)))
     return [hashlib.sha1(encode(row).encode("utf-8")).hexdigest()[:20] for row in rows]  # a tuple: a JSON list

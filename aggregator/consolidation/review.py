@@ -56,17 +56,20 @@ def _name_items(unmatched: Sequence[UnmatchedRow], cells: _Rows) -> dict[ItemKey
 
 def _pin_items(units: Sequence[UnitOutcome], cells: _Rows) -> dict[ItemKey, ReviewItem]:
     items: dict[ItemKey, ReviewItem] = {}
+    fingerprint, rows_of, name = cells.fingerprint, cells.rows_of, cells.name
+    pin, superseded, used = ItemKind.PIN, "superseded", "used"
     for unit in units:
         if unit.row is None or not unit.superseded_rows:
             continue
-        fps = dict.fromkeys(cells.fingerprint[row] for row in sorted((unit.row, *unit.superseded_rows)))
-        if len(fps) < 2:  # identical resubmissions: nothing to choose
+        winner = fingerprint[unit.row]
+        others = {fingerprint[row] for row in unit.superseded_rows}
+        others.discard(winner)
+        if not others:  # identical resubmissions: nothing to choose
             continue
-        for fp in fps:
-            rows = cells.rows_of.get(fp, ())
-            reason = "used" if unit.row in rows else "superseded"
-            items[ItemKey(ItemKind.PIN, fp)] = ReviewItem(ItemKind.PIN, fp, None, rows, cells.name.get(rows[0], ""),
-                                                          unit_id=unit.unit_id, reason=reason)
+        for fp in (winner, *others):
+            rows = rows_of[fp]
+            items[ItemKey(pin, fp)] = ReviewItem(pin, fp, None, rows, name.get(rows[0], ""), unit_id=unit.unit_id,
+                                                 reason=used if fp == winner else superseded)
     return items
 
 

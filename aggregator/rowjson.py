@@ -1,0 +1,33 @@
+"""The JSON text of one sheet row, as ``json.dumps(row, ensure_ascii=False)`` writes it, fast.
+
+A large sheet encodes 100,000 rows twice a cycle (each row's fingerprint, and the history's copy of
+every new row version). ``JSONEncoder.encode`` builds a fresh C encoder for every call and walks
+Python code around it; one C encoder made once and called per row writes the same text in about
+two thirds of the time. The text must never change: fingerprints stored in the history are hashes of it.
+
+>>> encode = row_encoder(str)
+>>> encode(["Xã Long Hòa", 12, None, 1.5, True])
+'["Xã Long Hòa", 12, null, 1.5, true]'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from json import encoder as _json_encoder
+
+RowEncoder = Callable[[Sequence[object]], str]
+
+
+def row_encoder(default: Callable[[object], object]) -> RowEncoder:
+    """An encoder of rows (flat lists or tuples of cells) with ``default`` for what JSON cannot hold.
+
+    Cells hold no containers, so there is no check for circular references.
+    """
+    make = _json_encoder.c_make_encoder
+    if make is None:  # an interpreter without the C accelerator: the standard encoder, same text
+        plain = json.JSONEncoder(ensure_ascii=False, default=default, check_circular=False)
+        return plain.encode
+    # the arguments JSONEncoder.iterencode gives it for ensure_ascii=False, no indent, allow_nan=True
+    encode = make(None, default, _json_encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda row: "".join(encode(row, 0))
