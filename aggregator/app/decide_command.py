@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
@@ -22,7 +21,7 @@ from aggregator.cells.frame import BLANK, FINGERPRINT, TYPED_NAME
 from aggregator.decisions.items import decision_item
 from aggregator.decisions.judge import read_value
 from aggregator.errors import ConfigError, SourceError, did_you_mean
-from aggregator.models import NUMERIC_TYPES, Decision, DecisionKind, DecisionOrigin, RosterUnit
+from aggregator.models import NUMERIC_TYPES, Decision, DecisionKind, DecisionOrigin, RosterUnit, Snapshot
 from aggregator.sheet.headers import fold_header
 
 ACTIONS = ("--unit", "--not-a-unit", "--use-this-row", "--column/--value")
@@ -50,7 +49,7 @@ def _history(campaign: Campaign, out: Path | None) -> History:
     return History(history_path(campaign, out or default_out_dir(campaign)))
 
 
-def _read(campaign: Campaign, options: DecideOptions) -> tuple[Any, tuple[RosterUnit, ...]]:
+def _read(campaign: Campaign, options: DecideOptions) -> tuple[Snapshot, tuple[RosterUnit, ...]]:
     from aggregator.app.wiring import default_out_dir, open_ports
 
     source, _ = open_ports(campaign, options.out or default_out_dir(campaign), options.source, read_only=True)
