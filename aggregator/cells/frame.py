@@ -115,6 +115,7 @@ def _columns_upto(rows: Sequence[Sequence[CellValue]], width: int) -> list[tuple
 
 
 def _as_text(value: object) -> str | None:
+    # pandas-stubs' pd.isna takes no plain object (pandas does: NaN, NaT and pd.NA are empty cells)
     return None if value is None or pd.isna(value) else str(value)[:MAX_TEXT]  # type: ignore[call-overload]
 
 
