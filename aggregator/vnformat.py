@@ -13,7 +13,7 @@ def number(value: int | float | None, decimals: int = 0, empty: str = "") -> str
     if value is None:
         return empty
     text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(str.maketrans(",.", ".,"))
 
 
 def percent(part: int, whole: int, decimals: int = 1) -> str:

@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check aggregator tests scripts
+.venv/bin/mypy  # --strict on aggregator/, as configured in pyproject.toml ([tool.mypy])
 .venv/bin/python -m pytest -q "$@"

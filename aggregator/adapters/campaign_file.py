@@ -8,6 +8,8 @@ from pathlib import Path
 from aggregator.campaign import Campaign, parse
 from aggregator.errors import ConfigError
 
+__all__ = ["BUNDLED_CONFIG_DIR", "DEFAULT_CAMPAIGN", "DEFAULT_ENV", "default_campaign", "load", "parse"]
+
 BUNDLED_CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 DEFAULT_CAMPAIGN = BUNDLED_CONFIG_DIR / "nhatrang-2024.yaml"
 DEFAULT_ENV = "AGGREGATOR_CONFIG"  # overrides the default campaign file (e.g. in the Docker image)

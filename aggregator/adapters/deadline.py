@@ -102,7 +102,7 @@ class DeadlineAdapter(HTTPAdapter):
                                 verify=verify, cert=cert, proxies=proxies)
         if not stream:
             response._content = self._read_body(response, deadline, what, timeout)
-            response._content_consumed = True
+            response._content_consumed = True  # type: ignore[attr-defined]  # requests' private flag, unstubbed
         return response
 
     @staticmethod

@@ -223,7 +223,7 @@ def _special_positions(xml: bytes) -> list[int]:
     return sorted(found)
 
 
-class LinearTemplate(DocxTemplate):
+class LinearTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl has no types: DocxTemplate is Any
     """docxtpl whose rendering stays linear and cheap for thousands of appendix rows.
 
     Stock docxtpl re-parses the rendered body (``fix_tables``, ``map_tree``), regex-scans every run

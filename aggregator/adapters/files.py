@@ -31,8 +31,8 @@ _PDF_WORK = re.compile(re.escape(PDF_WORK_PREFIX) + r"[a-z0-9_]{8}")
 LEFTOVER_AGE_S = 300
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, fsync it, then ``os.replace``."""
+def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` (its result unused) on a temporary file beside ``path``, fsync it, then ``os.replace``."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)

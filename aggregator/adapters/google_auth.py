@@ -105,7 +105,7 @@ def load_credentials(key: ServiceAccountKey, *, read_only: bool = False) -> serv
     """google-auth credentials limited to the spreadsheets scope (its read-only variant if asked)."""
     try:
         credentials: service_account.Credentials = (
-            service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            service_account.Credentials.from_service_account_info(
                 dict(key.info), scopes=list(READONLY_SCOPES if read_only else SCOPES)
             )
         )
@@ -164,7 +164,7 @@ class RewritingAdapter(DeadlineAdapter):
 def emulator_session(base: str) -> requests.Session:
     """A session for the emulator at ``base``: a fixed token (never refreshed), Google hosts rewritten."""
     log.warning("Google Sheets calls go to the emulator at %s, not to Google (%s is set)", base, EMULATOR_VAR)
-    session = AuthorizedSession(token_credentials.Credentials(token="emulator"))  # type: ignore[no-untyped-call]
+    session = AuthorizedSession(token_credentials.Credentials(token="emulator"))
     session.trust_env = False  # no proxy for a loopback address
     adapter = RewritingAdapter(base)
     for prefix in GOOGLE_PREFIXES:

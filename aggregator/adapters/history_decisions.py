@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 
 from aggregator.decisions.items import decision_item
@@ -27,17 +27,19 @@ CREATE TABLE IF NOT EXISTS decision_log (
   kind TEXT NOT NULL, unit_id TEXT, value TEXT NOT NULL);
 """
 _COLUMNS = "kind, fingerprint, column_key, typed_name, unit_id, value, made_row, first_seen, origin"
+# one row of _COLUMNS as sqlite3 returns it (the table's types)
+_Row = tuple[str, str, str | None, str, str | None, str, int | None, str, str]
 
 
 def _value(value: CellValue) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _decision(row: Sequence[object]) -> Decision:
+def _decision(row: _Row) -> Decision:
     kind, fp, column, name, unit, value, made, first, origin = row
     return Decision(DecisionKind(str(kind)), str(fp), str(name), unit and str(unit), column and str(column),
                     json.loads(str(value)), dt.datetime.fromisoformat(str(first)),
-                    None if made is None else int(made), DecisionOrigin(str(origin)))  # type: ignore[arg-type]
+                    None if made is None else int(made), DecisionOrigin(str(origin)))
 
 
 def _same(a: Decision, b: Decision) -> bool:
@@ -57,7 +59,8 @@ def _log(conn: sqlite3.Connection, at: str, tab: str, d: Decision, event: str) -
 
 def stored(conn: sqlite3.Connection, tab: str | None = None, origin: DecisionOrigin | None = None) -> list[Decision]:
     """The decisions in force, oldest first."""
-    query, args = f"SELECT {_COLUMNS} FROM decisions WHERE 1=1", []
+    query = f"SELECT {_COLUMNS} FROM decisions WHERE 1=1"
+    args: list[str] = []
     if tab is not None:
         query, args = query + " AND tab = ?", [*args, tab]
     if origin is not None:

@@ -129,7 +129,8 @@ def build_message(mail: Mail, from_address: str, sender_name: str = "") -> Messa
     domain = from_address.partition("@")[2]
     message["From"] = _sender(" ".join(sender_name.split()), from_address)
     message["To"] = ", ".join(mail.to)
-    message["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")
+    # typeshed types header values as str; compat32 takes a Header (the RFC 2047-encoded subject)
+    message["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")  # type: ignore[assignment]
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=domain or None)  # a domain: make_msgid would otherwise ask DNS
     return message

@@ -40,8 +40,8 @@ def campaign_roster(campaign: Campaign, override: Path | None = None,
     A roster tab needs the ``snapshot`` that read it.
     """
     groups = [g.code for g in campaign.groups]
-    if override is not None or campaign.roster_path is not None:
-        return read_roster(override or campaign.roster_path, groups)  # type: ignore[arg-type]
+    if (path := override or campaign.roster_path) is not None:
+        return read_roster(path, groups)
     tab = campaign.roster_tab
     if snapshot is None or snapshot.roster is None:
         raise RosterError(f"The roster tab {tab!r} was not read from the source.",

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from gspread.http_client import ParamsType
 
 from aggregator.adapters import sheets_format as fmt
 from aggregator.adapters.deadline import Deadline
@@ -168,9 +169,9 @@ class GoogleSheet(TabWriting):
         tabs, doc = self._metadata_for(memo)
         agency = self._find_tab(tabs, self.tab)
         roster = self._roster_tab(tabs)
-        wanted = {"agency": agency.title, "dashboard": self.dashboard_tab, "decisions": self.decisions_tab,
-                  "roster": roster.title if roster else None}
-        wanted = {part: title for part, title in wanted.items() if title is not None and title in tabs}
+        asked = {"agency": agency.title, "dashboard": self.dashboard_tab, "decisions": self.decisions_tab,
+                 "roster": roster.title if roster else None}
+        wanted = {part: title for part, title in asked.items() if title is not None and title in tabs}
         ranges = dict(zip(wanted, self._batch_get(list(wanted.values())), strict=True))
         self._agency_title = agency.title
         self._dashboard_rows = ranges.get("dashboard", ())
@@ -253,7 +254,7 @@ class GoogleSheet(TabWriting):
             found = percent_cells(doc, agency)
         else:  # the first cycle, or the header moved: one extra read, remembered for the next cycles
             ranges = column_ranges(agency, self.header_row, columns)
-            params = {"fields": FORMAT_FIELDS, "ranges": ranges}
+            params: ParamsType = {"fields": FORMAT_FIELDS, "ranges": ranges}
             extra = self._wire.call("the number formats of the percent columns",
                                     lambda http: http.fetch_sheet_metadata(self.id, params=dict(params)))
             found = percent_cells(extra, agency)

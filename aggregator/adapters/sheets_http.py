@@ -53,6 +53,7 @@ class SheetsTransport:
                 token_session = wire.bind(requests.Session(), self.deadline)
                 session = AuthorizedSession(load_credentials(key, read_only=self.read_only),
                                             auth_request=Request(token_session))
+            # gspread annotates ``auth`` as required, but ignores it when a session is given
             client = gspread.Client(None, wire.bind(session, self.deadline))  # type: ignore[arg-type]
             client.set_timeout(self._timeout)
             self._client = client

@@ -50,7 +50,8 @@ class Target:
         if self.layout is not None:
             rows, cols = fmt.grid_size(self.layout)
         else:
-            rows, cols = self.tab.rows, self.tab.cols  # type: ignore[union-attr]
+            assert self.tab is not None  # a target is the dashboard or the decisions tab
+            rows, cols = self.tab.rows, self.tab.cols
         old_rows, old_cols = fmt.extent(self.existing)
         return max(rows, old_rows), max(cols, old_cols)
 
@@ -202,7 +203,8 @@ class TabWriting:
                 found, just_time = self._dashboard_data(info, target.layout, target.existing)
                 as_of_only = as_of_only and (just_time or not found)
             else:
-                found = worker.values_data(replace(target.tab, title=info.title), target.existing)  # type: ignore[type-var]
+                assert target.tab is not None
+                found = worker.values_data(replace(target.tab, title=info.title), target.existing)
                 as_of_only = as_of_only and not found
             data += found
         if not data:

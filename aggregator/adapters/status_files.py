@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from aggregator.adapters.files import atomic_write
 from aggregator.adapters.xlsx import render_dashboard
@@ -148,6 +149,7 @@ class StatusFilesDashboardSink:
         def build(tmp: Path) -> None:
             workbook = Workbook()
             sheet = workbook.active
+            assert isinstance(sheet, Worksheet)  # a new workbook holds one worksheet, active
             sheet.title = layout.tab_title
             render_dashboard(sheet, layout)
             if snapshot is not None and snapshot.tab.title != layout.tab_title:

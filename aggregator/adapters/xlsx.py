@@ -7,6 +7,7 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -14,11 +15,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aggregator.adapters.files import atomic_write
 from aggregator.errors import OutputError, RosterError, SourceError, did_you_mean, missing_roster_tab
-from aggregator.models import CellLink, DashboardLayout, RawTab, Snapshot, SourceKind, StyledRange, WorkerTab
+from aggregator.models import (
+    CellLink,
+    CellValue,
+    DashboardLayout,
+    DashboardValue,
+    RawTab,
+    Snapshot,
+    SourceKind,
+    StyledRange,
+    WorkerTab,
+)
 from aggregator.outputs.dashboard import STYLE_PALETTE
 
 _SAVE_HINT = "Open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook), then run again."
@@ -27,6 +39,10 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # where Office puts 
 _PASSWORD_HINT = ("Open it in Excel or LibreOffice with its password and save a copy without one (Excel: File > "
                   "Info > Protect Workbook > Encrypt with Password, clear the password; LibreOffice: File > Save "
                   "As, untick \"Save with password\"), point `source.path` or --source at that copy and run again.")
+# openpyxl types a value as anything a workbook may hold. Read with data_only=True (formulas' cached results) and
+# without rich text, it is one of CellValue's, or rarely a time or a duration, which the frame reads as any other
+# object (CellKind.OTHER).
+_Rows = tuple[tuple[CellValue, ...], ...]
 
 
 def _not_a_workbook(path: Path) -> SourceError:
@@ -94,10 +110,10 @@ class XlsxSource:
         if self.roster_tab not in titles:
             raise RosterError(missing_roster_tab(self.roster_tab, self.path.name, titles), "")
         rows = tuple(tuple(row) for row in workbook[self.roster_tab].iter_rows(values_only=True))
-        return RawTab(self.roster_tab, rows)
+        return RawTab(self.roster_tab, cast(_Rows, rows))
 
 
-def _rows_and_percent_cells(sheet: Worksheet) -> tuple[tuple[tuple[object, ...], ...], frozenset[tuple[int, int]]]:
+def _rows_and_percent_cells(sheet: Worksheet) -> tuple[_Rows, frozenset[tuple[int, int]]]:
     """Values, and where a number sits in a cell formatted as a percentage (a typed 85% is stored as 0.85).
 
     Reading the cells (not values_only) costs the same in read-only mode; the format is only looked at for numbers.
@@ -110,7 +126,7 @@ def _rows_and_percent_cells(sheet: Worksheet) -> tuple[tuple[tuple[object, ...],
             if type(value) in (int, float) and "%" in (getattr(row[c], "number_format", "") or ""):
                 percent.add((r, c))
         rows.append(values)
-    return tuple(rows), frozenset(percent)
+    return cast(_Rows, tuple(rows)), frozenset(percent)
 
 
 def _render(sheet: Worksheet, layout: DashboardLayout) -> None:
@@ -124,7 +140,7 @@ def _render_worker_tab(sheet: Worksheet, tab: WorkerTab) -> None:
         sheet.column_dimensions[get_column_letter(col + 1)].hidden = True
 
 
-def _render_grid(sheet: Worksheet, grid: Sequence[Sequence[object]], styles: Sequence[StyledRange],
+def _render_grid(sheet: Worksheet, grid: Sequence[Sequence[DashboardValue]], styles: Sequence[StyledRange],
                  links: Sequence[CellLink], widths: Sequence[int], frozen_rows: int) -> None:
     for r, row in enumerate(grid, start=1):
         for c, value in enumerate(row, start=1):
@@ -153,7 +169,9 @@ def _render_grid(sheet: Worksheet, grid: Sequence[Sequence[object]], styles: Seq
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = sheet.sheet_properties.pageSetUpPr or PageSetupProperties()  # openpyxl gives every new sheet one
+    fit.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = fit
 
 
 render_dashboard = _render  # public: the roll-up sink (adapters/status_files.py) renders the same tab

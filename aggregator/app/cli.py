@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
@@ -21,6 +21,12 @@ from aggregator import __version__
 from aggregator.adapters import campaign_file
 from aggregator.app.console import AggregatorGroup, err_console, out_console, utf8_streams
 from aggregator.errors import ConfigError
+
+if TYPE_CHECKING:  # imported lazily at run time: `aggregator --help` needs no pandas
+    from aggregator.adapters.mailer import SmtpMailer
+    from aggregator.app.pipeline import CycleReport
+    from aggregator.campaign import Campaign
+    from aggregator.outputs.reminders import Reminders
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # local time, e.g. 2024-11-08 07:30:02,114
 
@@ -37,7 +43,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
     return moment
 
 
-def _summary_table(report: Any) -> Table:
+def _summary_table(report: CycleReport) -> Table:
     t = report.result.totals
     table = Table(title=f"{report.result.campaign_id} — {report.result.generated_at:%Y-%m-%d %H:%M %z}",
                   show_header=False)
@@ -51,7 +57,7 @@ def _summary_table(report: Any) -> Table:
     return table
 
 
-def _output_lines(report: Any) -> list[str]:
+def _output_lines(report: CycleReport) -> list[str]:
     """Where the outputs went, one per line and never cut, so they can be copied."""
     lines = [f"Dashboard:   {report.dashboard_ref}"]
     if report.report_path:
@@ -176,7 +182,7 @@ def remind(config: Path | None, out: Path | None, now: str | None, send: bool) -
         _send_reminders(campaign, reminders, mailer)
 
 
-def _send_reminders(campaign: Any, reminders: Any, mailer: Any) -> None:
+def _send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer) -> None:
     from aggregator.app import delivery
     from aggregator.errors import DeliveryError
 

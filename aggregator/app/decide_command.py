@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
@@ -21,8 +20,9 @@ from aggregator.campaign import Campaign, ColumnSettings
 from aggregator.cells.frame import BLANK, FINGERPRINT, TYPED_NAME
 from aggregator.decisions.items import decision_item
 from aggregator.decisions.judge import read_value
+from aggregator.decisions.tab import DecisionFields
 from aggregator.errors import ConfigError, SourceError, did_you_mean
-from aggregator.models import NUMERIC_TYPES, Decision, DecisionKind, DecisionOrigin, RosterUnit
+from aggregator.models import NUMERIC_TYPES, Decision, DecisionKind, DecisionOrigin, RosterUnit, Snapshot
 from aggregator.sheet.headers import fold_header
 
 ACTIONS = ("--unit", "--not-a-unit", "--use-this-row", "--column/--value")
@@ -50,7 +50,7 @@ def _history(campaign: Campaign, out: Path | None) -> History:
     return History(history_path(campaign, out or default_out_dir(campaign)))
 
 
-def _read(campaign: Campaign, options: DecideOptions) -> tuple[Any, tuple[RosterUnit, ...]]:
+def _read(campaign: Campaign, options: DecideOptions) -> tuple[Snapshot, tuple[RosterUnit, ...]]:
     from aggregator.app.wiring import default_out_dir, open_ports
 
     source, _ = open_ports(campaign, options.out or default_out_dir(campaign), options.source, read_only=True)
@@ -74,25 +74,25 @@ def _column(campaign: Campaign, wanted: str) -> ColumnSettings:
 
 def _decision(campaign: Campaign, options: DecideOptions, roster: tuple[RosterUnit, ...], fingerprint: str,
               typed: str) -> Decision:
-    common = {"fingerprint": fingerprint, "typed_name": typed, "made_row": options.row,
-              "origin": DecisionOrigin.COMMAND}
+    common: DecisionFields = {"fingerprint": fingerprint, "typed_name": typed, "made_row": options.row,
+                              "origin": DecisionOrigin.COMMAND}
     if options.unit is not None:
         ids = [u.unit_id for u in roster]
         if options.unit not in ids:
             raise ConfigError("--unit", [f"{options.unit!r} is no unit_id of the roster"],
                               f"{did_you_mean(options.unit, ids).strip()} Give the unit_id exactly as in the roster "
                               "(its first column).".strip())
-        return Decision(DecisionKind.UNIT, unit_id=options.unit, **common)  # type: ignore[arg-type]
+        return Decision(DecisionKind.UNIT, unit_id=options.unit, **common)
     if options.not_a_unit:
-        return Decision(DecisionKind.NOT_A_UNIT, **common)  # type: ignore[arg-type]
+        return Decision(DecisionKind.NOT_A_UNIT, **common)
     if options.use_this_row:
-        return Decision(DecisionKind.PIN_ROW, **common)  # type: ignore[arg-type]
+        return Decision(DecisionKind.PIN_ROW, **common)
     column = _column(campaign, options.column or "")
     _, problem = read_value(column, options.value)
     if problem:
         raise ConfigError("--value", [f"{options.value!r} cannot be read as a {column.type.value}: "
                                       f"{problem.rstrip('.')}"])
-    return Decision(DecisionKind.VALUE, column=column.key, value=options.value, **common)  # type: ignore[arg-type]
+    return Decision(DecisionKind.VALUE, column=column.key, value=options.value, **common)
 
 
 def _check_action(options: DecideOptions) -> None:

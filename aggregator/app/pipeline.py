@@ -51,6 +51,7 @@ from aggregator.models import (
     MatchKind,
     MatchOutcome,
     RosterUnit,
+    Snapshot,
     SourceInfo,
     SourceKind,
     WorkerTab,
@@ -60,10 +61,11 @@ from aggregator.outputs import dashboard, decision_tab, status
 from aggregator.ports import Clock, DashboardSink, ReportRenderer, RosterReader, RowHistory, SheetSource, StateFiles
 from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
-from aggregator.sheet.layout import map_header_row
+from aggregator.sheet.layout import Rows, map_header_row
 
 log = logging.getLogger(__name__)
-P, T = ParamSpec("P"), TypeVar("T")
+P = ParamSpec("P")
+T = TypeVar("T")
 STATUS_FILE = "status.json"
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
 
@@ -90,7 +92,7 @@ class CycleReport:
         )
 
 
-def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series | None) -> pd.Series:
+def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series, hints: pd.Series | None) -> pd.Series:
     matcher = build_matcher(roster, campaign.matching, area=campaign.area, groups=campaign.group_labels)
     outcomes = match_names(matcher, [n or "" for n in names.tolist()], None if hints is None else hints.tolist())
     return pd.Series(outcomes, index=names.index, dtype=object)
@@ -99,7 +101,7 @@ def _matches(campaign: Campaign, roster: Any, names: pd.Series, hints: pd.Series
 _CONTENT = row_encoder(str)  # the history's copy of a row version
 
 
-def _first_seen(history: RowHistory, tab: str, table: pd.DataFrame, raw: Any, now: dt.datetime) -> None:
+def _first_seen(history: RowHistory, tab: str, table: pd.DataFrame, raw: Rows, now: dt.datetime) -> None:
     """Record this cycle's rows in the history; add when each was first seen and its place in that order."""
     live = table[~table[BLANK]]
     rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
@@ -109,7 +111,7 @@ def _first_seen(history: RowHistory, tab: str, table: pd.DataFrame, raw: Any, no
     table[SEEN_ORDER] = pd.Series(seen.seq, index=live.index, dtype=float)
 
 
-def _zones(campaign: Campaign, snapshot: Any, now: dt.datetime) -> Zones:
+def _zones(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> Zones:
     """The campaign's zone, the sheet's own zone for typed date-times (Google), the campaign window."""
     clock_tz = None
     if snapshot.timezone:
@@ -145,7 +147,7 @@ def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
     return paused
 
 
-def read_rows(campaign: Campaign, snapshot: Any, now: dt.datetime) -> tuple[Frame, HeaderMap]:
+def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> tuple[Frame, HeaderMap]:
     """The agency tab's rows as the cycle reads them (header row mapped, every cell parsed by its type)."""
     settings = campaign.source
     header_map = map_header_row(snapshot.tab.title, snapshot.tab.rows, settings.header_row, campaign.columns)
@@ -154,7 +156,7 @@ def read_rows(campaign: Campaign, snapshot: Any, now: dt.datetime) -> tuple[Fram
 
 
 @gc_paused
-def compute(campaign: Campaign, roster: Any, snapshot: Any, now: dt.datetime,
+def compute(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot, now: dt.datetime,
             history: RowHistory | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
     frame, header_map = read_rows(campaign, snapshot, now)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from aggregator.adapters import campaign_file
 from aggregator.errors import AggregatorError, ConfigError
@@ -17,9 +18,10 @@ from aggregator.outputs.warnings import sheet_warnings
 
 Check = tuple[str, AggregatorError | None]
 WARNING = "warning: "  # a check whose name starts so reports something to fix that does not stop `run`
+T = TypeVar("T")
 
 
-def _step(results: list[Check], name: str, action: Any) -> Any:
+def _step(results: list[Check], name: str, action: Callable[[], T]) -> T | None:
     try:
         value = action()
     except AggregatorError as exc:

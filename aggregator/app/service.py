@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -100,7 +101,8 @@ def run_pipeline(campaign: Campaign, kind: JobKind) -> JobResult:
         report = run_cycle(campaign, render_report=True, stats=stats)
     except AggregatorError as exc:
         return JobResult(None, exc, google_requests=stats.google_requests)
-    notify, problems = campaign.notify, ()
+    notify = campaign.notify
+    problems: tuple[str, ...] = ()
     if kind is not JobKind.SYNC and (notify.deliver_drafts or notify.reminders.send):
         from aggregator.app.delivery import after_draft
 
@@ -136,7 +138,7 @@ class CampaignJob:
     campaign: Campaign
     config_path: Path | None = None
     runner: Runner = run_pipeline
-    lock: Any = field(default_factory=threading.Lock, compare=False, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
 
 def run_job(job: CampaignJob, kind: JobKind) -> JobResult:
@@ -151,7 +153,9 @@ def run_job(job: CampaignJob, kind: JobKind) -> JobResult:
     return result
 
 
-def _triggers(campaign: Campaign, now: dt.datetime) -> Iterator[tuple[str, JobKind, Any, dict[str, Any]]]:
+def _triggers(
+    campaign: Campaign, now: dt.datetime
+) -> Iterator[tuple[str, JobKind, BaseTrigger, dict[str, dt.datetime]]]:
     tz = ZoneInfo(campaign.timezone)
     schedule = campaign.schedule
     yield ("sync", JobKind.SYNC, IntervalTrigger(minutes=schedule.sync_minutes, timezone=tz),

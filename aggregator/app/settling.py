@@ -8,8 +8,8 @@ deleted, where its content was last seen: the status line of a ``needs_review`` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -37,7 +37,7 @@ def tab_lines(snapshot: Snapshot) -> tuple[TabLine, ...]:
     return read_lines(snapshot.decisions.rows) if snapshot.decisions is not None else ()
 
 
-def _gathered(snapshot: Snapshot, lines: tuple[TabLine, ...], roster: Any, history: RowHistory | None,
+def _gathered(snapshot: Snapshot, lines: tuple[TabLine, ...], roster: Sequence[RosterUnit], history: RowHistory | None,
               now: dt.datetime) -> list[Decision]:
     """The sheet's decisions (remembered with their first sighting) and those made with ``decide``."""
     tab = snapshot.tab.title
@@ -60,7 +60,7 @@ def _whereabouts(table: pd.DataFrame, history: RowHistory | None, tab: str, gone
     return out
 
 
-def settle(campaign: Campaign, roster: tuple[RosterUnit, ...], snapshot: Snapshot, table: pd.DataFrame,
+def settle(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot, table: pd.DataFrame,
            history: RowHistory | None, now: dt.datetime) -> Settled:
     """Judge every decision against this cycle's rows and apply the applied ones to ``table``."""
     lines = tab_lines(snapshot)

@@ -26,7 +26,7 @@ MONTH_FIRST_LOCALES = frozenset({"en_US", "en_PH", "fil_PH", "es_US", "en_AS", "
 
 def month_first(locale: str | None) -> bool:
     """Whether a sheet's ``properties.locale`` reads a typed 08/11/2024 as 11 August."""
-    return bool(locale) and locale.replace("-", "_") in MONTH_FIRST_LOCALES
+    return locale is not None and locale.replace("-", "_") in MONTH_FIRST_LOCALES
 
 
 def swapped(values: pd.Series, start: dt.date, end: dt.date) -> pd.Series:

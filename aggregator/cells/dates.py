@@ -205,7 +205,7 @@ def _extract(texts: pd.Series, pattern: str) -> pd.DataFrame:
         piece[name] = pd.to_numeric(found[name]).to_numpy(dtype=float) if name in found else np.nan
     piece["has_time"] = piece["hour"].notna()
     piece[["hour", "minute", "second"]] = piece[["hour", "minute", "second"]].fillna(0.0)
-    fraction = found["frac"] if "frac" in found else pd.Series(np.nan, index=found.index, dtype=object)
+    fraction: pd.Series = found["frac"] if "frac" in found else pd.Series(np.nan, index=found.index, dtype=object)
     piece["us"] = pd.to_numeric(fraction.str.ljust(6, "0")).fillna(0.0).to_numpy(dtype=float)
     zone = found["tz"] if "tz" in found else pd.Series(np.nan, index=found.index, dtype=object)
     piece["offset"] = _offset_minutes(zone)
@@ -298,7 +298,8 @@ _READERS: dict[CellKind, Callable[[pd.Series], Iterator[pd.DataFrame]]] = {
 
 def _localize(wall: pd.Series, tz: zoneinfo.ZoneInfo) -> pd.Series:
     # Campaign zones have no DST; elsewhere take the first of a repeated hour and skip the missing one.
-    return wall.dt.tz_localize(tz, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward")
+    local: pd.Series = wall.dt.tz_localize(tz, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward")
+    return local
 
 
 def _assemble(parts: dict[str, np.ndarray], tz: zoneinfo.ZoneInfo,

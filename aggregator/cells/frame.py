@@ -22,9 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import repeat, zip_longest
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from aggregator.campaign import ColumnSettings
@@ -51,6 +53,17 @@ _CLEAN_CHARS = "!-~ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõù�
 _ALREADY_CLEAN = re.compile(f"[{_CLEAN_CHARS}]+(?: [{_CLEAN_CHARS}]+)*")
 ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
                 ColumnRole.SUBMITTED_AT: SUBMITTED}
+CellProblem = tuple[str, str, str]  # a row's PROBLEMS: (key, the cell as typed, message)
+ConfirmedValue = tuple[str, str, object]  # a row's CONFIRMED: (key, the cell as typed, the value confirmed)
+
+
+def problems_at(table: pd.DataFrame, row: int) -> tuple[CellProblem, ...]:
+    # pandas-stubs type a cell as a scalar; the PROBLEMS column holds a tuple in every row
+    return cast(tuple[CellProblem, ...], table.at[row, PROBLEMS])
+
+
+def confirmed_at(table: pd.DataFrame, row: int) -> tuple[ConfirmedValue, ...]:
+    return cast(tuple[ConfirmedValue, ...], table.at[row, CONFIRMED])  # a tuple in every row, as PROBLEMS
 
 
 def weight_column(key: str) -> str:
@@ -102,6 +115,7 @@ def _columns_upto(rows: Sequence[Sequence[CellValue]], width: int) -> list[tuple
 
 
 def _as_text(value: object) -> str | None:
+    # pandas-stubs' pd.isna takes no plain object (pandas does: NaN, NaT and pd.NA are empty cells)
     return None if value is None or pd.isna(value) else str(value)[:MAX_TEXT]  # type: ignore[call-overload]
 
 
@@ -165,7 +179,7 @@ class _Column:
         plain_int = np.fromiter((v.__class__ is int for v in values[others].tolist()), dtype=bool, count=len(others))
         ints, rest = others[plain_int], others[~plain_int]
         _, first, which = np.unique(codes[ints], return_index=True, return_inverse=True)  # equal codes: equal ints
-        self.codes = entry[codes]
+        self.codes: npt.NDArray[np.intp] = entry[codes]
         self.codes[ints] = len(cleaned) + 1 + which
         self.codes[rest] = len(cleaned) + 1 + len(first) + np.arange(len(rest))
         distinct = np.concatenate([np.array([*cleaned, None], dtype=object), values[ints[first]], values[rest]])
@@ -193,7 +207,8 @@ class _Column:
         made = np.empty(len(findings), dtype=object)
         for entry, finding in enumerate(findings):  # one by one: a finding may be a tuple
             made[entry] = finding
-        return made.take(self.codes).tolist()
+        per_row: list[object | None] = made.take(self.codes).tolist()
+        return per_row
 
 
 def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series | None:
@@ -257,7 +272,7 @@ def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSetting
     """A roll-up's percent cells are means of several units: keep how many, to weigh them."""
     for column in columns:
         position = header_map.positions.get(column.key)
-        if column.type is ColumnType.PERCENT and position in tab.weights:
+        if column.type is ColumnType.PERCENT and position is not None and position in tab.weights:
             counts = list(tab.weights[position])
             table[weight_column(column.key)] = [counts[r - 1] if r - 1 < len(counts) else 1 for r in index]
 

@@ -169,7 +169,9 @@ def _read_text(text: str) -> Reading:
 
 def _read_rest(text: str, amount: _Amount, before: str, after: str) -> Reading:
     """The amount is read; what follows it, the fraction and the size decide."""
-    rest = _AFTER.fullmatch(after)["rest"].strip(" .,;!()")  # type: ignore[index]
+    found = _AFTER.fullmatch(after)
+    assert found is not None  # every text matches: the currency is optional, the rest is anything
+    rest = found["rest"].strip(" .,;!()")
     if "%" in rest or "phan tram" in rest:
         return problem(_PERCENT, text)
     if _FOREIGN_MONEY.search(rest):

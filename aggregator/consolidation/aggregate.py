@@ -76,16 +76,23 @@ def _problems(row: int, raw: tuple[tuple[str, str, str], ...], headers: dict[str
     return tuple(Problem(row, headers.get(key, key), value, message) for key, value, message in raw)
 
 
+def _plain(cells: pd.Series) -> list[Any]:
+    """The cells as plain Python objects, None where empty."""
+    # pandas takes na_value=None (and it is what is meant here); pandas-stubs leave None out of na_value
+    plain: list[Any] = cells.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
+    return plain
+
+
 def _value(cell: object) -> MetricValue:
-    if cell is None or pd.isna(cell):  # type: ignore[call-overload]
+    if cell is None or pd.isna(cell):  # type: ignore[call-overload]  # pandas-stubs: pd.isna takes no object
         return None
-    number = float(cell)  # type: ignore[arg-type]
+    number = float(cell)  # type: ignore[arg-type]  # a number once not NA (a metric column's cell)
     return int(number) if number.is_integer() and not isinstance(cell, float) else number
 
 
 def _metric_values(cells: pd.Series) -> list[MetricValue]:
     """A metric column's cells as ``_value`` reads them; an Int64 column (count, money) already holds them."""
-    plain = cells.to_numpy(dtype=object, na_value=None).tolist()
+    plain = _plain(cells)
     return plain if isinstance(cells.dtype, pd.Int64Dtype) else [_value(cell) for cell in plain]
 
 
@@ -129,7 +136,7 @@ class _Winning:
         out: list[Any] = [None] * len(self.rows)
         if self.has(name):
             cells = self._picked[name]
-            read_cells = read(cells) if read else cells.to_numpy(dtype=object, na_value=None).tolist()
+            read_cells = read(cells) if read else _plain(cells)
             for i, cell in zip(self._at, read_cells, strict=True):
                 out[i] = cell
         return out

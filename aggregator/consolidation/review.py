@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from aggregator.campaign import ColumnSettings
-from aggregator.cells.frame import CONFIRMED, FINGERPRINT, MATCH, PROBLEMS, TYPED_NAME
+from aggregator.cells.frame import FINGERPRINT, MATCH, PROBLEMS, TYPED_NAME, confirmed_at
 from aggregator.decisions.items import ItemKey, parse_item
 from aggregator.models import NUMERIC_TYPES, ItemKind, MatchOutcome, ReviewItem, UnitOutcome, UnmatchedRow
 
@@ -93,7 +93,7 @@ def _known(key: ItemKey, table: pd.DataFrame, rows_of: Mapping[str, tuple[int, .
         return ReviewItem(key.kind, key.fingerprint, key.column, (), open=False)
     typed = ""
     if key.kind is ItemKind.VALUE:
-        typed = next((t for k, t, _ in table.at[rows[0], CONFIRMED] if k == key.column), "")
+        typed = next((t for k, t, _ in confirmed_at(table, rows[0]) if k == key.column), "")
         typed = typed or str(table.at[rows[0], key.column] if key.column in table.columns else "")
     match = table.at[rows[0], MATCH]
     candidates = match.candidates if isinstance(match, MatchOutcome) else ()

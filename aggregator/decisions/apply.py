@@ -17,7 +17,18 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from aggregator.cells.frame import BLANK, CONFIRMED, FINGERPRINT, IGNORED, MATCH, PINNED, PROBLEMS, TYPED_NAME, UNIT_ID
+from aggregator.cells.frame import (
+    BLANK,
+    CONFIRMED,
+    FINGERPRINT,
+    IGNORED,
+    MATCH,
+    PINNED,
+    PROBLEMS,
+    TYPED_NAME,
+    UNIT_ID,
+    problems_at,
+)
 from aggregator.models import (
     Decision,
     DecisionKind,
@@ -87,9 +98,10 @@ def confirm_values(table: pd.DataFrame, outcomes: Sequence[DecisionOutcome]) -> 
         if key not in table.columns:
             continue
         for row in table.index[_rows_with(table, [outcome.decision.fingerprint])]:
-            problems = table.at[row, PROBLEMS]
+            problems = problems_at(table, row)
             typed = next((str(p[1]) for p in problems if p[0] == key), "")
-            table.at[row, PROBLEMS] = tuple(p for p in problems if p[0] != key)
+            # pandas-stubs type a cell as a scalar; this object column holds a tuple per row
+            table.at[row, PROBLEMS] = tuple(p for p in problems if p[0] != key)  # type: ignore[assignment]
             table.at[row, key] = outcome.value
             confirmed.setdefault(int(row), []).append((key, typed, outcome.value))
     table[CONFIRMED] = pd.Series([tuple(confirmed.get(int(r), ())) for r in table.index], index=table.index,

@@ -14,7 +14,7 @@ matcher folds names, or a unit_id) but never guessed: anything else names no uni
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from aggregator.models import CellValue, RosterUnit
@@ -29,12 +29,12 @@ def _first_place(locality: str) -> str:
     return clean_text(locality.split(",")[0]) if locality else ""
 
 
-def _distinct(units: Sequence[RosterUnit], labels: list[str], describe: object) -> None:
+def _distinct(units: Sequence[RosterUnit], labels: list[str], describe: Callable[[RosterUnit], str]) -> None:
     """Relabel the units whose label repeats with ``describe(unit)`` where that makes them distinct."""
     counts = Counter(labels)
     for i, unit in enumerate(units):
         if counts[labels[i]] > 1:
-            extra = describe(unit)  # type: ignore[operator]
+            extra = describe(unit)
             if extra:
                 labels[i] = f"{clean_text(unit.name)}{SEPARATOR}{extra}"
 

@@ -21,7 +21,7 @@ def with_learned(units: Sequence[RosterUnit], decisions: Iterable[Decision]) -> 
     has it (folded as the matcher folds names) or the name was settled for two units."""
     decisions = list(decisions)
     aliases = learned_aliases(decisions)
-    typed = {}
+    typed: dict[str, str] = {}
     for d in decisions:  # the first spelling of each folded name, as staff saw it typed
         typed.setdefault(fold(d.typed_name), clean_text(d.typed_name))
     out = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from aggregator.decisions.choices import Choices, is_blank, is_not_a_unit, is_use_this_row
 from aggregator.decisions.items import ItemKey, parse_item
@@ -30,6 +31,15 @@ CHOICES_HEADER = "Danh sách để chọn (aggregator tự ghi)"
 FIRST_LINE = 2  # row 1 is the header
 KIND_TEXT = {ItemKind.NAME: "Tên chưa xác định", ItemKind.PIN: "Đơn vị có nhiều dòng",
              ItemKind.VALUE: "Ô số liệu cần xác nhận"}
+
+
+class DecisionFields(TypedDict):
+    """What every kind of decision records of where it was made (``Decision(kind, ..., **fields)``)."""
+
+    fingerprint: str
+    typed_name: str
+    made_row: int | None
+    origin: DecisionOrigin
 
 
 @dataclass(frozen=True)
@@ -74,17 +84,16 @@ def line_decision(line: TabLine, choices: Choices) -> Decision | None:
         return None
     key, choice = line.key, line.choice
     name = clean_text(str(line.shown[NAME_COL] or ""))
-    common = {"fingerprint": key.fingerprint, "typed_name": name, "made_row": _made_row(line),
-              "origin": DecisionOrigin.SHEET}
+    common: DecisionFields = {"fingerprint": key.fingerprint, "typed_name": name, "made_row": _made_row(line),
+                              "origin": DecisionOrigin.SHEET}
     if key.kind is ItemKind.VALUE:
-        return Decision(DecisionKind.VALUE, column=key.column, value=choice, **common)  # type: ignore[arg-type]
+        return Decision(DecisionKind.VALUE, column=key.column, value=choice, **common)
     if key.kind is ItemKind.PIN:
-        return Decision(DecisionKind.PIN_ROW, value=None if is_use_this_row(choice) else choice,
-                        **common)  # type: ignore[arg-type]
+        return Decision(DecisionKind.PIN_ROW, value=None if is_use_this_row(choice) else choice, **common)
     if is_not_a_unit(choice):
-        return Decision(DecisionKind.NOT_A_UNIT, **common)  # type: ignore[arg-type]
+        return Decision(DecisionKind.NOT_A_UNIT, **common)
     unit = choices.unit_of(choice)
-    return Decision(DecisionKind.UNIT, unit_id=unit, value=None if unit else choice, **common)  # type: ignore[arg-type]
+    return Decision(DecisionKind.UNIT, unit_id=unit, value=None if unit else choice, **common)
 
 
 def sheet_decisions(lines: Sequence[TabLine], choices: Choices) -> tuple[Decision, ...]:

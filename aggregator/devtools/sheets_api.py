@@ -28,6 +28,7 @@ from aggregator.devtools.sheets_state import (
     ApiError,
     Applied,
     Book,
+    Json,
     Reply,
     Tab,
     apply_mask,
@@ -46,6 +47,8 @@ JSON = {"Content-Type": "application/json; charset=UTF-8"}
 SHEETS_PATH = re.compile(r"/v4/spreadsheets/([^/:]+)(.*)")
 TOKEN_PATH = "/token"
 LOCATIONS_PATH = re.compile(r"/v1/projects/-/serviceAccounts/[^/]+/allowedLocations")
+Params = dict[str, list[str]]  # a request's query parameters (parse_qs)
+Match = dict[str, str]  # the route's named groups (the range of values.get and values.update)
 ROUTES = (  # method, path after the id, endpoint, kind
     ("GET", r"", "metadata", "read"),
     ("GET", r"/values:batchGet", "values.batchGet", "read"),
@@ -62,7 +65,7 @@ class Recorded:
     url: str
     endpoint: str
     kind: str  # read | write | auth
-    params: dict[str, list[str]]
+    params: Params
     body: Any
     status: int  # 0 when the reply was an exception (a dropped connection)
     deprecated: tuple[str, ...] = ()  # fields the discovery document deprecates that the body used
@@ -129,7 +132,9 @@ class SheetsApi:
 
     def _sheets(self, method: str, url: str, headers: Mapping[str, str], raw: bytes | str | None) -> Reply | Exception:
         parts = urlsplit(url)
-        sid, tail = SHEETS_PATH.fullmatch(parts.path).groups()  # type: ignore[union-attr]
+        found = SHEETS_PATH.fullmatch(parts.path)
+        assert found is not None  # handle() sends only Sheets paths here
+        sid, tail = found.groups()
         params = parse_qs(parts.query, keep_blank_values=True)
         route = next(((e, k, m) for meth, rx, e, k in ROUTES if meth == method and (m := re.fullmatch(rx, tail))),
                      None)
@@ -154,7 +159,7 @@ class SheetsApi:
         queue = self.faults.get(endpoint)
         return queue.popleft() if queue else None  # None: answer normally
 
-    def _answer(self, headers: Mapping[str, str], sid: str, route: Any, params: dict, body: Any) -> Reply:
+    def _answer(self, headers: Mapping[str, str], sid: str, route: Any, params: Params, body: Any) -> Reply:
         try:
             if not (headers.get("Authorization") or "").startswith("Bearer "):
                 raise ApiError(401, "Request is missing required authentication credential.")
@@ -165,7 +170,7 @@ class SheetsApi:
                 raise ApiError(400, "The emulator does not implement this Sheets API method.")
             if book.forbidden:
                 raise ApiError(403)
-            handler: Callable[..., dict] = getattr(self, "_" + route[0].replace(".", "_"))
+            handler: Callable[..., Json] = getattr(self, "_" + route[0].replace(".", "_"))
             doc = handler(book, params, body, route[2].groupdict())
             return 200, dict(JSON), json.dumps(doc)
         except ApiError as exc:
@@ -177,7 +182,9 @@ class SheetsApi:
         if len(parts) == 3:
             self.scopes.append(json.loads(base64.urlsafe_b64decode(parts[1] + "==")).get("scope", ""))
         token = {"access_token": "ya29.fake", "expires_in": 3599, "token_type": "Bearer"}
-        return self._aside(method, url, "token", self._queued("token") or (200, JSON, json.dumps(token)))
+        queued = self._queued("token")
+        reply = queued.error if isinstance(queued, Applied) else queued or (200, JSON, json.dumps(token))
+        return self._aside(method, url, "token", reply)
 
     def _aside(self, method: str, url: str, endpoint: str, reply: Reply | Exception) -> Reply | Exception:
         with self._lock:
@@ -186,7 +193,7 @@ class SheetsApi:
 
     # Endpoints ---------------------------------------------------------------------------
 
-    def _metadata(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+    def _metadata(self, book: Book, params: Params, body: Any, match: Match) -> Json:
         # ranges= limits the reply to the parts of the spreadsheet they intersect: only those tabs
         boxes = [parse_a1(a1, book)[:2] for a1 in params.get("ranges", [])]
         wanted = {id(tab) for tab, _ in boxes}
@@ -207,7 +214,7 @@ class SheetsApi:
                "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
         return copy.deepcopy(apply_mask(doc, parse_mask(params.get("fields", [""])[0])))
 
-    def _values_get(self, book: Book, params: dict, body: Any, match: dict, a1: str | None = None) -> dict:
+    def _values_get(self, book: Book, params: Params, body: Any, match: Match, a1: str | None = None) -> Json:
         tab, box, _ = parse_a1(a1 if a1 is not None else unquote(match["range"]), book)
         option = {k: params.get(k, [d])[0] for k, d in (("valueRenderOption", "FORMATTED_VALUE"),
                                                          ("dateTimeRenderOption", "SERIAL_NUMBER"))}
@@ -219,21 +226,21 @@ class SheetsApi:
             out["values"] = values
         return out
 
-    def _values_batchGet(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+    def _values_batchGet(self, book: Book, params: Params, body: Any, match: Match) -> Json:
         ranges = [self._values_get(book, params, body, match, a1) for a1 in params.get("ranges", [])]
         return {"spreadsheetId": book.id, "valueRanges": ranges}
 
-    def _values_update(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+    def _values_update(self, book: Book, params: Params, body: Any, match: Match) -> Json:
         _refuse_invalid("ValueRange", body, "data")
         data = [{**(body or {}), "range": unquote(match["range"])}]
-        reply = self._write(book, params.get("valueInputOption", [None])[0], data)["responses"][0]
+        reply: Json = self._write(book, params.get("valueInputOption", [None])[0], data)["responses"][0]
         return reply
 
-    def _values_batchUpdate(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+    def _values_batchUpdate(self, book: Book, params: Params, body: Any, match: Match) -> Json:
         _refuse_invalid("BatchUpdateValuesRequest", body)
         return self._write(book, (body or {}).get("valueInputOption"), (body or {}).get("data") or [])
 
-    def _write(self, book: Book, option: str | None, data: list[dict]) -> dict:
+    def _write(self, book: Book, option: str | None, data: list[Json]) -> Json:
         if option != "RAW":  # the real API accepts USER_ENTERED; we never want it (formula injection)
             raise ApiError(400, "'valueInputOption' is required but not specified" if option is None else
                            f"the emulator refuses valueInputOption={option}: agency text must be written RAW")
@@ -244,7 +251,7 @@ class SheetsApi:
                     store(tab, r, c, v)
         return batch_totals(book, [write_reply(book, *p) for p in plan])
 
-    def _batchUpdate(self, book: Book, params: dict, body: Any, match: dict) -> dict:
+    def _batchUpdate(self, book: Book, params: Params, body: Any, match: Match) -> Json:
         _refuse_invalid("BatchUpdateSpreadsheetRequest", body)
         requests = (body or {}).get("requests") or []
         if not requests:
@@ -263,7 +270,7 @@ def _refuse_invalid(message: str, body: Any, path: str = "") -> None:
         raise ApiError(400, "\n".join(v.description for v in found), [(v.field, v.description) for v in found])
 
 
-def _apply(ops: Batch, i: int, request: dict) -> dict:
+def _apply(ops: Batch, i: int, request: Json) -> Json:
     kinds = [name for name, payload in request.items() if payload is not None]
     if len(kinds) != 1:
         raise ApiError(400, f"Invalid requests[{i}]: exactly one kind of request must be set, found "
@@ -273,7 +280,8 @@ def _apply(ops: Batch, i: int, request: dict) -> dict:
     if missing:
         raise ApiError(400, f"Invalid requests[{i}].{name}: {', '.join(missing)} must be specified.")
     try:
-        return getattr(ops, name)(request[name])  # type: ignore[no-any-return]
+        reply: Json = getattr(ops, name)(request[name])
+        return reply
     except ApiError as exc:
         raise ApiError(400, f"Invalid requests[{i}].{name}: {exc.message}") from exc
     except (KeyError, TypeError, ValueError) as exc:

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from aggregator.devtools.sheets_state import (
     ApiError,
     Book,
+    Json,
+    Mask,
     Tab,
     check_protection,
     check_rule,
@@ -27,7 +29,7 @@ class Batch:  # handler names are the API's request names
     def __init__(self, book: Book, ids: Iterator[int]) -> None:
         self.book, self.ids = book, ids
 
-    def addSheet(self, req: dict) -> dict:
+    def addSheet(self, req: Json) -> Json:
         props = {"title": f"Sheet{len(self.book.tabs) + 1}", **(req.get("properties") or {})}
         if any(t.title == props["title"] for t in self.book.tabs):
             raise ApiError(400, f'A sheet with the name "{props["title"]}" already exists. '
@@ -39,7 +41,7 @@ class Batch:  # handler names are the API's request names
         self.book.tabs.insert(len(self.book.tabs) if index is None else min(int(index), len(self.book.tabs)), tab)
         return {"addSheet": {"properties": self.props(tab, self.book)}}
 
-    def repeatCell(self, req: dict) -> dict:
+    def repeatCell(self, req: Json) -> Json:
         tab, (r0, c0, r1, c1) = grid_box(self.book, req["range"])
         tree, source = parse_mask(req["fields"]), req.get("cell", {})
         targets = [k for k in tab.formats if r0 <= k[0] <= r1 and c0 <= k[1] <= c1] if not source else \
@@ -49,7 +51,7 @@ class Batch:  # handler names are the API's request names
         return {}
 
     @staticmethod
-    def _merge(tab: Tab, key: tuple[int, int], source: dict, tree: dict) -> None:
+    def _merge(tab: Tab, key: tuple[int, int], source: Json, tree: Mask) -> None:
         cell = tab.formats.setdefault(key, {})
         merge_masked(cell, source, tree)
         if "userEnteredFormat" in cell:
@@ -57,7 +59,7 @@ class Batch:  # handler names are the API's request names
         if not cell:
             del tab.formats[key]
 
-    def updateCells(self, req: dict) -> dict:
+    def updateCells(self, req: Json) -> Json:
         start = req.get("start") or req["range"]
         tab = self.book.tab(sheet_id=start.get("sheetId", 0))
         r0 = start.get("rowIndex", start.get("startRowIndex", 0))
@@ -72,7 +74,7 @@ class Batch:  # handler names are the API's request names
                 self._merge(tab, (r, c), data, {k: v for k, v in tree.items() if k != "userEnteredValue"})
         return {}
 
-    def updateDimensionProperties(self, req: dict) -> dict:
+    def updateDimensionProperties(self, req: Json) -> Json:
         rng = req["range"]
         tab = self.book.tab(sheet_id=rng.get("sheetId", 0))
         span = range(rng["startIndex"], rng["endIndex"])
@@ -84,7 +86,7 @@ class Batch:  # handler names are the API's request names
             tab.hidden_cols = (tab.hidden_cols | set(span)) if hide else (tab.hidden_cols - set(span))
         return {}
 
-    def setDataValidation(self, req: dict) -> dict:
+    def setDataValidation(self, req: Json) -> Json:
         """A rule on every cell of the range (stored as the cells' ``dataValidation``), or none: cleared."""
         tab, (r0, c0, r1, c1) = grid_box(self.book, req["range"])
         rule = req.get("rule")
@@ -99,7 +101,7 @@ class Batch:  # handler names are the API's request names
                     del tab.formats[key]
         return {}
 
-    def updateSheetProperties(self, req: dict) -> dict:
+    def updateSheetProperties(self, req: Json) -> Json:
         tab = self.book.tab(sheet_id=req["properties"].get("sheetId", 0))
         props = self.props(tab, self.book)
         merge_masked(props, req["properties"], parse_mask(req["fields"]))
@@ -111,7 +113,7 @@ class Batch:  # handler names are the API's request names
             self.book.tabs.insert(min(int(props["index"]), len(self.book.tabs)), tab)
         return {}
 
-    def addProtectedRange(self, req: dict) -> dict:
+    def addProtectedRange(self, req: Json) -> Json:
         pr = copy.deepcopy(req["protectedRange"])
         tab = self.book.tab(sheet_id=pr.get("range", {}).get("sheetId", 0))
         check_protection(pr, tab)
@@ -121,7 +123,7 @@ class Batch:  # handler names are the API's request names
         tab.protected.append(pr)
         return {"addProtectedRange": {"protectedRange": pr}}
 
-    def deleteProtectedRange(self, req: dict) -> dict:
+    def deleteProtectedRange(self, req: Json) -> Json:
         pid = int(req["protectedRangeId"])
         for tab in self.book.tabs:
             kept = [p for p in tab.protected if p.get("protectedRangeId") != pid]
@@ -130,7 +132,7 @@ class Batch:  # handler names are the API's request names
                 return {}
         raise ApiError(400, f"No protected range with id: {pid}")
 
-    def createDeveloperMetadata(self, req: dict) -> dict:
+    def createDeveloperMetadata(self, req: Json) -> Json:
         dm = copy.deepcopy(req["developerMetadata"])
         tab = self.book.tab(sheet_id=dm["location"]["sheetId"])
         dm.setdefault("metadataId", next(self.ids))
@@ -138,7 +140,7 @@ class Batch:  # handler names are the API's request names
         tab.metadata.append(dm)
         return {"createDeveloperMetadata": {"developerMetadata": dm}}
 
-    def updateDeveloperMetadata(self, req: dict) -> dict:
+    def updateDeveloperMetadata(self, req: Json) -> Json:
         lookups = [f["developerMetadataLookup"] for f in req["dataFilters"]]
         found = [dm for t in self.book.tabs for dm in t.metadata
                  if any(all(dm.get(k) == v for k, v in lk.items()) for lk in lookups)]
@@ -148,7 +150,7 @@ class Batch:  # handler names are the API's request names
             merge_masked(dm, req["developerMetadata"], parse_mask(req["fields"]))
         return {"updateDeveloperMetadata": {"developerMetadata": found}}
 
-    def deleteDeveloperMetadata(self, req: dict) -> dict:
+    def deleteDeveloperMetadata(self, req: Json) -> Json:
         lookup = req["dataFilter"]["developerMetadataLookup"]
         deleted = []
         for tab in self.book.tabs:
@@ -157,7 +159,7 @@ class Batch:  # handler names are the API's request names
         return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted}}
 
     @staticmethod
-    def props(tab: Tab, book: Book) -> dict:
+    def props(tab: Tab, book: Book) -> Json:
         grid = {"rowCount": tab.rows, "columnCount": tab.cols, **tab.grid_props}
         return {"sheetId": tab.sheet_id, "title": tab.title, "index": book.tabs.index(tab),
                 "sheetType": "GRID", "gridProperties": grid}

@@ -39,6 +39,7 @@ from requests.structures import CaseInsensitiveDict
 from aggregator.devtools.sheets_api import JSON, SheetsApi
 from aggregator.devtools.sheets_state import ApiError, Applied, Book, PercentCell, Reply, fault
 from aggregator.errors import AggregatorError
+from aggregator.models import CellValue
 
 HOST = "127.0.0.1"  # loopback only: the emulator has no authentication
 DEFAULT_PORT = 8765
@@ -56,9 +57,11 @@ def workbook_tabs(path: Path) -> dict[str, list[list[Any]]]:
     tabs = {}
     for title in workbook_titles(path):
         read = XlsxSource(path, title).read().tab
-        rows = [list(row) for row in read.rows]
+        rows: list[list[CellValue | PercentCell]] = [list(row) for row in read.rows]
         for r, c in read.percent_cells:  # a %-formatted number stays one in the emulated sheet
-            rows[r][c] = PercentCell(float(rows[r][c]))  # type: ignore[arg-type]
+            number = read.rows[r][c]
+            assert isinstance(number, int | float)  # the adapter marks numbers only
+            rows[r][c] = PercentCell(float(number))
         tabs[title] = rows
     return tabs
 

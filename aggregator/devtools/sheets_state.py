@@ -22,6 +22,8 @@ MESSAGES = {403: "The caller does not have permission", 404: "Requested entity w
                  "user' of service 'sheets.googleapis.com' for consumer 'project_number:123'.",
             500: "Internal error encountered.", 503: "The service is currently unavailable."}
 Reply = tuple[int, dict[str, str], str]
+Json = dict[str, Any]  # a JSON object as the API receives or answers it
+Mask = dict[str, "Mask"]  # a field mask as a tree: "a.b,c" → {"a": {"b": {}}, "c": {}}
 
 
 class ApiError(Exception):
@@ -88,12 +90,12 @@ class Tab:
     rows: int = 1000
     cols: int = 26
     cells: dict[tuple[int, int], Any] = field(default_factory=dict)
-    formats: dict[tuple[int, int], dict] = field(default_factory=dict)  # CellData minus the value
+    formats: dict[tuple[int, int], Json] = field(default_factory=dict)  # CellData minus the value
     formulas: set[tuple[int, int]] = field(default_factory=set)
     grid_props: dict[str, Any] = field(default_factory=dict)  # frozenRowCount …
     widths: dict[int, int] = field(default_factory=dict)
-    protected: list[dict] = field(default_factory=list)
-    metadata: list[dict] = field(default_factory=list)
+    protected: list[Json] = field(default_factory=list)
+    metadata: list[Json] = field(default_factory=list)
     hidden_cols: set[int] = field(default_factory=set)
 
     def set_rows(self, rows: list[list[Any]]) -> None:
@@ -155,7 +157,8 @@ class Book:
 
 
 def _col(text: str) -> int:
-    return sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(text))) - 1
+    index: int = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(text))) - 1
+    return index
 
 
 def parse_a1(a1: str, book: Book) -> tuple[Tab, tuple[int, int, int, int], bool]:
@@ -173,9 +176,9 @@ def parse_a1(a1: str, book: Book) -> tuple[Tab, tuple[int, int, int, int], bool]
     return tab, (top, left, bottom, right), not single  # a single cell only anchors a write
 
 
-def parse_mask(text: str) -> dict[str, dict]:
+def parse_mask(text: str) -> Mask:
     """``a.b,c(d,e)`` → ``{"a": {"b": {}}, "c": {"d": {}, "e": {}}}``."""
-    tree: dict[str, dict] = {}
+    tree: Mask = {}
     stack, path = [tree], [tree]
     for tok in re.findall(r"[\w*]+|[.,()]", text):
         if tok == "(":
@@ -188,7 +191,7 @@ def parse_mask(text: str) -> dict[str, dict]:
     return tree
 
 
-def apply_mask(doc: Any, tree: dict[str, dict]) -> Any:
+def apply_mask(doc: Any, tree: Mask) -> Any:
     if not tree or "*" in tree or not isinstance(doc, dict | list):
         return doc
     if isinstance(doc, list):
@@ -196,7 +199,7 @@ def apply_mask(doc: Any, tree: dict[str, dict]) -> Any:
     return {k: apply_mask(v, tree[k]) for k, v in doc.items() if k in tree}
 
 
-def merge_masked(target: dict, source: dict, tree: dict[str, dict]) -> None:
+def merge_masked(target: Json, source: Json, tree: Mask) -> None:
     """Copy the masked fields of ``source`` into ``target``; a masked field absent from source is cleared."""
     for key, sub in (tree if "*" not in tree else {k: {} for k in {*target, *source}}).items():
         if sub and isinstance(source.get(key, {}), dict):
@@ -243,7 +246,7 @@ def range_name(tab: Tab, box: tuple[int, int, int, int]) -> str:
     return f"{title}!{start}" + ("" if end == start else f":{end}")
 
 
-def grid_box(book: Book, rng: dict) -> tuple[Tab, tuple[int, int, int, int]]:
+def grid_box(book: Book, rng: Json) -> tuple[Tab, tuple[int, int, int, int]]:
     tab = book.tab(sheet_id=rng.get("sheetId", 0))
     box = (rng.get("startRowIndex", 0), rng.get("startColumnIndex", 0),
            rng.get("endRowIndex", tab.rows) - 1, rng.get("endColumnIndex", tab.cols) - 1)
@@ -253,7 +256,7 @@ def grid_box(book: Book, rng: dict) -> tuple[Tab, tuple[int, int, int, int]]:
     return tab, box
 
 
-def checked_write(book: Book, i: int, item: dict) -> tuple[Tab, int, int, list[list[Any]]]:
+def checked_write(book: Book, i: int, item: Json) -> tuple[Tab, int, int, list[list[Any]]]:
     if not item.get("range"):
         raise ApiError(400, f"Invalid data[{i}]: range is required")
     tab, (r0, c0, r1, c1), bounded = parse_a1(item["range"], book)
@@ -323,7 +326,7 @@ def normalised_format(cell_format: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def check_rule(book: Book, rule: dict) -> None:
+def check_rule(book: Book, rule: Json) -> None:
     """Refuse a data validation rule Google refuses: a list without items, a range condition that is not
     one range of an existing tab written as a formula (``='Tab'!$M$2:$M$9``), a formula in a list."""
     condition = rule.get("condition") or {}
@@ -344,7 +347,7 @@ def check_rule(book: Book, rule: dict) -> None:
             raise ApiError(400, "Formulas are not supported in ONE_OF_LIST condition values.")
 
 
-def check_protection(pr: dict, tab: Tab) -> None:
+def check_protection(pr: Json, tab: Tab) -> None:
     """Unprotected ranges only inside a protected whole sheet; no editors with warning-only protection."""
     unprotected = pr.get("unprotectedRanges") or []
     if unprotected and set(pr.get("range", {})) - {"sheetId"}:

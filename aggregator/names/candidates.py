@@ -134,7 +134,8 @@ class NameIndex:
             most -= 1
         ids = ids[shared >= most]
         found = process.extract(text, self.sorted_names[ids], scorer=fuzz.ratio, limit=limit, score_cutoff=FLOOR)
-        return ids[[position for _, _, position in found]].tolist()
+        similar: list[int] = ids[[position for _, _, position in found]].tolist()
+        return similar
 
     def one_edit(self, spelled: str) -> list[int]:
         """The names at most one edit from ``spelled`` (found through their one-letter deletions)."""
@@ -148,8 +149,8 @@ class NameIndex:
         enough pairs are compared letter by letter (all of them when the name is too short to tell)."""
         if len(spelled) - 1 - _PAIRS_PER_EDIT * MAX_EDITS <= 0:
             names, lengths, ids = self._by_length
-            first, last = (int(np.searchsorted(lengths, len(spelled) + shift, side))
-                           for shift, side in ((-MAX_EDITS, "left"), (MAX_EDITS, "right")))
+            first = int(np.searchsorted(lengths, len(spelled) - MAX_EDITS, "left"))
+            last = int(np.searchsorted(lengths, len(spelled) + MAX_EDITS, "right"))
             found = process.extract(spelled, names[first:last], scorer=OSA.distance, limit=None,
                                     score_cutoff=MAX_EDITS)
             return {int(ids[first + position]): int(edits) for _, edits, position in found}

@@ -18,9 +18,10 @@ never overrides a unique match (``groups``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -43,7 +44,8 @@ from aggregator.textnorm import is_syllable
 _INITIALS = 0.75  # "P.VH" may be Vĩnh Hải or Vĩnh Hòa: shown, never accepted
 _FEW = 24  # below this many keys, screening one by one beats arrays
 _BARE_PLACE_WORDS = 4  # a trailing segment this short without a level word may be a bare place
-_INITIAL_LEVELS = {"thanh pho": "tp", "thi xa": "tx"}  # "TPST": thành phố Sóc Trăng
+_INITIAL_LEVELS: dict[str | None, str] = {"thanh pho": "tp", "thi xa": "tx"}  # "TPST": thành phố Sóc Trăng
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,12 @@ class Matcher:
     @cached_property
     def initials(self) -> Mapping[str, tuple[int, ...]]:
         """Initials of a name's words (two or more) → key indices."""
-        return {k: v for k, v in _grouped([key.initials for key in self.keys]).items() if len(str(k)) > 1}
+        return {k: v for k, v in _grouped([key.initials for key in self.keys]).items() if len(k) > 1}
 
 
 def _unit_keys(unit: RosterUnit, reader: Reader) -> tuple[list[Key], list[Place]]:
     if not unit.short_name and not unit.aliases and (typed := reader.typed(unit.name)) and len(typed.variants) == 1:
-        parts = typed.reading.plain  # one name, no bracket: the common case
+        parts = typed.current(reader.vocab).plain  # one name, no bracket: the common case
         key = key_of(parts, keep_places=False)
         if not parts.places:
             typed.own = key
@@ -84,7 +86,7 @@ def _unit_keys(unit: RosterUnit, reader: Reader) -> tuple[list[Key], list[Place]
             continue
         places += [p for p in typed.in_brackets if p not in places]  # "… (huyện Cầu Kè)": where it lies
         for index, variant in enumerate(typed.variants[: 1 if typed.in_brackets else 2]):
-            parts = typed.reading.plain if index == 0 else read_name(variant, reader.vocab)
+            parts = typed.current(reader.vocab).plain if index == 0 else read_name(variant, reader.vocab)
             places += [p for p in parts.places if p not in places]
             key = key_of(parts, keep_places=False)
             keys.setdefault((*key.exact, key.tones), key)
@@ -93,8 +95,8 @@ def _unit_keys(unit: RosterUnit, reader: Reader) -> tuple[list[Key], list[Place]
     return list(keys.values()), places
 
 
-def _grouped(items: Sequence[object]) -> dict[object, tuple[int, ...]]:
-    out: defaultdict[object, list[int]] = defaultdict(list)
+def _grouped(items: Sequence[K]) -> dict[K, tuple[int, ...]]:
+    out: defaultdict[K, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
         out[item].append(index)
     return {k: tuple(v) for k, v in out.items()}
@@ -171,7 +173,7 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         owners=tuple(owners),
         ordered=_grouped([key.order for key in keys]),
         name_keys=tuple(by_name.values()),
-        index=build_index([str(name) for name in by_name]),
+        index=build_index(list(by_name)),
         screen=build_screen(keys, [chains[owner] for owner in owners]),
         read_group=group_reader(groups or {}, lambda text: read_folded(text, vocab)),
         reader=reader,
@@ -191,7 +193,8 @@ def _other_readings(typed: Typed, vocab: Vocabulary, index: NameIndex) -> list[l
     in_brackets, others = typed.in_brackets, []
     if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
         others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.parts(vocab, index.together)])
-    text, bare = typed.variants[0], ()
+    text = typed.variants[0]
+    bare: tuple[Place, ...] = ()
     while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
         text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
         parts = readings(text, vocab, index.together)
@@ -257,7 +260,8 @@ def _admitted(matcher: Matcher, judge: Judge, keys: Sequence[int]) -> list[int]:
     """The keys the typed type, numbers and places leave possible (arrays for many, a loop for few)."""
     if len(keys) > _FEW:
         array = np.asarray(keys, dtype=np.int32)
-        return array[matcher.screen.admitted(judge.typed, array)].tolist()
+        admitted: list[int] = array[matcher.screen.admitted(judge.typed, array)].tolist()
+        return admitted
     return [key for key in keys if judge.admits(matcher.keys[key], matcher.chains[matcher.owners[key]])]
 
 
@@ -363,13 +367,13 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
     for name, text in texts.items():
         if (typed := reader.typed(text)) is None:
             continue
-        if typed.decision is None:  # names typed alike (as written, in capitals) share their reading
+        if (decision := typed.decision) is None:  # names typed alike (as written, in capitals) share their reading
             decision = decide_all(typed.keys(vocab, matcher.index.together))
             if decision.outcome.kind is not MatchKind.MATCHED:
                 others = [decide_all(keys, plain=False) for keys in _other_readings(typed, vocab, matcher.index)]
                 decision = _combine([decision, *others])
             typed.settle(decision)
-        per_name[name] = typed.decision  # type: ignore[assignment]  # set just above
+        per_name[name] = decision
     no_name = MatchOutcome(MatchKind.NO_NAME, None, 0.0)
     outcome_of = {name: decision.outcome for name, decision in per_name.items()}
     tied = {name for name, decision in per_name.items() if decision.tied} if group_hints is not None else set()

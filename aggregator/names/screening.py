@@ -9,8 +9,9 @@ one by one. The rules are those of ``judging`` (``type_fit``, numbers never fuzz
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -19,20 +20,21 @@ from aggregator.names.keys import Key
 from aggregator.names.localities import Chain, conflicts
 
 Head = tuple[str, ...] | None
+K = TypeVar("K", bound=Hashable)
 
 
-def _ids(values: Sequence[object]) -> tuple[dict[object, int], np.ndarray]:
-    table: dict[object, int] = {}
+def _ids(values: Sequence[K]) -> tuple[dict[K, int], np.ndarray]:
+    table: dict[K, int] = {}
     return table, np.asarray([table.setdefault(value, len(table)) for value in values], dtype=np.int32)
 
 
 @dataclass(frozen=True)
 class Screen:
-    heads: dict[object, int]  # unit type → id
+    heads: dict[Head, int]  # unit type → id
     head_of: np.ndarray  # per key
-    numbers: dict[object, int]
+    numbers: dict[tuple[str, ...], int]
     numbers_of: np.ndarray
-    qualifiers: dict[object, int]
+    qualifiers: dict[tuple[str, ...], int]
     qualifier_of: np.ndarray
     chains: tuple[Chain, ...]  # distinct chains by id
     chain_of: np.ndarray  # per key: the id of its unit's chain
@@ -40,14 +42,13 @@ class Screen:
 
     def _types(self, typed: Head) -> np.ndarray:
         if (table := self.type_tables.get(typed)) is None:
-            heads: list[Head] = list(self.heads)  # type: ignore[arg-type]  # keys are unit types
-            table = np.asarray([type_fit(typed, head) != Fit.WRONG for head in heads], dtype=bool)
+            table = np.asarray([type_fit(typed, head) != Fit.WRONG for head in self.heads], dtype=bool)
             self.type_tables[typed] = table
         return table
 
     def admitted(self, typed: Key, keys: np.ndarray) -> np.ndarray:
         """A mask over ``keys``: the units the typed name's type, numbers, committee and places allow."""
-        allowed = self._types(typed.head)[self.head_of[keys]]
+        allowed: np.ndarray = self._types(typed.head)[self.head_of[keys]]
         if typed.numbers:
             allowed &= self.numbers_of[keys] == self.numbers.get(typed.numbers, -1)
         if typed.qualifier:
@@ -65,5 +66,4 @@ def build_screen(keys: Sequence[Key], key_chains: Sequence[Chain]) -> Screen:
     numbers, numbers_of = _ids([key.numbers for key in keys])
     qualifiers, qualifier_of = _ids([key.qualifier for key in keys])
     chains, chain_of = _ids(list(key_chains))
-    distinct: list[Chain] = list(chains)  # type: ignore[arg-type]  # keys are chains
-    return Screen(heads, head_of, numbers, numbers_of, qualifiers, qualifier_of, tuple(distinct), chain_of)
+    return Screen(heads, head_of, numbers, numbers_of, qualifiers, qualifier_of, tuple(chains), chain_of)

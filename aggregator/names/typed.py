@@ -10,9 +10,12 @@ roster's names as they are read to build the matcher.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, MutableMapping
+from enum import Enum
+from typing import Literal, TypeVar
 
 from aggregator.names.abbreviations import places_in
+from aggregator.names.judging import Decision
 from aggregator.names.keys import Key, key_of
 from aggregator.names.localities import Place
 from aggregator.names.reading import Holds, NameParts, Reading, many_name_variants, name_variants, read, twin
@@ -20,6 +23,16 @@ from aggregator.names.vocabulary import Vocabulary, compact
 from aggregator.textnorm import lines_matching
 
 _ROMAN_SYLLABLES = ("i", "vi")  # "I", "VI" are numbers, "i", "vi" words
+K = TypeVar("K", bound=Hashable)
+
+
+class _Unread(Enum):
+    """A cache's answer for a text not read yet (None is a text read that holds no name)."""
+
+    UNREAD = 0
+
+
+_UNREAD: Literal[_Unread.UNREAD] = _Unread.UNREAD
 
 
 def _capitals_that_matter(vocab: Vocabulary) -> re.Pattern[str]:
@@ -41,11 +54,15 @@ class Typed:
         self.traps = bool(reading.traps)  # a type word in it may be a name's: it may have a twin
         self.in_brackets = in_brackets
         self.own: Key | None = None  # the roster's key of this very text, when it is a roster name
-        self.decision: object = None  # ``matching``'s decision for it, once made
+        self.decision: Decision | None = None  # ``matching``'s decision for it, once made
+
+    def current(self, vocab: Vocabulary) -> Reading:
+        """The reading, made again when it was let go."""
+        return self.reading or read(self.variants[0], vocab)
 
     def parts(self, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
         """The plain reading and, when a type word may be part of the proper name, its twin."""
-        reading = self.reading or read(self.variants[0], vocab)
+        reading = self.current(vocab)
         other = twin(reading, vocab, holds)
         return [reading.plain] if other is None else [reading.plain, other]
 
@@ -57,7 +74,7 @@ class Typed:
                 key_of(parts._replace(places=parts.places + places))
                 for index, parts in enumerate(self.parts(vocab, holds))]
 
-    def settle(self, decision: object) -> None:
+    def settle(self, decision: Decision) -> None:
         """Keep the decision; the reading is no longer needed (a sheet holds many names)."""
         self.decision = decision
         self.reading = None
@@ -85,18 +102,18 @@ class Reader:
 
     def typed(self, text: str) -> Typed | None:
         """The reading of a typed name; None when it holds no name at all."""
-        if (found := self._by_text.get(text, self)) is not self:
-            return found  # type: ignore[return-value]  # a Typed or None, never the reader
+        if (seen := self._by_text.get(text, _UNREAD)) is not _UNREAD:
+            return seen
         if (prepared := self._prepared.pop(text, None)) is not None:
             variants, key = prepared
         else:
             variants = tuple(name_variants(text))
             key = self._clean_key(variants)
-        if (found := self._by_clean.get(key, self)) is self:
+        if (found := self._by_clean.get(key, _UNREAD)) is _UNREAD:
             found = self._read(variants)
             self._by_clean[key] = found
-        self._by_text[text] = found  # type: ignore[assignment]
-        return found  # type: ignore[return-value]
+        self._by_text[text] = found
+        return found
 
     def _read(self, variants: tuple[str, ...]) -> Typed | None:
         if not variants or not any(char.isalnum() for char in variants[0]):
@@ -124,8 +141,13 @@ class Reader:
         added = frozenset(new_keys)
         if not added:
             return
-        for cache in (self._by_text, self._by_clean):
-            stale = [key for key, typed in cache.items() if typed is not None and any(
-                compact(chunk) in added for variant in typed.variants for chunk in variant.split())]
-            for key in stale:
-                del cache[key]
+        _forget(self._by_text, added)
+        _forget(self._by_clean, added)
+
+
+def _forget(cache: MutableMapping[K, Typed | None], added: frozenset[str]) -> None:
+    """Drop the readings of names holding one of the ``added`` abbreviations."""
+    stale = [key for key, typed in cache.items() if typed is not None and any(
+        compact(chunk) in added for variant in typed.variants for chunk in variant.split())]
+    for key in stale:
+        del cache[key]

@@ -31,6 +31,7 @@ from aggregator.models import (
     CellBlock,
     CellLink,
     CellStyle,
+    CellValue,
     Consolidation,
     DashboardValue,
     DecisionKind,
@@ -64,6 +65,11 @@ class _Line:
     style: CellStyle
     link_row: int | None  # the agency row column C links to
     kind: ItemKind
+
+
+def _kept(cell: CellValue) -> DashboardValue:
+    """A cell of an old line, written back as read (a Google read holds no date objects, only serial numbers)."""
+    return str(cell) if isinstance(cell, dt.date) else cell
 
 
 def _rows_text(rows: Sequence[int]) -> DashboardValue:
@@ -115,7 +121,7 @@ def _cells(item: ReviewItem, old: TabLine | None, outcome: DecisionOutcome | Non
     if item.rows or old is None:
         about: Row = (_rows_text(item.rows), item.typed_name, item.header, item.typed_value, _hints(item, units))
     else:  # the content is gone: keep what the line said about it
-        about = ("—", *old.shown[3:7])
+        about = ("—", *map(_kept, old.shown[3:7]))
     state = outcome.note if outcome else _open_state(item)
     seen = outcome.decision.first_seen if outcome else None
     when = vnformat.short_datetime(seen.astimezone(tz)) if seen else ""
@@ -214,7 +220,7 @@ def _state_styles(placed: Sequence[_Line]) -> list[StyledRange]:
 
 def _shown(placed: Sequence[_Line], choices: Choices) -> tuple[Row, ...]:
     height = max([line.row + 1 for line in placed] + [FIRST_LINE - 1 + len(choices.listing), 1])
-    grid = [[""] * (CHOICES_COL + 1) for _ in range(height)]
+    grid: list[list[DashboardValue]] = [[""] * (CHOICES_COL + 1) for _ in range(height)]
     grid[0][:WIDTH] = HEADER
     grid[0][CHOICES_COL] = CHOICES_HEADER
     for line in placed:

@@ -201,8 +201,9 @@ def _fix_body(facts: _Facts, fixes: Sequence[CellFix]) -> list[str]:
 
 
 def _unit_reminder(unit: UnitOutcome, email: str, facts: _Facts, letters: Mapping[str, str]) -> UnitReminder | None:
+    fixes: tuple[CellFix, ...] = ()
     if unit.status is UnitStatus.MISSING:
-        kind, fixes = ReminderKind.REPORT, ()
+        kind = ReminderKind.REPORT
     elif unit.problems:
         kind, fixes = ReminderKind.FIX, _fixes(unit.problems, letters)
     else:

@@ -243,4 +243,5 @@ def build_context(result: Consolidation, campaign: Campaign, *, final: bool = Fa
         "cc": [re.sub(r"^\s*[-–]\s*", "", c) for c in settings.cc],
         **appendix(result, campaign, columns),
     }
-    return sanitize(context)
+    clean: dict[str, Any] = sanitize(context)
+    return clean
