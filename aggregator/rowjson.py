@@ -24,7 +24,8 @@ def row_encoder(default: Callable[[object], object]) -> RowEncoder:
 
     Cells hold no containers, so there is no check for circular references.
     """
-    make = _json_encoder.c_make_encoder
+    # json.encoder's C accelerator (CPython's _json.make_encoder); typeshed does not declare it
+    make: Callable[..., Callable[[object, int], Sequence[str]]] | None = getattr(_json_encoder, "c_make_encoder", None)
     if make is None:  # an interpreter without the C accelerator: the standard encoder, same text
         plain = json.JSONEncoder(ensure_ascii=False, default=default, check_circular=False)
         return plain.encode

@@ -34,7 +34,7 @@ def test_rowjson_without_the_c_accelerator_writes_the_same(monkeypatch) -> None:
 
 
 def test_rowjson_fingerprints_stay_the_hashes_the_history_holds() -> None:
-    """A fingerprint is the first 20 hex digits of the SHA-1 of the row's JSON (known values, computed by the earlier encoder)."""
+    """A fingerprint is the first 20 hex digits of the SHA-1 of the row's JSON (values from the earlier encoder)."""
     import pandas as pd
 
     cells = pd.DataFrame({"name": ["UBND xã Long Hòa", None], "n": [12, "khoảng 200"],
