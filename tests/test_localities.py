@@ -266,3 +266,48 @@ def test_places_in_a_roster_name_are_where_the_unit_lies_not_another_name() -> N
     assert _matched(matcher, "UBND xã Long Đức - H. Long Phú") == "A"
     assert _matched(matcher, "UBND xã Long Đức (huyện Mỹ Tú)") == "B"
     assert _one(matcher, "UBND xã Long Đức").kind is MatchKind.AMBIGUOUS
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit_id"),
+    [
+        ("UBND X. Khánh Hưnh", "A"),  # two letters from Thạnh Hưng (k/t, h/g), three with á/ạ
+        ("UBND X. Khanh Hunh", None),  # no diacritics typed: Thạnh Hưng is a rival two edits away
+        ("UBND X. Khanh Hưnh", None),  # "Khanh" may be a hasty Khánh or Thạnh: no mark held against either
+        ("UBND X. Thánh Hưnh", None),  # one letter from both with marks aside: never guessed
+    ],
+)
+def test_typed_diacritics_count_when_a_typos_rivals_are_measured(typed: str, unit_id: str | None) -> None:
+    units = [RosterUnit("A", "xa", "Xã Khánh Hưng"), RosterUnit("B", "xa", "Xã Thạnh Hưng")]
+    outcome = _one(build_matcher(units, MatchingSettings()), typed)
+    assert (outcome.unit_id if outcome.kind is MatchKind.MATCHED else None) == unit_id
+
+
+def test_a_rival_with_the_typed_diacritics_stays_a_rival() -> None:
+    units = [RosterUnit("A", "xa", "Xã Phú Lâm"), RosterUnit("B", "xa", "Xã Phú Lộc")]
+    outcome = _one(build_matcher(units, MatchingSettings()), "UBND xã Phú Lâx")  # Lâm one edit, Lộc two (â/ộ, x/c)
+    assert outcome.kind is MatchKind.AMBIGUOUS
+
+
+@pytest.mark.parametrize(
+    ("roster", "typed", "unit_id"),
+    [
+        (["Xã Phước Hải", "Xã Phước Hậu"], "UBND xã Phước Hậi", None),  # Hải's letters, Hậu's ậ: for review
+        (["Xã Phước Hải"], "UBND xã Phước Hậi", "A"),  # no unit has that ậ: a slip of the mark
+        (["Xã Phước Hải", "Xã Phước Hậu"], "UBND xã Phước Hai", "A"),  # typed bare: the letters decide
+        (["Xã Phước Hải", "Xã Phước Hậu"], "UBND xã Phước Hải", "A"),
+    ],
+)
+def test_typed_marks_that_contradict_a_name_leave_it_in_doubt(roster: list[str], typed: str,
+                                                              unit_id: str | None) -> None:
+    units = [RosterUnit(chr(ord("A") + i), "xa", name) for i, name in enumerate(roster)]
+    outcome = _one(build_matcher(units, MatchingSettings()), typed)
+    assert (outcome.unit_id if outcome.kind is MatchKind.MATCHED else None) == unit_id
+    if unit_id is None:
+        assert {c.unit_id for c in outcome.candidates} == {"A", "B"}
+
+
+def test_a_roster_written_without_diacritics_makes_typed_marks_no_evidence() -> None:
+    units = [RosterUnit("A", "xa", "Xa Khanh Hung"), RosterUnit("B", "xa", "Xa Thanh Hung")]
+    outcome = _one(build_matcher(units, MatchingSettings()), "UBND X. Khánh Hưnh")
+    assert outcome.kind is MatchKind.AMBIGUOUS  # Thạnh Hưng two letters away: the strict rule holds

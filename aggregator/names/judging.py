@@ -34,6 +34,7 @@ from aggregator.models import Candidate, MatchKind, MatchOutcome
 from aggregator.names.candidates import MAX_EDITS
 from aggregator.names.keys import Key, is_place
 from aggregator.names.localities import Chain, conflicts
+from aggregator.names.marks import apart_by_marks
 from aggregator.textnorm import is_syllable
 
 # A failed guard keeps the candidate for review, scored down (more for a worse failure) and capped
@@ -61,6 +62,8 @@ class Judged(NamedTuple):
     excluded: bool  # the stated type, numbers, places or committee rule the unit out
     why: str  # the failed guard when only type or place failed: "type", "locality"; else "" or "other"
     reordered: bool = False  # the same words in another order ("Tân Bình" for "Bình Tân")
+    # MAX_EDITS letters away, but further once diacritics count (both typed with them): no typo's rival
+    apart_by_marks: bool = False
 
 
 def type_fit(typed: tuple[str, ...] | None, roster: tuple[str, ...] | None) -> Fit:
@@ -173,7 +176,8 @@ class Judge:
         excluded = elsewhere or Fit.WRONG in (fits[0], fits[1], committee)
         score = _score(typed, roster, fits, elsewhere, similarity, self.settings) if fit == Fit.WRONG else similarity
         why = _why(typed, roster, fits, elsewhere, edits) if excluded else ""
-        return Judged(fit, score, tones_agree(typed, roster), unit, edits, excluded, why, reordered)
+        return Judged(fit, score, tones_agree(typed, roster), unit, edits, excluded, why, reordered,
+                      edits == MAX_EDITS and apart_by_marks(typed, roster))
 
 
 def _why(typed: Key, roster: Key, fits: tuple[Fit, ...], elsewhere: bool, edits: int) -> str:
@@ -210,6 +214,11 @@ def _outcome(unit_ids: Sequence[str], kind: MatchKind, shown: Sequence[Judged], 
     return MatchOutcome(kind=kind, unit_id=None, score=score, candidates=candidates)
 
 
+def in_doubt(unit_ids: Sequence[str], shown: Sequence[Judged], settings: MatchingSettings) -> Decision:
+    """Ambiguous between the units ``shown``, best first."""
+    return Decision(_outcome(unit_ids, MatchKind.AMBIGUOUS, shown, max(settings.candidates, len(shown))), False)
+
+
 def _matched(unit_ids: Sequence[str], best: Judged) -> Decision:
     return matched_as(unit_ids[best.unit], round(best.score, 2))
 
@@ -235,11 +244,13 @@ def _pick(unit_ids: Sequence[str], sure: list[Judged], strong: list[Judged], set
 
 
 def _typo(unit_ids: Sequence[str], ranked: list[Judged], settings: MatchingSettings) -> Decision | None:
-    """One edit from exactly one unit, and no other unit the stated type and places allow within two."""
+    """One edit from exactly one unit, and no other unit the stated type and places allow within two
+    (counting diacritics too when the name was typed with them)."""
     ones = [j for j in ranked if j.fit == Fit.TYPO and j.edits == 1]
     if not ones:
         return None
-    near = [j for j in ranked if not j.excluded and j.edits <= MAX_EDITS and j.unit != ones[0].unit]
+    near = [j for j in ranked if not j.excluded and j.edits <= MAX_EDITS and j.unit != ones[0].unit
+            and not j.apart_by_marks]
     if len({j.unit for j in ones}) == 1 and not near:
         return _matched(unit_ids, ones[0])
     shown = ones + [j for j in near if j not in ones]

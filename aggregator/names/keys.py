@@ -28,6 +28,9 @@ class Key(NamedTuple):
     # (folded, tone key) the unit's name must have: a type word read as part of the proper name, typed
     # with diacritics ("phường Đông" read as a name "Phường Đông" is no "Phương Đông")
     required: frozenset[tuple[str, str]] = frozenset()
+    # the proper name's words in lower case with their diacritics, and its numbers, when typed with
+    # diacritics throughout ("" otherwise): counts typos where the diacritics tell names apart
+    toned: str = ""
 
     @property
     def exact(self) -> tuple[object, ...]:
@@ -46,15 +49,18 @@ def key_of(parts: NameParts, keep_places: bool = True) -> Key:
     pairs = frozenset(tuples)
     # Typed with diacritics, a word without any is typed with the level tone: "Thanh Hòa" is not "Thạnh Hòa".
     # Raw Telex ("Tan Thanhj") marks its own words only: the others were typed without an input method.
-    if not "".join(word.text for word in body).isascii():
+    with_marks = not "".join(word.text for word in body).isascii()
+    if with_marks:
         marked = pairs
     else:
         marked = frozenset(pair for pair, word in zip(tuples, body, strict=True) if not word.toned.isascii())
     words = tuple(sorted(order))
     required = frozenset(pair for pair, word in zip(tuples, body, strict=True) if word.folded in parts.named
                          and not bare(word)) if parts.named else frozenset()
+    toned = " ".join([word.toned for word in body] + list(parts.numbers)) if with_marks else ""
     return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,
-               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers), required)
+               marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers), required,
+               toned)
 
 
 def is_place(head: tuple[str, ...] | None) -> bool:

@@ -32,9 +32,10 @@ from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.groups import group_reader
 from aggregator.names.heads import TRAPS
-from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide, matched_as
+from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide, in_doubt, matched_as
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, unit_chains
+from aggregator.names.marks import contradicted, one_mark_off
 from aggregator.names.reading import last_segment, read_name, readings
 from aggregator.names.screening import Screen, build_screen
 from aggregator.names.typed import Reader, Typed
@@ -65,6 +66,7 @@ class Matcher:
     screen: Screen  # what typed types, numbers and places rule out, for many keys at once
     read_group: Callable[[object], str | None]  # a typed group hint → the group code it names
     reader: Reader  # typed names → their readings, each distinct text read once
+    marked: bool = True  # the roster writes diacritics (most names have some): typed marks are evidence
 
     @cached_property
     def initials(self) -> Mapping[str, tuple[int, ...]]:
@@ -177,6 +179,7 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         screen=build_screen(keys, [chains[owner] for owner in owners]),
         read_group=group_reader(groups or {}, lambda text: read_folded(text, vocab)),
         reader=reader,
+        marked=2 * sum(not unit.name.isascii() for unit in units) >= len(units),
     )
 
 
@@ -268,6 +271,8 @@ def _admitted(matcher: Matcher, judge: Judge, keys: Sequence[int]) -> list[int]:
 def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
     if typed.head is None and not typed.words and not typed.numbers:  # only the home town, or notes
         return Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)
+    if typed.toned and not matcher.marked:  # a roster without diacritics: typed marks cannot tell names apart
+        typed = typed._replace(toned="")
     judge = Judge(typed, matcher.settings)
     same = matcher.ordered.get(typed.order, ())  # the same words in the same order: any type, any numbers
     if not same:  # no unit's name: a typo, a name with words missing or added, or nobody's
@@ -278,9 +283,23 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
     # unit of that name, the row is refused; it is no other unit's name with words missing.
     if possible := _admitted(matcher, judge, same):
         judged = [judge.same_name(matcher.keys[i], matcher.owners[i]) for i in possible]
+        # "Phước Hậi": Phước Hải's letters, Phước Hậu's ậ
+        contradicted_all = typed.toned and all(contradicted(typed, matcher.keys[i]) for i in possible)
+        if contradicted_all and (marked := _marked_typos(matcher, judge, set(same))):
+            return in_doubt(matcher.unit_ids, [*judged, *marked], matcher.settings)
     else:
         judged = [_judge(matcher, judge, i, 1.0, 0) for i in same]
     return decide(matcher.unit_ids, judged, matcher.settings, typo_allowed=False)
+
+
+def _marked_typos(matcher: Matcher, judge: Judge, same: set[int]) -> list[Judged]:
+    """Units one letter from the typed name, also with the marks the clerk typed, that the stated type and
+    places allow (for a name whose letters are a unit's but whose marks are not)."""
+    typed = judge.typed
+    ones = [key for name in matcher.index.one_edit(typed.spelled) for key in matcher.name_keys[name]
+            if key not in same and one_mark_off(typed, matcher.keys[key])]
+    return [_judge(matcher, judge, key, _similarity(typed, matcher.keys[key]), 1)
+            for key in _admitted(matcher, judge, ones)]
 
 
 _NOTHING = Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)  # a reading that names no unit
