@@ -222,21 +222,22 @@ def _group(code: str, label: str, units: Sequence[UnitOutcome], kinds: dict[str,
                         figures, stats)
 
 
-def consolidate(inputs: Inputs) -> Consolidation:
-    """Build the cycle's result: one outcome per roster unit (roster order), groups, totals."""
-    campaign = inputs.campaign
-    units = _outcomes(inputs, _Keys.of(campaign))
-    kinds = {c.key: c.type for c in campaign.metric_columns}
-    missing = [k for k in inputs.header_map.missing if k in kinds]
+def _groups(campaign: Campaign, units: Sequence[UnitOutcome], kinds: dict[str, ColumnType],
+            missing: Sequence[str]) -> tuple[GroupSummary, ...]:
+    """One summary per group, in the campaign's order (a roster group it lacks last, by code)."""
     labels = campaign.group_labels
     order = [g.code for g in campaign.groups] + sorted({u.group for u in units} - set(labels))
     members: dict[str, list[UnitOutcome]] = {code: [] for code in order}
     for unit in units:
         members[unit.group].append(unit)
-    groups = tuple(_group(code, labels.get(code, code), members[code], kinds, missing) for code in order)
-    unmatched = _unmatched(inputs)
+    return tuple(_group(code, labels.get(code, code), members[code], kinds, missing) for code in order)
+
+
+def _totals(inputs: Inputs, units: Sequence[UnitOutcome], groups: Sequence[GroupSummary],
+            unmatched: Sequence[UnmatchedRow]) -> Totals:
     reported = sum(g.reported for g in groups)
-    totals = Totals(
+    table = inputs.table
+    return Totals(
         units_expected=len(units),
         units_reported=reported,
         units_late=sum(g.late for g in groups),
@@ -244,9 +245,20 @@ def consolidate(inputs: Inputs) -> Consolidation:
         units_with_problems=sum(1 for u in units if u.problems),
         rows_unmatched=len(unmatched),
         rows_superseded=sum(len(v) for v in inputs.resolution.superseded.values()),
-        rows_blank=int(inputs.table[BLANK].sum()),
-        rows_ignored=int((inputs.table[IGNORED] & ~inputs.table[BLANK]).sum()) if IGNORED in inputs.table else 0,
+        rows_blank=int(table[BLANK].sum()),
+        rows_ignored=int((table[IGNORED] & ~table[BLANK]).sum()) if IGNORED in table else 0,
     )
+
+
+def consolidate(inputs: Inputs) -> Consolidation:
+    """Build the cycle's result: one outcome per roster unit (roster order), groups, totals."""
+    campaign = inputs.campaign
+    units = _outcomes(inputs, _Keys.of(campaign))
+    kinds = {c.key: c.type for c in campaign.metric_columns}
+    missing = [k for k in inputs.header_map.missing if k in kinds]
+    groups = _groups(campaign, units, kinds, missing)
+    unmatched = _unmatched(inputs)
+    totals = _totals(inputs, units, groups, unmatched)
     figures, stats = over_units(units, kinds, missing)
     letters = {inputs.header_map.headers[k]: inputs.header_map.letter(k) for k in inputs.header_map.positions}
     headers = {c.key: c.header for c in campaign.columns}

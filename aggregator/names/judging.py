@@ -283,3 +283,37 @@ def decide(unit_ids: Sequence[str], judged: Sequence[Judged], settings: Matching
         return Decision(_outcome(unit_ids, MatchKind.AMBIGUOUS, strong, max(settings.candidates, len(strong))), True)
     typo = _typo(unit_ids, ranked, settings) if typo_allowed else None
     return typo or _refused(unit_ids, ranked, settings)
+
+
+def together(decisions: Sequence[Decision], settings: MatchingSettings) -> Decision:
+    """Equally likely readings of one name ("Phuong Lien": phường Liên, or Phương Liên): the unit they
+    name when they name only that one, ambiguous when they name different units (or one is in doubt)."""
+    named = [d for d in decisions if d.outcome.kind in (MatchKind.MATCHED, MatchKind.AMBIGUOUS)]
+    if len(named) < 2:
+        return named[0] if named else decisions[0]
+    units = {c.unit_id for d in named for c in d.outcome.candidates} | {
+        d.outcome.unit_id for d in named if d.outcome.unit_id is not None}
+    matched = [d for d in named if d.outcome.kind is MatchKind.MATCHED]
+    if matched and len(units) == 1:  # every reading points at that one unit; one of them surely
+        return matched[0]
+    best: dict[str, float] = {}
+    for d in named:
+        found = d.outcome.candidates or (Candidate(str(d.outcome.unit_id), d.outcome.score),)
+        for candidate in found:
+            best[candidate.unit_id] = max(best.get(candidate.unit_id, 0.0), candidate.score)
+    shown = sorted(best.items(), key=lambda item: -item[1])[: max(settings.candidates, len(named))]
+    candidates = tuple(Candidate(unit_id, score) for unit_id, score in shown)
+    return Decision(MatchOutcome(MatchKind.AMBIGUOUS, None, candidates[0].score, candidates), False)
+
+
+def combine(decisions: Sequence[Decision]) -> Decision:
+    """The plain reading's decision, unless it found nothing and another reading matched one unit
+    (or, matching none, found the name ambiguous: "Lịch Hội Thượng" is no "Hội")."""
+    plain = decisions[0]
+    if plain.outcome.kind is MatchKind.MATCHED:
+        return plain
+    matched = {d.outcome.unit_id: d for d in decisions[1:] if d.outcome.kind is MatchKind.MATCHED}
+    if len(matched) == 1:
+        return next(iter(matched.values()))
+    vague = [d for d in decisions[1:] if d.outcome.kind is MatchKind.AMBIGUOUS]
+    return vague[0] if vague and plain.outcome.kind is not MatchKind.AMBIGUOUS and not matched else plain

@@ -27,12 +27,23 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from aggregator.campaign import MatchingSettings
-from aggregator.models import Candidate, MatchKind, MatchOutcome, RosterUnit
+from aggregator.models import MatchKind, MatchOutcome, RosterUnit
 from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.groups import group_reader
 from aggregator.names.heads import TRAPS
-from aggregator.names.judging import FAR, Decision, Fit, Judge, Judged, decide, in_doubt, matched_as
+from aggregator.names.judging import (
+    FAR,
+    Decision,
+    Fit,
+    Judge,
+    Judged,
+    combine,
+    decide,
+    in_doubt,
+    matched_as,
+    together,
+)
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, unit_chains
 from aggregator.names.marks import contradicted, one_mark_off
@@ -316,40 +327,6 @@ def _can_name(matcher: Matcher, typed: Key) -> bool:
     return bool(matcher.index.one_edit(typed.spelled))
 
 
-def _together(decisions: Sequence[Decision], settings: MatchingSettings) -> Decision:
-    """Equally likely readings of one name ("Phuong Lien": phường Liên, or Phương Liên): the unit they
-    name when they name only that one, ambiguous when they name different units (or one is in doubt)."""
-    named = [d for d in decisions if d.outcome.kind in (MatchKind.MATCHED, MatchKind.AMBIGUOUS)]
-    if len(named) < 2:
-        return named[0] if named else decisions[0]
-    units = {c.unit_id for d in named for c in d.outcome.candidates} | {
-        d.outcome.unit_id for d in named if d.outcome.unit_id is not None}
-    matched = [d for d in named if d.outcome.kind is MatchKind.MATCHED]
-    if matched and len(units) == 1:  # every reading points at that one unit; one of them surely
-        return matched[0]
-    best: dict[str, float] = {}
-    for d in named:
-        found = d.outcome.candidates or (Candidate(str(d.outcome.unit_id), d.outcome.score),)
-        for candidate in found:
-            best[candidate.unit_id] = max(best.get(candidate.unit_id, 0.0), candidate.score)
-    shown = sorted(best.items(), key=lambda item: -item[1])[: max(settings.candidates, len(named))]
-    candidates = tuple(Candidate(unit_id, score) for unit_id, score in shown)
-    return Decision(MatchOutcome(MatchKind.AMBIGUOUS, None, candidates[0].score, candidates), False)
-
-
-def _combine(decisions: Sequence[Decision]) -> Decision:
-    """The plain reading's decision, unless it found nothing and another reading matched one unit
-    (or, matching none, found the name ambiguous: "Lịch Hội Thượng" is no "Hội")."""
-    plain = decisions[0]
-    if plain.outcome.kind is MatchKind.MATCHED:
-        return plain
-    matched = {d.outcome.unit_id: d for d in decisions[1:] if d.outcome.kind is MatchKind.MATCHED}
-    if len(matched) == 1:
-        return next(iter(matched.values()))
-    vague = [d for d in decisions[1:] if d.outcome.kind is MatchKind.AMBIGUOUS]
-    return vague[0] if vague and plain.outcome.kind is not MatchKind.AMBIGUOUS and not matched else plain
-
-
 def _tie_break(matcher: Matcher, decision: Decision, hint: object) -> MatchOutcome:
     """A group hint settles a tie between units of different groups when it names one of them."""
     outcome = decision.outcome
@@ -376,7 +353,7 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
         """The readings of a name, the first one the plain reading (``plain``): a reading that cannot
         name any unit is left out (it would only be refused), unless it is the plain one, which says why."""
         found = [decide(key) for i, key in enumerate(keys) if (plain and i == 0) or _can_name(matcher, key)]
-        return found[0] if len(found) == 1 else _together(found or [_NOTHING], matcher.settings)
+        return found[0] if len(found) == 1 else together(found or [_NOTHING], matcher.settings)
 
     per_name: dict[object, Decision] = {}
     reader, vocab = matcher.reader, matcher.vocabulary
@@ -390,7 +367,7 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
             decision = decide_all(typed.keys(vocab, matcher.index.together))
             if decision.outcome.kind is not MatchKind.MATCHED:
                 others = [decide_all(keys, plain=False) for keys in _other_readings(typed, vocab, matcher.index)]
-                decision = _combine([decision, *others])
+                decision = combine([decision, *others])
             typed.settle(decision)
         per_name[name] = decision
     no_name = MatchOutcome(MatchKind.NO_NAME, None, 0.0)
