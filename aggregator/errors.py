@@ -101,7 +101,8 @@ class SchemaError(AggregatorError):
     exit_code = 5
 
     def __init__(self, tab: str, missing: Sequence[str], headers: Iterable[str],
-                 near: dict[str, str] | None = None, *, header_row: int = 1, found_in_row: int | None = None) -> None:
+                 near: dict[str, str] | None = None, *, header_row: int = 1, found_in_row: int | None = None,
+                 unused: Sequence[str] = ()) -> None:
         present = [h for h in headers if h]
         near = near or {}
         parts = []
@@ -120,6 +121,9 @@ class SchemaError(AggregatorError):
             what = (f"Tab {tab!r} has no column for {', '.join(parts)} in its header row (row {header_row})."
                     if present else f"Tab {tab!r} has an empty header row (row {header_row}: is the tab empty, or "
                     "is `header_row` wrong?).")
+            if unused and any(name not in near for name in missing):  # no close header: show what is there
+                shown = ", ".join(map(repr, unused[:6])) + (", …" if len(unused) > 6 else "")
+                what += f" Headers the campaign does not use: {shown}."
             hint = ("Rename the header back in the sheet, or add the new header text to `aliases` of that column "
                     "in the campaign file.")
         super().__init__(what, hint)

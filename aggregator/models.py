@@ -222,6 +222,8 @@ class Consolidation:
     column_letters: dict[str, str] = field(default_factory=dict)  # header text -> column letter
     metric_stats: dict[str, MetricStats] = field(default_factory=dict)  # percent metrics only
     missing_columns: dict[str, str | None] = field(default_factory=dict)  # header not found -> closest unused one
+    # header not found -> what it carried: "metric", a role ("difficulties", "contact" …) or "text"/"date"
+    missing_kinds: dict[str, str] = field(default_factory=dict)
     decisions: tuple[DecisionOutcome, ...] = ()  # what the office settled, as this cycle found it
     review_items: tuple[ReviewItem, ...] = ()  # what needs (or had) a decision, one per item
 

@@ -76,7 +76,9 @@ DOCS: dict[str, tuple[str, str]] = {
     "columns[].role": ("`unit_name` (required, one column), `submitted_at` (lateness, resubmissions), "
                        "`group_hint`, `difficulties`, `proposals` (free text summarised in the report), `contact`, "
                        "`note`", "submitted_at"),
-    "columns[].required": ("stop the cycle when the header is missing (always true for `unit_name`)", "true"),
+    "columns[].required": ("stop the cycle when the header is missing (always true for `unit_name` and "
+                           "`submitted_at`: without them no row has a unit, or lateness and resubmissions "
+                           "cannot be judged)", "true"),
     "columns[].label": ("how the report names a metric", '"kinh phí thực hiện"'),
     "columns[].sentence": ("the report's line for a metric: `{value}` (the figure written the Vietnamese way) and "
                            "`{label}`; a percent also has `{min}`, `{max}`, `{n}`",

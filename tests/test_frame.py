@@ -75,8 +75,8 @@ def _named(name: Any) -> tuple[Any, ...]:
 
 
 def test_a_row_that_stops_early_has_empty_cells_after_its_end() -> None:
-    header = ("STT", "Tên cơ quan, đơn vị", "Ghi chú", CITIZENS)
-    rows = (header, (1, "Phòng Y tế", "x", 5), (2,), (), (3, "Phòng Tư pháp"), (4, "Hội", "y", 7, "extra", "more"))
+    header = ("STT", "Tên cơ quan, đơn vị", "Ghi chú", CITIZENS, "Ngày báo cáo")
+    rows = (header, (1, "Phòng Y tế", "x", 5), (2,), (), (3, "Phòng Tư pháp"), (4, "Hội", "y", 7, "", "more"))
     header_map = map_headers("Báo cáo", header, CAMPAIGN.columns)
     raw = raw_columns(rows, 1, header_map)
     assert raw.index.tolist() == [2, 3, 4, 5, 6]
@@ -86,7 +86,7 @@ def test_a_row_that_stops_early_has_empty_cells_after_its_end() -> None:
 
 
 def test_a_mapped_column_no_row_reaches_is_empty() -> None:
-    header = ("Tên cơ quan, đơn vị", CITIZENS)
+    header = ("Tên cơ quan, đơn vị", "Ngày báo cáo", CITIZENS)
     header_map = map_headers("Báo cáo", header, CAMPAIGN.columns)
     raw = raw_columns((header, ("Phòng Y tế",), ("Hội",)), 1, header_map)
     assert raw[header_map_key(header_map, CITIZENS)].tolist() == [None, None]

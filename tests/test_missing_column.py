@@ -68,3 +68,41 @@ def test_check_names_the_missing_header_and_the_closest_unused_one_without_faili
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if LOST in line)
     assert line.startswith("! ") and RENAMED in line and "unknown (not 0)" in line
+
+
+def _renamed(folder: Path, header: str, new: str) -> Path:
+    book_path = folder / f"renamed-{len(list(folder.iterdir()))}.xlsx"
+    shutil.copyfile(SAMPLE, book_path)
+    book = load_workbook(book_path)
+    next(c for c in book["Báo cáo"][1] if c.value == header).value = new
+    book.save(book_path)
+    return book_path
+
+
+def test_a_lost_submission_time_column_stops_run_and_check_instead_of_calling_everyone_on_time(
+        runner: CliRunner, tmp_path: Path) -> None:
+    """Without it lateness and resubmissions cannot be judged: the report said every unit was on time."""
+    book = _renamed(tmp_path, "Ngày báo cáo", "Thời gian nộp")
+    out = tmp_path / "out"
+    for args in (["run", "--out", str(out), "--now", "2024-11-11T08:00:00+07:00"], ["check"]):
+        result = runner.invoke(cli, [*args, "--source", str(book)])
+        assert result.exit_code == 5, result.output
+        assert "no column for 'Ngày báo cáo'" in result.output
+        assert "Headers the campaign does not use: 'Thời gian nộp'" in result.output
+        assert "Traceback" not in result.output
+    assert not out.exists() or not list(out.glob("*.docx"))  # nothing written
+
+
+def test_a_lost_free_text_column_is_named_for_what_it_loses(runner: CliRunner, tmp_path: Path) -> None:
+    book = _renamed(tmp_path, "Khó khăn, vướng mắc, đề xuất", "Kiến nghị")
+    result = runner.invoke(cli, ["check", "--source", str(book)])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "Khó khăn, vướng mắc, đề xuất" in line)
+    assert "missing from the report's proposals" in line and "figures" not in line
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["run", "--source", str(book), "--out", str(out),
+                               "--now", "2024-11-11T08:00:00+07:00"]).exit_code == 0
+    sheet = load_workbook(out / "bang-tong-hop-nhatrang-2024.xlsx", read_only=True)["Tổng hợp tiến độ"]
+    texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    warning = next(t for t in texts if "Khó khăn, vướng mắc, đề xuất" in t and "Không tìm thấy" in t)
+    assert "đề xuất, kiến nghị của báo cáo" in warning and "không tính là 0" not in warning

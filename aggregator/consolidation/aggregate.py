@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from aggregator.campaign import Campaign
+from aggregator.campaign import Campaign, ColumnSettings
 from aggregator.cells.frame import (
     BLANK,
     CONFIRMED,
@@ -27,6 +27,7 @@ from aggregator.consolidation.metrics import over_units
 from aggregator.consolidation.resolve import Resolution
 from aggregator.consolidation.review import numeric_headers, review_items
 from aggregator.models import (
+    NUMERIC_TYPES,
     ColumnType,
     Confirmed,
     Consolidation,
@@ -277,9 +278,17 @@ def consolidate(inputs: Inputs) -> Consolidation:
         column_letters=letters,
         metric_stats=stats,
         missing_columns={headers[k]: near for k, near in inputs.header_map.missing.items()},
+        missing_kinds={headers[c.key]: _carried(c) for c in campaign.columns if c.key in inputs.header_map.missing},
         decisions=inputs.decisions,
         review_items=_items(inputs, units, unmatched),
     )
+
+
+def _carried(column: ColumnSettings) -> str:
+    """What a column carries, for the warning when its header is missing."""
+    if column.type in NUMERIC_TYPES:
+        return "metric"
+    return column.role.value if column.role is not None else column.type.value
 
 
 def _items(inputs: Inputs, units: Sequence[UnitOutcome], unmatched: Sequence[UnmatchedRow]) -> tuple[ReviewItem, ...]:

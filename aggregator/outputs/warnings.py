@@ -1,7 +1,7 @@
 """What the office must fix in the sheet itself, in Vietnamese (dashboard) and English (``check``). Pure.
 
-- a campaign column whose header is not in the header row: its figure is unknown (never 0) until the header
-  is put back; the closest unused header is named;
+- a campaign column whose header is not in the header row: its figure is unknown (never 0), or its texts
+  are missing from the report, until the header is put back; the closest unused header is named;
 - a spreadsheet whose locale reads dates month first (en_US): a typed 08/11/2024 becomes 11 August.
 """
 
@@ -22,15 +22,30 @@ class SheetWarning:
     en: str
 
 
-def _missing_column(header: str, near: str | None) -> SheetWarning:
+# what is lost while a column's header is missing, by what the column carries (Vietnamese, English)
+_LOST = {
+    "metric": ("số liệu của cột này để trống, không tính là 0",
+               "its figures are unknown (not 0) in the dashboard, status.json and the report"),
+    "difficulties": ("nội dung của cột này không có trong mục khó khăn, vướng mắc của báo cáo",
+                     "what it says is missing from the report's difficulties"),
+    "proposals": ("nội dung của cột này không có trong mục đề xuất, kiến nghị của báo cáo",
+                  "what it says is missing from the report's proposals"),
+    "group_hint": ("cột khối không được dùng để phân định các đơn vị trùng tên",
+                   "the sheet's group column cannot break ties between units"),
+}
+_SHOWN = ("các ô của cột này để trống trên bảng tổng hợp và trong báo cáo",
+          "its cells are left empty on the dashboard, in status.json and in the report")
+
+
+def _missing_column(header: str, near: str | None, kind: str) -> SheetWarning:
     hint_vi = f" (tiêu đề gần giống chưa dùng: “{near}”)" if near else ""
     hint_en = f" (the closest unused header is {near!r})" if near else ""
+    lost_vi, lost_en = _LOST.get(kind, _SHOWN)
     return SheetWarning(
-        f"Không tìm thấy cột “{header}” trong dòng tiêu đề{hint_vi}: số liệu của cột này để trống, không tính "
-        "là 0. Hãy sửa lại tiêu đề trên bảng tính, hoặc thêm tiêu đề mới vào `aliases` của cột trong tệp cấu hình.",
-        f"The header row has no column {header!r}{hint_en}: its figures are unknown (not 0) in the dashboard, "
-        "status.json and the report. Put the header back in the sheet, or add the new header text to that "
-        "column's `aliases` in the campaign file.",
+        f"Không tìm thấy cột “{header}” trong dòng tiêu đề{hint_vi}: {lost_vi}. Hãy sửa lại tiêu đề trên bảng "
+        "tính, hoặc thêm tiêu đề mới vào `aliases` của cột trong tệp cấu hình.",
+        f"The header row has no column {header!r}{hint_en}: {lost_en}. Put the header back in the sheet, or add "
+        "the new header text to that column's `aliases` in the campaign file.",
     )
 
 
@@ -45,7 +60,8 @@ def _locale(locale: str) -> SheetWarning:
 
 
 def sheet_warnings(result: Consolidation) -> list[SheetWarning]:
-    found = [_missing_column(header, near) for header, near in result.missing_columns.items()]
+    found = [_missing_column(header, near, result.missing_kinds.get(header, "metric"))
+             for header, near in result.missing_columns.items()]
     if month_first(result.source.locale):
         found.append(_locale(str(result.source.locale)))
     return found

@@ -69,8 +69,9 @@ def map_headers(tab: str, header_row: Sequence[CellValue], columns: Sequence[Col
                 row: int = 1) -> HeaderMap:
     """Match the header row against the campaign's columns.
 
-    Raises SchemaError when a required column (always the unit name) is absent, naming the closest header,
-    and DuplicateColumnError when a column's header appears twice: nobody can tell which one agencies fill.
+    Raises SchemaError when a required column (always the unit name and the submission time) is absent,
+    naming the closest header, and DuplicateColumnError when a column's header appears twice: nobody can tell
+    which one agencies fill.
     """
     texts = [str(cell).strip() if cell is not None else "" for cell in header_row]  # of spreadsheet row ``row``
     at = _first_positions([fold_header(t) for t in texts])
@@ -84,10 +85,12 @@ def map_headers(tab: str, header_row: Sequence[CellValue], columns: Sequence[Col
     used = set(positions.values())
     unused = [t for i, t in enumerate(texts) if t and i not in used]
     absent = [c for c in columns if c.key not in positions and c.type is not ColumnType.IGNORED]
-    required = [c.header for c in absent if c.required or c.role is ColumnRole.UNIT_NAME]
+    # without the unit name no row has a unit; without the submission time lateness and resubmissions would
+    # be judged wrongly in silence (every unit "on time")
+    required = [c.header for c in absent if c.required or c.role in (ColumnRole.UNIT_NAME, ColumnRole.SUBMITTED_AT)]
     if required:
         raise SchemaError(tab, required, texts, {m: near for m in required if (near := closest_header(m, unused))},
-                          header_row=row)
+                          header_row=row, unused=unused)
     seen_twice = tuple(texts[i] for spots in at.values() for i in spots[1:])
     headers = {key: texts[index] for key, index in positions.items()}
     missing = {c.key: closest_header(c.header, unused) for c in absent}
