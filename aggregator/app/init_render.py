@@ -29,7 +29,8 @@ _FILE = Template("""\
 
 id: $id  # lower-case letters, digits and dashes; names the output folder out/<id>/
 title: $title
-# With its UTC offset; a unit whose row is dated later is late (a date alone counts as the whole day).
+# A unit whose row is dated later is late. A day (2024-11-10) is the whole day; a time without a UTC
+# offset is in the campaign's time zone.
 deadline: $deadline
 timezone: $timezone  # IANA zone of the dates typed in the sheet
 

@@ -5,6 +5,8 @@
   ``init`` checks its own draft with each ``"TODO: <example>"`` read as its example (``with_examples``).
 - A number where a date belongs is refused: YAML and pydantic would read ``deadline: 12345`` as a Unix
   time in 1970.
+- A deadline may be a day (``2024-11-10`` or ``10/11/2024``: the whole day) or a date-time without an
+  offset: both are read in the campaign's time zone.
 - Key paths count list items from 1 and name a column by its header:
   ``("columns", 7, "type")`` → ``column 8 ("Số người dân").type``.
 """
@@ -56,8 +58,52 @@ def refuse_number_as_date(value: Any) -> Any:
         return value
     if isinstance(value, int | float) or _NUMBER_TEXT.fullmatch(str(value)):
         raise ValueError(f"{value!r} is a number, not a date: write it as e.g. 2024-11-10T23:59:59+07:00 "
-                         "(or 2024-10-13 for a day)")
+                         "(or 2024-10-13 for the whole day)")
     return value
+
+
+def refuse_unreadable_deadline(value: Any) -> Any:
+    """A deadline still text once read (``deadline_in_zone`` reads every date a person writes): not a date."""
+    if isinstance(value, str) and _as_written(value) is None:
+        raise ValueError(f"{shorten(value)!r} is not a date: write 2024-11-10 (the whole day), 10/11/2024, "
+                         "or 2024-11-10T17:00:00+07:00")
+    return value
+
+
+_DAY_FIRST = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?\s*")
+
+
+def _as_written(value: Any) -> dt.datetime | dt.date | None:
+    """A date or date-time as a person writes it: ISO (YAML gives dates and date-times already) or day first."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    if found := _DAY_FIRST.fullmatch(value):
+        day, month, year, hour, minute = found.groups()
+        try:
+            when = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+        except ValueError:
+            return None
+        return when if hour else when.date()
+    try:
+        return dt.datetime.fromisoformat(value.strip()) if "T" in value or ":" in value else \
+            dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def deadline_in_zone(value: Any, zone: dt.tzinfo | None) -> Any:
+    """A deadline written as a day is the end of that day; one without an offset is a wall time of the
+    campaign's zone. Anything else is returned as it is, for the field's own checks to judge."""
+    if zone is None or isinstance(value, bool | int | float):
+        return value
+    written = _as_written(value)
+    if written is None:
+        return value
+    if not isinstance(written, dt.datetime):
+        written = dt.datetime.combine(written, dt.time(23, 59, 59))
+    return written if written.tzinfo else written.replace(tzinfo=zone)
 
 
 def shorten(text: str) -> str:

@@ -18,9 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from aggregator.campaign.columns import ColumnSettings, metrics, role_problems, with_legacy_roles, with_role
 from aggregator.campaign.file_checks import (
+    deadline_in_zone,
     location,
     placeholder_problems,
     refuse_number_as_date,
+    refuse_unreadable_deadline,
     shorten,
     with_examples,
 )
@@ -28,6 +30,7 @@ from aggregator.campaign.report_words import ReportSettings
 from aggregator.errors import ConfigError
 from aggregator.models import ColumnRole, SourceKind
 
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_WINDOW = dt.timedelta(days=60)  # the campaign window when `start` is not set
 
 
@@ -196,7 +199,7 @@ class Campaign(_Frozen):
     title: str
     deadline: dt.datetime
     start: dt.datetime | dt.date | None = None  # when the campaign opened; default 60 days before the deadline
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: str = DEFAULT_TIMEZONE
     source: SourceSettings
     roster: Path | RosterTab  # a CSV file, or {tab: "Danh sách đơn vị"}: a tab of the source spreadsheet
     area: str = ""  # the campaign's own area, innermost first, e.g. "thành phố Nha Trang, tỉnh Khánh Hòa"
@@ -216,7 +219,7 @@ class Campaign(_Frozen):
     @field_validator("deadline", mode="before")
     @classmethod
     def _not_a_number(cls, value: Any) -> Any:
-        return refuse_number_as_date(value)
+        return refuse_unreadable_deadline(refuse_number_as_date(value))
 
     @field_validator("timezone")
     @classmethod
@@ -231,14 +234,14 @@ class Campaign(_Frozen):
     @classmethod
     def _legacy_roles(cls, data: Any) -> Any:
         if isinstance(data, dict) and "columns" in data:
-            return {**data, "columns": with_legacy_roles(data["columns"])}
+            data = {**data, "columns": with_legacy_roles(data["columns"])}
+        if isinstance(data, dict) and "deadline" in data:
+            data = {**data, "deadline": deadline_in_zone(data["deadline"], _zone(data.get("timezone")))}
         return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Campaign:
         problems = []
-        if self.deadline.tzinfo is None:
-            problems.append("deadline needs a UTC offset, e.g. 2024-11-10T23:59:59+07:00")
         problems += role_problems(self.columns)
         codes = [g.code for g in self.groups]
         if len(set(codes)) != len(codes):
@@ -313,6 +316,14 @@ class Campaign(_Frozen):
 
 
 _SHOWN_INPUTS = (str, int, float, bool, dt.date)
+
+
+def _zone(name: Any) -> dt.tzinfo | None:
+    """The campaign's zone as written (its default when absent), None when it is no zone."""
+    try:
+        return ZoneInfo(name if isinstance(name, str) else DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def _loose(title: str) -> str:
