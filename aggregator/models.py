@@ -220,6 +220,7 @@ class Consolidation:
     unmatched_rows: tuple[UnmatchedRow, ...]
     superseded: tuple[int, ...] = ()
     column_letters: dict[str, str] = field(default_factory=dict)  # header text -> column letter
+    name_letter: str = "A"  # the unit-name column's letter: where a link to a row points
     metric_stats: dict[str, MetricStats] = field(default_factory=dict)  # percent metrics only
     missing_columns: dict[str, str | None] = field(default_factory=dict)  # header not found -> closest unused one
     # header not found -> what it carried: "metric", a role ("difficulties", "contact" …) or "text"/"date"

@@ -106,3 +106,17 @@ def test_a_lost_free_text_column_is_named_for_what_it_loses(runner: CliRunner, t
     texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
     warning = next(t for t in texts if "Khó khăn, vướng mắc, đề xuất" in t and "Không tìm thấy" in t)
     assert "đề xuất, kiến nghị của báo cáo" in warning and "không tính là 0" not in warning
+
+
+def test_links_to_a_row_point_at_its_typed_name_not_column_a(run: dict[str, object]) -> None:
+    """The demo sheet has STT in column A and the unit's name in column B: "Ô" and every row link say B."""
+    out: Path = run["out"]  # type: ignore[assignment]
+    sheet = load_workbook(out / "bang-tong-hop-nhatrang-2024.xlsx")["Tổng hợp tiến độ"]
+    rows = [list(row) for row in sheet.iter_rows()]
+    start = next(i for i, row in enumerate(rows) if row[0].value == "Các dòng cần xem lại")
+    unmatched = [row for row in rows[start + 2:] if row[3].value and "Cột" not in str(row[3].value)
+                 and isinstance(row[0].value, int)]
+    assert unmatched and all(row[1].value == f"B{row[0].value}" for row in unmatched)
+    links = [c.hyperlink.location for row in rows for c in row if c.hyperlink is not None]
+    row_links = [loc for loc in links if loc.split("!")[-1][:1].isalpha() and loc.split("!")[-1][1:].isdigit()]
+    assert row_links and not any(loc.endswith(tuple(f"!A{n}" for n in range(1, 500))) for loc in row_links)

@@ -28,6 +28,7 @@ from aggregator.consolidation.resolve import Resolution
 from aggregator.consolidation.review import numeric_headers, review_items
 from aggregator.models import (
     NUMERIC_TYPES,
+    ColumnRole,
     ColumnType,
     Confirmed,
     Consolidation,
@@ -276,12 +277,18 @@ def consolidate(inputs: Inputs) -> Consolidation:
         unmatched_rows=unmatched,
         superseded=tuple(sorted(r for v in inputs.resolution.superseded.values() for r in v)),
         column_letters=letters,
+        name_letter=_name_letter(campaign, inputs.header_map),
         metric_stats=stats,
         missing_columns={headers[k]: near for k, near in inputs.header_map.missing.items()},
         missing_kinds={headers[c.key]: _carried(c) for c in campaign.columns if c.key in inputs.header_map.missing},
         decisions=inputs.decisions,
         review_items=_items(inputs, units, unmatched),
     )
+
+
+def _name_letter(campaign: Campaign, header_map: HeaderMap) -> str:
+    column = campaign.role_column(ColumnRole.UNIT_NAME)
+    return header_map.letter(column.key) if column is not None and column.key in header_map.positions else "A"
 
 
 def _carried(column: ColumnSettings) -> str:

@@ -136,7 +136,7 @@ def _units(b: _Builder, result: Consolidation, tab: str, labels: dict[str, str],
                        _when(result, u), u.row, superseded, _problem_text(u), _contacts(u, shown)])
         b.style_cell(index, 4, STATUS_STYLE[u.status])
         if u.row is not None:
-            b.links.append(CellLink(index, 6, tab, f"A{u.row}"))
+            b.links.append(CellLink(index, 6, tab, f"{result.name_letter}{u.row}"))
         if u.problems:
             b.style_cell(index, 8, CellStyle.PROBLEM)
             first = u.problems[0]
@@ -154,9 +154,9 @@ def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str],
               "Sửa tên cho đúng danh sách hoặc thêm bí danh (aliases) vào danh sách đơn vị")
     for r in result.unmatched_rows:
         hints = "; ".join(f"{names.get(c.unit_id, c.unit_id)} ({vnformat.number(c.score, 2)})" for c in r.candidates)
-        index = b.add([r.row, f"A{r.row}", r.typed_name, REASON_TEXT[r.kind], hints, "", "", "", advice],
-                      CellStyle.REVIEW)
-        b.links.append(CellLink(index, 0, tab, f"A{r.row}"))
+        cell = f"{result.name_letter}{r.row}"  # where the name was typed
+        index = b.add([r.row, cell, r.typed_name, REASON_TEXT[r.kind], hints, "", "", "", advice], CellStyle.REVIEW)
+        b.links.append(CellLink(index, 0, tab, cell))
     problems = [(u.name, p) for u in result.units for p in u.problems]
     problems += [(r.typed_name, p) for r in result.unmatched_rows for p in r.problems]
     for name, p in sorted(problems, key=lambda item: item[1].row):
@@ -191,7 +191,7 @@ def _decisions(b: _Builder, result: Consolidation, tab: str, names: dict[str, st
                        STATE_TEXT[o.state.value], "", "", o.note])
         b.style_cell(index, 5, STATE_STYLE[o.state.value])
         if o.rows:
-            b.links.append(CellLink(index, 0, tab, f"A{o.rows[0]}"))
+            b.links.append(CellLink(index, 0, tab, f"{result.name_letter}{o.rows[0]}"))
 
 
 def _recent(b: _Builder, recent: ChangeLog | None, tz: dt.tzinfo | None) -> None:

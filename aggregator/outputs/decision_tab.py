@@ -244,7 +244,8 @@ def layout(result: Consolidation, title: str, lines: Sequence[TabLine], choices:
     if placed:
         styles.append(StyledRange(FIRST_LINE - 1, max(line.row for line in placed) + 1, DECISION_COL,
                                   DECISION_COL + 1, CellStyle.INPUT))
-    links = [CellLink(line.row, 2, result.source.tab, f"A{line.link_row}") for line in placed if line.link_row]
+    links = [CellLink(line.row, 2, result.source.tab, f"{result.name_letter}{line.link_row}") for line in placed
+             if line.link_row]
     return WorkerTab(title, tuple(_blocks(placed, new, choices, old_choices)), shown, DECISION_COL,
                      rows=len(shown), cols=CHOICES_COL + 1, dropdowns=tuple(_dropdowns(placed, choices)),
                      styles=tuple(styles), links=tuple(links), column_widths=COLUMN_WIDTHS,
