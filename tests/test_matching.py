@@ -345,3 +345,11 @@ def test_an_alias_typed_exactly_matches_even_when_it_holds_a_type_word() -> None
                           "H3,huyen,Phòng Văn hóa huyện Cầu Kè,huyen-cau-ke-2024\n", origin="r")
     outcomes = match_names(build_matcher(roster, MatchingSettings()), ["huyen-mot", "huyen-hai", "huyen-cau-ke-2024"])
     assert [(o.kind.value, o.unit_id) for o in outcomes] == [("matched", "H1"), ("matched", "H2"), ("matched", "H3")]
+
+
+@pytest.mark.parametrize("typed", ["Phòng Nông nghiệp và PTNT", "Phòng NN&PTNT", "Phòng NN và PTNT"])
+def test_the_agriculture_office_is_found_however_its_name_is_shortened(typed: str) -> None:
+    units = [RosterUnit("NN", "phong", "Phòng Nông nghiệp và Phát triển nông thôn"),
+             RosterUnit("KT", "phong", "Phòng Kinh tế và Hạ tầng")]
+    outcome = match_names(build_matcher(units, MatchingSettings()), [typed])[0]
+    assert (outcome.kind, outcome.unit_id) == (MatchKind.MATCHED, "NN")
