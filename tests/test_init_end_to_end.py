@@ -102,3 +102,13 @@ def test_init_e2e_report_has_both_free_texts_money_in_dong_and_no_bundled_wordin
     assert "Đề nghị hỗ trợ thêm sách vở (UBND xã Minh Tân, UBND xã Thuận Hòa)" in text  # proposals
     for bundled in ("lừa đảo", "tuyên truyền", "Nha Trang", "Khánh Hòa", "TODO"):
         assert bundled not in text, bundled
+
+
+def test_init_e2e_counts_the_todos_as_check_does(path: dict[str, Any]) -> None:
+    """init's next steps name as many TODO values as `check` refuses, never a TODO in a comment."""
+    said = re.search(r'Replace the (\d+) "TODO: …" values \(([^)]*)\)', path["init"].output)
+    assert said, path["init"].output
+    refused = [line for line in path["refused"].stdout.splitlines() if "still the placeholder" in line]
+    listed = path["refused"].stdout.count("still the placeholder")
+    assert int(said[1]) == listed and refused
+    assert "title" not in said[2].split(", ")  # the title was given on the command line

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
+import yaml
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.files import atomic_write
+from aggregator.campaign.file_checks import placeholder_problems
 from aggregator.errors import AggregatorError, ConfigError, CredentialsError, OutputError, SourceError
 from aggregator.models import SourceKind
 
@@ -186,9 +188,11 @@ def _init_summary(draft: CampaignDraft, text: str, output: Path | None, used_fir
         lines.append(f"No --tab given: read the first agency tab, {draft.proposal.tab!r}; pass --tab for another.")
     steps = [] if output else ["Save the YAML printed above as the campaign file, e.g. `aggregator init … > "
                                "config/my-campaign.yaml`; its paths are absolute, make them relative if you like."]
-    todo = sum('"TODO' in line.partition("  # ")[0] for line in text.splitlines())
-    steps.append(f"Replace the {todo} \"TODO: …\" values (e.g. title, group labels, letterhead, signer): `check` "
-                 "and `run` refuse the file until then. Read the reason above each column and correct any choice.")
+    todo = [problem.partition(":")[0] for problem in placeholder_problems(yaml.safe_load(text) or {})]
+    if todo:  # counted as `check` counts them: values only, never comments
+        shown = ", ".join(todo[:4]) + (", …" if len(todo) > 4 else "")
+        steps.append(f"Replace the {len(todo)} \"TODO: …\" values ({shown}): `check` and `run` refuse the file "
+                     "until then. Read the reason above each column and correct any choice.")
     if draft.roster is None:
         steps.append("Set `roster` to the roster CSV and list its group codes under `groups` (or run init again "
                      "with --roster): until then the file does not pass `aggregator check`.")
