@@ -122,3 +122,19 @@ def test_changes_an_alias_added_rematches_a_row_without_calling_it_new(runner: C
     assert "Mới báo cáo" not in second.stdout
     status = json.loads((out / "status.json").read_text(encoding="utf-8"))
     assert next(u for u in status["units"] if u["unit_id"] == "DT-HCTD")["status"] == "reported"
+
+
+def test_changes_a_figure_that_was_not_valid_is_not_called_empty() -> None:
+    """A corrected "2,5" → "2,5 triệu" reads "“2,5” (chưa hợp lệ) → 2.500.000", not "trống → …"."""
+    from aggregator.models import Problem
+
+    header = NAMES["citizens"]
+    invalid = make_unit("B", metrics={"citizens": None}, problems=(Problem(2, header, "2,5", "…"),))
+    fixed = make_unit("B", metrics={"citizens": 2_500_000})
+    empty = make_unit("B", metrics={"citizens": None})
+    assert diff(status_document(make_result((invalid,)), {}), make_result((fixed,)), NAMES) == (
+        f"Thay đổi số liệu (1): Đơn vị B ({header}: “2,5” (chưa hợp lệ) → 2.500.000).",)
+    assert diff(status_document(make_result((fixed,)), {}), make_result((invalid,)), NAMES) == (
+        f"Thay đổi số liệu (1): Đơn vị B ({header}: 2.500.000 → “2,5” (chưa hợp lệ)).",)
+    assert diff(status_document(make_result((empty,)), {}), make_result((fixed,)), NAMES) == (
+        f"Thay đổi số liệu (1): Đơn vị B ({header}: trống → 2.500.000).",)

@@ -49,15 +49,24 @@ def _moment(value: Any) -> dt.datetime | None:
         return None
 
 
+def _shown(value: Any, typed: str | None) -> str:
+    """A figure as the change line shows it; an unknown one is either an empty cell or one not yet valid."""
+    if value is None and typed:
+        return f"“{typed}” (chưa hợp lệ)"
+    return vnformat.number(value, empty="trống")
+
+
 def _metric_changes(before: dict[str, Any], after: UnitOutcome, names: dict[str, str]) -> list[str]:
     if before.get("metrics") == after.metrics:  # most units, most cycles: one comparison of the two dicts
         return []
+    typed_before = {p.get("column"): p.get("value") for p in before.get("problems", []) if isinstance(p, dict)}
+    typed_now = {p.column: p.value for p in after.problems}
     moved = []
     for key, new in after.metrics.items():
         old = before.get("metrics", {}).get(key)
         if old != new:
-            old_text, new_text = vnformat.number(old, empty="trống"), vnformat.number(new, empty="trống")
-            moved.append(f"{names.get(key, key)}: {old_text} → {new_text}")
+            header = names.get(key, key)
+            moved.append(f"{header}: {_shown(old, typed_before.get(header))} → {_shown(new, typed_now.get(header))}")
     return moved
 
 
