@@ -43,6 +43,15 @@ def short_datetime(moment: dt.datetime) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d} {short_date(moment.date())}"
 
 
+def deadline_text(deadline: dt.datetime) -> str:
+    """A deadline as letters write it: "ngày 10 tháng 11 năm 2024" when it is the end of a day (23:59 or
+    midnight, the day before), else "17 giờ 00 phút, ngày 10 tháng 11 năm 2024"."""
+    if (deadline.hour, deadline.minute) == (23, 59) or deadline.time() == dt.time(0):
+        day = deadline.date() - dt.timedelta(days=1) if deadline.time() == dt.time(0) else deadline.date()
+        return long_date(day)
+    return f"{deadline.hour:02d} giờ {deadline.minute:02d} phút, {long_date(deadline.date())}"
+
+
 def cutoff_line(moment: dt.datetime) -> str:
     """"Số liệu tính đến 08 giờ 05 phút, ngày 11 tháng 11 năm 2024"."""
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {long_date(moment.date())}"

@@ -82,7 +82,9 @@ DOCS: dict[str, tuple[str, str]] = {
                            "cannot be judged)", "true"),
     "columns[].label": ("how the report names a metric", '"kinh phí thực hiện"'),
     "columns[].sentence": ("the report's line for a metric: `{value}` (the figure written the Vietnamese way) and "
-                           "`{label}`; a percent also has `{min}`, `{max}`, `{n}`",
+                           "`{label}`; a percent also has `{min}`, `{max}`, `{n}`. Default: `{value} {label}`, "
+                           "`{value} đồng {label}` for money, `{label}: {value} ha` when the header ends "
+                           "with a unit in brackets (`(ha)`)",
                            '"{value} đồng {label}"'),
     "resubmission.policy": ("per unit the latest submission wins (by the submission time, else when first seen, "
                             "else row order)", "latest"),

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from aggregator import vnformat
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
 from aggregator.adapters.xlsx import XlsxSource
@@ -209,7 +210,7 @@ def test_reminders_text_puts_zalo_messages_first_then_one_section_per_unit(built
     (dt.datetime(2024, 2, 5, 17, 0, tzinfo=VN), "17 giờ 00 phút, ngày 05 tháng 02 năm 2024"),
 ], ids=["end-of-day", "midnight", "office-hours"])
 def test_deadline_text_reads_like_the_letter(deadline: dt.datetime, expected: str) -> None:
-    assert reminders.deadline_text(deadline) == expected
+    assert vnformat.deadline_text(deadline) == expected
 
 
 def test_sheet_url_accepts_a_bare_id_or_a_url() -> None:

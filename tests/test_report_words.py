@@ -72,3 +72,32 @@ def test_the_office_paragraphs_are_printed_and_switched_off_sentences_are_not(re
     assert "Có 4/6 cơ quan, đơn vị đã báo cáo" not in report  # auto.participation off
     assert "Biểu đồ:" not in report  # auto.chart off
     assert "Thiếu kinh phí (UBND xã Minh Tân, UBND xã Thuận Hòa)" in report  # agency difficulties stay on
+
+
+@pytest.mark.parametrize(
+    ("header", "kind", "value", "expected"),
+    [
+        ("Diện tích kiểm tra (ha)", "decimal", 1272.5, "Diện tích kiểm tra: 1.272,5 ha"),
+        ("Số lượt kiểm tra (lượt)", "count", 1234, "Lượt kiểm tra: 1.234 lượt"),
+        ("Kinh phí (VNĐ)", "money", 1_317_100_000, "1.317.100.000 đồng kinh phí"),
+        ("Số bài đăng (Facebook, Zalo)", "count", 12, "12 bài đăng (Facebook, Zalo)"),  # no unit: a list
+        ("Số cơ sở được kiểm tra", "count", 5, "5 cơ sở được kiểm tra"),
+    ],
+)
+def test_a_default_sentence_puts_the_headers_unit_after_the_figure(header: str, kind: str, value: float,
+                                                                    expected: str) -> None:
+    from aggregator.campaign import ColumnSettings
+    from aggregator.outputs.report_figures import metric_sentence
+
+    assert metric_sentence(ColumnSettings(key="k", header=header, type=kind), value, None) == expected
+    own = ColumnSettings(key="k", header=header, type=kind, sentence="{value} {label}")
+    assert "(" not in expected or metric_sentence(own, value, None).endswith(")")  # the office's pattern as given
+
+
+def test_the_late_units_lead_writes_the_deadline_as_letters_do() -> None:
+    from aggregator import vnformat
+
+    tz = dt.timezone(dt.timedelta(hours=7))
+    assert vnformat.deadline_text(dt.datetime(2025, 5, 25, 23, 59, 59, tzinfo=tz)) == "ngày 25 tháng 5 năm 2025"
+    at_five = vnformat.deadline_text(dt.datetime(2025, 5, 25, 17, 0, tzinfo=tz))
+    assert at_five == "17 giờ 00 phút, ngày 25 tháng 5 năm 2025"

@@ -25,7 +25,7 @@ from aggregator.campaign import Campaign
 from aggregator.models import Consolidation, MatchKind, Problem, RosterUnit, SourceKind, UnitOutcome, UnitStatus
 from aggregator.outputs.report_context import clean_text, squash
 from aggregator.textnorm import fold, traditional_tones
-from aggregator.vnformat import cutoff_line, long_date, short_date
+from aggregator.vnformat import cutoff_line, deadline_text, short_date
 
 _SHEET_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _SHEETS_URL = "https://docs.google.com/spreadsheets/d/{id}/edit"
@@ -117,14 +117,6 @@ def _sheet(campaign: Campaign, result: Consolidation) -> tuple[str, str]:
         url = sheet_url(campaign.source.spreadsheet)
         return f"bảng tính dùng chung tại địa chỉ {url} (thẻ “{tab}”)", url
     return f"bảng tính dùng chung (thẻ “{tab}”)", ""
-
-
-def deadline_text(deadline: dt.datetime) -> str:
-    """"ngày 10 tháng 11 năm 2024" for an end-of-day deadline, else with the hour first."""
-    if (deadline.hour, deadline.minute) == (23, 59) or deadline.time() == dt.time(0):
-        day = deadline.date() - dt.timedelta(days=1) if deadline.time() == dt.time(0) else deadline.date()
-        return long_date(day)
-    return f"{deadline.hour:02d} giờ {deadline.minute:02d} phút, {long_date(deadline.date())}"
 
 
 def _basis(campaign: Campaign) -> str:

@@ -30,7 +30,7 @@ from aggregator.outputs.report_text import (
     upper_first,
 )
 from aggregator.textnorm import traditional_tones
-from aggregator.vnformat import cutoff_line, long_date, percent, short_date
+from aggregator.vnformat import cutoff_line, deadline_text, long_date, percent, short_date
 
 BLANK = "      "  # the clerk writes the number and the day by hand after signing (NĐ 30 Điều 15)
 MAX_NAMED = 3  # an issue raised by more units names the first three and counts the others
@@ -114,7 +114,7 @@ def _section_two(result: Consolidation, campaign: Campaign) -> dict[str, Any]:
     t = result.totals
     deadline = result.deadline.astimezone(campaign.tz)
     auto, sentences = campaign.report.auto, campaign.report.sentences
-    deadline_text = f"{deadline.hour:02d} giờ {deadline.minute:02d} phút, ngày {short_date(deadline.date())}"
+    when = deadline_text(deadline)
     return {
         "totals": {"expected": t.units_expected, "reported": t.units_reported, "late": t.units_late,
                    "missing": t.units_missing, "percent": percent(t.units_reported, t.units_expected)},
@@ -122,9 +122,9 @@ def _section_two(result: Consolidation, campaign: Campaign) -> dict[str, Any]:
         "groups": ends([_group_line(g) for g in result.groups]) if auto.groups else [],
         "missing_groups": _by_group(result, UnitStatus.MISSING) if auto.missing_units else [],
         "late_groups": _by_group(result, UnitStatus.LATE) if auto.late_units else [],
-        "deadline_text": deadline_text,
+        "deadline_text": when,
         "missing_lead": sentences.missing_lead,
-        "late_lead": sentences.late_lead.replace("{deadline}", deadline_text),
+        "late_lead": sentences.late_lead.replace("{deadline}", when),
         "results_lead": sentences.results_lead,
         "chart_caption": sentences.chart_caption,
         "show_chart": auto.chart,

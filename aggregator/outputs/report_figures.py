@@ -9,6 +9,7 @@ Vietnamese way by type; a percent also has ``{min}``, ``{max}``, ``{n}``); an un
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,18 +36,36 @@ def metric_label(column: ColumnSettings) -> str:
     return column.label or lower_first(short_header(column))
 
 
+_UNIT = re.compile(r"(?P<label>.*\S)\s*\((?P<unit>[^(),]{1,15})\)")  # "diện tích (ha)"; not "(Facebook, Zalo)"
+
+
+def _unit_apart(column: ColumnSettings) -> tuple[str, str]:
+    """The label and the unit its header states in brackets, for the default sentences only (an office's own
+    `sentence` is written as given): "Diện tích kiểm tra (ha)" → ("diện tích kiểm tra", "ha"). Money and
+    percent patterns carry their own unit, so "(đồng)", "(VNĐ)", "(%)" are dropped."""
+    label = metric_label(column)
+    found = _UNIT.fullmatch(label)
+    if column.sentence or found is None:
+        return label, ""
+    unit = found["unit"].strip()
+    return found["label"], "" if column.type in (ColumnType.MONEY, ColumnType.PERCENT) else unit
+
+
 def metric_sentence(column: ColumnSettings, value: MetricValue, stats: MetricStats | None,
                     unknown: str = "{label}: chưa có số liệu") -> str:
     """``"{value} đồng kinh phí thực hiện"`` → "86.300.000 đồng kinh phí thực hiện"; None → the unknown text."""
-    label = metric_label(column)
+    label, unit = _unit_apart(column)
     if value is None:
-        return upper_first(unknown.format(label=label))
+        return upper_first(unknown.format(label=metric_label(column)))
+    pattern = column.sentence_pattern
+    if unit and column.type in (ColumnType.COUNT, ColumnType.DECIMAL):  # "Diện tích kiểm tra: 1.272,5 ha"
+        pattern = "{label}: {value} " + unit.replace("{", "{{").replace("}", "}}")
     fields = {"value": figure(value, column.type), "label": label}
     if column.type is ColumnType.PERCENT:
         stats = stats or MetricStats(0, None, None)
         fields |= {"min": figure(stats.min, column.type, "…"), "max": figure(stats.max, column.type, "…"),
                    "n": str(stats.n)}
-    return upper_first(" ".join(column.sentence_pattern.format(**fields).split()))
+    return upper_first(" ".join(pattern.format(**fields).split()))
 
 
 def metric_lines(result: Consolidation, columns: Sequence[ColumnSettings], unknown: str) -> list[dict[str, Any]]:
