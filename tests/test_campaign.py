@@ -192,3 +192,11 @@ def test_campaign_a_deadline_that_is_no_date_names_the_key_and_the_forms(tmp_pat
         campaign.load(path)
     (problem,) = info.value.problems
     assert problem.startswith("deadline: ") and "is not a date: write 2024-11-10 (the whole day)" in problem
+
+
+def test_campaign_a_lower_case_todo_is_a_placeholder_too(tmp_path: Path) -> None:
+    path = _write(tmp_path, ('place: "Nha Trang"', 'place: "todo: Nha Trang"'))
+    with pytest.raises(ConfigError) as info:
+        campaign.load(path)
+    assert info.value.problems == ("report.place: still the placeholder 'todo: Nha Trang'; replace it with the "
+                                   "real text",)

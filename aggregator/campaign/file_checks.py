@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-PLACEHOLDER = re.compile(r"\bTODO\b")
-_LEADING_PLACEHOLDER = re.compile(r"^\s*TODO\b:?\s*")
+PLACEHOLDER = re.compile(r"\bTODO\b", re.IGNORECASE)  # "todo: Phòng Y tế" is one too
+_LEADING_PLACEHOLDER = re.compile(r"^\s*TODO\b:?\s*", re.IGNORECASE)
 _NUMBER_TEXT = re.compile(r"\s*[+-]?\d+(?:[.,]\d+)?\s*")
 SHOWN = 60  # characters of a value quoted in a message
 
