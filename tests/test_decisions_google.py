@@ -245,3 +245,44 @@ def test_a_roster_tab_without_its_columns_is_one_clear_error(roster_sheet: Sheet
     run = runner.invoke(cli, ["run", "--config", str(roster_sheet.folder / "c.yaml"), "--out",
                               str(roster_sheet.folder / "out")])
     assert run.exit_code == 2 and "tab 'Danh sách đơn vị'" in run.stderr and "Traceback" not in run.stderr
+
+
+def _pin(sheet: Sheet, row: int) -> None:
+    line = next(i for i, r in enumerate(sheet.decisions.values()) if r and r[0].startswith("P-") and r[2] == row)
+    sheet.decisions.cells[(line, DECISION_COL)] = USE_THIS_ROW
+
+
+def test_two_pins_on_one_unit_are_reported_and_neither_is_applied(sheet: Sheet) -> None:
+    first = sheet.cycle()
+    _pin(sheet, 6)
+    _pin(sheet, 7)
+    second = sheet.cycle(LATER)
+    assert (unit(second, "NV")["row"], unit(second, "NV")["superseded_rows"]) == (7, [6])  # the usual rule
+    assert unit(second, "NV")["metrics"] == unit(first, "NV")["metrics"]
+    pins = [d for d in second["decisions"] if d["kind"] == "pin_row"]
+    assert sorted((d["rows"], d["state"]) for d in pins) == [([6], "needs_review"), ([7], "needs_review")]
+    for d in pins:
+        assert "Phòng Nội vụ có 2 dòng cùng được chọn “Dùng dòng này” (dòng 6, 7)" in d["note"]
+        assert "Đã áp dụng" not in d["note"]
+    state = sheet.decisions.values()[sheet.line_of("Phòng Nội vụ", "P")][STATE_COL]
+    assert state.startswith("Cần xem lại")
+    sheet.decisions.cells[(sheet.line_of("Phòng Nội vụ", "P"), DECISION_COL)] = ""  # staff clear one of them
+    third = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    assert [d["state"] for d in third["decisions"] if d["kind"] == "pin_row"] == ["applied"]
+
+
+def test_a_value_confirmed_on_an_unmatched_row_is_not_called_applied(sheet: Sheet) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[1][2] = "chưa có"  # the unmatched row "UBND P.VH" has a problem cell too
+    sheet.set_agency_rows(rows)
+    first = sheet.cycle()
+    sheet.answer("UBND P.VH", "40", kind="V")
+    second = sheet.cycle(LATER)
+    [decision] = second["decisions"]
+    assert (decision["kind"], decision["state"], decision["value"]) == ("value", "needs_review", 40)
+    assert "chưa thuộc đơn vị nào" in decision["note"] and "được tính khi dòng có đơn vị" in decision["note"]
+    assert second["metrics"]["citizens"] == first["metrics"]["citizens"]
+    sheet.answer("UBND P.VH", "Ủy ban nhân dân phường Vĩnh Hải")  # the row gets its unit: the value counts
+    third = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    assert sorted((d["kind"], d["state"]) for d in third["decisions"]) == [("unit", "applied"), ("value", "applied")]
+    assert unit(third, "PX-VINHHAI")["metrics"]["citizens"] == 40

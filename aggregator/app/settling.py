@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from aggregator.campaign import Campaign
-from aggregator.cells.frame import BLANK, TYPED_NAME
+from aggregator.cells.frame import BLANK, TYPED_NAME, UNIT_ID
 from aggregator.decisions.apply import applied, confirm_values, learned_aliases, pin_rows, settle_names
 from aggregator.decisions.choices import Choices
 from aggregator.decisions.judge import Context, Whereabouts, judge
 from aggregator.decisions.rows import rows_by_fingerprint
 from aggregator.decisions.tab import TabLine, read_lines, sheet_decisions
+from aggregator.decisions.unused import unused
 from aggregator.models import Decision, DecisionKind, DecisionOrigin, DecisionOutcome, RosterUnit, Snapshot
 from aggregator.ports import RowHistory
 
@@ -60,6 +61,11 @@ def _whereabouts(table: pd.DataFrame, history: RowHistory | None, tab: str, gone
     return out
 
 
+def _unit_at(table: pd.DataFrame, row: int) -> str | None:
+    unit = table.at[row, UNIT_ID] if row in table.index else None
+    return unit if isinstance(unit, str) else None
+
+
 def settle(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot, table: pd.DataFrame,
            history: RowHistory | None, now: dt.datetime) -> Settled:
     """Judge every decision against this cycle's rows and apply the applied ones to ``table``."""
@@ -72,6 +78,7 @@ def settle(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot,
     outcomes = judge(decisions, context)
     aliases = learned_aliases(o.decision for o in applied(outcomes, DecisionKind.UNIT))
     settle_names(table, outcomes, aliases)
+    outcomes = unused(outcomes, lambda row: _unit_at(table, row), context.units)  # pins, values that count for none
     confirm_values(table, outcomes)
     pin_rows(table, outcomes)
     return Settled(outcomes, lines, rows_of)
