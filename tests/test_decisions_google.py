@@ -286,3 +286,15 @@ def test_a_value_confirmed_on_an_unmatched_row_is_not_called_applied(sheet: Shee
     third = sheet.cycle(LATER + dt.timedelta(minutes=10))
     assert sorted((d["kind"], d["state"]) for d in third["decisions"]) == [("unit", "applied"), ("value", "applied")]
     assert unit(third, "PX-VINHHAI")["metrics"]["citizens"] == 40
+
+
+def test_invalid_answers_keep_what_was_typed_in_typed_value_and_no_value(sheet: Sheet) -> None:
+    sheet.cycle()
+    sheet.answer("UBND P.VH", "PX-KHONGCO")
+    sheet.answer("Phòng Tư pháp", "khoảng vài trăm", kind="V")
+    line = next(i for i, r in enumerate(sheet.decisions.values()) if r and r[0].startswith("P-") and r[2] == 6)
+    sheet.decisions.cells[(line, DECISION_COL)] = "abc"
+    status = sheet.cycle(LATER)
+    found = sorted((d["kind"], d["state"], d["value"], d["typed_value"]) for d in status["decisions"])
+    assert found == [("pin_row", "invalid", None, "abc"), ("unit", "invalid", None, "PX-KHONGCO"),
+                     ("value", "invalid", None, "khoảng vài trăm")]
