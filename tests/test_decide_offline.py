@@ -173,3 +173,13 @@ def test_the_appendix_marks_a_value_the_office_confirmed(runner: CliRunner, camp
     assert "250" in row
     assert any("số liệu do Phòng Văn hóa và Thông tin thành phố A xác nhận" in c and "số liệu gửi sau" in c
                for c in row)
+
+
+def test_the_appendix_says_the_office_chose_a_pinned_older_row(runner: CliRunner, campaign: Path) -> None:
+    _decide(runner, campaign, "--row", "6", "--use-this-row")  # row 7 (07/11) is the newer one
+    _cycle(runner, campaign, LATER)
+    document = Document(str(campaign.parent / "out" / "bao-cao-xu-ly-2024.docx"))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    [row] = [r for r in rows if "Phòng Nội vụ" in r]
+    assert any("Văn phòng chọn dòng 6; dòng 7 không tính" in c for c in row)
+    assert not any("bản cũ" in c for c in row)
