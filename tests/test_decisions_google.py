@@ -298,3 +298,36 @@ def test_invalid_answers_keep_what_was_typed_in_typed_value_and_no_value(sheet: 
     found = sorted((d["kind"], d["state"], d["value"], d["typed_value"]) for d in status["decisions"])
     assert found == [("pin_row", "invalid", None, "abc"), ("unit", "invalid", None, "PX-KHONGCO"),
                      ("value", "invalid", None, "khoảng vài trăm")]
+
+
+def _dashboard_row(sheet: Sheet, item: str) -> list[Any]:
+    return next(r for r in sheet.tab(DASHBOARD).values() if len(r) > 1 and r[1] == item)
+
+
+def test_a_decided_row_edited_after_a_row_was_inserted_above_points_at_its_new_place(sheet: Sheet) -> None:
+    sheet.cycle()
+    sheet.answer("UBND P.VH", "Ủy ban nhân dân phường Vĩnh Hải")
+    sheet.cycle(LATER)
+    edited = [["Phòng Kinh tế", "08/11/2024", 1, 1], *[list(r) for r in ROWS]]  # a row inserted on top …
+    edited[2][2] = 25  # … and the decided row (now row 4) edited, in the same interval
+    sheet.set_agency_rows(edited)
+    status = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    [decision] = status["decisions"]
+    assert (decision["state"], decision["row"], decision["rows"]) == ("needs_review", 4, [])
+    assert "thấy lần cuối ở dòng 3" in decision["note"]
+    assert "dòng đó nay là dòng 4, vẫn ghi “UBND P.VH” nhưng các ô khác đã sửa" in decision["note"]
+    assert _dashboard_row(sheet, decision["item"])[0] == 4
+
+
+def test_a_decided_row_replaced_by_another_agency_has_no_row(sheet: Sheet) -> None:
+    sheet.cycle()
+    sheet.answer("UBND P.VH", "Ủy ban nhân dân phường Vĩnh Hải")
+    sheet.cycle(LATER)
+    replaced = [list(r) for r in ROWS]
+    replaced[1] = ["Phòng Kinh tế", "08/11/2024", 1, 1]  # row 3 now holds another agency
+    sheet.set_agency_rows(replaced)
+    status = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    [decision] = status["decisions"]
+    assert (decision["state"], decision["row"]) == ("needs_review", None)
+    assert "dòng 3 nay ghi “Phòng Kinh tế”" in decision["note"]
+    assert _dashboard_row(sheet, decision["item"])[0] in ("", None)

@@ -30,7 +30,7 @@ from aggregator.models import (
     DecisionState,
     MetricValue,
 )
-from aggregator.textnorm import clean_text, fold
+from aggregator.textnorm import clean_text
 from aggregator.vnformat import figure, short_datetime
 
 REVIEW = "Quyết định chưa được áp dụng; hãy xem lại và chọn lại ở dòng mới của mục này nếu cần."
@@ -43,6 +43,7 @@ class Whereabouts:
     row: int
     seen: dt.datetime
     now_there: str | None  # the name typed in that row now; None when the row is empty or past the end
+    here: int | None = None  # the row the edited content stands in now (same name), when it can be told
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,9 @@ def _gone(decision: Decision, context: Context) -> str:
     if seen is None:
         made = f" (dòng {decision.made_row} khi quyết định)" if decision.made_row else ""
         return f"Cần xem lại: không còn dòng có đúng nội dung này{made}. {REVIEW}"
-    if seen.now_there and fold(seen.now_there) == fold(decision.typed_name):
-        now = f"dòng {seen.row} vẫn ghi “{seen.now_there}” nhưng các ô khác đã sửa"
+    if seen.here is not None:
+        moved = f"dòng đó nay là dòng {seen.here}," if seen.here != seen.row else f"dòng {seen.row}"
+        now = f"{moved} vẫn ghi “{decision.typed_name}” nhưng các ô khác đã sửa"
     elif seen.now_there:
         now = f"dòng {seen.row} nay ghi “{seen.now_there}”"
     else:
@@ -139,6 +141,8 @@ def judge(decisions: Iterable[Decision], context: Context) -> tuple[DecisionOutc
         else:
             state, note = DecisionState.APPLIED, _applied(decision, rows, context, value)
         column = context.columns.get(decision.column or "")
+        seen = context.whereabouts.get(decision.fingerprint) if not rows else None
         outcomes.append(DecisionOutcome(decision, decision_item(decision), state, rows, note, value,
-                                        column.header if column else decision.column or ""))
+                                        column.header if column else decision.column or "",
+                                        seen.here if seen else None))
     return tuple(outcomes)

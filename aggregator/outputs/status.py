@@ -98,7 +98,7 @@ def _decision(o: DecisionOutcome, unit_of_row: dict[int, str], tz: dt.tzinfo | N
     if d.kind is DecisionKind.PIN_ROW and o.rows:  # the unit the pinned row counts for
         unit = unit_of_row.get(o.rows[0], d.unit_id)
     return {
-        "row": o.rows[0] if o.rows else d.made_row,
+        "row": o.rows[0] if o.rows else o.where,  # gone: where its edited version is, None when unknown
         "typed_name": d.typed_name,
         "kind": d.kind.value,
         "unit_id": unit,
