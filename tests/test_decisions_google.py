@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from aggregator.app.cli import cli
 from aggregator.decisions.choices import NOT_A_UNIT, USE_THIS_ROW
 from aggregator.decisions.tab import CHOICES_COL, DECISION_COL, STATE_COL
-from tests.decision_sheets import DASHBOARD, DECISIONS, NOW, ROWS, Sheet, during_first_write, make_sheet
+from tests.decision_sheets import DASHBOARD, DECISIONS, NOW, ROWS, SID, Sheet, during_first_write, make_sheet
 from tests.fake_sheets import service_account_key
 
 LATER = NOW + dt.timedelta(minutes=10)
@@ -331,3 +331,15 @@ def test_a_decided_row_replaced_by_another_agency_has_no_row(sheet: Sheet) -> No
     assert (decision["state"], decision["row"]) == ("needs_review", None)
     assert "dòng 3 nay ghi “Phòng Kinh tế”" in decision["note"]
     assert _dashboard_row(sheet, decision["item"])[0] in ("", None)
+
+
+def test_a_confirmed_value_an_en_us_sheet_stored_as_a_decimal_names_the_locale(sheet: Sheet) -> None:
+    sheet.api.books[SID].locale = "en_US"
+    sheet.cycle()
+    sheet.answer("Phòng Tư pháp", 1.234, kind="V")  # typed "1.234": an en_US sheet stores the number 1.234
+    [decision] = sheet.cycle(LATER)["decisions"]
+    assert decision["state"] == "invalid" and decision["value"] is None
+    assert "khu vực en_US" in decision["note"] and "dấu chấm là dấu thập phân" in decision["note"]
+    sheet.api.books[SID].locale = "vi_VN"  # a Vietnamese sheet: "1,234" was typed as a decimal there
+    [decision] = sheet.cycle(LATER + dt.timedelta(minutes=10))["decisions"]
+    assert decision["state"] == "invalid" and "khu vực" not in decision["note"]

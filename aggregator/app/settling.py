@@ -103,7 +103,8 @@ def settle(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot,
     rows_of = rows_by_fingerprint(table)
     gone = {d.fingerprint: d.typed_name for d in decisions if d.fingerprint not in rows_of}
     context = Context(rows_of, {u.unit_id: u.name for u in roster}, {c.key: c for c in campaign.columns},
-                      _whereabouts(table, history, snapshot.tab.title, gone, rows_of), campaign.tz)
+                      _whereabouts(table, history, snapshot.tab.title, gone, rows_of), campaign.tz,
+                      snapshot.locale)
     outcomes = judge(decisions, context)
     aliases = learned_aliases(o.decision for o in applied(outcomes, DecisionKind.UNIT))
     settle_names(table, outcomes, aliases)

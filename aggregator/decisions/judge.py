@@ -33,6 +33,8 @@ from aggregator.models import (
 from aggregator.textnorm import clean_text
 from aggregator.vnformat import figure, short_datetime
 
+# languages whose locales write a decimal point (Sheets' "Locale"); Vietnamese writes a decimal comma
+DOT_DECIMAL_LANGUAGES = frozenset({"en", "zh", "ja", "ko", "th", "ms", "fil", "hi", "he", "ga", "sw"})
 REVIEW = "Quyết định chưa được áp dụng; hãy xem lại và chọn lại ở dòng mới của mục này nếu cần."
 
 
@@ -55,6 +57,7 @@ class Context:
     columns: Mapping[str, ColumnSettings]  # the campaign's columns by key
     whereabouts: Mapping[str, Whereabouts]  # fingerprint → where it was last seen (absent ones)
     tz: dt.tzinfo | None = None
+    locale: str | None = None  # the sheet's locale (Google), e.g. en_US: "1.234" typed there is 1.234
 
 
 def _rows(rows: Sequence[int]) -> str:
@@ -96,7 +99,19 @@ def _invalid(decision: Decision, context: Context) -> tuple[str | None, MetricVa
     if column is None or column.type not in NUMERIC_TYPES:
         return f"Cột “{decision.column}” không nhận số liệu xác nhận.", None
     value, problem = read_value(column, decision.value)
-    return (f"Không đọc được số liệu “{decision.value}”: {problem}" if problem else None), value
+    if problem is None:
+        return None, value
+    return f"Không đọc được số liệu “{decision.value}”: {problem}{_locale_hint(decision.value, context.locale)}", None
+
+
+def _locale_hint(typed: object, locale: str | None) -> str:
+    """Why a confirmed value typed "1.234" arrives as 1.234: the sheet's locale reads the dot as a decimal point."""
+    if not (isinstance(typed, float) and not typed.is_integer() and locale
+            and locale.replace("-", "_").split("_")[0] in DOT_DECIMAL_LANGUAGES):
+        return ""
+    return (f" Có lẽ do bảng tính đang đặt khu vực {locale}, nơi dấu chấm là dấu thập phân: “1.234” gõ vào ô được "
+            f"lưu thành 1,234. Hãy gõ số không có dấu chấm (ví dụ 1234), hoặc đổi cài đặt bảng tính: Tệp → Cài đặt "
+            f"→ Khu vực: Việt Nam.")
 
 
 def _gone(decision: Decision, context: Context) -> str:
