@@ -22,6 +22,7 @@ import pandas as pd
 
 from aggregator.app.settling import settle, tab_lines
 from aggregator.campaign import Campaign
+from aggregator.cells.date_window import month_first
 from aggregator.cells.frame import (
     BLANK,
     FINGERPRINT,
@@ -123,7 +124,7 @@ def _zones(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> Zones:
     # The window ends at the cycle's now, or at the deadline while it is still ahead (a date between now and the
     # deadline is a typo at worst, never a swapped one).
     end = max(now, campaign.deadline).astimezone(campaign.tz).date()
-    return Zones(campaign.tz, clock_tz, (campaign.start_date, end))
+    return Zones(campaign.tz, clock_tz, (campaign.start_date, end), month_first(snapshot.locale))
 
 
 def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
