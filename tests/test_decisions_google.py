@@ -343,3 +343,14 @@ def test_a_confirmed_value_an_en_us_sheet_stored_as_a_decimal_names_the_locale(s
     sheet.api.books[SID].locale = "vi_VN"  # a Vietnamese sheet: "1,234" was typed as a decimal there
     [decision] = sheet.cycle(LATER + dt.timedelta(minutes=10))["decisions"]
     assert decision["state"] == "invalid" and "khu vực" not in decision["note"]
+
+
+def test_a_value_confirmed_on_a_row_a_newer_one_replaced_is_not_called_applied(sheet: Sheet) -> None:
+    sheet.cycle()
+    sheet.answer("Phòng Tư pháp", "250", kind="V")
+    assert unit(sheet.cycle(LATER), "TP")["metrics"]["citizens"] == 250
+    sheet.set_agency_rows([*ROWS, ["Phòng Tư pháp", "09/11/2024", 300, 3]])  # the agency sends its figure
+    status = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    assert (unit(status, "TP")["row"], unit(status, "TP")["metrics"]["citizens"]) == (8, 300)
+    [decision] = status["decisions"]
+    assert decision["state"] == "needs_review" and "đã được thay bằng dòng gửi sau" in decision["note"]

@@ -5,12 +5,14 @@ Judged once names are settled (decisions/apply.py ``settle_names``), so each row
 - two or more rows of one unit pinned ("Dùng dòng này") on different contents: none is applied (the unit
   keeps the usual rule, the latest row) and each says which rows conflict;
 - a pin or a confirmed value on a row of no unit (unmatched, or settled as not a unit): it changes no
-  unit's figures; it counts once the row has a unit.
+  unit's figures; it counts once the row has a unit;
+- once each unit's row is picked (``superseded_values``): a confirmed value on a row that lost to a newer
+  one of its unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 from aggregator.decisions.choices import USE_THIS_ROW
@@ -63,3 +65,13 @@ def unused(outcomes: Sequence[DecisionOutcome], unit_of: Callable[[int], str | N
                 notes.setdefault(index, _conflict([outcomes[i] for i in pinned], names.get(unit, unit)))
     return tuple(replace(o, state=DecisionState.NEEDS_REVIEW, note=notes[i]) if i in notes else o
                  for i, o in enumerate(outcomes))
+
+
+def superseded_values(outcomes: Sequence[DecisionOutcome], winners: Collection[int]) -> tuple[DecisionOutcome, ...]:
+    """``outcomes`` with the applied confirmed values none of whose rows won for its unit (the agency sent a
+    newer row since) turned to ``needs_review``: the unit's figures come from another row."""
+    note = ("Chưa tính: {where} đã được thay bằng dòng gửi sau của cùng đơn vị, nên số liệu xác nhận ở đây không "
+            "được tính. Nếu dòng mới cũng cần, hãy xác nhận ở mục của dòng mới.")
+    return tuple(replace(o, state=DecisionState.NEEDS_REVIEW, note=note.format(where=f"dòng {_rows(o.rows)}"))
+                 if o.state is DecisionState.APPLIED and o.decision.kind is DecisionKind.VALUE
+                 and not any(row in winners for row in o.rows) else o for o in outcomes)
