@@ -51,7 +51,9 @@ class ConfigError(AggregatorError):
         self.path = path
         self.problems = tuple(problems)
         listing = "; ".join(self.problems)
-        if path.startswith("--"):  # a command-line option
+        if path.startswith("--") and " and --" in path:  # command-line options that go against each other
+            what, default_hint = f"The options {path} cannot go together: {listing}.", "Correct them and run again."
+        elif path.startswith("--"):  # a command-line option
             what, default_hint = f"The option {path} is wrong: {listing}.", "Correct it and run again."
         elif path.isupper():  # an environment variable
             what, default_hint = f"The environment variable {path} is wrong: {listing}.", "Correct it or unset it."

@@ -287,6 +287,7 @@ class DecisionOutcome:
     note: str  # e.g. "Đã áp dụng: dòng 65 tính cho …"
     value: MetricValue = None  # VALUE: the confirmed value as read by the column's reader
     header: str = ""  # VALUE: the column's header
+    where: int | None = None  # content gone: the row its edited version stands in now, when the history can tell
 
 
 class ReviewItem(NamedTuple):

@@ -57,6 +57,8 @@ class RowHistory(Protocol):
 
     def last_positions(self, tab: str, fingerprints: Iterable[str]) -> dict[str, tuple[int, dt.datetime]]: ...
 
+    def seen_at(self, tab: str, rows: Iterable[int], at: dt.datetime) -> dict[int, str]: ...
+
 
 class StateFiles(Protocol):
     """The cycle's own small files in the output folder (status.json, changes.json), replaced atomically."""

@@ -173,3 +173,32 @@ def test_the_appendix_marks_a_value_the_office_confirmed(runner: CliRunner, camp
     assert "250" in row
     assert any("số liệu do Phòng Văn hóa và Thông tin thành phố A xác nhận" in c and "số liệu gửi sau" in c
                for c in row)
+
+
+def test_the_appendix_says_the_office_chose_a_pinned_older_row(runner: CliRunner, campaign: Path) -> None:
+    _decide(runner, campaign, "--row", "6", "--use-this-row")  # row 7 (07/11) is the newer one
+    _cycle(runner, campaign, LATER)
+    document = Document(str(campaign.parent / "out" / "bao-cao-xu-ly-2024.docx"))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    [row] = [r for r in rows if "Phòng Nội vụ" in r]
+    assert any("Văn phòng chọn dòng 6; dòng 7 không tính" in c for c in row)
+    assert not any("bản cũ" in c for c in row)
+
+
+@pytest.mark.parametrize(("args", "needles"), [
+    (["--row", "500", "--not-a-unit"], ["The option --row is wrong", "row 500", "past the last row",
+                                         "rows are 2 to 7"]),
+    (["--row", "1", "--not-a-unit"], ["The option --row is wrong", "above the first (the header)"]),
+    (["--row", "3", "--unit", "YT", "--not-a-unit"], ["The options --unit and --not-a-unit cannot go together",
+                                                       "exactly one of"]),
+    (["--row", "3"], ["The option --row is wrong", "exactly one of"]),
+    (["--unit", "YT"], ["The option --row is wrong", "takes --row N"]),
+], ids=["past-the-end", "header", "two-actions", "no-action", "no-row"])
+def test_a_wrong_decide_option_exits_2_and_is_named_as_an_option(runner: CliRunner, campaign: Path, args: list[str],
+                                                                 needles: list[str]) -> None:
+    result = runner.invoke(cli, ["decide", "--config", str(campaign), "--out", str(campaign.parent / "out"),
+                                 "--now", NOW, *args])
+    assert result.exit_code == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert all(n in message for n in needles), message
+    assert "campaign setting" not in message and "source cannot" not in message.lower()

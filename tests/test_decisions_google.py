@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from aggregator.app.cli import cli
 from aggregator.decisions.choices import NOT_A_UNIT, USE_THIS_ROW
 from aggregator.decisions.tab import CHOICES_COL, DECISION_COL, STATE_COL
-from tests.decision_sheets import DASHBOARD, DECISIONS, NOW, ROWS, Sheet, during_first_write, make_sheet
+from tests.decision_sheets import DASHBOARD, DECISIONS, NOW, ROWS, SID, Sheet, during_first_write, make_sheet
 from tests.fake_sheets import service_account_key
 
 LATER = NOW + dt.timedelta(minutes=10)
@@ -245,3 +245,112 @@ def test_a_roster_tab_without_its_columns_is_one_clear_error(roster_sheet: Sheet
     run = runner.invoke(cli, ["run", "--config", str(roster_sheet.folder / "c.yaml"), "--out",
                               str(roster_sheet.folder / "out")])
     assert run.exit_code == 2 and "tab 'Danh sách đơn vị'" in run.stderr and "Traceback" not in run.stderr
+
+
+def _pin(sheet: Sheet, row: int) -> None:
+    line = next(i for i, r in enumerate(sheet.decisions.values()) if r and r[0].startswith("P-") and r[2] == row)
+    sheet.decisions.cells[(line, DECISION_COL)] = USE_THIS_ROW
+
+
+def test_two_pins_on_one_unit_are_reported_and_neither_is_applied(sheet: Sheet) -> None:
+    first = sheet.cycle()
+    _pin(sheet, 6)
+    _pin(sheet, 7)
+    second = sheet.cycle(LATER)
+    assert (unit(second, "NV")["row"], unit(second, "NV")["superseded_rows"]) == (7, [6])  # the usual rule
+    assert unit(second, "NV")["metrics"] == unit(first, "NV")["metrics"]
+    pins = [d for d in second["decisions"] if d["kind"] == "pin_row"]
+    assert sorted((d["rows"], d["state"]) for d in pins) == [([6], "needs_review"), ([7], "needs_review")]
+    for d in pins:
+        assert "Phòng Nội vụ có 2 dòng cùng được chọn “Dùng dòng này” (dòng 6, 7)" in d["note"]
+        assert "Đã áp dụng" not in d["note"]
+    state = sheet.decisions.values()[sheet.line_of("Phòng Nội vụ", "P")][STATE_COL]
+    assert state.startswith("Cần xem lại")
+    sheet.decisions.cells[(sheet.line_of("Phòng Nội vụ", "P"), DECISION_COL)] = ""  # staff clear one of them
+    third = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    assert [d["state"] for d in third["decisions"] if d["kind"] == "pin_row"] == ["applied"]
+
+
+def test_a_value_confirmed_on_an_unmatched_row_is_not_called_applied(sheet: Sheet) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[1][2] = "chưa có"  # the unmatched row "UBND P.VH" has a problem cell too
+    sheet.set_agency_rows(rows)
+    first = sheet.cycle()
+    sheet.answer("UBND P.VH", "40", kind="V")
+    second = sheet.cycle(LATER)
+    [decision] = second["decisions"]
+    assert (decision["kind"], decision["state"], decision["value"]) == ("value", "needs_review", 40)
+    assert "chưa thuộc đơn vị nào" in decision["note"] and "được tính khi dòng có đơn vị" in decision["note"]
+    assert second["metrics"]["citizens"] == first["metrics"]["citizens"]
+    sheet.answer("UBND P.VH", "Ủy ban nhân dân phường Vĩnh Hải")  # the row gets its unit: the value counts
+    third = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    assert sorted((d["kind"], d["state"]) for d in third["decisions"]) == [("unit", "applied"), ("value", "applied")]
+    assert unit(third, "PX-VINHHAI")["metrics"]["citizens"] == 40
+
+
+def test_invalid_answers_keep_what_was_typed_in_typed_value_and_no_value(sheet: Sheet) -> None:
+    sheet.cycle()
+    sheet.answer("UBND P.VH", "PX-KHONGCO")
+    sheet.answer("Phòng Tư pháp", "khoảng vài trăm", kind="V")
+    line = next(i for i, r in enumerate(sheet.decisions.values()) if r and r[0].startswith("P-") and r[2] == 6)
+    sheet.decisions.cells[(line, DECISION_COL)] = "abc"
+    status = sheet.cycle(LATER)
+    found = sorted((d["kind"], d["state"], d["value"], d["typed_value"]) for d in status["decisions"])
+    assert found == [("pin_row", "invalid", None, "abc"), ("unit", "invalid", None, "PX-KHONGCO"),
+                     ("value", "invalid", None, "khoảng vài trăm")]
+
+
+def _dashboard_row(sheet: Sheet, item: str) -> list[Any]:
+    return next(r for r in sheet.tab(DASHBOARD).values() if len(r) > 1 and r[1] == item)
+
+
+def test_a_decided_row_edited_after_a_row_was_inserted_above_points_at_its_new_place(sheet: Sheet) -> None:
+    sheet.cycle()
+    sheet.answer("UBND P.VH", "Ủy ban nhân dân phường Vĩnh Hải")
+    sheet.cycle(LATER)
+    edited = [["Phòng Kinh tế", "08/11/2024", 1, 1], *[list(r) for r in ROWS]]  # a row inserted on top …
+    edited[2][2] = 25  # … and the decided row (now row 4) edited, in the same interval
+    sheet.set_agency_rows(edited)
+    status = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    [decision] = status["decisions"]
+    assert (decision["state"], decision["row"], decision["rows"]) == ("needs_review", 4, [])
+    assert "thấy lần cuối ở dòng 3" in decision["note"]
+    assert "dòng đó nay là dòng 4, vẫn ghi “UBND P.VH” nhưng các ô khác đã sửa" in decision["note"]
+    assert _dashboard_row(sheet, decision["item"])[0] == 4
+
+
+def test_a_decided_row_replaced_by_another_agency_has_no_row(sheet: Sheet) -> None:
+    sheet.cycle()
+    sheet.answer("UBND P.VH", "Ủy ban nhân dân phường Vĩnh Hải")
+    sheet.cycle(LATER)
+    replaced = [list(r) for r in ROWS]
+    replaced[1] = ["Phòng Kinh tế", "08/11/2024", 1, 1]  # row 3 now holds another agency
+    sheet.set_agency_rows(replaced)
+    status = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    [decision] = status["decisions"]
+    assert (decision["state"], decision["row"]) == ("needs_review", None)
+    assert "dòng 3 nay ghi “Phòng Kinh tế”" in decision["note"]
+    assert _dashboard_row(sheet, decision["item"])[0] in ("", None)
+
+
+def test_a_confirmed_value_an_en_us_sheet_stored_as_a_decimal_names_the_locale(sheet: Sheet) -> None:
+    sheet.api.books[SID].locale = "en_US"
+    sheet.cycle()
+    sheet.answer("Phòng Tư pháp", 1.234, kind="V")  # typed "1.234": an en_US sheet stores the number 1.234
+    [decision] = sheet.cycle(LATER)["decisions"]
+    assert decision["state"] == "invalid" and decision["value"] is None
+    assert "khu vực en_US" in decision["note"] and "dấu chấm là dấu thập phân" in decision["note"]
+    sheet.api.books[SID].locale = "vi_VN"  # a Vietnamese sheet: "1,234" was typed as a decimal there
+    [decision] = sheet.cycle(LATER + dt.timedelta(minutes=10))["decisions"]
+    assert decision["state"] == "invalid" and "khu vực" not in decision["note"]
+
+
+def test_a_value_confirmed_on_a_row_a_newer_one_replaced_is_not_called_applied(sheet: Sheet) -> None:
+    sheet.cycle()
+    sheet.answer("Phòng Tư pháp", "250", kind="V")
+    assert unit(sheet.cycle(LATER), "TP")["metrics"]["citizens"] == 250
+    sheet.set_agency_rows([*ROWS, ["Phòng Tư pháp", "09/11/2024", 300, 3]])  # the agency sends its figure
+    status = sheet.cycle(LATER + dt.timedelta(minutes=10))
+    assert (unit(status, "TP")["row"], unit(status, "TP")["metrics"]["citizens"]) == (8, 300)
+    [decision] = status["decisions"]
+    assert decision["state"] == "needs_review" and "đã được thay bằng dòng gửi sau" in decision["note"]

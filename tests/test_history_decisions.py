@@ -62,6 +62,15 @@ def test_the_history_knows_where_a_content_was_last_seen(tmp_path: Path) -> None
     assert history.last_positions(TAB, [FP, "unknown"]) == {FP: (66, T2)}
 
 
+def test_the_history_tells_which_content_stood_in_a_row_at_a_cycle(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite")
+    history.remember(TAB, [(2, FP), (3, "a" * 20)], lambda row: json.dumps([row]), T1)
+    history.remember(TAB, [(2, "b" * 20), (3, FP), (4, "a" * 20)], lambda row: json.dumps([row]), T2)
+    assert history.seen_at(TAB, [1, 2, 3, 4], T1) == {2: FP, 3: "a" * 20}
+    assert history.seen_at(TAB, [2, 3, 4], T2) == {2: "b" * 20, 3: FP, 4: "a" * 20}
+    assert history.seen_at(TAB, [], T2) == {}
+
+
 def test_a_file_of_the_previous_version_gets_the_decision_tables(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite"
     History(path).remember(TAB, [(2, FP)], lambda row: "[]", T1)

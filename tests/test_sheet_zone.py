@@ -78,6 +78,15 @@ def test_a_month_first_date_is_a_problem_not_a_silent_value() -> None:
     assert "08/11/2024" in problem.message and "đổi chỗ ngày và tháng" in problem.message
 
 
+@pytest.mark.parametrize(("locale", "shown"), [("en_US", "08/11/2024"), ("vi_VN", "11/08/2024"), (None, "11/08/2024")])
+def test_a_swapped_looking_date_the_sheet_stored_is_quoted_as_it_shows(locale: str | None, shown: str) -> None:
+    # Google sends 11 August 2024 as the serial 45515: the clerk saw (and typed) the date, never that number
+    result = _result(_row(YTE, serial(dt.datetime(2024, 8, 11))), locale=locale)
+    (problem,) = _unit(result, YTE).problems
+    assert problem.value == shown and f"Ngày “{shown}” nằm ngoài" in problem.message
+    assert "45515" not in problem.message
+
+
 def test_dates_inside_the_window_or_not_swappable_stay_as_they_are() -> None:
     result = _result(_row(YTE, serial(dt.datetime(2024, 11, 8))), _row(TUPHAP, serial(dt.datetime(2024, 3, 25))))
     assert _unit(result, YTE).problems == () and _unit(result, YTE).submitted_at is not None

@@ -123,6 +123,10 @@ class History:
         found = self._decisions(lambda conn: kept.last_positions(conn, tab, fingerprints))
         return {fp: (row, dt.datetime.fromisoformat(at)) for fp, (row, at) in found.items()}
 
+    def seen_at(self, tab: str, rows: Iterable[int], at: dt.datetime) -> dict[int, str]:
+        """Sheet row → the fingerprint of the content seen there at ``at`` (a cycle's moment)."""
+        return self._decisions(lambda conn: kept.seen_at(conn, tab, rows, at))
+
     def versions(self, rows: Iterable[int] | None = None, text: str | None = None) -> list[RowVersion]:
         """Row versions, oldest first; filter by sheet rows and/or text the content contains.
 

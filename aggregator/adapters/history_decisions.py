@@ -127,3 +127,18 @@ def last_positions(conn: sqlite3.Connection, tab: str, fingerprints: Iterable[st
             if fp not in found or last > found[fp][1]:
                 found[fp] = (int(row), str(last))
     return found
+
+
+def seen_at(conn: sqlite3.Connection, tab: str, rows: Iterable[int], at: dt.datetime) -> dict[int, str]:
+    """Sheet row → the fingerprint the history saw there at ``at`` (rows where it saw one content only)."""
+    wanted = sorted(set(rows))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    found: dict[int, set[str]] = {}
+    for row, fp, first, last in conn.execute(
+            f"SELECT row, fingerprint, first_seen, last_seen FROM row_versions WHERE tab = ? AND row IN ({marks})",
+            (tab, *wanted)):
+        if dt.datetime.fromisoformat(str(first)) <= at <= dt.datetime.fromisoformat(str(last)):
+            found.setdefault(int(row), set()).add(str(fp))
+    return {row: next(iter(fps)) for row, fps in found.items() if len(fps) == 1}

@@ -21,7 +21,7 @@ from aggregator.cells.frame import BLANK, FINGERPRINT, TYPED_NAME
 from aggregator.decisions.items import decision_item
 from aggregator.decisions.judge import read_value
 from aggregator.decisions.tab import DecisionFields
-from aggregator.errors import ConfigError, SourceError, did_you_mean
+from aggregator.errors import ConfigError, did_you_mean
 from aggregator.models import NUMERIC_TYPES, Decision, DecisionKind, DecisionOrigin, RosterUnit, Snapshot
 from aggregator.sheet.headers import fold_header
 
@@ -98,11 +98,25 @@ def _decision(campaign: Campaign, options: DecideOptions, roster: tuple[RosterUn
 def _check_action(options: DecideOptions) -> None:
     chosen = [options.unit is not None, options.not_a_unit, options.use_this_row,
               options.column is not None or options.value is not None]
-    if options.row is None or sum(chosen) != 1:
-        raise ConfigError("decide", ["give --row N and exactly one of " + ", ".join(ACTIONS) + " (or --list, or "
-                                     "--withdraw ITEM)"], "See `aggregator decide --help`.")
+    given = [action for action, on in zip(ACTIONS, chosen, strict=True) if on]
+    if options.row is None or len(given) != 1:
+        # named as command-line options (ConfigError reads a "--" path as one), never as a campaign setting
+        named = "--row" if options.row is None or not given else " and ".join(given)
+        raise ConfigError(named, ["`aggregator decide` takes --row N and exactly one of " + ", ".join(ACTIONS) +
+                                  " (or --list, or --withdraw ITEM)"], "See `aggregator decide --help`.")
     if (options.column is None) != (options.value is None):
         raise ConfigError("--column", ["--column and --value go together"], "Give both.")
+
+
+def _no_agency_row(row: int, tab: str, rows: list[int]) -> ConfigError:
+    """--row names the header, a blank row or a row past the end: a wrong option (exit 2), not a source error."""
+    if not rows:
+        where = "the tab has no agency rows"
+    else:
+        what = "past the last row" if row > rows[-1] else "above the first (the header)" if row < rows[0] else "blank"
+        where = f"it is {what}; the agencies' rows are {rows[0]} to {rows[-1]}"
+    return ConfigError("--row", [f"row {row} of tab {tab!r} holds no agency row ({where})"],
+                       "Give the row number as the spreadsheet shows it, e.g. --row 65.")
 
 
 def record(campaign: Campaign, options: DecideOptions) -> tuple[Decision, str]:
@@ -115,9 +129,7 @@ def record(campaign: Campaign, options: DecideOptions) -> tuple[Decision, str]:
     table = read_rows(campaign, snapshot, now)[0].table
     row = options.row or 0
     if row not in table.index or bool(table.at[row, BLANK]):
-        raise SourceError(f"Row {row} of tab {snapshot.tab.title!r} holds no agency row (it is the header, blank "
-                          f"or past the last row {table.index.max() if len(table) else '—'}).",
-                          "Give the row number as the spreadsheet shows it, e.g. --row 65.")
+        raise _no_agency_row(row, snapshot.tab.title, [int(r) for r in table.index])
     typed = table.at[row, TYPED_NAME]
     decision = _decision(campaign, options, roster, str(table.at[row, FINGERPRINT]),
                          typed if isinstance(typed, str) else "")

@@ -22,6 +22,7 @@ import pandas as pd
 
 from aggregator.app.settling import settle, tab_lines
 from aggregator.campaign import Campaign
+from aggregator.cells.date_window import month_first
 from aggregator.cells.frame import (
     BLANK,
     FINGERPRINT,
@@ -43,6 +44,7 @@ from aggregator.consolidation.changes import ChangeLog
 from aggregator.consolidation.resolve import pick_latest
 from aggregator.decisions.choices import Choices
 from aggregator.decisions.tab import TabLine
+from aggregator.decisions.unused import superseded_values
 from aggregator.errors import TemplateError
 from aggregator.models import (
     ColumnRole,
@@ -123,7 +125,7 @@ def _zones(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> Zones:
     # The window ends at the cycle's now, or at the deadline while it is still ahead (a date between now and the
     # deadline is a typo at worst, never a swapped one).
     end = max(now, campaign.deadline).astimezone(campaign.tz).date()
-    return Zones(campaign.tz, clock_tz, (campaign.start_date, end))
+    return Zones(campaign.tz, clock_tz, (campaign.start_date, end), month_first(snapshot.locale))
 
 
 def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
@@ -171,9 +173,10 @@ def compute(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot
     settled = settle(campaign, roster, snapshot, table, history, now)  # the office's decisions
     submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
     resolution = pick_latest(table[UNIT_ID], submitted, table.get(FIRST_SEEN), table.get(SEEN_ORDER), table[PINNED])
+    outcomes = superseded_values(settled.outcomes, set(resolution.winners.tolist()))  # values that count for none
     source = SourceInfo(snapshot.kind, snapshot.ref, snapshot.tab.title, frame.rows_read, snapshot.tab.sheet_id,
                         snapshot.timezone, snapshot.locale)
-    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now, settled.outcomes,
+    return consolidate(Inputs(campaign, roster, table, header_map, resolution, source, now, outcomes,
                               tuple(line.item for line in settled.lines), settled.rows_of))
 
 

@@ -8,20 +8,22 @@ deleted, where its content was last seen: the status line of a ``needs_review`` 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from aggregator.campaign import Campaign
-from aggregator.cells.frame import BLANK, TYPED_NAME
+from aggregator.cells.frame import BLANK, FIRST_SEEN, TYPED_NAME, UNIT_ID
 from aggregator.decisions.apply import applied, confirm_values, learned_aliases, pin_rows, settle_names
 from aggregator.decisions.choices import Choices
 from aggregator.decisions.judge import Context, Whereabouts, judge
 from aggregator.decisions.rows import rows_by_fingerprint
 from aggregator.decisions.tab import TabLine, read_lines, sheet_decisions
+from aggregator.decisions.unused import unused
 from aggregator.models import Decision, DecisionKind, DecisionOrigin, DecisionOutcome, RosterUnit, Snapshot
 from aggregator.ports import RowHistory
+from aggregator.textnorm import fold
 
 
 @dataclass(frozen=True)
@@ -49,15 +51,48 @@ def _gathered(snapshot: Snapshot, lines: tuple[TabLine, ...], roster: Sequence[R
     return found + history.decisions(tab, DecisionOrigin.COMMAND)
 
 
-def _whereabouts(table: pd.DataFrame, history: RowHistory | None, tab: str, gone: set[str]) -> dict[str, Whereabouts]:
+def _name(table: pd.DataFrame, row: int) -> str | None:
+    typed = table.at[row, TYPED_NAME] if row in table.index and not table.at[row, BLANK] else None
+    return typed if isinstance(typed, str) and typed else None
+
+
+def _shifted(table: pd.DataFrame, history: RowHistory, tab: str, row: int, seen: dt.datetime,
+             rows_of: Mapping[str, tuple[int, ...]]) -> int | None:
+    """Where the row last seen at ``row`` stands now, told by its neighbours then (rows inserted or deleted
+    above move them alike): the row the neighbours agree on."""
+    then = history.seen_at(tab, (row - 1, row + 1), seen)
+    guesses = set()
+    for old, step in ((row - 1, 1), (row + 1, -1)):
+        now = rows_of.get(then.get(old, ""), ())
+        if now:
+            guesses.add(min(now, key=lambda r: abs(r - old)) + step)
+    return guesses.pop() if len(guesses) == 1 else None
+
+
+def _edited(table: pd.DataFrame, row: int, seen: dt.datetime, name: str) -> bool:
+    """Whether ``row`` holds content first seen after ``seen`` under the same name (folded)."""
+    first = table.at[row, FIRST_SEEN] if row in table.index and FIRST_SEEN in table.columns else None
+    typed = _name(table, row)
+    return isinstance(first, pd.Timestamp) and first > seen and typed is not None and fold(typed) == fold(name)
+
+
+def _whereabouts(table: pd.DataFrame, history: RowHistory | None, tab: str, gone: dict[str, str],
+                 rows_of: Mapping[str, tuple[int, ...]]) -> dict[str, Whereabouts]:
+    """Where the history last saw each gone content (``gone``: fingerprint → the name it was decided under),
+    and the row its edited version stands in now when that row still bears the name."""
     if history is None or not gone:
         return {}
-    names = table[TYPED_NAME].where(~table[BLANK])
     out = {}
     for fp, (row, seen) in history.last_positions(tab, gone).items():
-        typed = names.get(row)
-        out[fp] = Whereabouts(row, seen, typed if isinstance(typed, str) and typed else None)
+        places = (_shifted(table, history, tab, row, seen, rows_of), row)
+        here = next((r for r in places if r is not None and _edited(table, r, seen, gone[fp])), None)
+        out[fp] = Whereabouts(row, seen, _name(table, row), here)
     return out
+
+
+def _unit_at(table: pd.DataFrame, row: int) -> str | None:
+    unit = table.at[row, UNIT_ID] if row in table.index else None
+    return unit if isinstance(unit, str) else None
 
 
 def settle(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot, table: pd.DataFrame,
@@ -66,12 +101,14 @@ def settle(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot,
     lines = tab_lines(snapshot)
     decisions = _gathered(snapshot, lines, roster, history, now)
     rows_of = rows_by_fingerprint(table)
-    gone = {d.fingerprint for d in decisions if d.fingerprint not in rows_of}
+    gone = {d.fingerprint: d.typed_name for d in decisions if d.fingerprint not in rows_of}
     context = Context(rows_of, {u.unit_id: u.name for u in roster}, {c.key: c for c in campaign.columns},
-                      _whereabouts(table, history, snapshot.tab.title, gone), campaign.tz)
+                      _whereabouts(table, history, snapshot.tab.title, gone, rows_of), campaign.tz,
+                      snapshot.locale)
     outcomes = judge(decisions, context)
     aliases = learned_aliases(o.decision for o in applied(outcomes, DecisionKind.UNIT))
     settle_names(table, outcomes, aliases)
+    outcomes = unused(outcomes, lambda row: _unit_at(table, row), context.units)  # pins, values that count for none
     confirm_values(table, outcomes)
     pin_rows(table, outcomes)
     return Settled(outcomes, lines, rows_of)

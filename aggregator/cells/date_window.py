@@ -53,5 +53,17 @@ def swapped(values: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
+def as_shown(typed: object, read: dt.date, month_first: bool) -> str:
+    """A cell as the sheet shows it: typed text as typed; a date the sheet stored (Google sends a serial number
+    such as 45515, an .xlsx a date) in the sheet's order, month first in an en_US sheet.
+
+    >>> as_shown(45515, dt.date(2024, 8, 11), True), as_shown(45515, dt.date(2024, 8, 11), False)
+    ('08/11/2024', '11/08/2024')
+    """
+    if isinstance(typed, str):
+        return typed
+    return f"{read.month:02d}/{read.day:02d}/{read.year}" if month_first else short_date(read)
+
+
 def swapped_message(typed: object, flipped: str) -> str:
     return SWAPPED.format(v=quote(str(typed)), s=flipped)

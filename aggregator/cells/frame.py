@@ -31,7 +31,7 @@ import pandas as pd
 
 from aggregator.campaign import ColumnSettings
 from aggregator.cells import read_numbers
-from aggregator.cells.date_window import swapped, swapped_message
+from aggregator.cells.date_window import as_shown, swapped, swapped_message
 from aggregator.cells.dates import read_dates
 from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, RawTab
 from aggregator.rowjson import row_encoder
@@ -83,6 +83,7 @@ class Zones:
     tz: ZoneInfo
     clock_tz: ZoneInfo | None = None  # a Google sheet's properties.timeZone; None: the campaign's zone
     window: tuple[date, date] | None = None  # (campaign start, cycle's now): dates outside may look swapped
+    month_first: bool = False  # the sheet shows dates month first (its locale, e.g. en_US)
 
 
 def _trim_trailing_blank(rows: Sequence[Sequence[CellValue]]) -> list[Sequence[CellValue]]:
@@ -232,12 +233,12 @@ def _parse_column(column: ColumnSettings, cells: _Column, header: str, zones: Zo
         return [cells.per_row(_problems(column.key, cells.cells, parsed.problems))], [cells.per_row(worded)]
     if column.type is ColumnType.DATE:
         dates = read_dates(cells.cells, zones.tz, zones.clock_tz)
-        values, swaps = _unswapped(cells.spread(dates.values), cells.cleaned(), zones.window)
+        values, swaps, shown = _unswapped(cells.spread(dates.values), cells.cleaned(), zones)
         table[column.key] = values
         if column.role is ColumnRole.SUBMITTED_AT:
             table[DATE_ONLY] = cells.spread(dates.date_only)
         parsed_problems = cells.per_row(_problems(column.key, cells.cells, dates.problems))
-        return [parsed_problems, *([_problems(column.key, cells.cleaned(), swaps)] if swaps is not None else [])], []
+        return [parsed_problems, *([_problems(column.key, shown, swaps)] if swaps is not None else [])], []
     table[column.key] = cells.spread(pd.Series(_texts(cells.cells.tolist()), dtype=object))
     return [], []
 
@@ -251,20 +252,23 @@ def _problems(key: str, cells: pd.Series, messages: pd.Series) -> list[object | 
             for cell, message in zip(cells.tolist(), said, strict=True)]
 
 
-def _unswapped(values: pd.Series, cells: pd.Series,
-               window: tuple[date, date] | None) -> tuple[pd.Series, pd.Series | None]:
+def _unswapped(values: pd.Series, cells: pd.Series, zones: Zones) -> tuple[pd.Series, pd.Series | None, pd.Series]:
     """Dates that look day–month swapped become problems (value unknown) instead of silent values:
-    the values, and a message per row (None when no date looks swapped)."""
-    if window is None:
-        return values, None
-    flips = swapped(values, *window)
+    the values, a message per row (None when no date looks swapped), and the cells as the sheet shows
+    them (a date the sheet stored, not typed text, written in the sheet's order: never a serial number)."""
+    if zones.window is None:
+        return values, None, cells
+    flips = swapped(values, *zones.window)
     bad = flips.notna().to_numpy()
     if not bad.any():  # few by nature
-        return values, None
+        return values, None, cells
+    shown = cells.copy()
+    shown[bad] = [as_shown(cell, day, zones.month_first)
+                  for cell, day in zip(cells[bad].tolist(), values[bad].dt.date.tolist(), strict=True)]
     messages = pd.Series(None, index=values.index, dtype=object)
-    typed = cells[bad].tolist()
-    messages[bad] = [swapped_message(cell, flip) for cell, flip in zip(typed, flips[bad].tolist(), strict=True)]
-    return values.mask(bad), messages
+    messages[bad] = [swapped_message(text, flip) for text, flip in zip(shown[bad].tolist(), flips[bad].tolist(),
+                                                                      strict=True)]
+    return values.mask(bad), messages, shown
 
 
 def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSettings], index: pd.Index,

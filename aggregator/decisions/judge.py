@@ -30,9 +30,11 @@ from aggregator.models import (
     DecisionState,
     MetricValue,
 )
-from aggregator.textnorm import clean_text, fold
+from aggregator.textnorm import clean_text
 from aggregator.vnformat import figure, short_datetime
 
+# languages whose locales write a decimal point (Sheets' "Locale"); Vietnamese writes a decimal comma
+DOT_DECIMAL_LANGUAGES = frozenset({"en", "zh", "ja", "ko", "th", "ms", "fil", "hi", "he", "ga", "sw"})
 REVIEW = "Quyết định chưa được áp dụng; hãy xem lại và chọn lại ở dòng mới của mục này nếu cần."
 
 
@@ -43,6 +45,7 @@ class Whereabouts:
     row: int
     seen: dt.datetime
     now_there: str | None  # the name typed in that row now; None when the row is empty or past the end
+    here: int | None = None  # the row the edited content stands in now (same name), when it can be told
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Context:
     columns: Mapping[str, ColumnSettings]  # the campaign's columns by key
     whereabouts: Mapping[str, Whereabouts]  # fingerprint → where it was last seen (absent ones)
     tz: dt.tzinfo | None = None
+    locale: str | None = None  # the sheet's locale (Google), e.g. en_US: "1.234" typed there is 1.234
 
 
 def _rows(rows: Sequence[int]) -> str:
@@ -95,7 +99,19 @@ def _invalid(decision: Decision, context: Context) -> tuple[str | None, MetricVa
     if column is None or column.type not in NUMERIC_TYPES:
         return f"Cột “{decision.column}” không nhận số liệu xác nhận.", None
     value, problem = read_value(column, decision.value)
-    return (f"Không đọc được số liệu “{decision.value}”: {problem}" if problem else None), value
+    if problem is None:
+        return None, value
+    return f"Không đọc được số liệu “{decision.value}”: {problem}{_locale_hint(decision.value, context.locale)}", None
+
+
+def _locale_hint(typed: object, locale: str | None) -> str:
+    """Why a confirmed value typed "1.234" arrives as 1.234: the sheet's locale reads the dot as a decimal point."""
+    if not (isinstance(typed, float) and not typed.is_integer() and locale
+            and locale.replace("-", "_").split("_")[0] in DOT_DECIMAL_LANGUAGES):
+        return ""
+    return (f" Có lẽ do bảng tính đang đặt khu vực {locale}, nơi dấu chấm là dấu thập phân: “1.234” gõ vào ô được "
+            f"lưu thành 1,234. Hãy gõ số không có dấu chấm (ví dụ 1234), hoặc đổi cài đặt bảng tính: Tệp → Cài đặt "
+            f"→ Khu vực: Việt Nam.")
 
 
 def _gone(decision: Decision, context: Context) -> str:
@@ -103,8 +119,9 @@ def _gone(decision: Decision, context: Context) -> str:
     if seen is None:
         made = f" (dòng {decision.made_row} khi quyết định)" if decision.made_row else ""
         return f"Cần xem lại: không còn dòng có đúng nội dung này{made}. {REVIEW}"
-    if seen.now_there and fold(seen.now_there) == fold(decision.typed_name):
-        now = f"dòng {seen.row} vẫn ghi “{seen.now_there}” nhưng các ô khác đã sửa"
+    if seen.here is not None:
+        moved = f"dòng đó nay là dòng {seen.here}," if seen.here != seen.row else f"dòng {seen.row}"
+        now = f"{moved} vẫn ghi “{decision.typed_name}” nhưng các ô khác đã sửa"
     elif seen.now_there:
         now = f"dòng {seen.row} nay ghi “{seen.now_there}”"
     else:
@@ -139,6 +156,8 @@ def judge(decisions: Iterable[Decision], context: Context) -> tuple[DecisionOutc
         else:
             state, note = DecisionState.APPLIED, _applied(decision, rows, context, value)
         column = context.columns.get(decision.column or "")
+        seen = context.whereabouts.get(decision.fingerprint) if not rows else None
         outcomes.append(DecisionOutcome(decision, decision_item(decision), state, rows, note, value,
-                                        column.header if column else decision.column or ""))
+                                        column.header if column else decision.column or "",
+                                        seen.here if seen else None))
     return tuple(outcomes)

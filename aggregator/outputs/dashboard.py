@@ -186,12 +186,12 @@ def _decisions(b: _Builder, result: Consolidation, tab: str, names: dict[str, st
         d = o.decision
         what = (names.get(d.unit_id or "", d.unit_id or "") if d.kind.value == "unit"
                 else f"{o.header}: {d.value}" if d.kind.value == "value" else "")
-        row = o.rows[0] if o.rows else d.made_row
+        row = o.rows[0] if o.rows else o.where  # never the number it had when decided: another row may be there
         index = b.add([row or "", o.item, d.typed_name, DECISION_TEXT[d.kind.value], what,
                        STATE_TEXT[o.state.value], "", "", o.note])
         b.style_cell(index, 5, STATE_STYLE[o.state.value])
-        if o.rows:
-            b.links.append(CellLink(index, 0, tab, f"{result.name_letter}{o.rows[0]}"))
+        if row:
+            b.links.append(CellLink(index, 0, tab, f"{result.name_letter}{row}"))
 
 
 def _recent(b: _Builder, recent: ChangeLog | None, tz: dt.tzinfo | None) -> None:

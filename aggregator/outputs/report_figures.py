@@ -14,7 +14,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from aggregator.campaign import Campaign, ColumnSettings
-from aggregator.models import ColumnType, Consolidation, GroupSummary, MetricStats, MetricValue, UnitOutcome, UnitStatus
+from aggregator.models import (
+    ColumnType,
+    Consolidation,
+    DecisionKind,
+    DecisionState,
+    GroupSummary,
+    MetricStats,
+    MetricValue,
+    UnitOutcome,
+    UnitStatus,
+)
 from aggregator.outputs.report_text import ends, lower_first, squash, upper_first
 from aggregator.vnformat import figure, short_date, short_datetime
 
@@ -78,7 +88,7 @@ def metric_lines(result: Consolidation, columns: Sequence[ColumnSettings], unkno
 
 
 # Appendix -------------------------------------------------------------------------------------------
-def _unit_note(unit: UnitOutcome, headers: dict[str, str], tz: dt.tzinfo, office: str) -> str:
+def _unit_note(unit: UnitOutcome, headers: dict[str, str], tz: dt.tzinfo, office: str, pinned: bool = False) -> str:
     parts = []
     if unit.status is UnitStatus.LATE and unit.submitted_at:
         sent = unit.submitted_at.astimezone(tz)  # a date typed without a time arrives as midnight
@@ -93,7 +103,9 @@ def _unit_note(unit: UnitOutcome, headers: dict[str, str], tz: dt.tzinfo, office
     parts += [squash(n) for n in unit.notes]
     if unit.superseded_rows:
         rows = ", ".join(str(r) for r in unit.superseded_rows)
-        parts.append(f"Đã gửi lại (bản cũ ở dòng {rows} không tính)")
+        # a row the office pinned may be the older one: then the others are not "the old version"
+        parts.append(f"Văn phòng chọn dòng {unit.row}; dòng {rows} không tính" if pinned
+                     else f"Đã gửi lại (bản cũ ở dòng {rows} không tính)")
     return "; ".join(p for p in parts if p)
 
 
@@ -102,15 +114,23 @@ def _figures(metrics: dict[str, MetricValue], columns: Sequence[ColumnSettings])
 
 
 def _appendix_unit(index: int, unit: UnitOutcome, columns: Sequence[ColumnSettings], headers: dict[str, str],
-                   tz: dt.tzinfo, office: str) -> dict[str, Any]:
+                   tz: dt.tzinfo, office: str, pinned: set[int]) -> dict[str, Any]:
     return {"tt": str(index), "name": squash(unit.name), "status": STATUS_TEXT[unit.status],
-            "figures": _figures(unit.metrics, columns), "note": _unit_note(unit, headers, tz, office)}
+            "figures": _figures(unit.metrics, columns),
+            "note": _unit_note(unit, headers, tz, office, unit.row in pinned)}
+
+
+def _pinned_rows(result: Consolidation) -> set[int]:
+    """The rows the office pinned ("Dùng dòng này") that this cycle applied."""
+    return {row for o in result.decisions if o.decision.kind is DecisionKind.PIN_ROW
+            and o.state is DecisionState.APPLIED for row in o.rows}
 
 
 def appendix(result: Consolidation, campaign: Campaign, columns: Sequence[ColumnSettings]) -> dict[str, Any]:
     """The appendix table: one row per roster unit, grouped, a subtotal per group and a total row."""
     headers = {c.header: short_header(c) for c in columns}
     office = squash(campaign.report.issuer_name) or "văn phòng"
+    pinned = _pinned_rows(result)
     members: dict[str, list[UnitOutcome]] = {}
     for unit in result.units:
         members.setdefault(unit.group, []).append(unit)
@@ -122,7 +142,8 @@ def appendix(result: Consolidation, campaign: Campaign, columns: Sequence[Column
         units = members.get(g.group, [])
         groups.append({
             "roman": ROMAN[i] if i < len(ROMAN) else str(i + 1), "label": g.label,
-            "units": [_appendix_unit(n, u, columns, headers, campaign.tz, office) for n, u in enumerate(units, 1)],
+            "units": [_appendix_unit(n, u, columns, headers, campaign.tz, office, pinned)
+                      for n, u in enumerate(units, 1)],
             "figures": _figures(g.metrics, columns), "status": f"{g.reported}/{g.expected} đã báo cáo",
         })
     t = result.totals

@@ -97,15 +97,14 @@ def _decision(o: DecisionOutcome, unit_of_row: dict[int, str], tz: dt.tzinfo | N
     unit = d.unit_id if d.kind is DecisionKind.UNIT else None
     if d.kind is DecisionKind.PIN_ROW and o.rows:  # the unit the pinned row counts for
         unit = unit_of_row.get(o.rows[0], d.unit_id)
-    value = o.value if d.kind is DecisionKind.VALUE and o.value is not None else d.value
     return {
-        "row": o.rows[0] if o.rows else d.made_row,
+        "row": o.rows[0] if o.rows else o.where,  # gone: where its edited version is, None when unknown
         "typed_name": d.typed_name,
         "kind": d.kind.value,
         "unit_id": unit,
         "column": o.header or None,
-        "value": value,
-        "typed_value": d.value if d.kind is DecisionKind.VALUE else None,
+        "value": o.value if d.kind is DecisionKind.VALUE else None,  # the confirmed value, read; never junk
+        "typed_value": d.value,  # the answer as typed when it is text (a value, a choice naming no unit)
         "first_seen": _iso(d.first_seen, tz),
         "state": o.state.value,
         "item": o.item,
