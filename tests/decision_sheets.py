@@ -93,9 +93,10 @@ class Sheet:
                     and len(row) > NAME_COL and row[NAME_COL] == typed_name)
 
     def answer(self, typed_name: str, choice: object, kind: str = "N") -> int:
-        """Staff pick ``choice`` in the decision cell beside ``typed_name``'s line; returns that line."""
+        """Staff pick or type ``choice`` in the decision cell beside ``typed_name``'s line (read as the
+        emulator reads typing: the column is plain text, so "1.234" stays text); returns that line."""
         line = self.line_of(typed_name, kind)
-        self.decisions.cells[(line, DECISION_COL)] = choice
+        self.decisions.type_cell(line, DECISION_COL, choice)
         return line
 
     def set_agency_rows(self, rows: list[list[Any]]) -> None:

@@ -120,6 +120,25 @@ def test_no_write_touches_the_agency_tab(cycles: Cycles) -> None:
     assert (agency.formats, agency.protected, agency.metadata) == ({}, [], [])
 
 
+def test_the_worker_writes_values_raw_only(cycles: Cycles) -> None:
+    """The emulator now accepts USER_ENTERED, as Google does; the worker must still never send it."""
+    writes = [r for r in cycles.first + cycles.second if r.kind == "write" and r.endpoint.startswith("values.")]
+    assert writes and all((r.body or {}).get("valueInputOption", r.params.get("valueInputOption", [""])[0]) == "RAW"
+                          for r in writes)
+
+
+def test_the_dropdowns_the_worker_sets_can_be_seen_through_the_api(cycles: Cycles) -> None:
+    with running(cycles.api) as server:
+        doc = emulator_session(server.base_url).get(
+            f"https://sheets.googleapis.com/v4/spreadsheets/{SID}",
+            params={"ranges": f"'{DECISIONS}'!H2:H", "fields": "sheets.data.rowData.values(dataValidation)"},
+            timeout=TIMEOUT).json()
+    rules = [cell["dataValidation"] for row in doc["sheets"][0]["data"][0]["rowData"]
+             for cell in row.get("values", []) if cell]
+    kinds = {rule["condition"]["type"] for rule in rules}
+    assert rules and kinds <= {"ONE_OF_RANGE", "ONE_OF_LIST"} and all(rule["strict"] for rule in rules)
+
+
 def test_the_written_dashboard_can_be_seen_through_the_emulator(cycles: Cycles) -> None:
     with running(cycles.api) as server:
         reply = PLAIN.get(f"{server.base_url}/_emulator/tabs/{quote(DASHBOARD)}", timeout=TIMEOUT)

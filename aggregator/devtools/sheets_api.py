@@ -1,12 +1,15 @@
 """The emulator's request handling, independent of any transport: ``SheetsApi.handle`` takes a method,
 URL, headers and body and returns ``(status, headers, body)`` or an exception (a dropped connection).
 
-Faithful to docs/google-sheets-api.md: metadata with ``fields``; values:batchGet (quoted ranges,
-trailing blanks dropped, no ``values`` for an empty range, UNFORMATTED numbers and serial dates); RAW
-writes stored verbatim (USER_ENTERED → 400, so we notice); atomic spreadsheets:batchUpdate with typed
-replies; real error bodies; the token and allowedLocations calls answered 200. ``inject`` queues faults
-per endpoint; ``log`` records every request as read, write or auth. An unknown spreadsheet is a 404, an
-unimplemented route a 400: never a 5xx unless injected (a 5xx makes retrying clients sleep)."""
+Faithful to docs/google-sheets-api.md: metadata with ``fields``, and grid data (``includeGridData``, or a
+mask naming ``sheets.data``) with every CellData field (sheets_cells); values:batchGet (quoted ranges,
+trailing blanks dropped, no ``values`` for an empty range, UNFORMATTED numbers and serial dates,
+FORMATTED values in the cell's format and the spreadsheet's locale); RAW writes stored verbatim,
+USER_ENTERED ones read as typed (sheets_typing; the worker sends RAW only, which tests check); atomic
+spreadsheets:batchUpdate with typed replies; real error bodies; the token and allowedLocations calls
+answered 200. ``inject`` queues faults per endpoint; ``log`` records every request as read, write or
+auth. An unknown spreadsheet is a 404, an unimplemented route a 400: never a 5xx unless injected (a 5xx
+makes retrying clients sleep)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from aggregator.devtools.sheets_state import (
     Applied,
     Book,
     Json,
+    Mask,
     Reply,
     Tab,
     apply_mask,
@@ -197,12 +201,13 @@ class SheetsApi:
         # ranges= limits the reply to the parts of the spreadsheet they intersect: only those tabs
         boxes = [parse_a1(a1, book)[:2] for a1 in params.get("ranges", [])]
         wanted = {id(tab) for tab, _ in boxes}
+        mask = parse_mask(params.get("fields", [""])[0])
         sheets = []
         for tab in (t for t in book.tabs if not wanted or id(t) in wanted):
             entry: dict[str, Any] = {"properties": Batch.props(tab, book)}
-            grids = [tab.grid_data(box) for where, box in boxes if where is tab]
-            if grids:  # returned only when the fields ask for them (apply_mask below)
-                entry["data"] = grids
+            if _wants_grid(params, mask):
+                whole = [(tab, (0, 0, tab.rows - 1, tab.cols - 1))]
+                entry["data"] = [tab.grid_data(box, book.locale) for where, box in boxes or whole if where is tab]
             if tab.protected:
                 entry["protectedRanges"] = tab.protected
             if tab.metadata:
@@ -212,13 +217,13 @@ class SheetsApi:
                "properties": {"title": book.title, "locale": book.locale, "autoRecalc": "ON_CHANGE",
                               "timeZone": book.timezone},
                "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
-        return copy.deepcopy(apply_mask(doc, parse_mask(params.get("fields", [""])[0])))
+        return copy.deepcopy(apply_mask(doc, mask))
 
     def _values_get(self, book: Book, params: Params, body: Any, match: Match, a1: str | None = None) -> Json:
         tab, box, _ = parse_a1(a1 if a1 is not None else unquote(match["range"]), book)
         option = {k: params.get(k, [d])[0] for k, d in (("valueRenderOption", "FORMATTED_VALUE"),
                                                          ("dateTimeRenderOption", "SERIAL_NUMBER"))}
-        values = render_box(tab, box, option["valueRenderOption"], option["dateTimeRenderOption"])
+        values = render_box(tab, box, option["valueRenderOption"], option["dateTimeRenderOption"], book.locale)
         if params.get("majorDimension", ["ROWS"])[0] != "ROWS":
             raise ApiError(400, "the emulator only implements majorDimension=ROWS")
         out: dict[str, Any] = {"range": range_name(tab, box), "majorDimension": "ROWS"}
@@ -241,14 +246,18 @@ class SheetsApi:
         return self._write(book, (body or {}).get("valueInputOption"), (body or {}).get("data") or [])
 
     def _write(self, book: Book, option: str | None, data: list[Json]) -> Json:
-        if option != "RAW":  # the real API accepts USER_ENTERED; we never want it (formula injection)
+        """RAW stores every value as sent; USER_ENTERED reads strings as if typed (``Tab.type_cell``)."""
+        if option not in ("RAW", "USER_ENTERED"):
             raise ApiError(400, "'valueInputOption' is required but not specified" if option is None else
-                           f"the emulator refuses valueInputOption={option}: agency text must be written RAW")
+                           f"Invalid valueInputOption: {option}")
         plan = [checked_write(book, i, item) for i, item in enumerate(data)]  # every range valid, or no write
         for tab, r0, c0, values in plan:
             for r, row in enumerate(values, start=r0):
                 for c, v in enumerate(row, start=c0):
-                    store(tab, r, c, v)
+                    if option == "RAW":
+                        store(tab, r, c, v)
+                    elif v is not None:  # null leaves the cell as it is
+                        tab.type_cell(r, c, v, book.locale)
         return batch_totals(book, [write_reply(book, *p) for p in plan])
 
     def _batchUpdate(self, book: Book, params: Params, body: Any, match: Match) -> Json:
@@ -261,6 +270,15 @@ class SheetsApi:
         replies = [_apply(ops, i, request) for i, request in enumerate(requests)]
         book.tabs = work.tabs
         return {"spreadsheetId": book.id, "replies": replies}
+
+
+def _wants_grid(params: Params, mask: Mask) -> bool:
+    """Grid data is returned when the field mask asks for ``sheets.data`` (``includeGridData`` is then
+    ignored), or with no mask when ``includeGridData=true``."""
+    if mask:
+        sheets = mask.get("sheets", {})
+        return "*" in mask or ("sheets" in mask and (not sheets or "*" in sheets or "data" in sheets))
+    return params.get("includeGridData", ["false"])[0].lower() == "true"
 
 
 def _refuse_invalid(message: str, body: Any, path: str = "") -> None:

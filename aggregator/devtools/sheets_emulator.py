@@ -11,7 +11,9 @@ Emulator-only routes, to see what happened:
 
 - ``GET /_emulator/tabs`` lists the tabs; ``GET /_emulator/tabs/<title>`` returns a tab's values;
   ``POST /_emulator/tabs/<title>/cells`` with ``{"cell": "H3", "value": "…"}`` types into a cell as a
-  person would (e.g. a choice in the decisions tab);
+  person would (e.g. a choice in the decisions tab): text is read in the spreadsheet's locale, so "250"
+  becomes a number, "05/11/2024" a date and "85%" a percentage, unless the cell is formatted as plain
+  text (sheets_typing); the answer shows what the cell now holds (``stored``, ``formattedValue``);
 - ``GET /_emulator/requests`` lists every request received (endpoint, read/write/auth, status);
 - ``POST /_emulator/faults/<endpoint>`` with ``{"status": 503, "count": 2}`` queues injected errors;
   ``{"drop": "before"}`` drops the connection instead of answering, ``{"drop": "after"}`` applies the
@@ -37,7 +39,7 @@ from urllib.parse import unquote, urlsplit
 from requests.structures import CaseInsensitiveDict
 
 from aggregator.devtools.sheets_api import JSON, SheetsApi
-from aggregator.devtools.sheets_state import ApiError, Applied, Book, PercentCell, Reply, fault
+from aggregator.devtools.sheets_state import ApiError, Applied, Book, PercentCell, Reply, fault, render_box
 from aggregator.errors import AggregatorError
 from aggregator.models import CellValue
 
@@ -168,16 +170,20 @@ def _tab_values(api: SheetsApi, title: str) -> dict[str, Any]:
 
 def _type_into(api: SheetsApi, title: str, spec: dict[str, Any]) -> dict[str, Any]:
     """Type ``spec["value"]`` into ``spec["cell"]`` (A1) of the tab ``title``, as a person would."""
-    for book in api.books.values():
-        for tab in book.tabs:
-            if tab.title == title:
-                found = re.fullmatch(r"([A-Z]+)([1-9][0-9]*)", str(spec.get("cell", "")))
-                if found is None:
-                    raise ApiError(400, f"cell must be one A1 cell such as H3, not {spec.get('cell')!r}")
-                col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(found.group(1)))) - 1
-                tab.type_cell(int(found.group(2)) - 1, col, spec.get("value"))
-                return {"tab": title, "cell": found.group(0), "value": spec.get("value")}
-    raise ApiError(404, f"No tab {title!r} in the emulator")
+    book, tab = next(((b, t) for b in api.books.values() for t in b.tabs if t.title == title), (None, None))
+    if book is None or tab is None:
+        raise ApiError(404, f"No tab {title!r} in the emulator")
+    found = re.fullmatch(r"([A-Z]+)([1-9][0-9]*)", str(spec.get("cell", "")))
+    if found is None:
+        raise ApiError(400, f"cell must be one A1 cell such as H3, not {spec.get('cell')!r}")
+    r, c = int(found.group(2)) - 1, sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(found.group(1)))) - 1
+    if r >= tab.rows or c >= tab.cols:
+        raise ApiError(400, f"{found.group(0)} is outside the tab ({tab.rows} rows, {tab.cols} columns)")
+    tab.type_cell(r, c, spec.get("value"), book.locale)
+    stored = render_box(tab, (r, c, r, c), "UNFORMATTED_VALUE", "SERIAL_NUMBER")
+    shown = render_box(tab, (r, c, r, c), "FORMATTED_VALUE", "SERIAL_NUMBER", book.locale)
+    return {"tab": title, "cell": found.group(0), "value": spec.get("value"),
+            "stored": stored[0][0] if stored else None, "formattedValue": shown[0][0] if shown else ""}
 
 
 def _queue_faults(api: SheetsApi, endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aggregator.adapters.sheets_format import column_letter as letters
+from aggregator.devtools.sheets_cells import cell_data, formatted, is_moment
+from aggregator.devtools.sheets_typing import DateCell, Entered, Json, parse_typed, serial
 
-EPOCH = dt.datetime(1899, 12, 30)
+__all__ = ["DateCell", "Json", "serial"]  # re-exported: where the fake, the tests and sheets_api find them
 STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
           429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
 MESSAGES = {403: "The caller does not have permission", 404: "Requested entity was not found.",
@@ -22,7 +24,6 @@ MESSAGES = {403: "The caller does not have permission", 404: "Requested entity w
                  "user' of service 'sheets.googleapis.com' for consumer 'project_number:123'.",
             500: "Internal error encountered.", 503: "The service is currently unavailable."}
 Reply = tuple[int, dict[str, str], str]
-Json = dict[str, Any]  # a JSON object as the API receives or answers it
 Mask = dict[str, "Mask"]  # a field mask as a tree: "a.b,c" → {"a": {"b": {}}, "c": {}}
 
 
@@ -61,19 +62,6 @@ def fault(status: int, message: str | None = None, retry_after: float | None = N
 
 
 @dataclass(frozen=True)
-class DateCell:
-    serial: float  # days since 1899-12-30
-
-
-def serial(value: dt.date | dt.time) -> float:
-    """A date, date-time or time of day as a Sheets serial number (days since 1899-12-30)."""
-    if isinstance(value, dt.time):
-        return (dt.datetime.combine(EPOCH, value.replace(tzinfo=None)) - EPOCH) / dt.timedelta(days=1)
-    moment = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
-    return (moment.replace(tzinfo=None) - EPOCH) / dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
 class PercentCell:
     """A cell typed as a percentage ("85%"): Sheets stores 0.85 and formats the cell as PERCENT."""
 
@@ -99,42 +87,69 @@ class Tab:
     hidden_cols: set[int] = field(default_factory=set)
 
     def set_rows(self, rows: list[list[Any]]) -> None:
-        """Type into the tab like a person: dates become date cells, a PercentCell a %-formatted number,
-        None/"" leave a cell empty."""
+        """Seed the tab with values as a workbook holds them, nothing parsed (a str stays text): a date or
+        time becomes a date cell, a PercentCell a %-formatted number, None/"" leave a cell empty."""
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                self.type_cell(r, c, value)
+                self.put(r, c, value)
 
-    def type_cell(self, r: int, c: int, value: Any) -> None:
-        """Type one value into the cell at 0-based (r, c), as ``set_rows`` does."""
+    def put(self, r: int, c: int, value: Any) -> None:
+        """Store one seeded value at 0-based (r, c), as ``set_rows`` does."""
         if isinstance(value, dt.date | dt.time):
             value = DateCell(serial(value))
         if isinstance(value, PercentCell):
             self.formats[(r, c)] = copy.deepcopy(PERCENT_FORMAT)
             value = value.fraction
+        self.formulas.discard((r, c))
         if value in ("", None):
             self.cells.pop((r, c), None)
         else:
             self.cells[(r, c)] = value
 
+    def number_format(self, r: int, c: int) -> Json:
+        found: Json = self.formats.get((r, c), {}).get("userEnteredFormat", {}).get("numberFormat") or {}
+        return found
+
+    def type_cell(self, r: int, c: int, value: Any, locale: str = "vi_VN") -> None:
+        """Type ``value`` into the cell at 0-based (r, c) as a person does in the Sheets UI, and as a
+        USER_ENTERED write does: text is read in the spreadsheet's ``locale`` (sheets_typing) unless the
+        cell is formatted as plain text (then it is stored as typed); a format Google infers ("85%",
+        "05/11/2024") is set on a cell that has no number format; other values are stored as ``put``
+        stores them; "" or None empties the cell."""
+        if not isinstance(value, str):
+            self.put(r, c, value)
+            return
+        entered = Entered(value) if self.number_format(r, c).get("type") == "TEXT" else parse_typed(value, locale)
+        self.put(r, c, entered.value)
+        if entered.formula:
+            self.formulas.add((r, c))
+        if entered.value != "" and entered.number_format and not self.number_format(r, c).get("type"):
+            own = self.formats.setdefault((r, c), {}).setdefault("userEnteredFormat", {})
+            own["numberFormat"] = copy.deepcopy(entered.number_format)
+
     def values(self) -> list[list[Any]]:
         return render_box(self, (0, 0, self.rows - 1, self.cols - 1), "UNFORMATTED_VALUE", "SERIAL_NUMBER")
 
-    def grid_data(self, box: tuple[int, int, int, int]) -> dict[str, Any]:
-        """GridData of a box as spreadsheets.get returns it with grid fields: one CellData per cell
-        (``effectiveFormat`` from the cell's format; ``{}`` for a plain cell), trailing empty rows dropped."""
-        r0, c0, r1, c1 = box
+    def grid_data(self, box: tuple[int, int, int, int], locale: str = "vi_VN") -> Json:
+        """GridData of a box as spreadsheets.get returns it with grid data: one CellData per cell
+        (sheets_cells.cell_data; ``{}`` for an empty one), a row's trailing empty cells and the box's
+        trailing empty rows dropped (an empty row inside is ``{}``), then the rows' and columns' metadata."""
+        r0, c0 = box[:2]
+        r1, c1 = min(box[2], self.rows - 1), min(box[3], self.cols - 1)
         used = [r for (r, c) in {*self.cells, *self.formats} if r0 <= r <= r1 and c0 <= c <= c1]
-        last = min(max(used, default=r0 - 1), self.rows - 1)
         rows = []
-        for r in range(r0, last + 1):
-            cells = [{"effectiveFormat": copy.deepcopy(self.formats[(r, c)].get("userEnteredFormat", {}))}
-                     if self.formats.get((r, c), {}).get("userEnteredFormat") else {}
-                     for c in range(c0, min(c1, self.cols - 1) + 1)]
-            rows.append({"values": cells})
-        grid: dict[str, Any] = {"startRow": r0, "startColumn": c0}
+        for r in range(r0, max(used, default=r0 - 1) + 1):
+            cells = [cell_data(self.cells.get((r, c)), (r, c) in self.formulas, self.formats.get((r, c), {}), locale)
+                     for c in range(c0, c1 + 1)]
+            while cells and not cells[-1]:
+                cells.pop()
+            rows.append({"values": cells} if cells else {})
+        grid: Json = {"startRow": r0, "startColumn": c0}
         if rows:
             grid["rowData"] = rows
+        grid["rowMetadata"] = [{"pixelSize": 21} for _ in range(r0, r1 + 1)]
+        grid["columnMetadata"] = [{"pixelSize": self.widths.get(c, 100), **({"hiddenByUser": True}
+                                   if c in self.hidden_cols else {})} for c in range(c0, c1 + 1)]
         return grid
 
 
@@ -212,23 +227,25 @@ def merge_masked(target: Json, source: Json, tree: Mask) -> None:
             target.pop(key, None)
 
 
-def _cell(value: Any, render: str, dates: str) -> Any:
+def _cell(value: Any, number_format: Json, render: str, dates: str, locale: str) -> Any:
+    if render == "FORMATTED_VALUE" or (is_moment(value, number_format) and dates == "FORMATTED_STRING"):
+        return formatted(value, number_format, locale) if value != "" else ""
     if isinstance(value, DateCell):
-        if render != "FORMATTED_VALUE" and dates == "SERIAL_NUMBER":
-            return int(value.serial) if float(value.serial).is_integer() else value.serial
-        return (EPOCH + dt.timedelta(days=value.serial)).strftime("%d/%m/%Y")
+        value = value.serial
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if render != "FORMATTED_VALUE" or isinstance(value, str):
-        return value
-    return ("TRUE" if value else "FALSE") if isinstance(value, bool) else str(value)
+    return value
 
 
-def render_box(tab: Tab, box: tuple[int, int, int, int], render: str, dates: str) -> list[list[Any]]:
+def render_box(tab: Tab, box: tuple[int, int, int, int], render: str, dates: str,
+               locale: str = "vi_VN") -> list[list[Any]]:
+    """The values of a box as values.get renders them (FORMATTED_VALUE: the cell's format in the
+    spreadsheet's locale; a formula, never computed here, as its text); trailing blanks dropped."""
     r0, c0, r1, c1 = box
     rows = []
     for r in range(r0, min(r1, tab.rows - 1) + 1):
-        row = [_cell(tab.cells.get((r, c), ""), render, dates) for c in range(c0, min(c1, tab.cols - 1) + 1)]
+        row = [_cell(tab.cells.get((r, c), ""), tab.number_format(r, c), render, dates, locale)
+               for c in range(c0, min(c1, tab.cols - 1) + 1)]
         while row and row[-1] == "":
             row.pop()
         rows.append(row)
