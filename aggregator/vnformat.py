@@ -6,14 +6,26 @@ The ``vi_VN`` locale is not assumed to be installed; formats are built explicitl
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+_SWAP = str.maketrans(",.", ".,")
+
+
+def _half_up(value: float, decimals: int) -> Decimal:
+    """``value`` rounded as a clerk rounds, half away from zero, from its shortest decimal form: 75.25 → 75,3
+    (Python's round() and format() give 75,2: 75.25 is a binary tie, rounded to even)."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def number(value: int | float | None, decimals: int = 0, empty: str = "") -> str:
-    """Thousands with ".", decimals with ",": ``number(1234)`` → "1.234", ``number(85.5, 1)`` → "85,5"."""
+    """Thousands with ".", decimals with ",": ``number(1234)`` → "1.234", ``number(85.5, 1)`` → "85,5";
+    halves round up: ``number(75.25, 1)`` → "75,3"."""
     if value is None:
         return empty
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,"))
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        return f"{_half_up(value, decimals):,.{decimals}f}".translate(_SWAP)
+    return f"{value:,.{decimals}f}".translate(_SWAP)
 
 
 def percent(part: int, whole: int, decimals: int = 1) -> str:
@@ -59,7 +71,7 @@ def cutoff_line(moment: dt.datetime) -> str:
 
 def trimmed(value: float, decimals: int) -> str:
     """At most ``decimals`` decimals, no trailing zeros: ``trimmed(38.50, 2)`` → "38,5", ``trimmed(2.0, 2)`` → "2"."""
-    text = number(round(value, decimals), decimals)
+    text = number(value, decimals)
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 

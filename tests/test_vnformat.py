@@ -31,3 +31,14 @@ def test_vnformat_percent_and_cutoff() -> None:
     moment = dt.datetime(2024, 11, 11, 8, 5)
     assert vnformat.cutoff_line(moment) == "08 giờ 05 phút, ngày 11 tháng 11 năm 2024"
     assert vnformat.short_datetime(moment) == "08:05 11/11/2024"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [(75.25, 1, "75,3"), (78.75, 1, "78,8"), (2.675, 2, "2,68"), (0.05, 1, "0,1"), (1234567.5, 0, "1.234.568"),
+     (73.45, 1, "73,5"), (12.5, 0, "13")],
+)
+def test_vnformat_halves_round_up_as_a_clerk_rounds(value: float, decimals: int, text: str) -> None:
+    """Python's round() and format() round a binary tie to even (75.25 → 75,2); a clerk checking by hand gets 75,3."""
+    assert vnformat.number(value, decimals) == text
+    assert vnformat.trimmed(value, decimals) == text
