@@ -101,3 +101,14 @@ def test_the_late_units_lead_writes_the_deadline_as_letters_do() -> None:
     assert vnformat.deadline_text(dt.datetime(2025, 5, 25, 23, 59, 59, tzinfo=tz)) == "ngày 25 tháng 5 năm 2025"
     at_five = vnformat.deadline_text(dt.datetime(2025, 5, 25, 17, 0, tzinfo=tz))
     assert at_five == "17 giờ 00 phút, ngày 25 tháng 5 năm 2025"
+
+
+def test_the_letter_and_the_roster_place_tone_marks_the_traditional_way(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A roster or campaign file typed "Phú Hoà", "thuỷ lợi" reads "Phú Hòa", "thủy lợi" everywhere it is shown."""
+    from aggregator.campaign.roster import parse_roster
+    from aggregator.outputs.report_text import sanitize
+
+    (unit,) = parse_roster("unit_id,group,name\nU1,g,Phòng Y tế huyện Phú Hoà\n", origin="r.csv")
+    assert unit.name == "Phòng Y tế huyện Phú Hòa"
+    assert sanitize({"a": ["Ủy ban nhân dân huyện Phú Hoà", "công trình thuỷ lợi, quý"]}) == {
+        "a": ["Ủy ban nhân dân huyện Phú Hòa", "công trình thủy lợi, quý"]}

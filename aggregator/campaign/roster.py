@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from aggregator.errors import RosterError
 from aggregator.models import RosterUnit
+from aggregator.textnorm import traditional
 
 COLUMNS = ("unit_id", "group", "name", "short_name", "aliases", "email", "source", "locality")
 REQUIRED = ("unit_id", "group", "name")
@@ -37,7 +38,8 @@ def _delimiter(text: str) -> str:
 
 def _unit(row: dict[str, str]) -> RosterUnit:
     aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
-    return RosterUnit(row["unit_id"], row["group"], row["name"], row.get("short_name", ""), aliases,
+    # names are shown on the dashboard, in status.json and in the letter: tone marks in the traditional place
+    return RosterUnit(row["unit_id"], row["group"], traditional(row["name"]), row.get("short_name", ""), aliases,
                       row.get("email", ""), row.get("source", ""), row.get("locality", ""))
 
 

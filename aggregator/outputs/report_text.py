@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from aggregator.textnorm import traditional
+
 NAME_WIDTH = 22  # upper-case characters that fit one line of the 6.75 cm letterhead column at 13 pt bold
 
 # XML 1.0 forbids C0 controls other than tab/newline/CR, U+FFFE/U+FFFF and lone surrogates;
@@ -29,12 +31,14 @@ _EMPTY_WORDS = _NEGATIONS | {
 
 # Text hygiene ---------------------------------------------------------------------------------
 def clean_text(text: str) -> str:
-    """NFC, no XML-illegal or zero-width characters, newlines as ``\\n``."""
+    """NFC, no XML-illegal or zero-width characters, newlines as ``\\n``, tone marks in the traditional
+    place an official letter uses throughout ("Phú Hoà" from a roster or campaign file → "Phú Hòa")."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _UNWANTED.search(text):
         text = _UNWANTED.sub("", text)
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    text = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    return traditional(text)
 
 
 def sanitize(value: Any) -> Any:
