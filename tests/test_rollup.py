@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +149,47 @@ def test_rollup_source_needs_paths(tmp_path: Path) -> None:
     bad.write_text(text.replace("  paths:\n  - x\n", ""), encoding="utf-8")
     with pytest.raises(ConfigError, match="status_files source needs `paths`"):
         campaign_file.load(bad)
+
+
+def test_rollup_a_district_that_runs_again_unchanged_keeps_its_submission_time(
+        runner: CliRunner, tmp_path: Path, districts: Path) -> None:
+    """A district worker keeps running after the deadline: its figures are the same, so it is not late."""
+    again = tmp_path / "again"
+    shutil.copytree(districts / "camranh", again)
+    child = _child_campaign(tmp_path, "camranh-2024")
+    roster = tmp_path / "roster-subset.csv"
+    roster.write_text("\n".join(ROSTER.read_text(encoding="utf-8").splitlines()[:41]) + "\n", encoding="utf-8")
+    later = "2024-11-28T08:00:00+07:00"  # after the province deadline of 2024-11-25
+    code, _, err = _invoke(runner, "run", "--config", str(child), "--out", str(again), "--now", later,
+                           "--roster", str(roster))
+    assert code == 0, err
+    rerun = _status(again)
+    assert rerun["generated_at"] == later and rerun["figures_at"] == NOW  # nothing changed since
+    parent = _parent(tmp_path, [str(again / "status.json")])
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", later)
+    assert code == 0, err
+    unit = next(u for u in _status(tmp_path / "o")["units"] if u["unit_id"] == "KH-CAMRANH")
+    assert unit["status"] == "reported" and unit["submitted_at"] == NOW
+
+
+def test_rollup_never_reads_its_own_status_json(runner: CliRunner, tmp_path: Path, districts: Path) -> None:
+    """The province's output folder sits beside the districts' and matches the same pattern."""
+    root = tmp_path / "kids"
+    shutil.copytree(districts, root)
+    parent = _parent(tmp_path, [str(root / "*" / "status.json")])
+    for _ in range(2):  # the second cycle finds the province's own status.json among the children
+        code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(root / "province"),
+                               "--now", PARENT_NOW)
+        assert code == 0, err
+    doc = _status(root / "province")
+    assert doc["totals"]["rows_unmatched"] == 0 and doc["totals"]["units_reported"] == 2
+
+
+def test_rollup_every_broken_child_is_named_at_once(runner: CliRunner, tmp_path: Path, districts: Path) -> None:
+    for name in ("ninhhoa", "vanninh"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "status.json").write_text("{not json", encoding="utf-8")
+    parent = _parent(tmp_path, [str(districts / "*" / "status.json"), "*/status.json"])
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    assert code == 3 and "2 roll-up files cannot be used" in err
+    assert "ninhhoa" in err and "vanninh" in err

@@ -44,7 +44,8 @@ class StatusFilesSource:
     """Reads every child status.json matched by ``patterns`` (relative to ``base_dir``)."""
 
     def __init__(self, patterns: Sequence[str], base_dir: Path, tab: str,
-                 columns: Sequence[ColumnSettings]) -> None:
+                 columns: Sequence[ColumnSettings], own_id: str = "") -> None:
+        self.own_id = own_id  # this instance's own status.json may match the patterns: never read as a child
         self.patterns = tuple(patterns)
         self.base_dir = base_dir
         self.tab = tab
@@ -67,13 +68,29 @@ class StatusFilesSource:
         return sorted(found)
 
     def read(self) -> Snapshot:
-        children = [_load_child(path) for path in self.files()]
+        children = [child for child in _load_children(self.files()) if child["campaign"]["id"] != self.own_id]
         keys = {key for child in children for key in child["metrics"]}
         fields = _fields(self.columns, keys)
         rows = [tuple(c.header for c in fields)] + [_row(child, fields) for child in children]
         tab = RawTab(self.tab, tuple(rows), weights=_weights(children, fields))
         self.last = Snapshot(SourceKind.STATUS_FILES, self.ref, tab, (self.tab,))
         return self.last
+
+
+def _load_children(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Every child document; every unusable file is named in one error (fix them all, run once)."""
+    children, broken = [], []
+    for path in paths:
+        try:
+            children.append(_load_child(path))
+        except SourceError as exc:
+            broken.append(exc)
+    if len(broken) == 1:
+        raise broken[0]
+    if broken:
+        raise SourceError(f"{len(broken)} roll-up files cannot be used: "
+                          + " ".join(exc.what for exc in broken), _HINT)
+    return children
 
 
 def _load_child(path: Path) -> dict[str, Any]:
@@ -108,9 +125,9 @@ def _row(child: dict[str, Any], fields: Sequence[ColumnSettings]) -> tuple[CellV
     for column in fields:
         if column.role is ColumnRole.UNIT_NAME:
             cells.append(child["campaign"]["id"])
-        elif column.role is ColumnRole.SUBMITTED_AT:
-            generated = child.get("generated_at")
-            cells.append(generated if isinstance(generated, str) else None)
+        elif column.role is ColumnRole.SUBMITTED_AT:  # when its figures were produced, not its latest cycle
+            produced = child.get("figures_at") or child.get("generated_at")
+            cells.append(produced if isinstance(produced, str) else None)
         else:
             value = child["metrics"].get(column.key)
             cells.append(value if isinstance(value, int | float | str) and not isinstance(value, bool) else None)

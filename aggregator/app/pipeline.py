@@ -229,7 +229,8 @@ def run(campaign: Campaign, ports: CyclePorts, options: CycleOptions = CycleOpti
     result = compute(campaign, roster, snapshot, moment, ports.history)
     lines, existing = tab_lines(snapshot), (snapshot.decisions.rows if snapshot.decisions is not None else ())
     del snapshot  # the agency rows, the cycle's largest object, are not needed past compute
-    found = changes.diff(ports.state.read(STATUS_FILE), result, {c.key: c.header for c in campaign.columns})
+    previous = ports.state.read(STATUS_FILE)
+    found = changes.diff(previous, result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(ports.state.read(CHANGES_FILE))
     decisions_tab = _decisions_tab(campaign, result, roster, lines, existing)
     layout = _dashboard(campaign, result, recent, decisions_tab)
@@ -239,7 +240,7 @@ def run(campaign: Campaign, ports: CyclePorts, options: CycleOptions = CycleOpti
     dashboard_ref = ports.sink.write(layout, decisions_tab)
     report_path, pdf_path = _render_report(campaign, result, prepared, ports, options.pdf)
     artifacts = _artifacts(ports.state.folder, dashboard_ref, report_path, pdf_path)
-    status_path = ports.state.write(STATUS_FILE, status.status_document(result, artifacts))
+    status_path = ports.state.write(STATUS_FILE, status.status_document(result, artifacts, previous))
     if found:
         ports.state.write(CHANGES_FILE, ChangeLog(moment, found).to_json())
     ports.history.record_cycle(moment, result.source.ref, result.source.rows_read, asdict(result.totals))

@@ -66,7 +66,7 @@ Opener = Callable[[Campaign, str, Path, bool], tuple[SheetSource, DashboardSink]
 def _status_files(campaign: Campaign, ref: str, out_dir: Path, read_only: bool) -> tuple[SheetSource, DashboardSink]:
     """A roll-up of lower-level instances' status.json files; its dashboard is a workbook of its own."""
     settings = campaign.source
-    rollup = StatusFilesSource(settings.paths, campaign.base_dir, settings.tab, campaign.columns)
+    rollup = StatusFilesSource(settings.paths, campaign.base_dir, settings.tab, campaign.columns, campaign.id)
     return rollup, StatusFilesDashboardSink(out_dir / f"bang-tong-hop-{campaign.id}.xlsx", rollup)
 
 

@@ -114,8 +114,24 @@ def _decision(o: DecisionOutcome, unit_of_row: dict[int, str], tz: dt.tzinfo | N
     }
 
 
-def status_document(result: Consolidation, artifacts: dict[str, str]) -> dict[str, Any]:
-    """Build the status.json mapping; ``artifacts`` names the files written this cycle."""
+FIGURES = ("metrics", "metric_stats", "totals", "groups")  # what a higher level consolidates
+
+
+def _figures_at(doc: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    """When these figures were first produced: the previous cycle's moment when they are the same (a worker
+    re-running after the deadline has not reported late), else now. A roll-up judges lateness by it."""
+    if (isinstance(previous, dict) and previous.get("campaign", {}).get("id") == doc["campaign"]["id"]
+            and all(previous.get(part) == doc[part] for part in FIGURES)):
+        earlier = previous.get("figures_at") or previous.get("generated_at")
+        if isinstance(earlier, str):
+            return earlier
+    return str(doc["generated_at"])
+
+
+def status_document(result: Consolidation, artifacts: dict[str, str],
+                    previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the status.json mapping; ``artifacts`` names the files written this cycle, ``previous`` is the
+    last status.json (for ``figures_at``)."""
     tz = result.deadline.tzinfo
     t = result.totals
     unit_of_row = {row: u.unit_id for u in result.units if u.row is not None for row in (u.row, *u.superseded_rows)}
@@ -123,6 +139,7 @@ def status_document(result: Consolidation, artifacts: dict[str, str]) -> dict[st
         "schema": SCHEMA_VERSION,
         "campaign": {"id": result.campaign_id, "title": result.campaign_title, "deadline": _iso(result.deadline, tz)},
         "generated_at": _iso(result.generated_at, tz),
+        "figures_at": "",  # below: needs the figures
         "source": {
             "kind": result.source.kind.value,
             "ref": result.source.ref,
@@ -153,4 +170,6 @@ def status_document(result: Consolidation, artifacts: dict[str, str]) -> dict[st
         "decisions": [_decision(o, unit_of_row, tz) for o in result.decisions],
         "artifacts": dict(artifacts),
     }
-    return {**_nfc(doc), "units": [_unit(u, tz) for u in result.units]}
+    doc = _nfc(doc)
+    doc["figures_at"] = _figures_at(doc, previous)
+    return {**doc, "units": [_unit(u, tz) for u in result.units]}
