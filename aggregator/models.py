@@ -71,6 +71,8 @@ class RawTab:
     percent_cells: frozenset[tuple[int, int]] = frozenset()
     # 0-based column → per-row count of units behind a percent (a roll-up's child means), aligned with rows
     weights: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    # 0-based column → per-row (lowest, highest) of the units behind a percent (a roll-up's child stats) or None
+    ranges: Mapping[int, tuple[tuple[float, float] | None, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ class UnitOutcome:
     weights: dict[str, int] = field(default_factory=dict)  # units behind a percent value (roll-up), default 1
     first_seen: datetime | None = None  # when the worker first saw the winning row (None: no history)
     confirmed: tuple[Confirmed, ...] = ()  # cells of the winning row whose value the office confirmed
+    # the lowest and highest values behind a percent value (a roll-up child's own min and max)
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

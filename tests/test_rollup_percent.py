@@ -41,11 +41,12 @@ PARENT = textwrap.dedent(f"""\
 ROSTER = "unit_id,group,name,aliases\nH1,huyen,Phòng B huyện Một,huyen-mot\nH2,huyen,Phòng B huyện Hai,huyen-hai\n"
 
 
-def _child(folder: Path, child_id: str, mean: float | None, n: int, money: int) -> None:
+def _child(folder: Path, child_id: str, mean: float | None, n: int, money: int,
+           extremes: tuple[float, float] = (10.0, 90.0)) -> None:
     document = {"schema": 1, "campaign": {"id": child_id, "title": "x", "deadline": "2025-06-20T17:00:00+07:00"},
                 "generated_at": "2025-06-21T08:00:00+07:00", "totals": {"units_reported": n},
                 "metrics": {"ty_le": mean, "kinh_phi": money},
-                "metric_stats": {"ty_le": {"n": n, "min": 10.0, "max": 90.0}}}
+                "metric_stats": {"ty_le": {"n": n, "min": extremes[0], "max": extremes[1]}}}
     (folder / f"{child_id}.json").write_text(json.dumps(document), encoding="utf-8")
 
 
@@ -66,3 +67,19 @@ def test_rollup_weighs_children_means_by_n_and_sums_the_rest(tmp_path: Path, one
     assert result.metrics["ty_le"] == pytest.approx(expected)
     assert result.metric_stats["ty_le"].n == one[1] + two[1]
     assert result.metrics["kinh_phi"] == 3_500_000
+
+
+def test_rollup_lowest_and_highest_are_the_units_not_the_childrens_means(tmp_path: Path) -> None:
+    """n counts the units behind the means; min and max must speak of those same units (CONTRACT §5)."""
+    (tmp_path / "children").mkdir()
+    _child(tmp_path / "children", "huyen-mot", 82.5, 3, 1, extremes=(55.0, 100.0))
+    _child(tmp_path / "children", "huyen-hai", 60.0, 2, 1, extremes=(40.0, 80.0))
+    campaign = parse(PARENT, origin="parent.yaml", base_dir=tmp_path)
+    source = StatusFilesSource(campaign.source.paths, tmp_path, campaign.source.tab, campaign.columns)
+    result = compute(campaign, parse_roster(ROSTER, origin="r"), source.read(),
+                     dt.datetime(2025, 6, 22, 8, 0, tzinfo=campaign.tz), None)
+    stats = result.metric_stats["ty_le"]
+    assert (stats.n, stats.min, stats.max) == (5, 40.0, 100.0)
+    assert result.metrics["ty_le"] == pytest.approx((82.5 * 3 + 60 * 2) / 5)
+    (group,) = result.groups
+    assert (group.metric_stats["ty_le"].min, group.metric_stats["ty_le"].max) == (40.0, 100.0)

@@ -43,5 +43,6 @@ def test_status_strings_are_nfc_even_when_the_outcomes_are_not() -> None:
     unit = doc["units"][0]
     assert unit["name"] == unit["notes"][0] == unit["problems"][0]["message"] == unicodedata.normalize("NFC", NFD)
     assert all(unicodedata.is_normalized("NFC", text) for text in _strings(doc))
-    assert list(doc) == ["schema", "campaign", "generated_at", "figures_at", "source", "totals", "metrics", "metric_stats",
-                         "missing_columns", "groups", "units", "unmatched_rows", "decisions", "artifacts"]
+    assert list(doc) == ["schema", "campaign", "generated_at", "figures_at", "source", "totals", "metrics",
+                         "metric_stats", "missing_columns", "groups", "units", "unmatched_rows", "decisions",
+                         "artifacts"]

@@ -72,7 +72,7 @@ class StatusFilesSource:
         keys = {key for child in children for key in child["metrics"]}
         fields = _fields(self.columns, keys)
         rows = [tuple(c.header for c in fields)] + [_row(child, fields) for child in children]
-        tab = RawTab(self.tab, tuple(rows), weights=_weights(children, fields))
+        tab = RawTab(self.tab, tuple(rows), weights=_weights(children, fields), ranges=_ranges(children, fields))
         self.last = Snapshot(SourceKind.STATUS_FILES, self.ref, tab, (self.tab,))
         return self.last
 
@@ -144,10 +144,32 @@ def _weights(children: Sequence[dict[str, Any]], fields: Sequence[ColumnSettings
     return weights
 
 
-def _child_n(child: dict[str, Any], key: str) -> int:
+def _child_stats(child: dict[str, Any], key: str) -> dict[str, Any]:
     stats = child.get("metric_stats")
-    n = stats.get(key, {}).get("n") if isinstance(stats, dict) and isinstance(stats.get(key), dict) else None
+    found = stats.get(key) if isinstance(stats, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def _child_n(child: dict[str, Any], key: str) -> int:
+    n = _child_stats(child, key).get("n")
     return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 1
+
+
+def _child_range(child: dict[str, Any], key: str) -> tuple[float, float] | None:
+    """The lowest and highest unit values behind a child's percent mean (its own ``metric_stats``)."""
+    stats = _child_stats(child, key)
+    low, high = stats.get("min"), stats.get("max")
+    if isinstance(low, bool) or isinstance(high, bool) or not isinstance(low, int | float) \
+            or not isinstance(high, int | float):
+        return None
+    return float(low), float(high)
+
+
+def _ranges(children: Sequence[dict[str, Any]],
+            fields: Sequence[ColumnSettings]) -> dict[int, tuple[tuple[float, float] | None, ...]]:
+    """Per percent column, each child's (min, max): the parent's extremes are its units', not the means'."""
+    return {position: (None, *[_child_range(child, column.key) for child in children])  # row 0: the header
+            for position, column in enumerate(fields) if column.type is ColumnType.PERCENT}
 
 
 class StatusFilesDashboardSink:

@@ -70,6 +70,10 @@ def weight_column(key: str) -> str:
     return f"_n:{key}"
 
 
+def range_column(key: str) -> str:
+    return f"_range:{key}"
+
+
 @dataclass(frozen=True)
 class Frame:
     table: pd.DataFrame
@@ -273,12 +277,17 @@ def _unswapped(values: pd.Series, cells: pd.Series, zones: Zones) -> tuple[pd.Se
 
 def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSettings], index: pd.Index,
              table: pd.DataFrame) -> None:
-    """A roll-up's percent cells are means of several units: keep how many, to weigh them."""
+    """A roll-up's percent cells are means of several units: keep how many, to weigh them, and their lowest
+    and highest values."""
     for column in columns:
         position = header_map.positions.get(column.key)
         if column.type is ColumnType.PERCENT and position is not None and position in tab.weights:
             counts = list(tab.weights[position])
             table[weight_column(column.key)] = [counts[r - 1] if r - 1 < len(counts) else 1 for r in index]
+        if column.type is ColumnType.PERCENT and position is not None and position in tab.ranges:
+            ranges = list(tab.ranges[position])
+            table[range_column(column.key)] = pd.Series([ranges[r - 1] if r - 1 < len(ranges) else None
+                                                         for r in index], index=index, dtype=object)
 
 
 def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Sequence[ColumnSettings],

@@ -21,6 +21,7 @@ from aggregator.cells.frame import (
     PROBLEMS,
     SUBMITTED,
     TYPED_NAME,
+    range_column,
     weight_column,
 )
 from aggregator.consolidation.metrics import over_units
@@ -166,13 +167,16 @@ def _outcomes(inputs: Inputs, keyed: _Keys) -> tuple[UnitOutcome, ...]:
     weighed = [k for k in keyed.metrics if won.has(weight_column(k))]
     weights = won.dicts(weighed, [[None if w is None else int(w) for w in won.column(weight_column(k))]
                                   for k in weighed], lambda weight: weight is not None)
+    ranged = [k for k in keyed.metrics if won.has(range_column(k))]
+    ranges = won.dicts(ranged, [won.column(range_column(k)) for k in ranged], lambda pair: pair is not None)
     parts = zip(inputs.roster, won.rows, submitted, late, metrics, texts, won.column(PROBLEMS),
-                won.column(NOTES), weights, won.column(FIRST_SEEN, _moments), won.column(CONFIRMED), strict=True)
+                won.column(NOTES), weights, won.column(FIRST_SEEN, _moments), won.column(CONFIRMED), ranges,
+                strict=True)
     return tuple(_outcome(unit_parts, inputs, keyed.metrics) for unit_parts in parts)
 
 
 def _outcome(parts: tuple[Any, ...], inputs: Inputs, metric_keys: Sequence[str]) -> UnitOutcome:
-    unit, row, submitted, late, metrics, texts, problems, notes, weights, first_seen, confirmed = parts
+    unit, row, submitted, late, metrics, texts, problems, notes, weights, first_seen, confirmed, ranges = parts
     superseded = inputs.resolution.superseded.get(unit.unit_id, ())
     if row is None:
         return _missing_outcome(unit, superseded, metric_keys)
@@ -189,6 +193,7 @@ def _outcome(parts: tuple[Any, ...], inputs: Inputs, metric_keys: Sequence[str])
         problems=_problems(row, problems, inputs.header_map.headers),
         notes=tuple(notes),
         weights=weights,
+        ranges=ranges,
         first_seen=first_seen,
         confirmed=tuple(Confirmed(row, inputs.header_map.headers.get(key, key), key, typed, value)
                         for key, typed, value in confirmed or ()),

@@ -30,12 +30,16 @@ def _total(known: Sequence[float | int], kind: ColumnType) -> MetricValue:
     return round(total, DECIMALS) if kind is ColumnType.DECIMAL else int(total)
 
 
-def _mean(known: Sequence[tuple[float | int, int]]) -> tuple[MetricValue, MetricStats]:
+def _mean(known: Sequence[tuple[float | int, int]],
+          extremes: Sequence[tuple[float, float]] | None = None) -> tuple[MetricValue, MetricStats]:
+    """The weighted mean; its lowest and highest from ``extremes`` (per value: the lowest and highest behind
+    it, a roll-up child's own min and max) or else from the values themselves."""
     weight = sum(w for _, w in known)
     if not known or weight <= 0:
         return None, MetricStats(0, None, None)
     mean = sum(float(v) * w for v, w in known) / weight
-    low, high = min(float(v) for v, _ in known), max(float(v) for v, _ in known)
+    spans = extremes if extremes is not None else [(float(v), float(v)) for v, _ in known]
+    low, high = min(float(lo) for lo, _ in spans), max(float(hi) for _, hi in spans)
     return round(mean, DECIMALS), MetricStats(weight, round(low, DECIMALS), round(high, DECIMALS))
 
 
@@ -49,12 +53,19 @@ def over_units(units: Sequence[UnitOutcome], kinds: Mapping[str, ColumnType],
     stats: dict[str, MetricStats] = {}
     for key, kind in kinds.items():
         if kind is ColumnType.PERCENT:  # only a percent is weighted (a roll-up's child mean)
-            pairs = [] if key in absent else [(u.metrics.get(key), u.weights.get(key, 1)) for u in reported]
-            figures[key], stats[key] = _mean([(value, weight) for value, weight in pairs if value is not None])
+            figures[key], stats[key] = (None, MetricStats(0, None, None)) if key in absent else _percent(reported, key)
         else:
             known = [] if key in absent else [value for m in metrics if (value := m.get(key)) is not None]
             figures[key] = _total(known, kind)
     return figures, stats
+
+
+def _percent(reported: Sequence[UnitOutcome], key: str) -> tuple[MetricValue, MetricStats]:
+    """A percent over units: each value weighed by the units behind it, its extremes theirs (roll-up)."""
+    given = [(value, u) for u in reported if (value := u.metrics.get(key)) is not None]
+    pairs = [(value, u.weights.get(key, 1)) for value, u in given]
+    extremes = [u.ranges.get(key) or (float(value), float(value)) for value, u in given]
+    return _mean(pairs, extremes)
 
 
 def merge_stats(parts: Sequence[MetricStats]) -> MetricStats:
