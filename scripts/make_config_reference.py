@@ -133,6 +133,8 @@ DOCS: dict[str, tuple[str, str]] = {
                                            '"Khó khăn, vướng mắc các đơn vị nêu:"'),
     "report.sentences.proposals_lead": ("before what the proposals columns say", '"Các đơn vị đề xuất:"'),
     "report.sentences.unknown_metric": ("a metric without data; may use `{label}`", '"{label}: chưa có số liệu"'),
+    "report.sentences.no_proposals": ("section IV when neither the office's `proposals` nor a unit's proposals "
+                                      "column says anything (never an empty section)", '"Không có kiến nghị."'),
     "report.sentences.direction_fallback": ("section I when `direction` is empty; may use `{issuer}`",
                                             '"{issuer} đã đề nghị các đơn vị báo cáo kết quả."'),
     "report.auto.participation": ("write “Có N/M cơ quan, đơn vị đã báo cáo …”", "false"),

@@ -112,3 +112,21 @@ def test_the_letter_and_the_roster_place_tone_marks_the_traditional_way(tmp_path
     assert unit.name == "Phòng Y tế huyện Phú Hòa"
     assert sanitize({"a": ["Ủy ban nhân dân huyện Phú Hoà", "công trình thuỷ lợi, quý"]}) == {
         "a": ["Ủy ban nhân dân huyện Phú Hòa", "công trình thủy lợi, quý"]}
+
+
+def test_section_iv_is_never_empty(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No proposals from the office nor from any unit: one plain sentence, not a heading with nothing under it."""
+    write_sheet(tmp_path)
+    text = CAMPAIGN.replace("TEMPLATE", str(REPO / "templates" / "report.docx"))
+    campaign = parse(text, origin="c.yaml", base_dir=tmp_path)
+    report = campaign.report.model_copy(update={"auto": campaign.report.auto.model_copy(
+        update={"agency_proposals": False}), "proposals": ()})
+    campaign = campaign.model_copy(update={"report": report})
+    snapshot = XlsxSource(tmp_path / "sheet.xlsx", "Báo cáo").read()
+    result = compute(campaign, parse_roster(ROSTER, origin="r"), snapshot,
+                     dt.datetime(2025, 6, 15, 8, 0, tzinfo=campaign.tz), None)
+    out = render_report(REPO / "templates" / "report.docx", build_context(result, campaign), tmp_path / "r.docx",
+                        chart_png=None)
+    body = all_text(docx.Document(str(out)))
+    heading = body.index("ĐỀ XUẤT, KIẾN NGHỊ")
+    assert "Không có đề xuất, kiến nghị." in body[heading:heading + 200]

@@ -64,6 +64,7 @@ class Sentences(_Frozen):
     difficulties_lead: str = "Khó khăn, vướng mắc các cơ quan, đơn vị nêu:"
     proposals_lead: str = "Tổng hợp đề xuất, kiến nghị của các cơ quan, đơn vị:"
     unknown_metric: str = "{label}: chưa có số liệu"
+    no_proposals: str = "Không có đề xuất, kiến nghị."  # section IV when neither the office nor a unit proposes
     # Section I when the campaign file has no `direction` paragraphs of its own ({issuer}: report.issuer_name).
     direction_fallback: str = ("{issuer} đề nghị các cơ quan, đơn vị báo cáo kết quả trên bảng tính dùng chung; "
                                "theo dõi, tổng hợp và đôn đốc các cơ quan, đơn vị chưa báo cáo.")

@@ -211,6 +211,15 @@ def _agency_texts(result: Consolidation, campaign: Campaign) -> dict[str, Any]:
     }
 
 
+def _proposals(result: Consolidation, campaign: Campaign) -> dict[str, Any]:
+    """Section IV: the office's own proposals and the units'; one plain sentence when both are empty."""
+    texts = _agency_texts(result, campaign)
+    own = list(campaign.report.proposals)
+    if not own and not texts["agency_issues"]:
+        own = [campaign.report.sentences.no_proposals]
+    return {"proposals": own, **texts}
+
+
 # Entry point -------------------------------------------------------------------------------------------
 def build_context(result: Consolidation, campaign: Campaign, *, final: bool = False) -> dict[str, Any]:
     """Everything the template needs, as plain JSON-like data (str, int, bool, lists, dicts).
@@ -234,8 +243,7 @@ def build_context(result: Consolidation, campaign: Campaign, *, final: bool = Fa
         "metrics": metric_lines(result, columns, settings.sentences.unknown_metric),
         "strengths": _strengths(result, settings),
         "weaknesses": _weaknesses(result, settings),
-        "proposals": list(settings.proposals),
-        **_agency_texts(result, campaign),
+        **_proposals(result, campaign),
         "closing": f"Trên đây là báo cáo {lower_first(squash(settings.summary) or 'kết quả')} "
                    f"của {settings.issuer_name}./.",
         "signer": {"authority": settings.signer.authority.upper(), "title": settings.signer.title.upper(),
