@@ -193,3 +193,26 @@ def test_rollup_every_broken_child_is_named_at_once(runner: CliRunner, tmp_path:
     code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
     assert code == 3 and "2 roll-up files cannot be used" in err
     assert "ninhhoa" in err and "vanninh" in err
+
+
+def test_rollup_two_copies_of_a_child_at_the_same_moment_with_other_figures_stop_the_cycle(
+        runner: CliRunner, tmp_path: Path, districts: Path) -> None:
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    doc = _status(districts / "camranh")
+    doc["metrics"] = {key: 999 for key in doc["metrics"]}
+    (copy / "status.json").write_text(json.dumps(doc), encoding="utf-8")
+    parent = _parent(tmp_path, [str(districts / "*" / "status.json"), "copy/status.json"])
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    assert code == 3 and "nobody can tell which one counts" in err and "camranh-2024" in err, err
+
+
+def test_rollup_the_virtual_tab_says_which_file_each_row_came_from(
+        runner: CliRunner, tmp_path: Path, districts: Path) -> None:
+    parent = _parent(tmp_path, [str(districts / "*" / "status.json")])
+    out = tmp_path / "o"
+    assert _invoke(runner, "run", "--config", str(parent), "--out", str(out), "--now", PARENT_NOW)[0] == 0
+    sheet = load_workbook(out / _status(out)["artifacts"]["dashboard"])[TAB]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "Tệp status.json"
+    assert sorted(Path(str(r[-1])).parent.name for r in rows[1:]) == ["camranh", "nhatrang"]

@@ -36,6 +36,7 @@ from aggregator.models import (
 )
 
 REQUIRED_PARTS = ("campaign", "totals", "metrics")
+FILE_HEADER = "Tệp status.json"  # beside each virtual row: where it was read (not a campaign column)
 _HINT = ("Check `source.paths` in the campaign file, or run the lower-level instance again so it rewrites "
          "its status.json.")
 
@@ -51,6 +52,13 @@ class StatusFilesSource:
         self.tab = tab
         self.columns = tuple(columns)
         self.last: Snapshot | None = None  # the latest read, for the dashboard workbook
+
+    def _shown(self, path: Path) -> str:
+        """The file as the campaign file names it: relative to its folder when inside it."""
+        try:
+            return path.relative_to(self.base_dir.resolve()).as_posix()
+        except ValueError:
+            return str(path)
 
     @property
     def ref(self) -> str:
@@ -68,13 +76,33 @@ class StatusFilesSource:
         return sorted(found)
 
     def read(self) -> Snapshot:
-        children = [child for child in _load_children(self.files()) if child["campaign"]["id"] != self.own_id]
+        paths = self.files()
+        found = [(path, child) for path, child in zip(paths, _load_children(paths), strict=True)
+                 if child["campaign"]["id"] != self.own_id]
+        _refuse_ties(found)
+        children = [child for _, child in found]
         keys = {key for child in children for key in child["metrics"]}
         fields = _fields(self.columns, keys)
-        rows = [tuple(c.header for c in fields)] + [_row(child, fields) for child in children]
+        rows: list[tuple[CellValue, ...]] = [(*(c.header for c in fields), FILE_HEADER)]
+        rows += [(*_row(child, fields), self._shown(path)) for path, child in found]
         tab = RawTab(self.tab, tuple(rows), weights=_weights(children, fields), ranges=_ranges(children, fields))
         self.last = Snapshot(SourceKind.STATUS_FILES, self.ref, tab, (self.tab,))
         return self.last
+
+
+def _refuse_ties(found: Sequence[tuple[Path, dict[str, Any]]]) -> None:
+    """Two files of one child produced at the same moment with different figures: nobody can tell which one
+    counts, so neither is picked silently."""
+    seen: dict[tuple[str, Any], tuple[Path, dict[str, Any]]] = {}
+    for path, child in found:
+        key = (child["campaign"]["id"], child.get("figures_at") or child.get("generated_at"))
+        if key in seen and seen[key][1]["metrics"] != child["metrics"]:
+            raise SourceError(
+                f"The roll-up files {seen[key][0]} and {path} are both {key[0]!r} as of {key[1]}, with different "
+                "figures: nobody can tell which one counts.",
+                "Remove or move the stale copy (or run that instance again so its status.json is the newest), "
+                "then run again.")
+        seen.setdefault(key, (path, child))
 
 
 def _load_children(paths: Sequence[Path]) -> list[dict[str, Any]]:
