@@ -190,3 +190,16 @@ def test_a_single_attempt_policy_never_sleeps() -> None:
     with pytest.raises(TransientSourceError):
         call_with_retry(action, what="x", policy=RetryPolicy(max_attempts=1), sleep=sleeps.append)
     assert sleeps == []
+
+
+def test_a_retry_after_longer_than_the_time_left_is_named_in_the_error() -> None:
+    """A 429 asking for 100 s with 20 s left: the error says quota and wait, not only "time limit"."""
+    clock = SimClock(per_call=0.0)
+    deadline = Deadline(budget=20.0, clock=clock)
+    action = Flaky(api_error(429, headers={"Retry-After": "100"}))
+    with pytest.raises(TransientSourceError) as caught:
+        call_with_retry(clock.slow(action), what="the list of tabs", policy=RetryPolicy(), sleep=clock.sleep,
+                        deadline=deadline, clock=clock)
+    message = str(caught.value)
+    assert action.calls == 1 and clock.sleeps == []
+    assert "time limit of 20 s" in message and "HTTP 429" in message and "waiting 100 s" in message

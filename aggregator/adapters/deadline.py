@@ -54,11 +54,16 @@ class Deadline:
     def expired(self) -> bool:
         return self.remaining() <= 0.0
 
-    def exceeded(self, what: str) -> TransientSourceError:
-        """The error for running out while doing ``what``, with the real time spent."""
+    def exceeded(self, what: str, last_error: str = "", wait: float | None = None) -> TransientSourceError:
+        """The error for running out while doing ``what``, with the real time spent; ``last_error`` and ``wait``:
+        the fault that asked for a pause longer than the time left (a 429's Retry-After)."""
+        cause = ""
+        if last_error:
+            asked = f", and retrying would mean waiting {wait:.0f} s" if wait is not None else ""
+            cause = f" The last attempt failed ({last_error}){asked}."
         return TransientSourceError(
             f"Google Sheets did not finish {what} within the cycle's time limit of {self.budget:.0f} s "
-            f"(the cycle had run for {self.elapsed():.1f} s).",
+            f"(the cycle had run for {self.elapsed():.1f} s).{cause}",
             "The previous dashboard, report and status.json were left as they were; the worker will try "
             "again on the next cycle. If the network is just slow, raise `schedule.cycle_timeout_seconds` "
             "in the campaign file.",

@@ -161,7 +161,9 @@ def call_with_retry(
                 raise _gave_up(what, attempt, clock() - started, fault, hint) from exc
             pause = policy.delay(attempt, fault.retry_after)
             if deadline is not None and pause >= deadline.remaining():
-                raise deadline.exceeded(what) from exc
+                log.warning("%s failed (%s); a retry in %.1f s would pass the cycle's time limit", what,
+                            fault.reason, pause)
+                raise deadline.exceeded(what, fault.reason, pause) from exc
             log.warning("%s failed (%s); retry %d of %d in %.1f s",
                         what, fault.reason, attempt, policy.max_attempts - 1, pause)
             sleep(pause)
