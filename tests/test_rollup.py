@@ -216,3 +216,24 @@ def test_rollup_the_virtual_tab_says_which_file_each_row_came_from(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-1] == "Tệp status.json"
     assert sorted(Path(str(r[-1])).parent.name for r in rows[1:]) == ["camranh", "nhatrang"]
+
+
+def test_rollup_words_speak_of_children_not_of_a_spreadsheet(runner: CliRunner, tmp_path: Path,
+                                                             districts: Path) -> None:
+    import docx
+
+    from tests.report_builders import all_text
+
+    parent = _parent(tmp_path, [str(districts / "*" / "status.json")])
+    data = yaml.safe_load(parent.read_text(encoding="utf-8"))
+    data["columns"].insert(1, {"key": "so_vu", "header": "Số vụ vi phạm được xử lý", "type": "count"})
+    data["report"]["direction"] = []  # section I falls back to its default sentence
+    parent.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    code, out, err = _invoke(runner, "check", "--config", str(parent))
+    assert code == 0, err
+    assert "No child status.json has a figure for 'Số vụ vi phạm được xử lý'" in out and "header" not in out.split(
+        "Số vụ vi phạm được xử lý")[1].split("\n")[0]
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(tmp_path / "o"), "--now", PARENT_NOW)
+    assert code == 0, err
+    text = all_text(docx.Document(str(tmp_path / "o" / _status(tmp_path / "o")["artifacts"]["report_docx"])))
+    assert "đơn vị cấp dưới tổng hợp, báo cáo kết quả" in text and "bảng tính dùng chung" not in text

@@ -20,6 +20,7 @@ from aggregator.models import (
     DashboardLayout,
     DashboardValue,
     MatchKind,
+    SourceKind,
     StyledRange,
     UnitOutcome,
     UnitStatus,
@@ -152,6 +153,9 @@ def _review(b: _Builder, result: Consolidation, tab: str, names: dict[str, str],
     b.add(["Dòng", "Ô", "Tên đã nhập", "Lý do", "Gợi ý", "", "", "", "Giá trị / hướng xử lý"], CellStyle.HEADER)
     advice = (f"Chọn đơn vị ở tab “{decisions_tab}” (hoặc sửa tên cho đúng danh sách)" if decisions_tab else
               "Sửa tên cho đúng danh sách hoặc thêm bí danh (aliases) vào danh sách đơn vị")
+    if result.source.kind is SourceKind.STATUS_FILES:  # a child's campaign.id, not a typed name
+        advice = ("Mã chiến dịch cấp dưới không có trong danh sách: thêm mã này vào bí danh (aliases) của đơn vị, "
+                  "hoặc bỏ tệp status.json cũ (năm trước, bản sao) khỏi `source.paths`")
     for r in result.unmatched_rows:
         hints = "; ".join(f"{names.get(c.unit_id, c.unit_id)} ({vnformat.number(c.score, 2)})" for c in r.candidates)
         cell = f"{result.name_letter}{r.row}"  # where the name was typed

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from aggregator.campaign import Campaign, Reference, ReportSettings
-from aggregator.models import ColumnRole, Consolidation, GroupSummary, UnitOutcome, UnitStatus
+from aggregator.models import ColumnRole, Consolidation, GroupSummary, SourceKind, UnitOutcome, UnitStatus
 from aggregator.outputs.report_figures import STATUS_TEXT, appendix, metric_label, metric_lines, short_header
 from aggregator.outputs.report_text import (
     BULLET,
@@ -211,6 +211,19 @@ def _agency_texts(result: Consolidation, campaign: Campaign) -> dict[str, Any]:
     }
 
 
+ROLLUP_DIRECTION = ("{issuer} đề nghị các đơn vị cấp dưới tổng hợp, báo cáo kết quả; theo dõi, tổng hợp và đôn đốc "
+                    "các đơn vị chưa báo cáo.")
+
+
+def _direction_fallback(result: Consolidation, settings: ReportSettings) -> str:
+    """Section I without the office's own paragraphs; a roll-up has no shared spreadsheet to speak of."""
+    sentence = settings.sentences.direction_fallback
+    default = type(settings.sentences)().direction_fallback
+    if result.source.kind is SourceKind.STATUS_FILES and sentence == default:
+        return ROLLUP_DIRECTION
+    return sentence
+
+
 def _proposals(result: Consolidation, campaign: Campaign) -> dict[str, Any]:
     """Section IV: the office's own proposals and the units'; one plain sentence when both are empty."""
     texts = _agency_texts(result, campaign)
@@ -237,7 +250,7 @@ def build_context(result: Consolidation, campaign: Campaign, *, final: bool = Fa
         "opening": _opening(settings),
         "cutoff": f"Số liệu tính đến {cutoff_line(moment)}",
         "headings": settings.headings.model_dump(),
-        "direction": list(settings.direction) or [settings.sentences.direction_fallback.replace(
+        "direction": list(settings.direction) or [_direction_fallback(result, settings).replace(
             "{issuer}", settings.issuer_name)],
         **_section_two(result, campaign),
         "metrics": metric_lines(result, columns, settings.sentences.unknown_metric),

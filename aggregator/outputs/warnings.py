@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aggregator.cells.date_window import month_first
-from aggregator.models import Consolidation
+from aggregator.models import Consolidation, SourceKind
 
 LOCALE_FIX_VI = "Tệp → Cài đặt → Khu vực: Việt Nam"
 LOCALE_FIX_EN = "File → Settings → Locale: Vietnam"
@@ -59,9 +59,21 @@ def _locale(locale: str) -> SheetWarning:
     )
 
 
+def _missing_child_figure(header: str) -> SheetWarning:
+    return SheetWarning(
+        f"Không tệp status.json cấp dưới nào có số liệu cho cột “{header}”: số liệu của cột này để trống, không tính "
+        "là 0. Hãy kiểm tra khóa (key) của cột trong tệp cấu hình: phải trùng khóa số liệu của cấp dưới.",
+        f"No child status.json has a figure for {header!r}: it is unknown (not 0). Check that column's `key` in "
+        "the campaign file: it must be the children's metric key.",
+    )
+
+
 def sheet_warnings(result: Consolidation) -> list[SheetWarning]:
-    found = [_missing_column(header, near, result.missing_kinds.get(header, "metric"))
-             for header, near in result.missing_columns.items()]
+    if result.source.kind is SourceKind.STATUS_FILES:  # a roll-up reads keys, not a header row
+        found = [_missing_child_figure(header) for header in result.missing_columns]
+    else:
+        found = [_missing_column(header, near, result.missing_kinds.get(header, "metric"))
+                 for header, near in result.missing_columns.items()]
     if month_first(result.source.locale):
         found.append(_locale(str(result.source.locale)))
     return found
