@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Iterator, Mapping, Sequence
@@ -37,6 +38,8 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # is longer than 75 (RFC 2047 §2) and no line longer than 78 (RFC 5322 §2.1.1).
 FOLDING = email_policy.compat32.clone(max_line_length=76, linesep="\r\n")
 ENCODED_WORD_MAX = 75
+# an ASCII word that may stand unencoded in a display name (RFC 5322 atext, without "=" and "?")
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]+")
 NETWORK_HINT = ("Check notify.smtp.host and port (587 for STARTTLS, 465 for SSL) and that this machine may "
                 "connect to the mail server (network, firewall); nothing was sent.")
 
@@ -79,13 +82,38 @@ def _encoded_word(text: str) -> str:
 
 
 def encoded_phrase(text: str) -> str:
-    """A display name as RFC 2047 encoded words of at most 75 characters, split between words with
-    the space kept inside the next encoded word: decoders join adjacent encoded words and drop the
-    folding whitespace between them, so the name arrives as typed.
+    """A display name as RFC 2047 encoded words of at most 75 characters that every decoder reads back
+    as typed.
+
+    A name that fits is one encoded word. A longer one is cut at its plain ASCII words (“tin”, “Nha”),
+    which stay unencoded between the encoded runs: RFC 2047 decoders drop the space between two
+    *adjacent* encoded words while Python's ``policy.default`` keeps it, so two encoded words never
+    touch. A run with no such word that is still too long (rare in an office's name) is cut between
+    words with the space inside the next encoded word, which RFC 2047 decoders (mail clients,
+    ``email.header.decode_header``) read exactly.
 
     >>> encoded_phrase("Phòng Văn hóa")
     '=?utf-8?b?UGjDsm5nIFbEg24gaMOzYQ==?='
+    >>> encoded_phrase("Sở Thông tin và Truyền thông tỉnh Trà Vinh")
+    '=?utf-8?b?U+G7nyBUaMO0bmc=?= tin =?utf-8?b?dsOgIFRydXnhu4FuIHRow7RuZyB04buJbmggVHLDoA==?= Vinh'
     """
+    if len(_encoded_word(text)) <= ENCODED_WORD_MAX:
+        return _encoded_word(text)
+    parts: list[str] = []
+    run: list[str] = []
+    for word in text.split(" "):
+        if _PLAIN_WORD.fullmatch(word):
+            parts += [_encoded_run(" ".join(run))] if run else []
+            parts.append(word)
+            run = []
+        else:
+            run.append(word)
+    parts += [_encoded_run(" ".join(run))] if run else []
+    return " ".join(parts)
+
+
+def _encoded_run(text: str) -> str:
+    """Encoded words for ``text``, cut between words with the space kept inside the next encoded word."""
     chunks: list[str] = []
     for word in text.split(" "):
         joined = f"{chunks[-1]} {word}" if chunks else word
