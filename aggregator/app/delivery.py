@@ -232,19 +232,19 @@ def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer 
 
 
 def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path,
-                  roster: Sequence[RosterUnit] | None = None) -> list[str]:
+                  roster: Sequence[RosterUnit] | None = None) -> MailReport:
     """The worker's automatic reminders: once a day, up to a few days after the deadline; addresses
-    refused earlier that day are tried again one by one at the next draft. Returns the problems.
-    ``roster``: the one the cycle used (a roster tab is only read with the agency rows)."""
+    refused earlier that day are tried again one by one at the next draft. ``roster``: the one the
+    cycle used (a roster tab is only read with the agency rows)."""
     from aggregator.adapters.roster_file import campaign_roster
 
     today = result.generated_at.astimezone(campaign.tz).date().isoformat()
     if result.generated_at > result.deadline + AUTO_REMINDER_GRACE:
-        return []
+        return MailReport()
     state = read_state(out_dir).get("reminders", {})
     retry = state.get("refused", {}) if state.get("day") == today else None
     if retry is not None and not retry:
-        return []
+        return MailReport()
     reminders = reminder_text.build(result, roster or campaign_roster(campaign), campaign)
     if retry is None:
         write_reminders(out_dir, reminders)
@@ -258,34 +258,72 @@ def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path,
                                          "accepted": accepted, "refused": refused})
     log.debug("%s: reminders reached %d unit(s); %d address(es) refused; %d unit(s) without e-mail",
               campaign.id, len(accepted), sum(map(len, refused.values())), len(run.without_email))
-    return [f"reminder to {unit} refused at {', '.join(addrs)} (tried again at the next draft today)"
-            for unit, addrs in refused.items()]
+    return _reminder_report(campaign, refused, accepted)
+
+
+def _reminder_report(campaign: Campaign, refused: Mapping[str, Mapping[str, str]],
+                     accepted: Mapping[str, Sequence[str]]) -> MailReport:
+    """A unit reached at no address is a failure; one reached at only some of them, a warning (the
+    rule of `remind --send`). Each refused address, with the server's answer, goes to DEBUG."""
+    for unit, addrs in refused.items():
+        for address, why in addrs.items():
+            log.debug("%s: reminder to %s refused at %s: %s", campaign.id, unit, address, why)
+    unreached = [unit for unit in refused if unit not in accepted]
+    partly = [unit for unit in refused if unit in accepted]
+    failures = (f"reminders: {len(unreached)} unit(s) reached at no address ({_some(unreached)}); tried again "
+                "at the next draft today.",) if unreached else ()
+    warnings = (f"reminders: {len(partly)} unit(s) reached at only some of their addresses ({_some(partly)}); "
+                "the refused addresses are tried again at the next draft today.",) if partly else ()
+    return MailReport(failures, warnings)
+
+
+def _some(names: Sequence[str], shown: int = 5) -> str:
+    """ "A, B, C" or "A, B, C, D, E and 7 more" (a cycle line stays one readable line)."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+@dataclass(frozen=True)
+class MailReport:
+    """What the worker's e-mail step found. ``failures`` make the cycle ``mail-failed`` (`serve
+    --once` exits 8): the draft reached nobody, a unit was reached at no address, the server could
+    not be used. ``warnings`` are partial deliveries (reached at some addresses, the refused ones
+    tried again at the next draft): the cycle is ``ok``, its line a WARNING."""
+
+    failures: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def __add__(self, other: MailReport) -> MailReport:
+        return MailReport(self.failures + other.failures, self.warnings + other.warnings)
+
+
+def _draft_step(campaign: Campaign, result: Consolidation, report: Path, out_dir: Path) -> MailReport:
+    deliver_draft(campaign, result, report, out_dir)
+    return MailReport()
 
 
 def after_draft(campaign: Campaign, result: Consolidation, report: Path | None, out_dir: Path,
-                reminders_too: bool, roster: Sequence[RosterUnit] | None = None) -> tuple[str, ...]:
-    """The worker's e-mail step after a successful draft cycle. Logs failures and returns them
-    (``serve --once`` exits 8 on any); never raises.
+                reminders_too: bool, roster: Sequence[RosterUnit] | None = None) -> MailReport:
+    """The worker's e-mail step after a successful draft cycle; never raises. The caller logs the
+    summary in its one line per cycle; the details are logged here at DEBUG.
 
     The draft and every other output are already on disk, so a mail server that is down costs
     nothing but the e-mail, which is tried again at the next draft.
     """
     notify = campaign.notify
-    steps: list[tuple[str, Callable[[], object]]] = []
+    steps: list[tuple[str, Callable[[], MailReport]]] = []
     if notify.deliver_drafts and report is not None:
-        steps.append(("draft delivery", lambda: deliver_draft(campaign, result, report, out_dir)))
+        steps.append(("draft delivery", lambda: _draft_step(campaign, result, report, out_dir)))
     if notify.reminders.send and reminders_too:
         steps.append(("reminders", lambda: _remind_today(campaign, result, out_dir, roster)))
-    problems: list[str] = []
+    found = MailReport()
     for name, step in steps:
         try:
-            found = step()
+            found += step()
         except AggregatorError as exc:
-            found = [exc.message]
+            log.debug("%s: %s failed: %s", campaign.id, name, exc.message)
+            found += MailReport((f"{name}: {exc.message}",))
         except Exception as exc:  # a bug in the e-mail step must not stop the worker: the draft is safe
             log.exception("%s: %s failed unexpectedly", campaign.id, name)
-            found = [f"{type(exc).__name__}: {exc}"]
-        for problem in found if isinstance(found, list) else []:
-            log.error("%s: %s failed: %s", campaign.id, name, problem)
-            problems.append(f"{name}: {problem}")
-    return tuple(problems)
+            found += MailReport((f"{name}: {type(exc).__name__}: {exc}",))
+    return found
