@@ -121,6 +121,26 @@ def test_deliver_draft_failure_is_retried_at_the_next_draft(tmp_path: Path, inbo
     assert len(inbox.envelopes) == 1
 
 
+def test_a_draft_refused_at_one_office_address_is_recorded_and_only_that_address_retried(
+        tmp_path: Path, picky_inbox: Inbox) -> None:
+    config = write_campaign(tmp_path, picky_inbox.port, office_recipients=[OFFICE[0], "bounce@nhatrang.example"])
+    campaign = campaign_file.load(config)
+    report = wiring.run_cycle(campaign, now=T1)
+    assert report.report_path is not None
+
+    problems = delivery.after_draft(campaign, report.result, report.report_path, report.out_dir, reminders_too=False)
+    assert problems == delivery.MailReport(warnings=(  # reached the office: a warning, not a failure
+        "draft delivery: refused at bounce@nhatrang.example (sent to vanthu@nhatrang.example); tried again at "
+        "the next draft.",))
+    assert delivery.read_state(report.out_dir)["draft"]["to"] == [OFFICE[0]]
+
+    picky_inbox.refuse = "\0"  # the mailbox exists now; the content is the same
+    assert delivery.after_draft(campaign, report.result, report.report_path, report.out_dir,
+                                reminders_too=False) == delivery.MailReport()
+    assert [e.rcpt_tos for e in picky_inbox.envelopes] == [[OFFICE[0]], ["bounce@nhatrang.example"]]
+    assert not delivery.deliver_draft(campaign, report.result, report.report_path, report.out_dir)  # all reached
+
+
 def test_service_mails_drafts_at_draft_times_not_at_every_sync(tmp_path: Path, inbox: Inbox) -> None:
     campaign = campaign_file.load(write_campaign(tmp_path, inbox.port))
 

@@ -18,7 +18,7 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email import policy as email_policy
@@ -200,8 +200,14 @@ class SmtpMailer:
                 "option for Docker) and run again; nothing was sent.")
         return value
 
-    def send(self, mails: Sequence[Mail]) -> list[Outcome]:
+    def send(self, mails: Sequence[Mail], on_sent: Callable[[Outcome], object] | None = None) -> list[Outcome]:
         """Send every mail over one connection; return one outcome per mail, in order.
+
+        ``on_sent`` is called with each message's outcome as soon as the server has answered it (the
+        250 that accepts it, or the refusal), before the next message goes and before QUIT: a caller
+        that records it there loses nothing the server accepted if the process dies later in the
+        batch. An exception it raises stops the batch. Messages never sent because the connection was
+        lost are only in the returned list.
 
         Raises:
             DeliveryError: the server cannot be used (unreachable, TLS, login, sender refused).
@@ -211,7 +217,7 @@ class SmtpMailer:
         password = self.password() if self.settings.username else ""
         client = self._open(password)
         try:
-            outcomes = self._send_all(client, mails)
+            outcomes = self._send_all(client, mails, on_sent)
         finally:
             _close(client)
         log.debug("sent %d of %d message(s) via %s", sum(o.ok for o in outcomes), len(outcomes), self.where)
@@ -241,12 +247,15 @@ class SmtpMailer:
             raise
         return client
 
-    def _send_all(self, client: smtplib.SMTP, mails: Sequence[Mail]) -> list[Outcome]:
+    def _send_all(self, client: smtplib.SMTP, mails: Sequence[Mail],
+                  on_sent: Callable[[Outcome], object] | None) -> list[Outcome]:
         outcomes: list[Outcome] = []
         for index, mail in enumerate(mails):
             try:
                 message = build_message(mail, self.settings.from_address, self.sender_name)
                 refused = client.send_message(message)
+                outcome = Outcome(mail, _reason(smtplib.SMTPRecipientsRefused(refused)) if refused else "",
+                                  delivered_to=tuple(a for a in mail.to if a not in refused), refused=tuple(refused))
             except smtplib.SMTPSenderRefused as exc:
                 raise DeliveryError(
                     f"The mail server {self.where} refused the sender {self.settings.from_address} ({_reason(exc)}); "
@@ -255,16 +264,14 @@ class SmtpMailer:
             except smtplib.SMTPServerDisconnected as exc:
                 return outcomes + self._lost(mails[index:], exc)
             except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused
-                outcomes.append(Outcome(mail, _reason(exc), refused=tuple(exc.recipients)))
-                continue
+                outcome = Outcome(mail, _reason(exc), refused=tuple(exc.recipients))
             except (smtplib.SMTPException, ValueError) as exc:  # this message only (SMTPException is an OSError)
-                outcomes.append(Outcome(mail, _reason(exc)))
-                continue
+                outcome = Outcome(mail, _reason(exc))
             except OSError as exc:  # the socket: nothing more can be sent over this connection
                 return outcomes + self._lost(mails[index:], exc)
-            outcomes.append(Outcome(mail, _reason(smtplib.SMTPRecipientsRefused(refused)) if refused else "",
-                                    delivered_to=tuple(a for a in mail.to if a not in refused),
-                                    refused=tuple(refused)))
+            outcomes.append(outcome)
+            if on_sent is not None:  # recorded before the next message: a kill from here on loses nothing sent
+                on_sent(outcome)
         return outcomes
 
     def _lost(self, mails: Sequence[Mail], exc: BaseException) -> list[Outcome]:

@@ -129,7 +129,8 @@ def _job_result(job: CampaignJob, kind: JobKind) -> JobResult:
 
 
 def cycle_line(campaign_id: str, kind: JobKind, result: JobResult, seconds: float) -> str:
-    """The one INFO line per cycle; success and failure have the same fields, in the same order.
+    """The one line per cycle (its level: ``JobResult.level``); success and failure have the same fields,
+    in the same order.
 
     >>> cycle_line("nhatrang-2024", JobKind.SYNC, JobResult(None, DeliveryError("x.", "")), 2.04)
     'cycle campaign=nhatrang-2024 job=sync outcome=failed exit=8 duration=2.0s google_requests=0 | x.'
