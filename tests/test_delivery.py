@@ -121,6 +121,26 @@ def test_deliver_draft_failure_is_retried_at_the_next_draft(tmp_path: Path, inbo
     assert len(inbox.envelopes) == 1
 
 
+def test_a_draft_refused_at_one_office_address_is_recorded_and_only_that_address_retried(
+        tmp_path: Path, picky_inbox: Inbox) -> None:
+    config = write_campaign(tmp_path, picky_inbox.port, office_recipients=[OFFICE[0], "bounce@nhatrang.example"])
+    campaign = campaign_file.load(config)
+    report = wiring.run_cycle(campaign, now=T1)
+    assert report.report_path is not None
+
+    problems = delivery.after_draft(campaign, report.result, report.report_path, report.out_dir, reminders_too=False)
+    assert problems == delivery.MailReport(warnings=(  # reached the office: a warning, not a failure
+        "draft delivery: refused at bounce@nhatrang.example (sent to vanthu@nhatrang.example); tried again at "
+        "the next draft.",))
+    assert delivery.read_state(report.out_dir)["draft"]["to"] == [OFFICE[0]]
+
+    picky_inbox.refuse = "\0"  # the mailbox exists now; the content is the same
+    assert delivery.after_draft(campaign, report.result, report.report_path, report.out_dir,
+                                reminders_too=False) == delivery.MailReport()
+    assert [e.rcpt_tos for e in picky_inbox.envelopes] == [[OFFICE[0]], ["bounce@nhatrang.example"]]
+    assert not delivery.deliver_draft(campaign, report.result, report.report_path, report.out_dir)  # all reached
+
+
 def test_service_mails_drafts_at_draft_times_not_at_every_sync(tmp_path: Path, inbox: Inbox) -> None:
     campaign = campaign_file.load(write_campaign(tmp_path, inbox.port))
 
@@ -140,7 +160,9 @@ def test_service_delivery_failure_is_logged_and_the_draft_kept(tmp_path: Path,
 
     assert (tmp_path / "out" / "bao-cao-nhatrang-2024.docx").exists()
     assert (tmp_path / "out" / "status.json").exists()
-    assert any("draft delivery failed" in r.message and "notify.smtp.host" in r.message for r in caplog.records)
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]  # one line, at ERROR
+    assert "outcome=mail-failed exit=8" in line and "| draft delivery: Cannot use the mail server" in line
+    assert "notify.smtp.host" in line
 
 
 def test_serve_once_exits_8_when_the_draft_could_not_be_mailed(tmp_path: Path,
@@ -297,20 +319,21 @@ def test_worker_retries_only_the_refused_address_at_the_next_draft(tmp_path: Pat
     snapshot = wiring.open_ports(campaign, out, None)[0].read()
     roster_units = read_roster(roster)
 
-    def draft_at(moment: dt.datetime) -> tuple[str, ...]:
+    def draft_at(moment: dt.datetime) -> delivery.MailReport:
         result = pipeline.compute(campaign, roster_units, snapshot, moment, None)
         return delivery.after_draft(campaign, result, None, out, reminders_too=True)
 
     problems = draft_at(T1)
     assert len(picky_inbox.envelopes) == 31
-    assert problems == ("reminders: reminder to DT-MTTQ refused at bounce@nhatrang.example (tried again at the "
-                        "next draft today)",)
+    assert problems == delivery.MailReport(warnings=(  # reached at the other address: not a failure
+        "reminders: 1 unit(s) reached at only some of their addresses (DT-MTTQ); the refused addresses are tried "
+        "again at the next draft today.",))
     state = delivery.read_state(out)["reminders"]
     assert state["accepted"]["DT-MTTQ"] == ["dt.mttq@nhatrang.example"] and state["failed"] == []
     assert list(state["refused"]) == ["DT-MTTQ"]
 
     picky_inbox.refuse = "\0"  # the mailbox exists now
-    assert draft_at(T1 + dt.timedelta(hours=8)) == ()
+    assert draft_at(T1 + dt.timedelta(hours=8)) == delivery.MailReport()
     assert len(picky_inbox.envelopes) == 32
     assert picky_inbox.envelopes[-1].rcpt_tos == ["bounce@nhatrang.example"]  # never the address that accepted
     state = delivery.read_state(out)["reminders"]
@@ -350,3 +373,52 @@ def test_notify_settings_problems_are_reported_with_their_key(notify: dict[str, 
 def test_addresses_split_roster_cells_with_several_addresses() -> None:
     assert delivery.addresses(" a@x.vn; b@x.vn,c@x.vn  ") == ("a@x.vn", "b@x.vn", "c@x.vn")
     assert delivery.addresses("") == () and delivery.addresses("chưa có") == ()
+
+
+# The worker's outcome and its one line per cycle ------------------------------------------------------
+def _reminding_worker(tmp_path: Path, port: int, unit_email: str) -> Path:
+    """A campaign whose worker e-mails reminders (no drafts) with a deadline ahead of the real clock,
+    since `serve --once` runs at the system time."""
+    config = write_campaign(tmp_path, port, roster=_two_addresses(tmp_path, unit_email), deliver_drafts=False,
+                            office_recipients=[], reminders={"send": True})
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["deadline"] = (dt.datetime.now(VN) + dt.timedelta(days=1)).replace(microsecond=0).isoformat()
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config
+
+
+def _aggregator_lines(caplog: pytest.LogCaptureFixture, level: int = logging.INFO) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= level and r.name.startswith("aggregator")]
+
+
+def test_serve_once_exits_0_with_a_warning_when_a_unit_was_reached_at_one_of_two_addresses(
+        tmp_path: Path, picky_inbox: Inbox, caplog: pytest.LogCaptureFixture) -> None:
+    config = _reminding_worker(tmp_path, picky_inbox.port, "dt.mttq@nhatrang.example; bounce@nhatrang.example")
+
+    with caplog.at_level(logging.DEBUG):
+        assert serve([config], once=True) == 0  # `remind --send` would exit 0 too: every unit was reached
+
+    (record,) = _aggregator_lines(caplog)
+    assert record.levelno == logging.WARNING
+    line = record.getMessage()
+    assert "outcome=ok exit=0" in line
+    assert "| reminders: 1 unit(s) reached at only some of their addresses (DT-MTTQ)" in line
+    assert "Outputs written: nhatrang-2024: " in line
+    assert any("bounce@nhatrang.example" in r.getMessage() and "550" in r.getMessage()
+               for r in caplog.records if r.levelno == logging.DEBUG)  # the details
+
+
+def test_serve_once_exits_8_when_a_unit_was_reached_at_no_address_in_one_line(
+        tmp_path: Path, picky_inbox: Inbox, caplog: pytest.LogCaptureFixture) -> None:
+    config = _reminding_worker(tmp_path, picky_inbox.port, "bounce@nhatrang.example")
+
+    with caplog.at_level(logging.DEBUG):
+        assert serve([config], once=True) == 8
+
+    (record,) = _aggregator_lines(caplog)  # one line per cycle: no line per refused unit
+    assert record.levelno == logging.ERROR and record.name == "aggregator.app.service"
+    line = record.getMessage()
+    assert "outcome=mail-failed exit=8" in line
+    assert "| reminders: 1 unit(s) reached at no address (DT-MTTQ); tried again at the next draft today." in line
+    assert any("bounce@nhatrang.example" in r.getMessage() and "550" in r.getMessage()
+               for r in caplog.records if r.levelno == logging.DEBUG)

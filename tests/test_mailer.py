@@ -183,3 +183,23 @@ def test_an_ascii_sender_name_is_not_encoded() -> None:
     raw = build_message(mail(), FROM, "VHTT Nha Trang").as_bytes()
     parsed = email.message_from_bytes(raw, policy=default_policy)
     assert parsed["From"] == f"VHTT Nha Trang <{FROM}>" and b"=?utf-8" not in raw.split(b"Subject")[0]
+
+
+@pytest.mark.parametrize("name", [
+    "Phòng Văn hóa và Thông tin thành phố Nha Trang",
+    "Sở Thông tin và Truyền thông tỉnh Trà Vinh",
+    "Ủy ban nhân dân phường Vĩnh Hòa, thành phố Nha Trang, tỉnh Khánh Hòa",
+    "Phòng Văn hóa và Thông tin thành phố Nha Trang, tỉnh Khánh Hòa",
+])
+def test_sender_name_decodes_exactly_with_decode_header_and_the_default_policy(inbox: Inbox, name: str) -> None:
+    (outcome,) = SmtpMailer(inbox.settings(), sender_name=name).send([mail()])
+
+    assert outcome.ok
+    raw = inbox.envelopes[0].content
+    head = (raw if isinstance(raw, bytes) else raw.encode()).split(b"\r\n\r\n")[0].decode("ascii")
+    words = re.findall(r"=\?[^?]+\?[bBqQ]\?[^?]*\?=", head.split("\r\nTo:")[0])
+    assert words and max(map(len, words)) <= 75  # RFC 2047 §2
+    assert sender_name(raw) == name  # the RFC 2047 way: spaces between adjacent encoded words dropped
+    (message,) = inbox.messages  # policy.default: keeps them, so no two encoded words may touch
+    assert message["From"].addresses[0].display_name == name
+    assert message["From"].addresses[0].addr_spec == FROM

@@ -15,9 +15,10 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import re
 import smtplib
 import ssl
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email import policy as email_policy
@@ -37,6 +38,8 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # is longer than 75 (RFC 2047 §2) and no line longer than 78 (RFC 5322 §2.1.1).
 FOLDING = email_policy.compat32.clone(max_line_length=76, linesep="\r\n")
 ENCODED_WORD_MAX = 75
+# an ASCII word that may stand unencoded in a display name (RFC 5322 atext, without "=" and "?")
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]+")
 NETWORK_HINT = ("Check notify.smtp.host and port (587 for STARTTLS, 465 for SSL) and that this machine may "
                 "connect to the mail server (network, firewall); nothing was sent.")
 
@@ -79,13 +82,38 @@ def _encoded_word(text: str) -> str:
 
 
 def encoded_phrase(text: str) -> str:
-    """A display name as RFC 2047 encoded words of at most 75 characters, split between words with
-    the space kept inside the next encoded word: decoders join adjacent encoded words and drop the
-    folding whitespace between them, so the name arrives as typed.
+    """A display name as RFC 2047 encoded words of at most 75 characters that every decoder reads back
+    as typed.
+
+    A name that fits is one encoded word. A longer one is cut at its plain ASCII words (“tin”, “Nha”),
+    which stay unencoded between the encoded runs: RFC 2047 decoders drop the space between two
+    *adjacent* encoded words while Python's ``policy.default`` keeps it, so two encoded words never
+    touch. A run with no such word that is still too long (rare in an office's name) is cut between
+    words with the space inside the next encoded word, which RFC 2047 decoders (mail clients,
+    ``email.header.decode_header``) read exactly.
 
     >>> encoded_phrase("Phòng Văn hóa")
     '=?utf-8?b?UGjDsm5nIFbEg24gaMOzYQ==?='
+    >>> encoded_phrase("Sở Thông tin và Truyền thông tỉnh Trà Vinh")
+    '=?utf-8?b?U+G7nyBUaMO0bmc=?= tin =?utf-8?b?dsOgIFRydXnhu4FuIHRow7RuZyB04buJbmggVHLDoA==?= Vinh'
     """
+    if len(_encoded_word(text)) <= ENCODED_WORD_MAX:
+        return _encoded_word(text)
+    parts: list[str] = []
+    run: list[str] = []
+    for word in text.split(" "):
+        if _PLAIN_WORD.fullmatch(word):
+            parts += [_encoded_run(" ".join(run))] if run else []
+            parts.append(word)
+            run = []
+        else:
+            run.append(word)
+    parts += [_encoded_run(" ".join(run))] if run else []
+    return " ".join(parts)
+
+
+def _encoded_run(text: str) -> str:
+    """Encoded words for ``text``, cut between words with the space kept inside the next encoded word."""
     chunks: list[str] = []
     for word in text.split(" "):
         joined = f"{chunks[-1]} {word}" if chunks else word
@@ -172,8 +200,14 @@ class SmtpMailer:
                 "option for Docker) and run again; nothing was sent.")
         return value
 
-    def send(self, mails: Sequence[Mail]) -> list[Outcome]:
+    def send(self, mails: Sequence[Mail], on_sent: Callable[[Outcome], object] | None = None) -> list[Outcome]:
         """Send every mail over one connection; return one outcome per mail, in order.
+
+        ``on_sent`` is called with each message's outcome as soon as the server has answered it (the
+        250 that accepts it, or the refusal), before the next message goes and before QUIT: a caller
+        that records it there loses nothing the server accepted if the process dies later in the
+        batch. An exception it raises stops the batch. Messages never sent because the connection was
+        lost are only in the returned list.
 
         Raises:
             DeliveryError: the server cannot be used (unreachable, TLS, login, sender refused).
@@ -183,7 +217,7 @@ class SmtpMailer:
         password = self.password() if self.settings.username else ""
         client = self._open(password)
         try:
-            outcomes = self._send_all(client, mails)
+            outcomes = self._send_all(client, mails, on_sent)
         finally:
             _close(client)
         log.debug("sent %d of %d message(s) via %s", sum(o.ok for o in outcomes), len(outcomes), self.where)
@@ -213,12 +247,15 @@ class SmtpMailer:
             raise
         return client
 
-    def _send_all(self, client: smtplib.SMTP, mails: Sequence[Mail]) -> list[Outcome]:
+    def _send_all(self, client: smtplib.SMTP, mails: Sequence[Mail],
+                  on_sent: Callable[[Outcome], object] | None) -> list[Outcome]:
         outcomes: list[Outcome] = []
         for index, mail in enumerate(mails):
             try:
                 message = build_message(mail, self.settings.from_address, self.sender_name)
                 refused = client.send_message(message)
+                outcome = Outcome(mail, _reason(smtplib.SMTPRecipientsRefused(refused)) if refused else "",
+                                  delivered_to=tuple(a for a in mail.to if a not in refused), refused=tuple(refused))
             except smtplib.SMTPSenderRefused as exc:
                 raise DeliveryError(
                     f"The mail server {self.where} refused the sender {self.settings.from_address} ({_reason(exc)}); "
@@ -227,16 +264,14 @@ class SmtpMailer:
             except smtplib.SMTPServerDisconnected as exc:
                 return outcomes + self._lost(mails[index:], exc)
             except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused
-                outcomes.append(Outcome(mail, _reason(exc), refused=tuple(exc.recipients)))
-                continue
+                outcome = Outcome(mail, _reason(exc), refused=tuple(exc.recipients))
             except (smtplib.SMTPException, ValueError) as exc:  # this message only (SMTPException is an OSError)
-                outcomes.append(Outcome(mail, _reason(exc)))
-                continue
+                outcome = Outcome(mail, _reason(exc))
             except OSError as exc:  # the socket: nothing more can be sent over this connection
                 return outcomes + self._lost(mails[index:], exc)
-            outcomes.append(Outcome(mail, _reason(smtplib.SMTPRecipientsRefused(refused)) if refused else "",
-                                    delivered_to=tuple(a for a in mail.to if a not in refused),
-                                    refused=tuple(refused)))
+            outcomes.append(outcome)
+            if on_sent is not None:  # recorded before the next message: a kill from here on loses nothing sent
+                on_sent(outcome)
         return outcomes
 
     def _lost(self, mails: Sequence[Mail], exc: BaseException) -> list[Outcome]:

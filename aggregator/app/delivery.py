@@ -1,6 +1,7 @@
 """E-mail around the cycle: reminders to units (``aggregator remind``), and each changed draft to
 the office (the worker). Wires the pure ``reminders`` module to the SMTP adapter and a small state
-file, ``delivery.json`` in the output folder (written atomically).
+file, ``delivery.json`` in the output folder (``adapters.delivery_state``), where each message is
+recorded as soon as the server has answered it, so a worker killed mid-batch never sends it twice.
 
 Whether a draft "changed" is decided on the report's template context, not on the .docx bytes:
 every cycle stamps a new data cut-off line ("Số liệu tính đến 08 giờ 05 phút …") into the
@@ -23,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aggregator.adapters import delivery_state
 from aggregator.adapters.clock import SystemClock
-from aggregator.adapters.files import atomic_write, read_json, write_json
+from aggregator.adapters.delivery_state import ReminderDay
+from aggregator.adapters.files import atomic_write
 from aggregator.adapters.history import History
 from aggregator.adapters.mailer import DOCX_MIME, Attachment, Mail, Outcome, SmtpMailer
 from aggregator.campaign import Campaign
@@ -35,7 +38,7 @@ from aggregator.outputs.reminders import Reminders
 from aggregator.vnformat import cutoff_line, short_datetime
 
 log = logging.getLogger(__name__)
-STATE_FILE = "delivery.json"
+STATE_FILE = delivery_state.STATE_FILE
 REMINDERS_FILE = "reminders.txt"
 CLOCK_ONLY_KEYS = frozenset({"cutoff", "date_text", "year"})  # change every cycle without new content
 AUTO_REMINDER_GRACE = dt.timedelta(days=3)  # the worker stops reminding on its own 3 days after the deadline
@@ -43,13 +46,7 @@ _ADDRESS_SPLIT = re.compile(r"[;,\s]+")
 
 
 # State ------------------------------------------------------------------------------------------
-def read_state(out_dir: Path) -> dict[str, Any]:
-    state = read_json(out_dir / STATE_FILE)
-    return state if isinstance(state, dict) else {}
-
-
-def _update_state(out_dir: Path, key: str, value: dict[str, Any]) -> None:
-    write_json(out_dir / STATE_FILE, {**read_state(out_dir), key: value})
+read_state = delivery_state.read_state  # delivery.json, with the journal of a batch cut short folded in
 
 
 def draft_fingerprint(context: Mapping[str, Any], template: bytes) -> str:
@@ -82,7 +79,7 @@ def mailer_for(campaign: Campaign) -> SmtpMailer:
 
 
 # Drafts to the office ---------------------------------------------------------------------------------
-def draft_mail(result: Consolidation, campaign: Campaign, report: Path) -> Mail:
+def draft_mail(result: Consolidation, campaign: Campaign, report: Path, to: Sequence[str] | None = None) -> Mail:
     t = result.totals
     moment = result.generated_at.astimezone(campaign.tz)
     body = "\n".join([
@@ -98,19 +95,21 @@ def draft_mail(result: Consolidation, campaign: Campaign, report: Path) -> Mail:
         "Thư này chỉ được gửi khi nội dung báo cáo thay đổi so với bản đã gửi lần trước.",
     ]) + "\n"
     subject = f"Dự thảo báo cáo kết quả {campaign.title} (số liệu đến {short_datetime(moment)})"
-    return Mail(campaign.notify.office_recipients, " ".join(subject.split()), body,
+    return Mail(tuple(campaign.notify.office_recipients if to is None else to), " ".join(subject.split()), body,
                 (Attachment(report.name, report.read_bytes(), DOCX_MIME),), label="draft")
 
 
 def deliver_draft(campaign: Campaign, result: Consolidation, report: Path, out_dir: Path,
-                  mailer: SmtpMailer | None = None) -> bool:
-    """E-mail the draft to ``notify.office_recipients`` if its content changed since the last delivery.
+                  mailer: SmtpMailer | None = None) -> Outcome | None:
+    """E-mail the draft to the ``notify.office_recipients`` that have not accepted this content yet:
+    all of them when the content changed since the last delivery, else those refused last time.
 
-    Returns True when a message went out. The fingerprint is stored only after the server accepted
-    the message, so a failed delivery is tried again at the next draft.
+    Returns the outcome, or None when there was nothing to send. The delivery is recorded in
+    delivery.json as soon as the server accepted the message (before QUIT), so a kill later never
+    sends it twice; an address that did not accept is tried again at the next draft.
 
     Raises:
-        DeliveryError: the server is unusable or refused the message.
+        DeliveryError: the server is unusable or accepted the message for no address.
         OutputError: the draft cannot be read or the state file cannot be written.
     """
     from aggregator.outputs.report_context import build_context
@@ -118,20 +117,31 @@ def deliver_draft(campaign: Campaign, result: Consolidation, report: Path, out_d
     template = campaign.resolve(campaign.report.template)
     try:
         fingerprint = draft_fingerprint(build_context(result, campaign), template.read_bytes())
-        if read_state(out_dir).get("draft", {}).get("sha256") == fingerprint:
+        prior = read_state(out_dir).get("draft", {})
+        done = set(prior.get("to", [])) if prior.get("sha256") == fingerprint else set()
+        owed = [a for a in campaign.notify.office_recipients if a not in done]
+        if not owed:
             log.debug("%s: the draft has not changed since the last delivery; nothing sent", campaign.id)
-            return False
-        mail = draft_mail(result, campaign, report)
+            return None
+        mail = draft_mail(result, campaign, report, owed)
     except OSError as exc:
         raise OutputError(f"Cannot read {exc.filename} to send the draft ({exc.strerror}).") from exc
-    (outcome,) = (mailer or mailer_for(campaign)).send([mail])
-    if not outcome.ok:
+
+    def record(outcome: Outcome) -> None:
+        if outcome.reached:
+            reached = done | set(outcome.delivered_to)
+            delivery_state.update_state(out_dir, "draft", {
+                "sha256": fingerprint, "delivered_at": result.generated_at.isoformat(), "file": report.name,
+                "to": [a for a in campaign.notify.office_recipients if a in reached],
+                "refused": {a: outcome.problem for a in outcome.refused}})
+
+    (outcome,) = (mailer or mailer_for(campaign)).send([mail], on_sent=record)
+    if not outcome.reached:
         raise DeliveryError(f"The draft could not be sent to {', '.join(mail.to)}: {outcome.problem}.",
                             "Check notify.office_recipients; the next draft will try again.")
-    _update_state(out_dir, "draft", {"sha256": fingerprint, "delivered_at": result.generated_at.isoformat(),
-                                     "to": list(mail.to), "file": report.name})
-    log.debug("%s: draft %s sent to %s", campaign.id, report.name, ", ".join(mail.to))
-    return True
+    log.debug("%s: draft %s sent to %s%s", campaign.id, report.name, ", ".join(outcome.delivered_to),
+              f"; {outcome.problem}" if outcome.problem else "")
+    return outcome
 
 
 # Reminders ------------------------------------------------------------------------------------------
@@ -214,11 +224,12 @@ def _outcome_line(outcome: Outcome) -> str:
 
 
 def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer | None = None,
-                   only: Mapping[str, Sequence[str]] | None = None) -> ReminderRun:
+                   only: Mapping[str, Sequence[str]] | None = None,
+                   on_sent: Callable[[Outcome], object] | None = None) -> ReminderRun:
     """One e-mail per unit that has an address in the roster; raises DeliveryError if SMTP is unusable.
 
     ``only`` (unit id → addresses) retries just those addresses, one message each, so an address
-    that accepted earlier never gets the reminder twice.
+    that accepted earlier never gets the reminder twice. ``on_sent``: see ``SmtpMailer.send``.
     """
     units = [u for u in reminders.units if addresses(u.email)]
     if only is None:
@@ -227,65 +238,124 @@ def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer 
         mails = [Mail((a,), u.subject, u.body, label=u.unit_id) for u in units
                  for a in addresses(u.email) if a in only.get(u.unit_id, ())]
     skipped = tuple(u.name for u in reminders.units if not addresses(u.email)) if only is None else ()
-    outcomes = (mailer or mailer_for(campaign)).send(mails) if mails else []
+    outcomes = (mailer or mailer_for(campaign)).send(mails, on_sent) if mails else []
     return ReminderRun(tuple(outcomes), skipped)
 
 
 def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path,
-                  roster: Sequence[RosterUnit] | None = None) -> list[str]:
-    """The worker's automatic reminders: once a day, up to a few days after the deadline; addresses
-    refused earlier that day are tried again one by one at the next draft. Returns the problems.
-    ``roster``: the one the cycle used (a roster tab is only read with the agency rows)."""
+                  roster: Sequence[RosterUnit] | None = None) -> MailReport:
+    """The worker's automatic reminders: once a day, up to a few days after the deadline. At the next
+    draft that day, the addresses not reached yet (refused, or never tried because the worker died
+    in the middle of the batch) are tried one by one. ``roster``: the one the cycle used (a roster
+    tab is only read with the agency rows)."""
     from aggregator.adapters.roster_file import campaign_roster
 
     today = result.generated_at.astimezone(campaign.tz).date().isoformat()
     if result.generated_at > result.deadline + AUTO_REMINDER_GRACE:
-        return []
-    state = read_state(out_dir).get("reminders", {})
-    retry = state.get("refused", {}) if state.get("day") == today else None
-    if retry is not None and not retry:
-        return []
+        return MailReport()
+    day = ReminderDay.of(read_state(out_dir).get("reminders"), today)
+    if day is not None and not day.owed():
+        return MailReport()
     reminders = reminder_text.build(result, roster or campaign_roster(campaign), campaign)
-    if retry is None:
+    emailed = {u.unit_id: addresses(u.email) for u in reminders.units if addresses(u.email)}
+    if day is None:
         write_reminders(out_dir, reminders)
-    run = send_reminders(campaign, reminders, only=retry)
-    accepted = {**(state.get("accepted", {}) if retry is not None else {})}
-    for unit, addrs in run.accepted().items():
-        accepted[unit] = sorted({*accepted.get(unit, []), *addrs})
-    refused = run.refused()
-    _update_state(out_dir, "reminders", {"day": today, "sent": len(accepted),
-                                         "failed": sorted(u for u in refused if u not in accepted),
-                                         "accepted": accepted, "refused": refused})
-    log.debug("%s: reminders reached %d unit(s); %d address(es) refused; %d unit(s) without e-mail",
-              campaign.id, len(accepted), sum(map(len, refused.values())), len(run.without_email))
-    return [f"reminder to {unit} refused at {', '.join(addrs)} (tried again at the next draft today)"
-            for unit, addrs in refused.items()]
+    only = None if day is None else _still_owed(day.owed(), emailed)
+    day = day or ReminderDay(today)
+    day.start(emailed if only is None else only)
+    delivery_state.update_state(out_dir, "reminders", day.to_json())  # the batch, before its first message
+    try:
+        run = send_reminders(campaign, reminders, only=only, on_sent=lambda o: _record(out_dir, day, o))
+    finally:
+        delivery_state.update_state(out_dir, "reminders", day.to_json())
+    log.debug("%s: reminders reached %d unit(s) today; %d unit(s) without e-mail", campaign.id,
+              len(day.accepted), len(run.without_email))
+    return _reminder_report(campaign, run.refused(), day.accepted)
+
+
+def _still_owed(owed: Mapping[str, Sequence[str]], emailed: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """What is owed and still to send: a unit that has reported since, or an address no longer in
+    the roster, is dropped."""
+    kept = {unit: [a for a in addrs if a in emailed.get(unit, ())] for unit, addrs in owed.items()}
+    return {unit: addrs for unit, addrs in kept.items() if addrs}
+
+
+def _record(out_dir: Path, day: ReminderDay, outcome: Outcome) -> None:
+    """One reminder answered by the server: in the day's state and on disk before the next one goes."""
+    unit, missed = outcome.mail.label, outcome.refused or (() if outcome.reached else outcome.mail.to)
+    refused = {a: outcome.problem for a in missed}
+    day.record(unit, outcome.mail.to, outcome.delivered_to, refused)
+    delivery_state.append_journal(out_dir, {"reminders": day.day, "unit": unit, "tried": list(outcome.mail.to),
+                                            "accepted": list(outcome.delivered_to), "refused": refused})
+
+
+def _reminder_report(campaign: Campaign, refused: Mapping[str, Mapping[str, str]],
+                     accepted: Mapping[str, Sequence[str]]) -> MailReport:
+    """A unit reached at no address is a failure; one reached at only some of them, a warning (the
+    rule of `remind --send`). Each refused address, with the server's answer, goes to DEBUG."""
+    for unit, addrs in refused.items():
+        for address, why in addrs.items():
+            log.debug("%s: reminder to %s refused at %s: %s", campaign.id, unit, address, why)
+    unreached = [unit for unit in refused if unit not in accepted]
+    partly = [unit for unit in refused if unit in accepted]
+    failures = (f"reminders: {len(unreached)} unit(s) reached at no address ({_some(unreached)}); tried again "
+                "at the next draft today.",) if unreached else ()
+    warnings = (f"reminders: {len(partly)} unit(s) reached at only some of their addresses ({_some(partly)}); "
+                "the refused addresses are tried again at the next draft today.",) if partly else ()
+    return MailReport(failures, warnings)
+
+
+def _some(names: Sequence[str], shown: int = 5) -> str:
+    """ "A, B, C" or "A, B, C, D, E and 7 more" (a cycle line stays one readable line)."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+@dataclass(frozen=True)
+class MailReport:
+    """What the worker's e-mail step found. ``failures`` make the cycle ``mail-failed`` (`serve
+    --once` exits 8): the draft reached nobody, a unit was reached at no address, the server could
+    not be used. ``warnings`` are partial deliveries (reached at some addresses, the refused ones
+    tried again at the next draft): the cycle is ``ok``, its line a WARNING."""
+
+    failures: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def __add__(self, other: MailReport) -> MailReport:
+        return MailReport(self.failures + other.failures, self.warnings + other.warnings)
+
+
+def _draft_step(campaign: Campaign, result: Consolidation, report: Path, out_dir: Path) -> MailReport:
+    """The draft reached nobody: a failure (DeliveryError); only some of the office: a warning."""
+    outcome = deliver_draft(campaign, result, report, out_dir)
+    if outcome is None or outcome.ok:
+        return MailReport()
+    return MailReport(warnings=(f"draft delivery: refused at {', '.join(outcome.refused)} (sent to "
+                                f"{', '.join(outcome.delivered_to)}); tried again at the next draft.",))
 
 
 def after_draft(campaign: Campaign, result: Consolidation, report: Path | None, out_dir: Path,
-                reminders_too: bool, roster: Sequence[RosterUnit] | None = None) -> tuple[str, ...]:
-    """The worker's e-mail step after a successful draft cycle. Logs failures and returns them
-    (``serve --once`` exits 8 on any); never raises.
+                reminders_too: bool, roster: Sequence[RosterUnit] | None = None) -> MailReport:
+    """The worker's e-mail step after a successful draft cycle; never raises. The caller logs the
+    summary in its one line per cycle; the details are logged here at DEBUG.
 
     The draft and every other output are already on disk, so a mail server that is down costs
     nothing but the e-mail, which is tried again at the next draft.
     """
     notify = campaign.notify
-    steps: list[tuple[str, Callable[[], object]]] = []
+    steps: list[tuple[str, Callable[[], MailReport]]] = []
     if notify.deliver_drafts and report is not None:
-        steps.append(("draft delivery", lambda: deliver_draft(campaign, result, report, out_dir)))
+        steps.append(("draft delivery", lambda: _draft_step(campaign, result, report, out_dir)))
     if notify.reminders.send and reminders_too:
         steps.append(("reminders", lambda: _remind_today(campaign, result, out_dir, roster)))
-    problems: list[str] = []
+    found = MailReport()
     for name, step in steps:
         try:
-            found = step()
+            found += step()
         except AggregatorError as exc:
-            found = [exc.message]
+            log.debug("%s: %s failed: %s", campaign.id, name, exc.message)
+            found += MailReport((f"{name}: {exc.message}",))
         except Exception as exc:  # a bug in the e-mail step must not stop the worker: the draft is safe
             log.exception("%s: %s failed unexpectedly", campaign.id, name)
-            found = [f"{type(exc).__name__}: {exc}"]
-        for problem in found if isinstance(found, list) else []:
-            log.error("%s: %s failed: %s", campaign.id, name, problem)
-            problems.append(f"{name}: {problem}")
-    return tuple(problems)
+            found += MailReport((f"{name}: {type(exc).__name__}: {exc}",))
+    return found

@@ -64,26 +64,33 @@ Runner = Callable[[Campaign, JobKind], CycleSummary]
 
 @dataclass(frozen=True)
 class JobResult:
-    """What one job did: the cycle's summary or its error, the e-mail problems, the Google requests."""
+    """What one job did: the cycle's summary or its error, the e-mail step's failures (exit 8) and
+    warnings (partial deliveries), the Google requests."""
 
     summary: CycleSummary | None
     error: AggregatorError | None = None
-    mail_problems: tuple[str, ...] = ()
+    mail_failures: tuple[str, ...] = ()
+    mail_warnings: tuple[str, ...] = ()
     google_requests: int = 0
 
     def summary_line(self) -> str:
-        return self.summary.summary_line() if self.summary is not None else self.error_text
-
-    @property
-    def error_text(self) -> str:
-        return self.error.message if self.error is not None else "; ".join(self.mail_problems)
+        """What follows `|`: the error; or the e-mail problems, then the summary; or the summary."""
+        if self.summary is None:
+            return self.error.message if self.error is not None else ""
+        mail = " ".join(self.mail_failures + self.mail_warnings)
+        return f"{mail} Outputs written: {self.summary.summary_line()}" if mail else self.summary.summary_line()
 
     @property
     def exit_code(self) -> int:
         """0, the cycle's error code, or 8 when only the e-mail failed (what `serve --once` exits with)."""
         if self.error is not None:
             return self.error.exit_code
-        return DeliveryError.exit_code if self.mail_problems else 0
+        return DeliveryError.exit_code if self.mail_failures else 0
+
+    @property
+    def level(self) -> int:
+        """ERROR when the cycle or its e-mail failed, WARNING when an e-mail reached only some addresses."""
+        return logging.ERROR if self.exit_code else logging.WARNING if self.mail_warnings else logging.INFO
 
 
 def run_pipeline(campaign: Campaign, kind: JobKind) -> JobResult:
@@ -91,8 +98,8 @@ def run_pipeline(campaign: Campaign, kind: JobKind) -> JobResult:
 
     At draft times (not every sync, so the office is not mailed every few minutes) the e-mail step
     follows: the draft goes to the office only if its content changed since the last delivery, and
-    reminders go out at most once a day. A mail failure is logged and reported in the result; the
-    cycle's outputs are written all the same.
+    reminders go out at most once a day. A mail failure is reported in the result (and so in the
+    cycle's one line); the cycle's outputs are written all the same.
     """
     from aggregator.app.wiring import CycleStats, run_cycle
 
@@ -102,13 +109,14 @@ def run_pipeline(campaign: Campaign, kind: JobKind) -> JobResult:
     except AggregatorError as exc:
         return JobResult(None, exc, google_requests=stats.google_requests)
     notify = campaign.notify
-    problems: tuple[str, ...] = ()
-    if kind is not JobKind.SYNC and (notify.deliver_drafts or notify.reminders.send):
-        from aggregator.app.delivery import after_draft
+    if kind is JobKind.SYNC or not (notify.deliver_drafts or notify.reminders.send):
+        return JobResult(report, google_requests=stats.google_requests)
+    from aggregator.app.delivery import after_draft
 
-        problems = after_draft(campaign, report.result, report.report_path, report.out_dir,
-                               reminders_too=kind is JobKind.DRAFT, roster=report.roster)
-    return JobResult(report, mail_problems=problems, google_requests=stats.google_requests)
+    mail = after_draft(campaign, report.result, report.report_path, report.out_dir,
+                       reminders_too=kind is JobKind.DRAFT, roster=report.roster)
+    return JobResult(report, mail_failures=mail.failures, mail_warnings=mail.warnings,
+                     google_requests=stats.google_requests)
 
 
 def _job_result(job: CampaignJob, kind: JobKind) -> JobResult:
@@ -121,7 +129,8 @@ def _job_result(job: CampaignJob, kind: JobKind) -> JobResult:
 
 
 def cycle_line(campaign_id: str, kind: JobKind, result: JobResult, seconds: float) -> str:
-    """The one INFO line per cycle; success and failure have the same fields, in the same order.
+    """The one line per cycle (its level: ``JobResult.level``); success and failure have the same fields,
+    in the same order.
 
     >>> cycle_line("nhatrang-2024", JobKind.SYNC, JobResult(None, DeliveryError("x.", "")), 2.04)
     'cycle campaign=nhatrang-2024 job=sync outcome=failed exit=8 duration=2.0s google_requests=0 | x.'
@@ -146,8 +155,7 @@ def run_job(job: CampaignJob, kind: JobKind) -> JobResult:
     started = time.monotonic()
     with job.lock:  # a draft waits for the same campaign's sync instead of overlapping it
         result = _job_result(job, kind)
-    level = logging.INFO if result.exit_code == 0 else logging.ERROR
-    log.log(level, "%s", cycle_line(job.campaign.id, kind, result, time.monotonic() - started))
+    log.log(result.level, "%s", cycle_line(job.campaign.id, kind, result, time.monotonic() - started))
     if result.error is not None and result.error.__cause__ is not None:  # the third-party detail behind it
         log.debug("%s %s failed because of %r", job.campaign.id, kind, result.error.__cause__)
     return result
