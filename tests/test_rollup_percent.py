@@ -83,3 +83,15 @@ def test_rollup_lowest_and_highest_are_the_units_not_the_childrens_means(tmp_pat
     assert result.metrics["ty_le"] == pytest.approx((82.5 * 3 + 60 * 2) / 5)
     (group,) = result.groups
     assert (group.metric_stats["ty_le"].min, group.metric_stats["ty_le"].max) == (40.0, 100.0)
+
+
+def test_rollup_a_child_mean_below_one_gets_no_note_for_a_typist(tmp_path: Path) -> None:
+    """0,8 from a child's status.json is 0,8 %: "nếu là 80 % hãy ghi 80%" speaks to someone typing a sheet."""
+    (tmp_path / "children").mkdir()
+    _child(tmp_path / "children", "huyen-mot", 0.8, 3, 1, extremes=(0.0, 2.0))
+    campaign = parse(PARENT, origin="parent.yaml", base_dir=tmp_path)
+    source = StatusFilesSource(campaign.source.paths, tmp_path, campaign.source.tab, campaign.columns)
+    result = compute(campaign, parse_roster(ROSTER, origin="r"), source.read(),
+                     dt.datetime(2025, 6, 22, 8, 0, tzinfo=campaign.tz), None)
+    unit = next(u for u in result.units if u.unit_id == "H1")
+    assert unit.metrics["ty_le"] == pytest.approx(0.8) and unit.notes == ()

@@ -306,7 +306,8 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
         cells = _Column(raw[column.key], merge=formatted is None)
         found = _parse_column(column, cells, header, zones, table, formatted)
         problems += found[0]
-        notes += found[1]
+        # a roll-up's percent is a child's computed mean (0,8 is 0,8 %): notes addressed to a typist do not apply
+        notes += found[1] if position not in tab.weights else []
         empty &= cells.empty()
     _role_columns(table, columns)
     _weights(tab, header_map, columns, raw.index, table)
