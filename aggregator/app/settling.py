@@ -56,7 +56,7 @@ def _name(table: pd.DataFrame, row: int) -> str | None:
     return typed if isinstance(typed, str) and typed else None
 
 
-def _shifted(table: pd.DataFrame, history: RowHistory, tab: str, row: int, seen: dt.datetime,
+def _shifted(history: RowHistory, tab: str, row: int, seen: dt.datetime,
              rows_of: Mapping[str, tuple[int, ...]]) -> int | None:
     """Where the row last seen at ``row`` stands now, told by its neighbours then (rows inserted or deleted
     above move them alike): the row the neighbours agree on."""
@@ -84,7 +84,7 @@ def _whereabouts(table: pd.DataFrame, history: RowHistory | None, tab: str, gone
         return {}
     out = {}
     for fp, (row, seen) in history.last_positions(tab, gone).items():
-        places = (_shifted(table, history, tab, row, seen, rows_of), row)
+        places = (_shifted(history, tab, row, seen, rows_of), row)
         here = next((r for r in places if r is not None and _edited(table, r, seen, gone[fp])), None)
         out[fp] = Whereabouts(row, seen, _name(table, row), here)
     return out

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from aggregator.names.heads import bare
 from aggregator.names.localities import Place
 from aggregator.names.reading import NameParts
-from aggregator.textnorm import tone_key
+from aggregator.textnorm import tone_key, traditional
 
 
 class Key(NamedTuple):
@@ -57,7 +57,8 @@ def key_of(parts: NameParts, keep_places: bool = True) -> Key:
     words = tuple(sorted(order))
     required = frozenset(pair for pair, word in zip(tuples, body, strict=True) if word.folded in parts.named
                          and not bare(word)) if parts.named else frozenset()
-    toned = " ".join([word.toned for word in body] + list(parts.numbers)) if with_marks else ""
+    # tone marks in the traditional place ("hoà" → "hòa"), so keys of "Phú Hoà" and "Phú Hòa" stay equal
+    toned = traditional(" ".join([word.toned for word in body] + list(parts.numbers))) if with_marks else ""
     return Key(parts.head, words, order, parts.numbers, parts.qualifier, parts.places if keep_places else (), pairs,
                marked, "".join(word[:1] for word in order), " ".join(words), " ".join(order + parts.numbers), required,
                toned)

@@ -12,20 +12,22 @@ from rapidfuzz.distance import OSA
 
 from aggregator.names.candidates import MAX_EDITS
 from aggregator.names.keys import Key
-from aggregator.textnorm import strip_marks, traditional_tones
+from aggregator.textnorm import strip_marks
 
 
 def marked_distance(typed: Key, roster: Key, cutoff: int) -> int:
     """Edits between the proper names' letters, where a letter the clerk typed with a mark must have
     that mark and a letter typed bare matches any (``cutoff + 1`` when further than ``cutoff``).
 
-    Only for names typed with diacritics (``Key.toned``), against a roster written with them (the
-    matcher drops typed marks otherwise); tone marks in the traditional place.
+    Only for names typed with diacritics (``Key.toned``, tone marks already in the traditional place), against
+    a roster written with them (the matcher drops typed marks otherwise).
     """
-    typed_letters = traditional_tones(typed.toned)
+    typed_letters = typed.toned
+    if typed_letters == roster.toned:  # the common case on the matcher's paths: nothing to compare
+        return 0
     marked = {char for char in typed_letters if not char.isascii()}
     # a roster name without diacritics ("Tam Thanh") has none: its letters as they are
-    written = traditional_tones(roster.toned) if roster.toned else " ".join((*roster.order, *roster.numbers))
+    written = roster.toned or " ".join((*roster.order, *roster.numbers))
     other = "".join(char if char.isascii() or char in marked else strip_marks(char) for char in written)
     return OSA.distance(typed_letters, other, score_cutoff=cutoff)
 
