@@ -242,6 +242,8 @@ class Campaign(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> Campaign:
         problems = []
+        if self.deadline.tzinfo is None:  # never once read (a day or a bare time takes the campaign's zone)
+            problems.append("deadline needs a UTC offset, e.g. 2024-11-10T23:59:59+07:00")
         problems += role_problems(self.columns)
         codes = [g.code for g in self.groups]
         if len(set(codes)) != len(codes):

@@ -217,11 +217,10 @@ ROLLUP_DIRECTION = ("{issuer} đề nghị các đơn vị cấp dưới tổng 
 
 def _direction_fallback(result: Consolidation, settings: ReportSettings) -> str:
     """Section I without the office's own paragraphs; a roll-up has no shared spreadsheet to speak of."""
-    sentence = settings.sentences.direction_fallback
-    default = type(settings.sentences)().direction_fallback
-    if result.source.kind is SourceKind.STATUS_FILES and sentence == default:
+    own = "direction_fallback" in settings.sentences.model_fields_set  # the office wrote its own sentence
+    if result.source.kind is SourceKind.STATUS_FILES and not own:
         return ROLLUP_DIRECTION
-    return sentence
+    return settings.sentences.direction_fallback
 
 
 def _proposals(result: Consolidation, campaign: Campaign) -> dict[str, Any]:
