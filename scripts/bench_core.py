@@ -132,9 +132,10 @@ def _wire(layout, tab: str, decisions) -> int:  # type: ignore[no-untyped-def]
 
 
 def _child(units: int, cycle: int, folder: Path) -> None:
-    from aggregator.app import pipeline
+    from aggregator.app import lifetime
 
-    pipeline.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
+    lifetime.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
+    lifetime.spare_exit_collections()  # as aggregator's main does before the process ends
 
 
 def _cycle(units: int, cycle: int, folder: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +13,14 @@ import pytest
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
-from aggregator.app.pipeline import compute, gc_paused
+from aggregator.app.lifetime import gc_paused
+from aggregator.app.pipeline import compute
 from aggregator.app.preflight import run_checks
 from aggregator.app.wiring import run_cycle
 from aggregator.errors import DuplicateColumnError, RosterError, SchemaError
 from aggregator.models import RawTab, Snapshot, SourceKind
 from aggregator.sheet.headers import column_letter
+from tests.conftest import REPO
 
 CAMPAIGN = campaign_file.load()
 ROSTER = read_roster(CAMPAIGN.resolve(CAMPAIGN.roster))
@@ -150,3 +154,13 @@ def test_pipeline_group_column_breaks_a_tie_and_reasons_reach_status() -> None:
     assert (health.row, health.superseded_rows) == (7, (4,))
     reasons = {row.row: row.kind.value for row in result.unmatched_rows}
     assert reasons == {3: "ambiguous", 5: "type_conflict", 6: "locality_conflict"}
+
+
+def test_the_command_line_leaves_what_it_made_out_of_the_shutdown_collections() -> None:
+    """``main`` freezes the collector on the way out (also when click ends with SystemExit or an error)."""
+    probe = ("import gc, sys\nfrom aggregator.app.cli import main\nsys.argv = ['aggregator', '--version']\n"
+             "before = gc.get_freeze_count()\ntry:\n    main()\nexcept SystemExit:\n"
+             "    print(before, gc.get_freeze_count())\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
+    before, after = map(int, done.stdout.split()[-2:])
+    assert before == 0 and after > 1000  # every object alive then, the modules' included

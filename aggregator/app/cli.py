@@ -20,6 +20,7 @@ from rich.text import Text
 from aggregator import __version__
 from aggregator.adapters import campaign_file
 from aggregator.app.console import AggregatorGroup, err_console, out_console, utf8_streams
+from aggregator.app.lifetime import spare_exit_collections
 from aggregator.errors import ConfigError
 
 if TYPE_CHECKING:  # imported lazily at run time: `aggregator --help` needs no pandas
@@ -277,5 +278,8 @@ def roster_command(config: Path | None, learned: bool, output: Path | None, fold
 
 def main() -> None:
     utf8_streams()
-    cli(prog_name="aggregator")
+    try:
+        cli(prog_name="aggregator")
+    finally:  # click ends every command with SystemExit
+        spare_exit_collections()
 

@@ -8,18 +8,17 @@ is written last, so a failed cycle leaves the previous outputs as they were.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
+from aggregator.app.lifetime import gc_paused
 from aggregator.app.settling import settle, tab_lines
 from aggregator.campaign import Campaign
 from aggregator.cells.date_window import month_first
@@ -66,8 +65,6 @@ from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.layout import Rows, map_header_row
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
-T = TypeVar("T")
 STATUS_FILE = "status.json"
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
 
@@ -126,27 +123,6 @@ def _zones(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> Zones:
     # deadline is a typo at worst, never a swapped one).
     end = max(now, campaign.deadline).astimezone(campaign.tz).date()
     return Zones(campaign.tz, clock_tz, (campaign.start_date, end), month_first(snapshot.locale))
-
-
-def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
-    """Run ``step`` with the cyclic garbage collector paused (as it was again afterwards).
-
-    A 100,000-row cycle makes millions of short-lived objects, which reference counting frees as it
-    goes; meanwhile every automatic full collection walks the whole heap again (about an eighth of a
-    large cycle's time). What a cycle leaves in reference cycles is collected by the next collection.
-    """
-
-    @functools.wraps(step)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
-        if not gc.isenabled():
-            return step(*args, **kwargs)
-        gc.disable()
-        try:
-            return step(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
 
 
 def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> tuple[Frame, HeaderMap]:
