@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggregator.adapters import campaign_file
-from aggregator.adapters.history import History
+from aggregator.adapters.history import VERSION, History
 from aggregator.adapters.roster_file import read_roster
 from aggregator.app.pipeline import compute
 from aggregator.consolidation.resolve import pick_latest
@@ -111,8 +111,29 @@ def test_a_history_file_of_the_previous_version_is_migrated_in_place(tmp_path: P
     assert seq["fp-a"] < seq["fp-b"] < seq["fp-c"] < seq["fp-new"]
     assert len(history.versions()) == 4 + 2  # nothing dropped; two new (row, content) pairs
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
         assert conn.execute("SELECT COUNT(*) FROM cycles").fetchone()[0] == 1
+    conn.close()
+
+
+def test_a_version_2_file_gets_first_seen_in_key_order_with_every_entry_kept(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    History(path).remember("Báo cáo", [(2, "fp-b"), (3, "fp-a")], lambda row: json.dumps([row]), DAY1)
+    with sqlite3.connect(path) as conn:  # as version 2 left it: first_seen a rowid table
+        kept = conn.execute("SELECT * FROM first_seen ORDER BY seq").fetchall()
+        conn.executescript("DROP TABLE first_seen; CREATE TABLE first_seen (tab TEXT NOT NULL, "
+                           "fingerprint TEXT NOT NULL, at TEXT NOT NULL, seq INTEGER NOT NULL, "
+                           "PRIMARY KEY (tab, fingerprint)); PRAGMA user_version = 2;")
+        conn.executemany("INSERT INTO first_seen VALUES (?, ?, ?, ?)", kept)
+    conn.close()
+    history = History(path)
+    seen = history.remember("Báo cáo", [(2, "fp-a"), (3, "fp-b"), (4, "fp-c")], lambda row: json.dumps([row]), DAY2)
+    assert seen.at == [DAY1, DAY1, DAY2] and seen.seq == [2, 1, 3]  # the order first seen on day 1 holds
+    with sqlite3.connect(path) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'first_seen'").fetchone()
+        assert sql.endswith("WITHOUT ROWID") and conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
+        assert [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == [
+            "row_versions", "cycles", "decisions", "decision_log", "first_seen"]
     conn.close()
 
 

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from aggregator.adapters.history import History
+from aggregator.adapters.history import VERSION, History
 from aggregator.models import Decision, DecisionKind, DecisionOrigin
 
 TZ = dt.timezone(dt.timedelta(hours=7))
@@ -81,5 +81,5 @@ def test_a_file_of_the_previous_version_gets_the_decision_tables(tmp_path: Path)
     history.sync_sheet_decisions(TAB, [_sheet("PX-VH")], T2)
     assert [d.unit_id for d in history.decisions()] == ["PX-VH"] and len(history.versions()) == 1
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
     conn.close()

@@ -22,7 +22,12 @@ from aggregator.errors import OutputError
 from aggregator.models import Decision, DecisionOrigin, FirstSeen
 from aggregator.textnorm import fold
 
-SCHEMA = """
+# Kept in its key's order (WITHOUT ROWID): a cycle looks up every row's fingerprint, and a rowid table searched
+# its key's index and then the table for each (half the time for 100,000 rows; inserts are faster too).
+FIRST_SEEN = """first_seen (
+  tab TEXT NOT NULL, fingerprint TEXT NOT NULL, at TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (tab, fingerprint)) WITHOUT ROWID"""
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS row_versions (
   tab TEXT NOT NULL, row INTEGER NOT NULL, fingerprint TEXT NOT NULL,
   content TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
@@ -31,11 +36,9 @@ CREATE TABLE IF NOT EXISTS row_versions (
 DROP INDEX IF EXISTS row_versions_fp;
 CREATE TABLE IF NOT EXISTS cycles (
   at TEXT NOT NULL, source TEXT NOT NULL, rows_read INTEGER NOT NULL, totals TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS first_seen (
-  tab TEXT NOT NULL, fingerprint TEXT NOT NULL, at TEXT NOT NULL, seq INTEGER NOT NULL,
-  PRIMARY KEY (tab, fingerprint));
+CREATE TABLE IF NOT EXISTS {FIRST_SEEN};
 """
-VERSION = 2  # PRAGMA user_version; 0 = before first_seen existed, 1 = before the office's decisions
+VERSION = 3  # PRAGMA user_version; 0 = before first_seen, 1 = before the office's decisions, 2 = first_seen by rowid
 T = TypeVar("T")
 _PER_INSERT = 100  # rows per INSERT statement; 6 × 100 values stay under SQLite's oldest limit of 999
 _NOW_SEEN = "CREATE TEMP TABLE now_seen (pos INTEGER PRIMARY KEY, row INTEGER NOT NULL, fingerprint TEXT NOT NULL)"
@@ -198,11 +201,24 @@ def _migrate(conn: sqlite3.Connection) -> None:
     try:
         if conn.execute("PRAGMA user_version").fetchone()[0] < 1:
             _number_known_fingerprints(conn)
+        _cluster_first_seen(conn)
         conn.execute(f"PRAGMA user_version = {VERSION}")
         conn.commit()
     except BaseException:
         conn.rollback()
         raise
+
+
+def _cluster_first_seen(conn: sqlite3.Connection) -> None:
+    """Versions 1 and 2 kept first_seen as a rowid table: copy it into the clustered one, in key order."""
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'first_seen'").fetchone()
+    if "WITHOUT ROWID" in sql.upper():
+        return
+    conn.execute("ALTER TABLE first_seen RENAME TO first_seen_by_rowid")
+    conn.execute("CREATE TABLE " + FIRST_SEEN)
+    conn.execute("INSERT INTO first_seen SELECT tab, fingerprint, at, seq FROM first_seen_by_rowid "
+                 "ORDER BY tab, fingerprint")
+    conn.execute("DROP TABLE first_seen_by_rowid")
 
 
 def _number_known_fingerprints(conn: sqlite3.Connection) -> None:
