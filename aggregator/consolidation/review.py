@@ -58,6 +58,8 @@ def _pin_items(units: Sequence[UnitOutcome], cells: _Rows) -> dict[ItemKey, Revi
     items: dict[ItemKey, ReviewItem] = {}
     fingerprint, rows_of, name = cells.fingerprint, cells.rows_of, cells.name
     pin, superseded, used = ItemKind.PIN, "superseded", "used"
+    # _make: a large sheet asks ~100,000 of these, and keywords cost twice the time of the tuple itself
+    make, key = ReviewItem._make, ItemKey._make
     for unit in units:
         if unit.row is None or not unit.superseded_rows:
             continue
@@ -68,8 +70,8 @@ def _pin_items(units: Sequence[UnitOutcome], cells: _Rows) -> dict[ItemKey, Revi
             continue
         for fp in (winner, *others):
             rows = rows_of[fp]
-            items[ItemKey(pin, fp)] = ReviewItem(pin, fp, None, rows, name.get(rows[0], ""), unit_id=unit.unit_id,
-                                                 reason=used if fp == winner else superseded)
+            items[key((pin, fp, None))] = make((pin, fp, None, rows, name.get(rows[0], ""), "", "", unit.unit_id,
+                                                used if fp == winner else superseded, (), True))
     return items
 
 
@@ -117,7 +119,7 @@ def review_items(table: pd.DataFrame, units: Sequence[UnitOutcome], unmatched: S
     items = _name_items(unmatched, cells)
     items |= _pin_items(units, cells)
     items |= _value_items(sorted({*winners, *(r.row for r in unmatched)}), numeric_headers, cells)
-    ordered = sorted(items.values(), key=lambda i: (i.rows[0] if i.rows else 0, i.kind.value))
+    ordered = sorted(items.values(), key=lambda i: (i.rows[0] if i.rows else 0, i.kind))  # a StrEnum
     known = {key for key in (parse_item(a) for a in asked) if key is not None} - set(items)
     if not known:
         return tuple(ordered)
