@@ -12,11 +12,13 @@ Two cycles run per size over the same folder: the first starts from an empty his
 new), the next one sees the same sheet with the agencies' rows in reverse order and 1% of them edited,
 so its history already holds the previous cycle's rows. Wall time is measured from outside (and the
 child's CPU time beside it, steadier on a busy machine); peak memory is the child's maximum resident set
-size. "match s" is the time spent in ``match_names`` alone, "matcher s" in ``build_matcher`` (names/),
+size. Sizes take turns in each round; "seconds" is a cycle's fastest run, "× small" the median over the
+rounds of its run divided by the small run of the same round (made seconds apart, on a machine in the
+same state). "match s" is the time spent in ``match_names`` alone, "matcher s" in ``build_matcher`` (names/),
 "other s" in everything else (start-up included), "sink s" in laying out the decisions tab and building
 and serialising the Google payload of both tabs (adapters/sheets_format.py, sheets_worker_tab.py).
 
-    .venv/bin/python scripts/bench_core.py            # fastest of 3 runs each
+    .venv/bin/python scripts/bench_core.py            # 3 rounds: fastest seconds, median × small
     .venv/bin/python scripts/bench_core.py large      # small (the base) and the sizes named
     .venv/bin/python scripts/bench_core.py --sweep    # also rows × roster sizes of the older table
     .venv/bin/python scripts/bench_core.py --markdown # the README's table
@@ -30,10 +32,12 @@ import json
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -197,21 +201,40 @@ def _run_child(units: int, cycle: int, folder: Path) -> dict[str, float]:
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "seconds": seconds, "cpu": cpu}
 
 
-def _measure(units: int, rows: int, repeat: int) -> list[dict[str, float]]:
-    """Each cycle's fastest of ``repeat`` runs (each run from an empty history), with the largest peak."""
-    runs = []
+def _measure(cases: Sequence[tuple[str, int, int]], repeat: int) -> list[list[dict[str, float]]]:
+    """Each case's fastest run of each cycle (with the largest peak and the median ratio to small).
+
+    The sizes take turns within each repetition (small, then the others, then the next repetition), and a
+    ratio compares runs made back to back: a shared machine's speed drifts by a fifth over minutes, and the
+    ratio of a large run made in a slow minute to a small one made in a fast minute measures the machine.
+    """
+    runs: dict[int, list[list[dict[str, float]]]] = {i: [] for i in range(len(cases))}
     with tempfile.TemporaryDirectory(prefix="bench-core-") as tmp:
-        inputs = Path(tmp) / "inputs"
-        inputs.mkdir()
-        _prepare(units, rows, inputs)
+        for i, (_, units, rows) in enumerate(cases):  # in a child: a child forked from a large parent starts large
+            subprocess.run([sys.executable, __file__, "--prepare", str(units), str(rows), str(_inputs(Path(tmp), i))],
+                           check=True, cwd=REPO)
         for n in range(repeat):
-            folder = shutil.copytree(inputs, Path(tmp) / f"run-{n}")
-            runs.append([_run_child(units, cycle, folder) for cycle in (1, 2)])
+            for i in runs:
+                folder = shutil.copytree(_inputs(Path(tmp), i), Path(tmp) / f"run-{i}-{n}")
+                runs[i].append([_run_child(cases[i][1], cycle, folder) for cycle in (1, 2)])
+                shutil.rmtree(folder)
     best = []
-    for cycle in range(2):
-        fastest = min((run[cycle] for run in runs), key=lambda out: out["seconds"])
-        best.append({**fastest, "peak_kib": max(run[cycle]["peak_kib"] for run in runs)})
+    for i in runs:
+        cycles = []
+        for cycle in range(2):
+            ratios = [run[cycle]["seconds"] / base[cycle]["seconds"]
+                      for run, base in zip(runs[i], runs[0], strict=True)]
+            fastest = min((run[cycle] for run in runs[i]), key=lambda out: out["seconds"])
+            cycles.append({**fastest, "peak_kib": max(run[cycle]["peak_kib"] for run in runs[i]),
+                           "ratio": statistics.median(ratios)})
+        best.append(cycles)
     return best
+
+
+def _inputs(tmp: Path, case: int) -> Path:
+    folder = tmp / f"inputs-{case}"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def _verdict(name: str, ratio: float, peak: float) -> str:
@@ -225,7 +248,7 @@ def _verdict(name: str, ratio: float, peak: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", metavar="SIZE", help=f"only {', '.join(SIZES)} (small always runs)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the fastest counts (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of every size (default 3)")
     parser.add_argument("--sweep", action="store_true", help="also rows × roster sizes of the older table")
     parser.add_argument("--markdown", action="store_true", help="print the README's table")
     args = parser.parse_args()
@@ -236,19 +259,17 @@ def main() -> None:
           f"{'peak MiB':>9} {'match s':>8} {'matcher s':>9} {'other s':>8} {'sink s':>7}  target")
     cases = [(name, *size) for name, size in SIZES.items()] + ([("", *s) for s in SWEEP] if args.sweep else [])
     cases = [c for c in cases if not args.sizes or c[0] in args.sizes or c[0] == "small"]  # small: the base
-    base: dict[int, float] = {}
-    for name, units, rows in cases:
-        for cycle, out in enumerate(_measure(units, rows, args.repeat), start=1):
-            base.setdefault(cycle, out["seconds"])
-            print(_line(name, units, rows, cycle, out, base[cycle], markdown=args.markdown))
+    for (name, units, rows), cycles in zip(cases, _measure(cases, args.repeat), strict=True):
+        for cycle, out in enumerate(cycles, start=1):
+            print(_line(name, units, rows, cycle, out, markdown=args.markdown))
 
 
 MARKDOWN_HEAD = ("| size | roster units | rows | cycle | seconds | × small | peak MiB | names s | other s | sink s |\n"
                  "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
 
 
-def _line(name: str, units: int, rows: int, cycle: int, out: dict[str, float], base: float, *, markdown: bool) -> str:
-    ratio, peak, names = out["seconds"] / base, out["peak_kib"] / 1024, out["match_s"] + out["matcher_s"]
+def _line(name: str, units: int, rows: int, cycle: int, out: dict[str, float], *, markdown: bool) -> str:
+    ratio, peak, names = out["ratio"], out["peak_kib"] / 1024, out["match_s"] + out["matcher_s"]
     other, kind = out["seconds"] - names, ("first", "next")[cycle - 1]
     if markdown:
         return (f"| {name} | {units:,} | {rows:,} | {kind} | {out['seconds']:.2f} | {ratio:.2f} | {peak:.0f} | "
@@ -261,5 +282,7 @@ def _line(name: str, units: int, rows: int, cycle: int, out: dict[str, float], b
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         _child(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
+    elif len(sys.argv) == 5 and sys.argv[1] == "--prepare":
+        _prepare(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
     else:
         main()
