@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # it is built from the types below
+    from aggregator.questions import Questions
 
 # What a source hands over for one cell: xlsx gives datetimes for date cells, the Sheets API
 # (UNFORMATTED_VALUE + SERIAL_NUMBER) gives serial numbers; both give str/int/float/bool.
@@ -208,6 +211,12 @@ class SourceInfo:
     locale: str | None = None
 
 
+def _no_questions() -> Questions:
+    from aggregator.questions import Questions  # at call time: questions.py imports this module
+
+    return Questions()
+
+
 @dataclass(frozen=True)
 class Consolidation:
     """The one result every output (status.json, dashboard, report) is derived from."""
@@ -230,7 +239,7 @@ class Consolidation:
     # header not found -> what it carried: "metric", a role ("difficulties", "contact" …) or "text"/"date"
     missing_kinds: dict[str, str] = field(default_factory=dict)
     decisions: tuple[DecisionOutcome, ...] = ()  # what the office settled, as this cycle found it
-    review_items: tuple[ReviewItem, ...] = ()  # what needs (or had) a decision, one per item
+    review_items: Questions = field(default_factory=_no_questions)  # what needs (or had) a decision
 
 
 class DecisionKind(StrEnum):
@@ -292,23 +301,6 @@ class DecisionOutcome:
     value: MetricValue = None  # VALUE: the confirmed value as read by the column's reader
     header: str = ""  # VALUE: the column's header
     where: int | None = None  # content gone: the row its edited version stands in now, when the history can tell
-
-
-class ReviewItem(NamedTuple):
-    """One question for the office: a row (or a cell) that needs, or had, a decision. (A tuple: a large
-    sheet asks about 100,000 rows of units with several rows, and a tuple is made four times as fast.)"""
-
-    kind: ItemKind
-    fingerprint: str
-    column: str | None  # VALUE: the column's key
-    rows: tuple[int, ...]  # where that content stands now (empty: edited or deleted)
-    typed_name: str = ""
-    header: str = ""  # VALUE: the column's header
-    typed_value: str = ""  # VALUE: the problem cell as typed
-    unit_id: str | None = None  # PIN: the unit whose rows these are
-    reason: str = ""  # why it needs a decision (Vietnamese), empty when it no longer does
-    candidates: tuple[Candidate, ...] = ()
-    open: bool = True  # the worker still cannot settle it by itself
 
 
 class CellStyle(StrEnum):

@@ -7,8 +7,9 @@ import dataclasses
 
 from aggregator.decisions.choices import NOT_A_UNIT, Choices
 from aggregator.decisions.tab import CHOICES_COL, DECISION_COL, HEADER, read_lines
-from aggregator.models import ItemKind, MatchKind, ReviewItem, RosterUnit
+from aggregator.models import ItemKind, MatchKind, RosterUnit
 from aggregator.outputs import decision_tab
+from aggregator.questions import Questions, ReviewItem
 from tests.builders import make_result
 
 ROSTER = (RosterUnit("A", "g1", "Đơn vị A"), RosterUnit("B", "g1", "Đơn vị B"))
@@ -25,7 +26,7 @@ def _items(n: int, kind: ItemKind = ItemKind.NAME, start: int = 0) -> tuple[Revi
 
 
 def _layout(items: tuple[ReviewItem, ...], existing: list[list[object]] | None = None) -> decision_tab.WorkerTab:
-    result = dataclasses.replace(make_result(), review_items=items)
+    result = dataclasses.replace(make_result(), review_items=Questions(items))
     rows = existing or []
     return decision_tab.layout(result, "Xử lý", read_lines(rows), Choices.of(ROSTER), UNITS, rows)
 

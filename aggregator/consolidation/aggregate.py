@@ -38,7 +38,6 @@ from aggregator.models import (
     MatchKind,
     MetricValue,
     Problem,
-    ReviewItem,
     RosterUnit,
     SourceInfo,
     Totals,
@@ -46,6 +45,7 @@ from aggregator.models import (
     UnitStatus,
     UnmatchedRow,
 )
+from aggregator.questions import Questions
 from aggregator.sheet.headers import HeaderMap
 
 
@@ -303,10 +303,10 @@ def _carried(column: ColumnSettings) -> str:
     return column.role.value if column.role is not None else column.type.value
 
 
-def _items(inputs: Inputs, units: Sequence[UnitOutcome], unmatched: Sequence[UnmatchedRow]) -> tuple[ReviewItem, ...]:
+def _items(inputs: Inputs, units: Sequence[UnitOutcome], unmatched: Sequence[UnmatchedRow]) -> Questions:
     """The questions for the office (only when the cycle keeps decisions: ``rows_of`` given)."""
     if inputs.rows_of is None:
-        return ()
+        return Questions()
     asked = (*inputs.asked, *(o.item for o in inputs.decisions))
     numeric = numeric_headers(inputs.campaign.columns, inputs.header_map.headers)
     return review_items(inputs.table, units, unmatched, inputs.rows_of, numeric, asked)

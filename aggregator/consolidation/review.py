@@ -1,7 +1,8 @@
 """The questions for the office, one per item (decisions/items.py): open ones and those already asked. Pure.
 
 - a ``name`` item per distinct content of the rows that match no unit (or several);
-- a ``pin`` item per distinct content among the rows of a unit with several rows;
+- a ``pin`` item per distinct content among the rows of a unit with several rows (kept as data until
+  shown: consolidation/questions.py);
 - a ``value`` item per problem cell of a number column (in winning and unmatched rows).
 
 An item already on the decisions tab, or answered by a decision, stays a question (``open=False`` when
@@ -19,7 +20,8 @@ import pandas as pd
 from aggregator.campaign import ColumnSettings
 from aggregator.cells.frame import FINGERPRINT, MATCH, PROBLEMS, TYPED_NAME, confirmed_at
 from aggregator.decisions.items import ItemKey, parse_item
-from aggregator.models import NUMERIC_TYPES, ItemKind, MatchOutcome, ReviewItem, UnitOutcome, UnmatchedRow
+from aggregator.models import NUMERIC_TYPES, ItemKind, MatchOutcome, UnitOutcome, UnmatchedRow
+from aggregator.questions import PinGroup, Pins, Questions, ReviewItem
 
 
 @dataclass(frozen=True)
@@ -54,25 +56,19 @@ def _name_items(unmatched: Sequence[UnmatchedRow], cells: _Rows) -> dict[ItemKey
     return items
 
 
-def _pin_items(units: Sequence[UnitOutcome], cells: _Rows) -> dict[ItemKey, ReviewItem]:
-    items: dict[ItemKey, ReviewItem] = {}
-    fingerprint, rows_of, name = cells.fingerprint, cells.rows_of, cells.name
-    pin, superseded, used = ItemKind.PIN, "superseded", "used"
-    # _make: a large sheet asks ~100,000 of these, and keywords cost twice the time of the tuple itself
-    make, key = ReviewItem._make, ItemKey._make
+def _pins(units: Sequence[UnitOutcome], cells: _Rows) -> Pins:
+    """A group per unit whose rows differ (identical resubmissions leave nothing to choose)."""
+    fingerprint = cells.fingerprint
+    groups = []
     for unit in units:
         if unit.row is None or not unit.superseded_rows:
             continue
         winner = fingerprint[unit.row]
-        others = {fingerprint[row] for row in unit.superseded_rows}
-        others.discard(winner)
-        if not others:  # identical resubmissions: nothing to choose
-            continue
-        for fp in (winner, *others):
-            rows = rows_of[fp]
-            items[key((pin, fp, None))] = make((pin, fp, None, rows, name.get(rows[0], ""), "", "", unit.unit_id,
-                                                used if fp == winner else superseded, (), True))
-    return items
+        others = dict.fromkeys(fingerprint[row] for row in unit.superseded_rows)
+        others.pop(winner, None)
+        if others:
+            groups.append(PinGroup(unit.unit_id, winner, tuple(others)))
+    return Pins(groups, cells.rows_of, cells.name)
 
 
 def _value_items(rows: Iterable[int], numeric: Mapping[str, str], cells: _Rows) -> dict[ItemKey, ReviewItem]:
@@ -107,8 +103,8 @@ def _known(key: ItemKey, table: pd.DataFrame, rows_of: Mapping[str, tuple[int, .
 
 def review_items(table: pd.DataFrame, units: Sequence[UnitOutcome], unmatched: Sequence[UnmatchedRow],
                  rows_of: Mapping[str, tuple[int, ...]], numeric_headers: Mapping[str, str],
-                 asked: Iterable[str] = ()) -> tuple[ReviewItem, ...]:
-    """Open items (by row), then the items ``asked`` before, each once.
+                 asked: Iterable[str] = ()) -> Questions:
+    """Open items (by row), then the items ``asked`` before, each once; pins as data (questions.py).
 
     ``numeric_headers``: key → header of the number columns; ``asked``: item ids already on the
     decisions tab or answered by a decision.
@@ -117,16 +113,17 @@ def review_items(table: pd.DataFrame, units: Sequence[UnitOutcome], unmatched: S
     losers = [r for u in units for r in u.superseded_rows]
     cells = _Rows.of(table, sorted({*winners, *losers, *(r.row for r in unmatched)}), rows_of)
     items = _name_items(unmatched, cells)
-    items |= _pin_items(units, cells)
     items |= _value_items(sorted({*winners, *(r.row for r in unmatched)}), numeric_headers, cells)
+    pins = _pins(units, cells)
     ordered = sorted(items.values(), key=lambda i: (i.rows[0] if i.rows else 0, i.kind))  # a StrEnum
-    known = {key for key in (parse_item(a) for a in asked) if key is not None} - set(items)
+    known = {key for key in (parse_item(a) for a in asked) if key is not None and key not in items
+             and not (key.kind is ItemKind.PIN and key.fingerprint in pins.owner)}
     if not known:
-        return tuple(ordered)
+        return Questions(ordered, pins)
     row_units = {u.row: u.unit_id for u in units if u.row is not None}
     row_units |= {r: u.unit_id for u in units for r in u.superseded_rows}
     asked_before = sorted(known, key=lambda k: k.id)
-    return (*ordered, *(_known(k, table, rows_of, numeric_headers, row_units) for k in asked_before))
+    return Questions((*ordered, *(_known(k, table, rows_of, numeric_headers, row_units) for k in asked_before)), pins)
 
 
 def numeric_headers(columns: Iterable[ColumnSettings], headers: Mapping[str, str]) -> dict[str, str]:

@@ -16,6 +16,9 @@ import re
 from typing import NamedTuple
 
 from aggregator.models import CellValue, Decision, ItemKind
+from aggregator.questions import item_id
+
+__all__ = ["ItemKey", "item_id", "parse_item"]
 
 _ID = re.compile(r"([NPV])-([0-9a-f]{8,40})(?:-([\w.-]+))?")
 
@@ -28,10 +31,6 @@ class ItemKey(NamedTuple):
     @property
     def id(self) -> str:
         return item_id(self.kind, self.fingerprint, self.column)
-
-
-def item_id(kind: ItemKind, fingerprint: str, column: str | None = None) -> str:
-    return f"{kind.value}-{fingerprint}" + (f"-{column}" if kind is ItemKind.VALUE and column else "")
 
 
 def parse_item(text: CellValue) -> ItemKey | None:

@@ -40,11 +40,11 @@ from aggregator.models import (
     Dropdown,
     ItemKind,
     MatchKind,
-    ReviewItem,
     StyledRange,
     WorkerTab,
 )
 from aggregator.outputs.dashboard import REASON_TEXT
+from aggregator.questions import ReviewItem
 
 COLUMN_WIDTHS = (190, 150, 90, 300, 200, 130, 320, 300, 420, 120, 20, 20, 300)
 # A sheet of 100,000 rows can ask tens of thousands of questions; the tab stays readable (and its writes
@@ -141,27 +141,24 @@ def _lines(result: Consolidation, lines: Sequence[TabLine], end: int, choices: C
            units: Mapping[str, str], tz: dt.tzinfo | None) -> tuple[list[_Line], int]:
     """Every line to show (those already there at their rows, new ones appended), and how many open
     items were left out by the caps."""
-    old = {line.item: line for line in lines}
-    outcomes = {o.item: o for o in result.decisions}
+    questions, outcomes = result.review_items, {o.item: o for o in result.decisions}
+    old = {line.item: line for line in lines}  # an id on two lines (copied by hand): the last one
     placed: list[_Line] = []
-    fresh: list[ReviewItem] = []
-    for item in result.review_items:
-        ident = item_id(item.kind, item.fingerprint, item.column)
-        line = old.get(ident)
-        if line is None:
-            fresh.append(item)
+    for line in old.values():
+        item = questions.get(line.item)
+        if item is None:
             continue
-        cells, style = _cells(item, line, outcomes.get(ident), choices, units, tz)
-        placed.append(_Line(line.row - 1, ident, cells, style, item.rows[0] if item.rows else None, item.kind))
+        cells, style = _cells(item, line, outcomes.get(line.item), choices, units, tz)
+        placed.append(_Line(line.row - 1, line.item, cells, style, item.rows[0] if item.rows else None, item.kind))
     room = max(min(MAX_NEW_LINES, MAX_LINES - len(lines)), 0)
-    fresh.sort(key=lambda i: PRIORITY[i.kind])  # stable: by row within a kind
+    fresh, unlisted = questions.first(old, room, PRIORITY)  # names first, by row
     next_row = max(end, FIRST_LINE - 1)
-    for item in fresh[:room]:
+    for item in fresh:
         ident = item_id(item.kind, item.fingerprint, item.column)
         cells, style = _cells(item, None, outcomes.get(ident), choices, units, tz)
         placed.append(_Line(next_row, ident, cells, style, item.rows[0] if item.rows else None, item.kind))
         next_row += 1
-    return sorted(placed, key=lambda line: line.row), len(fresh[room:])
+    return sorted(placed, key=lambda line: line.row), unlisted
 
 
 def _runs(lines: Sequence[_Line], most: int | None = None) -> list[list[_Line]]:
