@@ -343,6 +343,31 @@ def test_worker_retries_only_the_refused_address_at_the_next_draft(tmp_path: Pat
     assert len(picky_inbox.envelopes) == 32
 
 
+
+def test_a_manual_send_counts_for_the_worker_that_day(runner: CliRunner, tmp_path: Path, picky_inbox: Inbox) -> None:
+    """`remind --send` is recorded as the worker's batches are: the worker's next draft that day sends no
+    reminder again, only the address that refused, once it accepts."""
+    roster = _two_addresses(tmp_path, "dt.mttq@nhatrang.example; bounce@nhatrang.example")
+    config = write_campaign(tmp_path, picky_inbox.port, roster=roster, deliver_drafts=False, office_recipients=[],
+                            reminders={"send": True})
+    campaign = campaign_file.load(config)
+    out = tmp_path / "out"
+
+    result = runner.invoke(cli, ["remind", "--config", str(config), "--out", str(out), "--now", T1.isoformat(),
+                                 "--send"])
+
+    assert result.exit_code == 0, result.output
+    assert len(picky_inbox.envelopes) == 31
+    state = delivery.read_state(out)["reminders"]
+    assert state["day"] == T1.astimezone(campaign.tz).date().isoformat() and state["sent"] == 31
+    assert list(state["refused"]) == ["DT-MTTQ"] and state["pending"] == {}
+    snapshot = wiring.open_ports(campaign, out, None)[0].read()
+    result_later = pipeline.compute(campaign, read_roster(roster), snapshot, T1 + dt.timedelta(hours=3), None)
+    picky_inbox.refuse = "\0"  # the mailbox exists now
+    assert delivery.after_draft(campaign, result_later, None, out, reminders_too=True) == delivery.MailReport()
+    assert [e.rcpt_tos for e in picky_inbox.envelopes[31:]] == [["bounce@nhatrang.example"]]
+
+
 # Settings ----------------------------------------------------------------------------------------------
 def test_bundled_campaigns_send_no_mail() -> None:
     for name in ("nhatrang-2024.yaml", "travinh-2024.yaml"):

@@ -180,14 +180,15 @@ def remind(config: Path | None, out: Path | None, now: str | None, send: bool) -
     out_console.print(f"{len(reminders.to_report)} unit(s) to remind to report, {len(reminders.to_fix)} to fix "
                       f"cells; text in {path}")
     if mailer:
-        _send_reminders(campaign, reminders, mailer)
+        _send_reminders(campaign, reminders, mailer, out_dir, moment)
 
 
-def _send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer) -> None:
+def _send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer, out_dir: Path,
+                    moment: dt.datetime | None) -> None:
     from aggregator.app import delivery
     from aggregator.errors import DeliveryError
 
-    run = delivery.send_reminders(campaign, reminders, mailer)
+    run = delivery.send_reminders_now(campaign, reminders, out_dir, moment, mailer)
     for line in delivery.run_lines(run):
         out_console.print(line)
     if run.unreached:  # a unit reached at one address at least has the reminder: not a failure

@@ -262,15 +262,32 @@ def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path,
         write_reminders(out_dir, reminders)
     only = None if day is None else _still_owed(day.owed(), emailed)
     day = day or ReminderDay(today)
-    day.start(emailed if only is None else only)
-    delivery_state.update_state(out_dir, "reminders", day.to_json())  # the batch, before its first message
-    try:
-        run = send_reminders(campaign, reminders, only=only, on_sent=lambda o: _record(out_dir, day, o))
-    finally:
-        delivery_state.update_state(out_dir, "reminders", day.to_json())
+    run = _recorded_batch(campaign, reminders, out_dir, day, emailed if only is None else only, only)
     log.debug("%s: reminders reached %d unit(s) today; %d unit(s) without e-mail", campaign.id,
               len(day.accepted), len(run.without_email))
     return _reminder_report(campaign, run.refused(), day.accepted)
+
+
+def send_reminders_now(campaign: Campaign, reminders: Reminders, out_dir: Path, now: dt.datetime | None = None,
+                       mailer: SmtpMailer | None = None) -> ReminderRun:
+    """`remind --send`: every reminder, recorded in the day's state as the worker's are, so that the worker
+    does not send them again that day (it still tries, one by one, an address that refused)."""
+    today = (now or SystemClock(campaign.tz).now()).astimezone(campaign.tz).date().isoformat()
+    day = ReminderDay.of(read_state(out_dir).get("reminders"), today) or ReminderDay(today)
+    emailed = {u.unit_id: addresses(u.email) for u in reminders.units if addresses(u.email)}
+    return _recorded_batch(campaign, reminders, out_dir, day, emailed, None, mailer)
+
+
+def _recorded_batch(campaign: Campaign, reminders: Reminders, out_dir: Path, day: ReminderDay,
+                    owed: Mapping[str, Sequence[str]], only: Mapping[str, Sequence[str]] | None,
+                    mailer: SmtpMailer | None = None) -> ReminderRun:
+    """Send a batch with each answer recorded on disk before the next message goes."""
+    day.start(owed)
+    delivery_state.update_state(out_dir, "reminders", day.to_json())  # the batch, before its first message
+    try:
+        return send_reminders(campaign, reminders, mailer, only=only, on_sent=lambda o: _record(out_dir, day, o))
+    finally:
+        delivery_state.update_state(out_dir, "reminders", day.to_json())
 
 
 def _still_owed(owed: Mapping[str, Sequence[str]], emailed: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
