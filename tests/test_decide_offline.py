@@ -104,6 +104,18 @@ def test_decide_list_and_withdraw(runner: CliRunner, campaign: Path) -> None:
     assert result.exit_code == 2 and "decide --list" in result.stderr
 
 
+
+def test_decide_list_names_the_rows_where_the_decided_content_stands_now(runner: CliRunner, campaign: Path) -> None:
+    said = _decide(runner, campaign, "--row", "3", "--unit", "PX-VINHHAI")
+    assert "row 3 (“UBND P.VH”)" in said
+    moved = [ROWS[1], ROWS[0], *ROWS[2:]]  # an agency sorted the rows: that content now stands in row 2
+    _workbook(campaign.parent / "bang.xlsx", moved)
+    listing = _decide(runner, campaign, "--list")
+    assert "row 2 (“UBND P.VH”) → PX-VINHHAI" in listing and "row 3" not in listing
+    _workbook(campaign.parent / "bang.xlsx", [ROWS[0], *ROWS[2:]])  # and then deleted it
+    listing = _decide(runner, campaign, "--list")
+    assert "“UBND P.VH” (no longer in the sheet; it was row 3 when decided) → PX-VINHHAI" in listing
+
 @pytest.mark.parametrize(("args", "needle"), [
     (["--row", "3", "--unit", "VINHHAI"], "Did you mean 'PX-VINHHAI'?"),
     (["--row", "4", "--column", "Số người dân được tuyên truyền", "--value", "nhiều"], "cannot be read as a count"),

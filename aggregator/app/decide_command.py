@@ -8,6 +8,7 @@ the rows move, and turns it to ``needs_review`` if the row is edited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,9 +153,10 @@ def withdraw(campaign: Campaign, options: DecideOptions) -> list[Decision]:
                       "List them with `aggregator decide --list`.")
 
 
-def describe(decision: Decision, units: dict[str, str]) -> str:
-    """One line: what was decided about which row."""
-    row = f"row {decision.made_row} (“{decision.typed_name}”)" if decision.made_row else f"“{decision.typed_name}”"
+def describe(decision: Decision, units: dict[str, str], rows: Sequence[int] | None = None) -> str:
+    """One line: what was decided about which row. ``rows``: where that content stands now (the listing
+    reads the source: rows move), empty when it is gone; None: the row it was decided for."""
+    row = _where(decision, rows)
     if decision.kind is DecisionKind.UNIT:
         name = units.get(decision.unit_id or "")
         return f"{row} → {decision.unit_id}" + (f" ({name})" if name else "")
@@ -163,6 +165,16 @@ def describe(decision: Decision, units: dict[str, str]) -> str:
     if decision.kind is DecisionKind.PIN_ROW:
         return f"{row} → use this row for its unit"
     return f"{row}, column {decision.column} → {decision.value} (confirmed by the office)"
+
+
+def _where(decision: Decision, rows: Sequence[int] | None) -> str:
+    typed = f"“{decision.typed_name}”"
+    if rows:
+        return f"{'rows' if len(rows) > 1 else 'row'} {', '.join(map(str, rows))} ({typed})"
+    made = f"row {decision.made_row} " if decision.made_row else ""
+    if rows is None:
+        return f"{made}({typed})" if made else typed
+    return f"{typed} (no longer in the sheet{f'; it was {made.strip()} when decided' if made else ''})"
 
 
 def listing(campaign: Campaign, options: DecideOptions, console: Console) -> int:
@@ -178,7 +190,7 @@ def listing(campaign: Campaign, options: DecideOptions, console: Console) -> int
         seen = f"{o.decision.first_seen.astimezone(campaign.tz):%Y-%m-%d %H:%M}" if o.decision.first_seen else "—"
         made = "in the decisions tab" if o.decision.origin is DecisionOrigin.SHEET else "with `aggregator decide`"
         console.print(f"{o.item}  {o.state.value}  (made {made}, first seen {seen})")
-        console.print(f"    {describe(o.decision, units)}")
+        console.print(f"    {describe(o.decision, units, o.rows)}")
         console.print(f"    {o.note}")
     console.print(f"{len(result.decisions)} decision(s).")
     return len(result.decisions)
