@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from aggregator.app.cli import cli
 from tests.conftest import REPO
@@ -140,3 +140,32 @@ def test_the_report_writes_the_figures_the_vietnamese_way_with_both_free_text_co
     assert "Phòng Văn hóa và Thông tin huyện Bắc Mê đề nghị các cơ quan, đơn vị báo cáo kết quả" in text  # section I
     for bundled in ("lừa đảo", "tuyên truyền", "Nha Trang", "Khánh Hòa"):
         assert bundled not in text, bundled
+
+
+def test_a_money_column_counted_in_millions_is_named_by_check_and_on_the_dashboard(
+        runner: CliRunner, tmp_path: Path) -> None:
+    """An office that kept `type: money` for "Kinh phí (triệu đồng)": a typed 12 would be 12 đồng."""
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    header = "Kinh phí thực hiện (Triệu đồng)"
+    text = CAMPAIGN.replace("TEMPLATE", str(REPO / "templates" / "report.docx"))
+    (tmp_path / "campaign.yaml").write_text(text.replace("Kinh phí thực hiện (đồng)", header), encoding="utf-8")
+    book = write_sheet(tmp_path)
+    workbook = load_workbook(book)
+    workbook["Báo cáo"].cell(row=3, column=5).value = header
+    workbook.save(book)
+
+    checked = runner.invoke(cli, ["check", "--config", str(tmp_path / "campaign.yaml")])
+
+    assert checked.exit_code == 0, checked.output
+    (line,) = [x for x in checked.output.splitlines() if "counts in triệu đồng" in x]
+    assert line.startswith("! ") and header in line and "decimal" in line
+    ran = runner.invoke(cli, ["run", "--config", str(tmp_path / "campaign.yaml"), "--out", str(tmp_path / "out"),
+                              "--now", "2025-06-15T08:00:00+07:00"])
+    assert ran.exit_code == 0, ran.output
+    sheet = load_workbook(tmp_path / "out" / "bang-tong-hop-thang-tre-em-2025.xlsx", read_only=True)
+    shown = [str(c) for row in sheet["Tổng hợp tiến độ"].iter_rows(values_only=True) for c in row if c]
+    assert any("tiêu đề ghi đơn vị triệu đồng" in t and header in t for t in shown)
+
+
+def test_a_money_column_in_dong_gets_no_such_warning(outcome: dict[str, object]) -> None:
+    assert "counts in" not in outcome["check"].output  # type: ignore[attr-defined]

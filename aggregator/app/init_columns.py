@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from aggregator.cells import read_counts, read_dates
+from aggregator.cells.money import SCALED_HEADER
 from aggregator.cells.primitives import fold
 from aggregator.models import CellValue, ColumnRole, ColumnType
 from aggregator.textnorm import clean_text
@@ -46,7 +47,6 @@ COUNT_WORDS = frozenset(re.findall("[a-z]+", """khong co ko khoang gan tren hon 
 ZERO_WORDS = frozenset({"khong", "khong co", "ko", "-", "0"})
 _MONEY_HEADER = re.compile(r"\b(?:kinh phí|kinh phi|chi phí|chi phi|số tiền|ngân sách|tiền|vnđ|vnd|thành tiền)\b"
                            r"|\((?:[^)]*\s)?(?:đồng|đ|vnđ|vnd)\)|(?:triệu|nghìn|ngàn|tỷ) đồng|đơn vị tính:? đồng")
-_SCALED_HEADER = re.compile(r"(triệu|nghìn|ngàn|tỷ) đồng|tr\.?đ\b")
 _PERCENT_HEADER = (" ty le ", " phan tram ")
 _NUMBER = r"[+-]?\d[\d.,\s]*"
 _MONEY_CELL = re.compile(rf"(?:khoang |gan |tren |hon |~\s*)?{_NUMBER}\s*(?:d|dong|vnd|trieu|tr|ty|nghin|ngan|k)"
@@ -159,7 +159,7 @@ def _number_type(header: str, folded: str, shapes: list[str], of: str) -> tuple[
                                                                     "without % format: format them as %")
         return ColumnType.PERCENT, f"{why}; {numeric} {of} are numbers{fractions}"
     if said is ColumnType.MONEY or seen["money"]:
-        scaled = _SCALED_HEADER.search(_lower(header))
+        scaled = SCALED_HEADER.search(_lower(header))
         if scaled and not count["money"]:  # "(triệu đồng)" over bare figures: amounts in millions, not đồng
             return ColumnType.DECIMAL, f"the figures are in {scaled.group(0)}, not đồng; {numeric} {of} are numbers"
         why = "the header names money" if said is ColumnType.MONEY else f"{count['money']} cells are amounts"
@@ -226,7 +226,7 @@ def metric_label(header: str) -> str:
 
 def scaled_sentence(header: str) -> str:
     """A decimal column counted in millions or billions keeps its unit in the report's sentence."""
-    scaled = _SCALED_HEADER.search(_lower(header))
+    scaled = SCALED_HEADER.search(_lower(header))
     if scaled is None:
         return ""
     unit = scaled.group(0) if "đồng" in scaled.group(0) else "triệu đồng"

@@ -24,6 +24,7 @@ from aggregator.cells.frame import (
     range_column,
     weight_column,
 )
+from aggregator.cells.money import scale_named
 from aggregator.consolidation.metrics import over_units
 from aggregator.consolidation.resolve import Resolution
 from aggregator.consolidation.review import numeric_headers, review_items
@@ -286,6 +287,7 @@ def consolidate(inputs: Inputs) -> Consolidation:
         metric_stats=stats,
         missing_columns={headers[k]: near for k, near in inputs.header_map.missing.items()},
         missing_kinds={headers[c.key]: _carried(c) for c in campaign.columns if c.key in inputs.header_map.missing},
+        scaled_money=_scaled_money(campaign, inputs.header_map),
         decisions=inputs.decisions,
         review_items=_items(inputs, units, unmatched),
     )
@@ -294,6 +296,17 @@ def consolidate(inputs: Inputs) -> Consolidation:
 def _name_letter(campaign: Campaign, header_map: HeaderMap) -> str:
     column = campaign.role_column(ColumnRole.UNIT_NAME)
     return header_map.letter(column.key) if column is not None and column.key in header_map.positions else "A"
+
+
+def _scaled_money(campaign: Campaign, header_map: HeaderMap) -> dict[str, str]:
+    """Money columns (read in đồng) whose header, as the sheet has it, counts in a larger unit."""
+    found: dict[str, str] = {}
+    for column in campaign.columns:
+        header = header_map.headers.get(column.key) if column.key in header_map.positions else None
+        scale = scale_named(header) if header and column.type is ColumnType.MONEY else None
+        if header and scale:
+            found[header] = scale
+    return found
 
 
 def _carried(column: ColumnSettings) -> str:

@@ -2,6 +2,7 @@
 
 - a campaign column whose header is not in the header row: its figure is unknown (never 0), or its texts
   are missing from the report, until the header is put back; the closest unused header is named;
+- a money column (read in đồng) whose header counts in millions ("Kinh phí (triệu đồng)"): a typed 12 is 12 đ;
 - a spreadsheet whose locale reads dates month first (en_US): a typed 08/11/2024 becomes 11 August.
 """
 
@@ -68,12 +69,24 @@ def _missing_child_figure(header: str) -> SheetWarning:
     )
 
 
+def _scaled_money(header: str, scale: str) -> SheetWarning:
+    return SheetWarning(
+        f"Cột “{header}” được đọc theo đồng, nhưng tiêu đề ghi đơn vị {scale}: ô gõ “12” được tính là 12 đồng. "
+        f"Hãy đổi kiểu cột thành decimal (số liệu tính theo {scale}) trong tệp cấu hình, hoặc đề nghị các đơn vị "
+        "ghi kèm đơn vị (“12 triệu”).",
+        f"Column {header!r} is read in đồng, but its header counts in {scale}: a typed 12 counts as 12 đồng. "
+        f"Make it a decimal column (figures in {scale}) in the campaign file, or ask the agencies to write the "
+        "unit (\"12 triệu\").",
+    )
+
+
 def sheet_warnings(result: Consolidation) -> list[SheetWarning]:
     if result.source.kind is SourceKind.STATUS_FILES:  # a roll-up reads keys, not a header row
         found = [_missing_child_figure(header) for header in result.missing_columns]
     else:
         found = [_missing_column(header, near, result.missing_kinds.get(header, "metric"))
                  for header, near in result.missing_columns.items()]
+    found += [_scaled_money(header, scale) for header, scale in result.scaled_money.items()]
     if month_first(result.source.locale):
         found.append(_locale(str(result.source.locale)))
     return found
