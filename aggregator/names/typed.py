@@ -147,7 +147,7 @@ class Reader:
 
 def _forget(cache: MutableMapping[K, Typed | None], added: frozenset[str]) -> None:
     """Drop the readings of names holding one of the ``added`` abbreviations."""
-    stale = [key for key, typed in cache.items() if typed is not None and any(
-        compact(chunk) in added for variant in typed.variants for chunk in variant.split())]
+    stale = [key for key, typed in cache.items()  # map in C: a roster of 20,000 names is walked twice
+             if typed is not None and not added.isdisjoint(map(compact, " ".join(typed.variants).split()))]
     for key in stale:
         del cache[key]
