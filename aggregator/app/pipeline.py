@@ -57,7 +57,7 @@ from aggregator.models import (
     SourceKind,
     WorkerTab,
 )
-from aggregator.names.matching import build_matcher, match_names
+from aggregator.names.matching import Matcher, build_matcher, match_names
 from aggregator.outputs import dashboard, decision_tab, status
 from aggregator.ports import Clock, DashboardSink, ReportRenderer, RosterReader, RowHistory, SheetSource, StateFiles
 from aggregator.rowjson import row_encoder
@@ -91,8 +91,29 @@ class CycleReport:
         )
 
 
-def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series, hints: pd.Series | None) -> pd.Series:
+# campaign id -> (what its matcher was built from, the matcher): see matcher_for
+_MATCHERS: dict[str, tuple[tuple[object, ...], Matcher]] = {}
+
+
+def matcher_for(campaign: Campaign, roster: Sequence[RosterUnit]) -> Matcher:
+    """The campaign's matcher for ``roster``, built once and kept for the next cycles of this process.
+
+    `serve` runs a cycle every few minutes and a roster rarely changes between two, while reading a
+    20,000-unit roster's names takes most of a second. A matcher only remembers the typed names it has
+    judged (each answer depends on the roster and the settings alone), so a kept one answers as a new
+    one would; any change to the roster (a learned alias included) or to the settings builds a new one.
+    """
+    made_from = (tuple(roster), campaign.matching, campaign.area, tuple(campaign.group_labels.items()))
+    kept = _MATCHERS.get(campaign.id)
+    if kept is not None and kept[0] == made_from:
+        return kept[1]
     matcher = build_matcher(roster, campaign.matching, area=campaign.area, groups=campaign.group_labels)
+    _MATCHERS[campaign.id] = (made_from, matcher)
+    return matcher
+
+
+def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series, hints: pd.Series | None) -> pd.Series:
+    matcher = matcher_for(campaign, roster)
     outcomes = match_names(matcher, [n or "" for n in names.tolist()], None if hints is None else hints.tolist())
     return pd.Series(outcomes, index=names.index, dtype=object)
 
