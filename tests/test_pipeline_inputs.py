@@ -96,11 +96,31 @@ def test_pipeline_duplicate_metric_header_stops_the_cycle_naming_both_columns() 
 
 
 def test_pipeline_ragged_rows_and_merged_cell_gaps() -> None:
-    short = ("1", "Phòng Y tế thành phố Nha Trang")
-    result = compute(CAMPAIGN, ROSTER, _snapshot(HEADER, short, (None, None, "merged")), NOW, None)
+    short = ("1", "Phòng Y tế thành phố Nha Trang", None, 12)
+    result = compute(CAMPAIGN, ROSTER, _snapshot(HEADER, short, (None, None, "merged", 5)), NOW, None)
     yte = next(u for u in result.units if u.unit_id == "CM-YTE")
-    assert yte.status == "reported" and yte.metrics["citizens"] is None
+    assert yte.status == "reported" and yte.metrics["officials"] == 12 and yte.metrics["citizens"] is None
     assert result.totals.rows_unmatched == 1  # the row with a value but no name
+
+
+def test_a_name_with_nothing_else_is_no_report() -> None:
+    """An office that typed every unit's name (and group) in advance, section headings between the blocks:
+    a unit has reported once its row holds anything else; headings and untouched names are no rows to review."""
+    result = compute(CAMPAIGN, ROSTER, _snapshot(
+        HEADER,
+        ("I", "KHỐI XÃ, PHƯỜNG"),
+        _row(None, None, None),
+        _row("Ủy ban nhân dân phường Vĩnh Hải", None, None, group_hint="Xã, phường"),  # typed in advance, untouched
+        _row("Ủy ban nhân dân phường Vĩnh Phước", 40, "07/11/2024", group_hint="Xã, phường"),
+        ("II", "Khối trường học", None, None, None, None, None, None, None, None, None, None, None, None, None),
+        _row("Phòng Y tế thành phố Nha Trang", None, "09/11/2024"),  # a date and nothing else: it was sent
+        (None, None, "Khối trường học"),  # what a merged group cell leaves in the rows below it
+    ), NOW, None)
+    status = {u.unit_id: u.status for u in result.units}
+    assert status["PX-VINHHAI"] == "missing" and status["PX-VINHPHUOC"] == "reported"
+    assert status["CM-YTE"] == "reported"
+    assert (result.totals.rows_name_only, result.totals.rows_blank, result.totals.rows_unmatched) == (3, 2, 0)
+    assert result.review_items.listed == ()  # the headings are no names to settle
 
 
 def test_pipeline_roster_group_outside_the_campaign_stops_run_as_it_stops_check(tmp_path: Path) -> None:

@@ -86,7 +86,8 @@ class CycleReport:
             f"{self.result.campaign_id}: {t.units_reported}/{t.units_expected} units reported "
             f"({t.units_late} late, {t.units_missing} missing, {t.units_with_problems} with problems); "
             f"rows read {self.result.source.rows_read}, superseded {t.rows_superseded}, "
-            f"unmatched {t.rows_unmatched}, ignored {t.rows_ignored}, blank {t.rows_blank}; "
+            f"unmatched {t.rows_unmatched}, ignored {t.rows_ignored}, blank {t.rows_blank}, "
+            f"name only {t.rows_name_only}; "
             f"decisions {len(self.result.decisions)}; outputs in {self.out_dir}"
         )
 

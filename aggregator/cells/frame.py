@@ -6,7 +6,8 @@ None for text), and the cycle's own columns, all named with a leading "_" (keys 
 - ``TYPED_NAME``: the name as typed in the ``unit_name`` column (NFC, invisible characters removed);
 - ``GROUP_HINT``: the ``group_hint`` column's text, ``SUBMITTED``/``DATE_ONLY``: the ``submitted_at`` column;
 - ``PROBLEMS``: tuple of (key, typed value, message) per row; ``NOTES``: tuple of str;
-- ``BLANK``: True when the row has no name and no values (ignored, counted in rows_blank);
+- ``BLANK``: True when the row has no values: nothing at all, or only a name (and a group) typed in advance or a
+  section heading (ignored; ``NAME_ONLY`` tells those apart: rows_name_only, the others rows_blank);
 - ``FINGERPRINT``: a stable hash of the row's content (for "first seen" history);
 - ``FIRST_SEEN``/``SEEN_ORDER``: when the history first saw the row's content and its place in that order
   (set by the cycle when it keeps a history);
@@ -41,6 +42,8 @@ from aggregator.textnorm import clean_text
 MAX_TEXT = 2000  # longer free text is cut for outputs; the history keeps the original
 TYPED_NAME, GROUP_HINT, SUBMITTED, DATE_ONLY = "_typed_name", "_group_hint", "_submitted_at", "_date_only"
 BLANK, PROBLEMS, NOTES, FINGERPRINT = "_blank", "_problems", "_notes", "_fingerprint"
+NAME_ONLY = "_name_only"  # blank but for a name (and a group): counted apart from the blank rows
+_IDENTITY = frozenset({ColumnRole.UNIT_NAME, ColumnRole.GROUP_HINT})  # who a row is about, not what it reports
 MATCH, UNIT_ID = "_match", "_unit_id"  # added by the cycle once names are matched
 FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from its history (when it has one)
 # added by the office's decisions (aggregator/decisions/apply.py): settled as no unit, cells whose value the
@@ -298,7 +301,9 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     table = pd.DataFrame(index=raw.index)
     problems: Findings = []
     notes: Findings = []
-    empty = np.ones(len(raw), dtype=bool)  # a row is blank when every cell read is empty
+    empty = np.ones(len(raw), dtype=bool)  # a row is blank when every cell read is empty …
+    says_nothing = np.ones(len(raw), dtype=bool)  # … or every cell but its name and group
+    named = np.zeros(len(raw), dtype=bool)
     for column in read:
         header, position = header_map.headers[column.key], header_map.positions[column.key]
         formatted = _percent_formatted(tab, position, raw.index) if column.type is ColumnType.PERCENT else None
@@ -308,10 +313,18 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
         problems += found[0]
         # a roll-up's percent is a child's computed mean (0,8 is 0,8 %): notes addressed to a typist do not apply
         notes += found[1] if position not in tab.weights else []
-        empty &= cells.empty()
+        cell_empty = cells.empty()
+        empty &= cell_empty
+        if column.role not in _IDENTITY:
+            says_nothing &= cell_empty
+        elif column.role is ColumnRole.UNIT_NAME:
+            named = ~cell_empty
     _role_columns(table, columns)
     _weights(tab, header_map, columns, raw.index, table)
-    table[BLANK] = empty
+    # A name with nothing else is no report: the office's list of units typed in advance for the agencies to
+    # fill in, or a section heading ("II. KHỐI TRƯỜNG HỌC"). A sheet of names alone keeps the old rule.
+    table[BLANK] = says_nothing if any(c.role not in _IDENTITY for c in read) else empty
+    table[NAME_ONLY] = table[BLANK] & named
     table[PROBLEMS] = pd.Series(_per_row(problems, len(raw)), index=raw.index, dtype=object)
     table[NOTES] = pd.Series(_per_row(notes, len(raw)), index=raw.index, dtype=object)
     table[FINGERPRINT] = fingerprints(raw[[k for k in raw.columns if k in {c.key for c in read}]])

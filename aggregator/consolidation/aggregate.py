@@ -17,6 +17,7 @@ from aggregator.cells.frame import (
     FIRST_SEEN,
     IGNORED,
     MATCH,
+    NAME_ONLY,
     NOTES,
     PROBLEMS,
     SUBMITTED,
@@ -253,7 +254,8 @@ def _totals(inputs: Inputs, units: Sequence[UnitOutcome], groups: Sequence[Group
         units_with_problems=sum(1 for u in units if u.problems),
         rows_unmatched=len(unmatched),
         rows_superseded=sum(len(v) for v in inputs.resolution.superseded.values()),
-        rows_blank=int(table[BLANK].sum()),
+        rows_blank=int((table[BLANK] & ~table[NAME_ONLY]).sum()) if NAME_ONLY in table else int(table[BLANK].sum()),
+        rows_name_only=int(table[NAME_ONLY].sum()) if NAME_ONLY in table else 0,
         rows_ignored=int((table[IGNORED] & ~table[BLANK]).sum()) if IGNORED in table else 0,
     )
 

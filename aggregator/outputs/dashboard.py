@@ -105,8 +105,10 @@ def _summary(b: _Builder, result: Consolidation) -> None:
     b.add(["", "Tổng cộng", "", t.units_expected, t.units_reported, t.units_late, t.units_missing,
            vnformat.percent(t.units_reported, t.units_expected)], CellStyle.TOTAL)
     ignored = f"; dòng không phải đơn vị trong danh sách: {t.rows_ignored}" if t.rows_ignored else ""
+    name_only = f"; dòng chỉ có tên, chưa có số liệu: {t.rows_name_only}" if t.rows_name_only else ""
     b.add([f"Dòng trùng (đã thay bằng bản mới hơn): {t.rows_superseded}; dòng chưa khớp tên: "
-           f"{t.rows_unmatched}{ignored}; dòng trống: {t.rows_blank}; đơn vị có ô cần sửa: {t.units_with_problems}."])
+           f"{t.rows_unmatched}{ignored}; dòng trống: {t.rows_blank}{name_only}; đơn vị có ô cần sửa: "
+           f"{t.units_with_problems}."])
     for warning in sheet_warnings(result):
         index = b.add(["Cần sửa bảng tính", "", warning.vi])
         b.style_cell(index, 0, CellStyle.PROBLEM)
