@@ -123,6 +123,10 @@ def test_match_names_dev_set_has_no_wrong_match(nhatrang: Matcher) -> None:
         pytest.param("Trường Trưng Vương", "TR-THCS-TRUNGVUONG", id="school-level-omitted-unique"),
         pytest.param("Truwowngf THCS Traafn Quoocs Tuaans", "TR-THCS-TRANQUOCTUAN", id="telex-school"),
         pytest.param("TRƯỜNG THCS NGUYỄN KHUYẾN", "TR-THCS-NGUYENKHUYEN", id="all-capitals"),
+        pytest.param("1. UBND phường Vĩnh Hải", "PX-VINHHAI", id="list-number-dot"),
+        pytest.param("01 - Phòng Y tế", "CM-YTE", id="list-number-dash"),
+        pytest.param("12)Trường THCS Nguyễn Khuyến", "TR-THCS-NGUYENKHUYEN", id="list-number-bracket"),
+        pytest.param("3.X. Vĩnh Lương", "PX-VINHLUONG", id="list-number-then-x-for-xa"),
     ],
 )
 def test_match_names_matches_nhatrang_typing(nhatrang: Matcher, typed: str, unit_id: str) -> None:

@@ -40,6 +40,9 @@ _STOP = {"va": "và", "cac": "các", "cua": "của"}  # joining words of a body'
 _SYNONYM_STARTS = frozenset(pattern[0] for pattern in _SYNONYMS)
 _SPECIAL = frozenset({*LEVEL_WORDS - {"thanh", "thi"}, *_STOP, "so", "thuoc", "uy", *_SYNONYM_STARTS})
 _TRAILING_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
+# A list's number typed before the name ("1. UBND phường Vĩnh Hải", "01 - Phòng Y tế"): digits only, since
+# "X." and "P." are xã and phường; a number inside a name ("Phường 1", "THCS 2-9") is never at its start.
+_LEADING_NUMBER = re.compile(r"^\d{1,3}\s*[.)]\s*(?=[^\W\d_])|^\d{1,3}\s*[-–]\s+(?=[^\W\d_])")
 _SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
 # A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
 _COMMUNE_HEADS = frozenset({("ubnd", "xa"), ("ubnd", "phuong"), ("ubnd", "thi tran")})
@@ -57,13 +60,14 @@ class NameParts(NamedTuple):
 
 
 def name_variants(text: str) -> list[str]:
-    """The name without notes, and the content of a trailing bracket as a second name."""
-    return _bracketed(strip_notes(clean_text(text)[:MAX_NAME]))
+    """The name without a leading number or notes, and the content of a trailing bracket as a second name."""
+    return _bracketed(strip_notes(_LEADING_NUMBER.sub("", clean_text(text))[:MAX_NAME]))
 
 
 def many_name_variants(texts: Sequence[str]) -> list[list[str]]:
     """``name_variants`` of many texts, most of them cleaned and checked for notes in one pass."""
-    return [_bracketed(text) for text in strip_notes_many([text[:MAX_NAME] for text in clean_many(texts)])]
+    cleaned = [_LEADING_NUMBER.sub("", text)[:MAX_NAME] for text in clean_many(texts)]
+    return [_bracketed(text) for text in strip_notes_many(cleaned)]
 
 
 def _bracketed(text: str) -> list[str]:
