@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from aggregator.cells import CountColumn, DateColumn, read_counts, read_dates
+from aggregator.cells.date_window import year_within
 from aggregator.cells.dates import read_dates as read_dates_direct
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -453,3 +454,32 @@ def test_date_column_of_twenty_thousand_rows() -> None:
     assert col.values.tolist() == expected
     assert col.problems.notna().tolist() == [c[3] for c in cases] + [False] * 20_000
     assert col.date_only.tolist() == [c[2] for c in cases] + [False] * 20_000
+
+
+NOVEMBER_CAMPAIGN = year_within(dt.date(2024, 9, 11), dt.date(2024, 11, 20))
+
+
+@pytest.mark.parametrize(("cell", "wall", "date_only"), [
+    ("8/11", "2024-11-08 00:00", True),
+    ("08-11", "2024-11-08 00:00", True),
+    ("ngày 8 tháng 11", "2024-11-08 00:00", True),
+    ("14h30 8/11", "2024-11-08 14:30", False),
+    ("8/11 14:30", "2024-11-08 14:30", False),
+])
+def test_a_day_and_month_without_a_year_take_the_campaigns_year(cell: str, wall: str, date_only: bool) -> None:
+    col = read_dates(pd.Series([cell], dtype=object), HCM, None, NOVEMBER_CAMPAIGN)
+    assert col.problems[0] is None and col.values[0] == pd.Timestamp(wall, tz=HCM)
+    assert bool(col.date_only[0]) is date_only
+
+
+def test_a_day_and_month_that_fit_no_year_of_the_campaign_stay_a_problem() -> None:
+    col = read_dates(pd.Series(["1/3", "30/2", "8/11 và 9/11", "8/11"], dtype=object), HCM, None, NOVEMBER_CAMPAIGN)
+    assert col.values[:3].isna().all() and col.values[3] == pd.Timestamp("2024-11-08", tz=HCM)
+    assert "không ghi năm" in col.problems[0] and "không ghi năm" in col.problems[1]
+    assert "nhiều hơn một ngày" in col.problems[2]
+    assert read_dates(pd.Series(["8/11"], dtype=object), HCM).problems[0] is not None  # no window, no guess
+
+
+def test_a_window_across_new_year_gives_each_day_its_own_year() -> None:
+    year_of = year_within(dt.date(2024, 11, 15), dt.date(2025, 1, 20))
+    assert (year_of(12, 20), year_of(1, 5), year_of(3, 1)) == (2024, 2025, None)

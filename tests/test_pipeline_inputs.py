@@ -184,3 +184,13 @@ def test_the_command_line_leaves_what_it_made_out_of_the_shutdown_collections() 
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
     before, after = map(int, done.stdout.split()[-2:])
     assert before == 0 and after > 1000  # every object alive then, the modules' included
+
+
+def test_a_submission_day_typed_without_a_year_is_read_in_the_campaigns_year() -> None:
+    result = compute(CAMPAIGN, ROSTER, _snapshot(
+        HEADER, _row("Phòng Y tế thành phố Nha Trang", 5, "8/11"), _row("Phòng Tư pháp thành phố", 6, "11/11 7h"),
+    ), NOW, None)
+    units = {u.unit_id: u for u in result.units}
+    assert units["CM-YTE"].status == "reported" and units["CM-YTE"].submitted_at == dt.datetime(2024, 11, 8,
+                                                                                                    tzinfo=CAMPAIGN.tz)
+    assert units["CM-TUPHAP"].status == "late" and not units["CM-TUPHAP"].problems

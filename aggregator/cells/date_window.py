@@ -13,6 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from aggregator.cells.dates import YearOf
 from aggregator.cells.primitives import quote
 from aggregator.vnformat import short_date
 
@@ -63,6 +64,27 @@ def as_shown(typed: object, read: dt.date, month_first: bool) -> str:
     if isinstance(typed, str):
         return typed
     return f"{read.month:02d}/{read.day:02d}/{read.year}" if month_first else short_date(read)
+
+
+def year_within(start: dt.date, end: dt.date) -> YearOf:
+    """For a day and month typed without a year ("8/11"): the year that puts it inside the campaign window,
+    the latest first (a window spans a year at most), or None when no year does.
+
+    >>> year_of = year_within(dt.date(2024, 9, 11), dt.date(2024, 11, 20))
+    >>> year_of(11, 8), year_of(1, 8), year_of(2, 30)
+    (2024, None, None)
+    """
+
+    def year_of(month: int, day: int) -> int | None:
+        for year in (end.year, end.year - 1):
+            try:
+                if start <= dt.date(year, month, day) <= end:
+                    return year
+            except ValueError:  # 30/02, or 29/02 in a year without it
+                continue
+        return None
+
+    return year_of
 
 
 def swapped_message(typed: object, flipped: str) -> str:

@@ -35,6 +35,8 @@ from aggregator.cells.primitives import (
     typed_numbers,
 )
 
+YearOf = Callable[[int, int], "int | None"]  # (month, day) typed without a year → the year meant, if any
+
 
 @dataclass(frozen=True)
 class DateColumn:
@@ -52,6 +54,7 @@ class DateProblem(StrEnum):
     TOO_LONG = "too_long"
     CONTROL = "control"
     BOOL = "bool"
+    NO_YEAR = "no_year"
 
 
 _EXAMPLE = "Hãy ghi theo dạng ngày/tháng/năm, ví dụ 08/11/2024 hoặc 08/11/2024 14:30."
@@ -64,6 +67,7 @@ _DATE_MESSAGES = {
     DateProblem.TOO_LONG: "Ô quá dài để là một ngày ({v}). " + _EXAMPLE,
     DateProblem.CONTROL: "Ô có ký tự điều khiển không in được ({v}). Hãy xóa ô rồi gõ lại, ví dụ 08/11/2024.",
     DateProblem.BOOL: "Ô đang là ô đánh dấu ({v}), không phải ngày. " + _EXAMPLE,
+    DateProblem.NO_YEAR: "Ngày {v} không ghi năm và không rơi vào thời gian của đợt báo cáo. " + _EXAMPLE,
 }
 
 PARTS = ["year", "month", "day", "hour", "minute", "second", "us", "offset"]  # offset: minutes east of UTC
@@ -88,8 +92,12 @@ _YMD = (  # ISO 8601 and 2024/11/08, optionally with a time, fraction and offset
 _SERIAL_TEXT = r"[0-9]{5}(?:[.,][0-9]+)?"  # a serial number that arrived as text
 
 
-def read_dates(cells: pd.Series, tz: zoneinfo.ZoneInfo, clock_tz: zoneinfo.ZoneInfo | None = None) -> DateColumn:
+def read_dates(cells: pd.Series, tz: zoneinfo.ZoneInfo, clock_tz: zoneinfo.ZoneInfo | None = None,
+               year_of: YearOf | None = None) -> DateColumn:
     """Read a date column into instants in ``tz``; naive values are wall-clock times in ``tz``.
+
+    ``year_of`` gives the year of a day and month typed without one ("8/11", "ngày 8 tháng 11";
+    date_window.year_within: the year inside the campaign window); without it such a text is a problem.
 
     ``clock_tz`` is where naive date-TIMES were typed (a Google sheet's own time zone, CONTRACT §3), when it
     differs from ``tz``; date-only values are calendar dates and are never shifted.
@@ -106,7 +114,7 @@ def read_dates(cells: pd.Series, tz: zoneinfo.ZoneInfo, clock_tz: zoneinfo.ZoneI
     for kind, reader in _READERS.items():
         rows = kinds == kind
         if rows.any():
-            for piece in reader(objects[rows]):
+            for piece in (_from_texts(objects[rows], year_of) if kind is CellKind.TEXT else reader(objects[rows])):
                 _put(parts, piece)
     parts["code"][kinds == CellKind.BOOL] = DateProblem.BOOL
     parts["code"][kinds == CellKind.OTHER] = DateProblem.UNREADABLE
@@ -180,7 +188,7 @@ def _from_serials(days: pd.Series) -> Iterator[pd.DataFrame]:
     yield piece
 
 
-def _from_texts(texts: pd.Series) -> Iterator[pd.DataFrame]:
+def _from_texts(texts: pd.Series, year_of: YearOf | None = None) -> Iterator[pd.DataFrame]:
     """Text: the common forms by regex over the column, the rest once per distinct text."""
     clean = clean_texts(texts).str.lower()
     todo = clean[clean != ""]  # empty text is an empty cell: no parts, no problem
@@ -193,7 +201,7 @@ def _from_texts(texts: pd.Series) -> Iterator[pd.DataFrame]:
         yield from _from_serials(todo[serial].str.replace(",", ".", regex=False))
         todo = todo[~serial]
     if len(todo):
-        yield per_unique(todo, _date_text_parts, _COLUMNS)
+        yield per_unique(todo, lambda text: _date_text_parts(text, year_of), _COLUMNS)
 
 
 def _extract(texts: pd.Series, pattern: str) -> pd.DataFrame:
@@ -227,6 +235,10 @@ _ANY_DATE = re.compile(
     r"|(?P<d>[0-9]{1,2})\s*[/.-]\s*(?P<m>[0-9]{1,2})\s*[/.-]\s*(?P<y>[0-9]{4}|[0-9]{2})"
     r"|(?P<vd>[0-9]{1,2})\s*thang\s*(?P<vm>[0-9]{1,2})\s*(?:nam|,|/|-)?\s*(?P<vy>[0-9]{4}))(?![0-9])"
 )
+_DAY_MONTH = re.compile(  # 8/11, 08-11, 8.11, "8 thang 11": no year (and no time's colon after)
+    r"(?<![0-9:.,/-])(?:(?P<d>[0-9]{1,2})\s*[/.-]\s*(?P<m>[0-9]{1,2})|(?P<vd>[0-9]{1,2})\s*thang\s*(?P<vm>[0-9]{1,2}))"
+    r"(?![0-9:]|\s*[/.-]\s*[0-9])"
+)
 _MERIDIEM = r"\s*(?P<ap>am|pm|sa|ch|sang|chieu|toi)?(?![a-z0-9])"
 _CLOCKS = (  # 14:30[:05], then 14h30, 14g30, "14 giờ 30 phút", "2 giờ chiều"
     re.compile(
@@ -241,8 +253,9 @@ _CLOCKS = (  # 14:30[:05], then 14h30, 14g30, "14 giờ 30 phút", "2 giờ chi�
 _AFTERNOON, _MORNING = {"pm", "ch", "chieu", "toi"}, {"am", "sa", "sang"}
 
 
-def _date_text_parts(text: str) -> tuple[Any, ...]:
-    """Any text holding exactly one date, and maybe a time: "Ngày 08/11/2024 (bổ sung)", "14h30 8/11/2024".
+def _date_text_parts(text: str, year_of: YearOf | None = None) -> tuple[Any, ...]:
+    """Any text holding exactly one date, and maybe a time: "Ngày 08/11/2024 (bổ sung)", "14h30 8/11/2024";
+    with ``year_of``, also a day and month alone ("8/11", "14h30 ngày 8 tháng 11").
 
     >>> _date_text_parts("ngày 8 tháng 11 năm 2024")[:3]
     (2024, 11, 8)
@@ -253,6 +266,8 @@ def _date_text_parts(text: str) -> tuple[Any, ...]:
         return _failed(DateProblem.CONTROL)
     folded = fold(text)
     dates = list(_ANY_DATE.finditer(folded))
+    if not dates and year_of is not None:
+        return _without_year(folded, year_of)
     if len(dates) != 1:
         return _failed(DateProblem.SEVERAL if dates else DateProblem.UNREADABLE)
     found = dates[0]
@@ -268,6 +283,19 @@ def _date_text_parts(text: str) -> tuple[Any, ...]:
     clock = _clock(folded[: found.start()] + " " + folded[found.end() :])
     has_time = clock is not None
     return (full_year, int(month), int(day), *(clock or (0, 0, 0, 0)), np.nan, has_time, None)
+
+
+def _without_year(folded: str, year_of: YearOf) -> tuple[Any, ...]:
+    dates = list(_DAY_MONTH.finditer(folded))
+    if len(dates) != 1:
+        return _failed(DateProblem.SEVERAL if dates else DateProblem.UNREADABLE)
+    found = dates[0]
+    day, month = int(found["d"] or found["vd"]), int(found["m"] or found["vm"])
+    year = year_of(month, day) if 1 <= month <= 12 else None
+    if year is None:
+        return _failed(DateProblem.NO_YEAR)
+    clock = _clock(folded[: found.start()] + " " + folded[found.end() :])
+    return (year, month, day, *(clock or (0, 0, 0, 0)), np.nan, clock is not None, None)
 
 
 def _clock(text: str) -> tuple[int, int, int, int] | None:

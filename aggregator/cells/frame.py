@@ -32,7 +32,7 @@ import pandas as pd
 
 from aggregator.campaign import ColumnSettings
 from aggregator.cells import read_numbers
-from aggregator.cells.date_window import as_shown, swapped, swapped_message
+from aggregator.cells.date_window import as_shown, swapped, swapped_message, year_within
 from aggregator.cells.dates import read_dates
 from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, RawTab
 from aggregator.rowjson import row_encoder
@@ -239,7 +239,8 @@ def _parse_column(column: ColumnSettings, cells: _Column, header: str, zones: Zo
         worded = [f"{header}: {note}" if isinstance(note, str) else None for note in parsed.notes.tolist()]
         return [cells.per_row(_problems(column.key, cells.cells, parsed.problems))], [cells.per_row(worded)]
     if column.type is ColumnType.DATE:
-        dates = read_dates(cells.cells, zones.tz, zones.clock_tz)
+        year_of = year_within(*zones.window) if zones.window is not None else None  # "8/11": the campaign's year
+        dates = read_dates(cells.cells, zones.tz, zones.clock_tz, year_of)
         values, swaps, shown = _unswapped(cells.spread(dates.values), cells.cleaned(), zones)
         table[column.key] = values
         if column.role is ColumnRole.SUBMITTED_AT:
