@@ -199,6 +199,7 @@ class Totals:
     rows_blank: int
     rows_ignored: int = 0  # rows the office settled as not a unit of the roster
     rows_name_only: int = 0  # a name (and group) with nothing else: typed in advance, or a section heading
+    rows_total: int = 0  # the sheet's own totals ("Tổng cộng", "Cộng khối …"): not reports
 
 
 @dataclass(frozen=True)

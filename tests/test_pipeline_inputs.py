@@ -194,3 +194,16 @@ def test_a_submission_day_typed_without_a_year_is_read_in_the_campaigns_year() -
     assert units["CM-YTE"].status == "reported" and units["CM-YTE"].submitted_at == dt.datetime(2024, 11, 8,
                                                                                                     tzinfo=CAMPAIGN.tz)
     assert units["CM-TUPHAP"].status == "late" and not units["CM-TUPHAP"].problems
+
+
+def test_the_sheets_own_totals_are_no_report_and_no_name_to_settle() -> None:
+    result = compute(CAMPAIGN, ROSTER, _snapshot(
+        HEADER,
+        _row("Ủy ban nhân dân phường Vĩnh Phước", 40, "07/11/2024"),
+        _row("Cộng khối xã, phường", 40, None),
+        _row("Công an phường Vĩnh Hải", 3, "07/11/2024"),  # a name that starts like a total: still asked about
+        _row("TỔNG CỘNG", 43, None),
+    ), NOW, None)
+    assert (result.totals.rows_total, result.totals.rows_unmatched, result.totals.units_reported) == (2, 1, 1)
+    assert [r.typed_name for r in result.unmatched_rows] == ["Công an phường Vĩnh Hải"]
+    assert result.metrics["citizens"] == 40  # the totals' own figures are never added

@@ -54,7 +54,7 @@ def _summary_table(report: CycleReport) -> Table:
     table.add_row("Units missing", str(t.units_missing))
     table.add_row("Units with problem cells", str(t.units_with_problems))
     table.add_row("Rows read", f"{report.result.source.rows_read} (blank {t.rows_blank}, name only "
-                  f"{t.rows_name_only}, superseded "
+                  f"{t.rows_name_only}, the sheet's totals {t.rows_total}, superseded "
                   f"{t.rows_superseded}, unmatched {t.rows_unmatched})")
     return table
 

@@ -87,7 +87,7 @@ class CycleReport:
             f"({t.units_late} late, {t.units_missing} missing, {t.units_with_problems} with problems); "
             f"rows read {self.result.source.rows_read}, superseded {t.rows_superseded}, "
             f"unmatched {t.rows_unmatched}, ignored {t.rows_ignored}, blank {t.rows_blank}, "
-            f"name only {t.rows_name_only}; "
+            f"name only {t.rows_name_only}, totals {t.rows_total}; "
             f"decisions {len(self.result.decisions)}; outputs in {self.out_dir}"
         )
 

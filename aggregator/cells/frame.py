@@ -37,12 +37,14 @@ from aggregator.cells.dates import read_dates
 from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, RawTab
 from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
+from aggregator.sheet.total_rows import total_labels
 from aggregator.textnorm import clean_text
 
 MAX_TEXT = 2000  # longer free text is cut for outputs; the history keeps the original
 TYPED_NAME, GROUP_HINT, SUBMITTED, DATE_ONLY = "_typed_name", "_group_hint", "_submitted_at", "_date_only"
 BLANK, PROBLEMS, NOTES, FINGERPRINT = "_blank", "_problems", "_notes", "_fingerprint"
 NAME_ONLY = "_name_only"  # blank but for a name (and a group): counted apart from the blank rows
+TOTAL_ROW = "_total_row"  # the sheet's own total ("Tổng cộng"): ignored as BLANK is, counted apart
 _IDENTITY = frozenset({ColumnRole.UNIT_NAME, ColumnRole.GROUP_HINT})  # who a row is about, not what it reports
 MATCH, UNIT_ID = "_match", "_unit_id"  # added by the cycle once names are matched
 FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from its history (when it has one)
@@ -324,12 +326,22 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     _weights(tab, header_map, columns, raw.index, table)
     # A name with nothing else is no report: the office's list of units typed in advance for the agencies to
     # fill in, or a section heading ("II. KHỐI TRƯỜNG HỌC"). A sheet of names alone keeps the old rule.
-    table[BLANK] = says_nothing if any(c.role not in _IDENTITY for c in read) else empty
-    table[NAME_ONLY] = table[BLANK] & named
+    blank = says_nothing if any(c.role not in _IDENTITY for c in read) else empty
+    totals = _total_rows(table[TYPED_NAME])  # "Tổng cộng" and its figures: the sheet's own sums, no report
+    table[BLANK] = blank | totals
+    table[NAME_ONLY] = blank & named & ~totals
+    table[TOTAL_ROW] = totals
     table[PROBLEMS] = pd.Series(_per_row(problems, len(raw)), index=raw.index, dtype=object)
     table[NOTES] = pd.Series(_per_row(notes, len(raw)), index=raw.index, dtype=object)
     table[FINGERPRINT] = fingerprints(raw[[k for k in raw.columns if k in {c.key for c in read}]])
     return Frame(table=table, rows_read=len(raw))
+
+
+def _total_rows(names: pd.Series) -> npt.NDArray[np.bool_]:
+    """Rows whose name cell is a total's label (sheet/total_rows.py), each distinct name read once."""
+    codes, distinct = pd.factorize(names.to_numpy(dtype=object))
+    labels = np.array([*total_labels(list(distinct)), False], dtype=bool)  # code -1 (no name): the last
+    return labels[codes]
 
 
 def _role_columns(table: pd.DataFrame, columns: Sequence[ColumnSettings]) -> None:

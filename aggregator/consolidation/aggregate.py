@@ -21,6 +21,7 @@ from aggregator.cells.frame import (
     NOTES,
     PROBLEMS,
     SUBMITTED,
+    TOTAL_ROW,
     TYPED_NAME,
     range_column,
     weight_column,
@@ -254,8 +255,10 @@ def _totals(inputs: Inputs, units: Sequence[UnitOutcome], groups: Sequence[Group
         units_with_problems=sum(1 for u in units if u.problems),
         rows_unmatched=len(unmatched),
         rows_superseded=sum(len(v) for v in inputs.resolution.superseded.values()),
-        rows_blank=int((table[BLANK] & ~table[NAME_ONLY]).sum()) if NAME_ONLY in table else int(table[BLANK].sum()),
+        rows_blank=int((table[BLANK] & ~table[NAME_ONLY] & ~table[TOTAL_ROW]).sum()) if TOTAL_ROW in table
+        else int(table[BLANK].sum()),
         rows_name_only=int(table[NAME_ONLY].sum()) if NAME_ONLY in table else 0,
+        rows_total=int(table[TOTAL_ROW].sum()) if TOTAL_ROW in table else 0,
         rows_ignored=int((table[IGNORED] & ~table[BLANK]).sum()) if IGNORED in table else 0,
     )
 

@@ -106,6 +106,7 @@ def _summary(b: _Builder, result: Consolidation) -> None:
            vnformat.percent(t.units_reported, t.units_expected)], CellStyle.TOTAL)
     ignored = f"; dòng không phải đơn vị trong danh sách: {t.rows_ignored}" if t.rows_ignored else ""
     name_only = f"; dòng chỉ có tên, chưa có số liệu: {t.rows_name_only}" if t.rows_name_only else ""
+    name_only += f"; dòng tổng cộng của bảng tính (không tính): {t.rows_total}" if t.rows_total else ""
     b.add([f"Dòng trùng (đã thay bằng bản mới hơn): {t.rows_superseded}; dòng chưa khớp tên: "
            f"{t.rows_unmatched}{ignored}; dòng trống: {t.rows_blank}{name_only}; đơn vị có ô cần sửa: "
            f"{t.units_with_problems}."])

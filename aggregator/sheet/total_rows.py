@@ -1,0 +1,28 @@
+"""Rows of the sheet's own layout that carry figures but are no agency's report: "Tổng cộng", "Cộng khối xã,
+phường", "Tổng số (27 đơn vị)". Pure.
+
+Offices add a total (often a SUM formula) under the agencies' rows or under each block. Such a row matches
+no unit, so without this rule it stood among the rows to settle and its figures were asked about. The label
+must start the name cell and be followed by nothing, a bracket or colon, or a word that qualifies a total
+("khối", "toàn", "các", a number): "Tổng công ty", "Công an phường", "Công đoàn" are names, not totals.
+
+>>> total_labels(["Tổng cộng", "TỔNG SỐ (27 đơn vị)", "Cộng khối xã, phường", "Công an phường Vĩnh Hải",
+...               "Tổng công ty Khánh Việt", None])
+[True, True, True, False, False, False]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from aggregator.textnorm import clean_text, strip_marks
+
+_TOTAL = re.compile(r"(?:tong cong|tong so|tong|cong)(?:\s*$|\s*[:(\-–/]|\s+(?:khoi|toan|cac|chung|so|cua|theo|trong|"
+                    r"[0-9]))")
+
+
+def total_labels(names: Sequence[object]) -> list[bool]:
+    """Whether each typed name is a total's label (None and other non-texts are not)."""
+    return [isinstance(name, str) and _TOTAL.match(strip_marks(clean_text(name).lower())) is not None
+            for name in names]
