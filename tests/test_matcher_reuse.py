@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,14 @@ def test_a_kept_matcher_answers_as_a_new_one(name: str, tmp_path: Path) -> None:
     assert sum(o.unit_id is not None for o in expected) > len(typed)  # the names do match units
 
 
+@pytest.fixture
+def kept() -> Iterator[None]:
+    pipeline.keep_matchers()
+    yield
+    pipeline.keep_matchers(False)
+
+
+@pytest.mark.usefixtures("kept")
 def test_the_matcher_is_kept_only_for_the_same_roster_and_settings() -> None:
     campaign = campaign_file.load(campaign_file.BUNDLED_CONFIG_DIR / "nhatrang-2024.yaml")
     roster = campaign_roster(campaign)
@@ -50,3 +59,9 @@ def test_the_matcher_is_kept_only_for_the_same_roster_and_settings() -> None:
     other = campaign_file.load(campaign_file.BUNDLED_CONFIG_DIR / "travinh-2024.yaml")
     pipeline.matcher_for(other, campaign_roster(other))
     assert pipeline.matcher_for(stricter, learned) is pipeline.matcher_for(stricter, learned)
+
+
+def test_a_one_cycle_process_keeps_no_matcher() -> None:
+    campaign = campaign_file.load(campaign_file.BUNDLED_CONFIG_DIR / "nhatrang-2024.yaml")
+    roster = campaign_roster(campaign)
+    assert pipeline.matcher_for(campaign, roster) is not pipeline.matcher_for(campaign, roster)  # as in `run`

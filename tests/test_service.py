@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.clock import FixedClock
+from aggregator.app import pipeline
 from aggregator.app.service import CampaignJob, JobKind, build_scheduler, run_job, serve
 from aggregator.campaign import Campaign
 from aggregator.errors import CredentialsError, TransientSourceError
@@ -205,8 +206,10 @@ def test_serve_once_returns_the_first_error_exit_code() -> None:
 
 def test_serve_stops_cleanly_on_sigterm() -> None:
     original = signal.getsignal(signal.SIGTERM)
+    kept: list[bool] = []
 
     def runner(campaign: Campaign, kind: JobKind) -> Summary:
+        kept.append(pipeline._Kept.matchers is not None)  # the worker's cycles share matchers
         threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGTERM)).start()
         return Summary("ok")
 
@@ -214,3 +217,4 @@ def test_serve_stops_cleanly_on_sigterm() -> None:
     assert serve([campaign_file.DEFAULT_CAMPAIGN], runner=runner) == 0
     assert time.monotonic() - started < 5
     assert signal.getsignal(signal.SIGTERM) is original
+    assert kept and all(kept) and pipeline._Kept.matchers is None  # and stop sharing when the worker stops

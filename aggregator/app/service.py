@@ -243,10 +243,16 @@ def serve(config_paths: list[Path], *, once: bool = False, runner: Runner = run_
         return run_once(jobs)
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:  # keep one line per cycle unless debugging
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    from aggregator.app.pipeline import keep_matchers
+
     scheduler = build_scheduler(jobs, clock=clock)
     names = ", ".join(f"{j.campaign.id} (every {j.campaign.schedule.sync_minutes} min)" for j in jobs)
     log.info("worker started for %s; stop with Ctrl+C or SIGTERM", names)
-    with _stop_on_signals(scheduler):
-        scheduler.start()
+    keep_matchers()  # the cycles of this process share each campaign's matcher while its roster stays the same
+    try:
+        with _stop_on_signals(scheduler):
+            scheduler.start()
+    finally:
+        keep_matchers(False)
     log.info("worker stopped")
     return 0
