@@ -94,3 +94,25 @@ def test_layout_run_on_a_sheet_with_a_title_row_inserted_says_where_the_headers_
     result = runner.invoke(cli, ["run", "--source", str(moved), "--out", str(tmp_path / "o")])
     assert result.exit_code == 5
     assert "the headers are in row 2" in result.stderr and "set `source.header_row: 2`" in result.stderr.lower()
+
+
+HEADERS = [c.header for c in CAMPAIGN.columns]
+
+
+@pytest.mark.parametrize("dressed", [
+    [f"{h} ({i})" for i, h in enumerate(HEADERS, start=1)],  # the form's column numbers
+    [f"{h} (lượt người)" if h.startswith("Số ") else h for h in HEADERS],  # units
+    [f"{h} (*) [1]" for h in HEADERS],  # footnote marks
+])
+def test_layout_headers_with_trailing_brackets_still_map(dressed: list[str]) -> None:
+    mapped = map_header_row("Báo cáo", [dressed], 1, CAMPAIGN.columns)
+    assert mapped.missing == {} and mapped.positions == {c.key: i for i, c in enumerate(CAMPAIGN.columns)}
+    assert mapped.headers[CAMPAIGN.columns[1].key] == dressed[1]  # named as the sheet writes it
+
+
+def test_layout_a_bare_header_two_columns_share_is_left_missing() -> None:
+    citizens = HEADERS.index("Số người dân được tuyên truyền")
+    doubled = [*HEADERS, "Số người dân được tuyên truyền (kỳ trước)"]
+    doubled[citizens] = "Số người dân được tuyên truyền (kỳ này)"
+    mapped = map_header_row("Báo cáo", [doubled], 1, CAMPAIGN.columns)
+    assert "citizens" in mapped.missing and "citizens" not in mapped.positions

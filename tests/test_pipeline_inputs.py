@@ -207,3 +207,16 @@ def test_the_sheets_own_totals_are_no_report_and_no_name_to_settle() -> None:
     assert (result.totals.rows_total, result.totals.rows_unmatched, result.totals.units_reported) == (2, 1, 1)
     assert [r.typed_name for r in result.unmatched_rows] == ["Công an phường Vĩnh Hải"]
     assert result.metrics["citizens"] == 40  # the totals' own figures are never added
+
+
+@pytest.mark.parametrize("numbering", [
+    tuple(f"({i})" for i in range(1, len(HEADER) + 1)),
+    ("A", "B", *range(1, len(HEADER) - 1)),
+])
+def test_the_forms_column_numbers_under_the_header_are_layout(numbering: tuple[Any, ...]) -> None:
+    result = compute(CAMPAIGN, ROSTER, _snapshot(
+        HEADER, numbering, _row("Phòng Y tế thành phố Nha Trang", 5, "07/11/2024"),
+        (None, None, None, 3, 4, 5, 6),  # figures without a name: never taken for numbering
+    ), NOW, None)
+    assert (result.totals.rows_blank, result.totals.units_reported) == (1, 1)
+    assert [(r.row, r.kind.value) for r in result.unmatched_rows] == [(4, "no_name")]

@@ -326,8 +326,10 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     _weights(tab, header_map, columns, raw.index, table)
     # A name with nothing else is no report: the office's list of units typed in advance for the agencies to
     # fill in, or a section heading ("II. KHỐI TRƯỜNG HỌC"). A sheet of names alone keeps the old rule.
-    blank = says_nothing if any(c.role not in _IDENTITY for c in read) else empty
+    numbering = _numbering_rows(tab.rows[header_row:], len(raw))
+    blank = (says_nothing if any(c.role not in _IDENTITY for c in read) else empty) | numbering
     totals = _total_rows(table[TYPED_NAME])  # "Tổng cộng" and its figures: the sheet's own sums, no report
+    named &= ~numbering
     table[BLANK] = blank | totals
     table[NAME_ONLY] = blank & named & ~totals
     table[TOTAL_ROW] = totals
@@ -335,6 +337,31 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     table[NOTES] = pd.Series(_per_row(notes, len(raw)), index=raw.index, dtype=object)
     table[FINGERPRINT] = fingerprints(raw[[k for k in raw.columns if k in {c.key for c in read}]])
     return Frame(table=table, rows_read=len(raw))
+
+
+_COLUMN_NUMBER = re.compile(r"[(\[]?(?:[0-9]{1,2}|[A-Za-z])[)\]]?")
+
+
+def _numbering_rows(rows: Sequence[Sequence[CellValue]], count: int) -> npt.NDArray[np.bool_]:
+    """Of the first data ``rows`` (``count`` in all), those that number the form's columns under its header:
+    "(1) (2) (3) …" or "A B 1 2 3 …", each filled cell a column letter or number, the numbers 1, 2, 3 …
+    in order, at least three cells. Layout, never a report."""
+    found = np.zeros(count, dtype=bool)
+    for i, row in enumerate(rows[:min(5, count)]):  # the numbering sits right under the header
+        cells = [_column_number(v) for v in row if v is not None and v != ""]
+        if len(cells) < 3 or not all(cells):
+            continue
+        numbers = [int(n) for c in cells for n in re.findall(r"[0-9]+", c)]
+        found[i] = len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1))
+    return found
+
+
+def _column_number(cell: CellValue) -> str:
+    """The cell as a column number or letter ("(3)", "B"), or "" when it is anything else."""
+    if isinstance(cell, int) and not isinstance(cell, bool) and 0 < cell < 100:
+        return str(cell)
+    text = cell.strip() if isinstance(cell, str) else ""
+    return text if _COLUMN_NUMBER.fullmatch(text) else ""
 
 
 def _total_rows(names: pd.Series) -> npt.NDArray[np.bool_]:

@@ -19,6 +19,7 @@ from aggregator.models import CellValue, ColumnRole, ColumnType
 from aggregator.textnorm import strip_marks
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_TRAILING_BRACKETS = re.compile(r"(?:\s*[(\[][^()\[\]]*[)\]])+\s*$")  # "(1)", "(lượt người)", "(đồng) (*)"
 
 
 def fold_header(text: object) -> str:
@@ -59,6 +60,30 @@ def _first_positions(folded: Sequence[str]) -> dict[str, list[int]]:
     return at
 
 
+def bare_header(text: object) -> str:
+    """The folded header without what trailing brackets add: a column's number, its unit, a footnote mark.
+
+    >>> bare_header("Số người dân được tuyên truyền (lượt người) (3)"), bare_header("(1)")
+    ('so nguoi dan duoc tuyen truyen', '1')
+    """
+    text = str(text or "")
+    return fold_header(_TRAILING_BRACKETS.sub("", text)) or fold_header(text)
+
+
+def _bare_positions(columns: Sequence[ColumnSettings], texts: Sequence[str], positions: dict[str, int]) -> None:
+    """Columns not found as written, found once their header and the sheet's lose their trailing brackets
+    ("Số người dân được tuyên truyền (người)"): only where exactly one unused header fits."""
+    used = set(positions.values())
+    bare = [bare_header(t) if t and i not in used else "" for i, t in enumerate(texts)]
+    for column in columns:
+        if column.key in positions:
+            continue
+        names = {bare_header(name) for name in (column.header, *column.aliases)}
+        found = [i for i, b in enumerate(bare) if b and b in names and i not in positions.values()]
+        if len(found) == 1:
+            positions[column.key] = found[0]
+
+
 def _column_positions(column: ColumnSettings, at: dict[str, list[int]]) -> list[int]:
     """Every position whose header is this column's header or one of its aliases, in sheet order."""
     found = {i for name in (column.header, *column.aliases) for i in at.get(fold_header(name), [])}
@@ -82,6 +107,7 @@ def map_headers(tab: str, header_row: Sequence[CellValue], columns: Sequence[Col
             raise DuplicateColumnError(tab, column.header, [(column_letter(i), texts[i]) for i in found])
         if found:
             positions[column.key] = found[0]
+    _bare_positions(columns, texts, positions)
     used = set(positions.values())
     unused = [t for i, t in enumerate(texts) if t and i not in used]
     absent = [c for c in columns if c.key not in positions and c.type is not ColumnType.IGNORED]
