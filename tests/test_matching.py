@@ -127,6 +127,9 @@ def test_match_names_dev_set_has_no_wrong_match(nhatrang: Matcher) -> None:
         pytest.param("01 - Phòng Y tế", "CM-YTE", id="list-number-dash"),
         pytest.param("12)Trường THCS Nguyễn Khuyến", "TR-THCS-NGUYENKHUYEN", id="list-number-bracket"),
         pytest.param("3.X. Vĩnh Lương", "PX-VINHLUONG", id="list-number-then-x-for-xa"),
+        pytest.param("UBND phường Vĩnh Hải, ĐT: 0905 123 456", "PX-VINHHAI", id="phone-after-name"),
+        pytest.param("Phòng Y tế - email: pyt@nhatrang.gov.vn", "CM-YTE", id="email-after-name"),
+        pytest.param("UBND phường Vĩnh Hải +84 905 123 456", "PX-VINHHAI", id="international-phone"),
     ],
 )
 def test_match_names_matches_nhatrang_typing(nhatrang: Matcher, typed: str, unit_id: str) -> None:

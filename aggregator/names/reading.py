@@ -42,6 +42,11 @@ _SPECIAL = frozenset({*LEVEL_WORDS - {"thanh", "thi"}, *_STOP, "so", "thuoc", "u
 _TRAILING_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
 # A list's number typed before the name ("1. UBND phường Vĩnh Hải", "01 - Phòng Y tế"): digits only, since
 # "X." and "P." are xã and phường; a number inside a name ("Phường 1", "THCS 2-9") is never at its start.
+# Contact details typed after the name ("…, ĐT: 0905 123 456", "… - vanthu@x.gov.vn"): a phone number (0 or +84
+# and 9 to 11 digits) or an e-mail address at the end, with the words that announce it.
+_CONTACT_AT_END = re.compile(
+    r"\s*[,;:\-–(]?\s*(?:(?:s?[đd]t|điện thoại|dien thoai|tel|e-?mail)\s*[:.]?\s*)?"
+    r"(?:(?:\+84|0)(?:[\s.]?[0-9]){8,10}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*\)?\s*$", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\d{1,3}\s*[.)]\s*(?=[^\W\d_])|^\d{1,3}\s*[-–]\s+(?=[^\W\d_])")
 _SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
 # A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
@@ -61,13 +66,21 @@ class NameParts(NamedTuple):
 
 def name_variants(text: str) -> list[str]:
     """The name without a leading number or notes, and the content of a trailing bracket as a second name."""
-    return _bracketed(strip_notes(_LEADING_NUMBER.sub("", clean_text(text))[:MAX_NAME]))
+    return _bracketed(strip_notes(_without_extras(clean_text(text))[:MAX_NAME]))
 
 
 def many_name_variants(texts: Sequence[str]) -> list[list[str]]:
     """``name_variants`` of many texts, most of them cleaned and checked for notes in one pass."""
-    cleaned = [_LEADING_NUMBER.sub("", text)[:MAX_NAME] for text in clean_many(texts)]
+    cleaned = [_without_extras(text)[:MAX_NAME] for text in clean_many(texts)]
     return [_bracketed(text) for text in strip_notes_many(cleaned)]
+
+
+def _without_extras(text: str) -> str:
+    """The name without a list's number before it or contact details after it."""
+    text = _LEADING_NUMBER.sub("", text)
+    if "@" in text or sum(char.isdigit() for char in text) >= 9:  # most names hold neither: no search
+        text = _CONTACT_AT_END.sub("", text) or text
+    return text
 
 
 def _bracketed(text: str) -> list[str]:
