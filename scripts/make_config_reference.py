@@ -40,8 +40,9 @@ DOCS: dict[str, tuple[str, str]] = {
     "title": ("the campaign's title, printed on the dashboard and in the report",
               '"Tháng hành động vì trẻ em năm 2025"'),
     "deadline": ("a unit whose row is dated later is late (a row dated by day alone is late only on a later "
-                 "day); a day (`2024-11-10`, `10/11/2024`) is the whole day, a time without a UTC offset is in "
-                 "`timezone`; never a bare number", "2024-11-10T23:59:59+07:00"),
+                 "day); a day (`2024-11-10`, `10/11/2024`) is the whole day, a time without a UTC offset "
+                 "(`10/11/2024 17:00`, `17h00 ngày 10/11/2024` as letters write it) is in `timezone`; never a "
+                 "bare number", "2024-11-10T23:59:59+07:00"),
     "start": ("when the campaign opened; dates outside start…now that make sense with day and month swapped are "
               "flagged (default: 60 days before the deadline)", "2024-10-15"),
     "timezone": ("IANA zone of the campaign: lateness is judged in it, and typed dates of an .xlsx source are "

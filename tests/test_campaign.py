@@ -173,6 +173,9 @@ def test_campaign_area_is_optional_and_set_in_the_bundled_files(tmp_path: Path) 
         ("2024-11-10", "Asia/Ho_Chi_Minh", "2024-11-10T23:59:59+07:00"),  # a day: the whole day
         ("'10/11/2024'", "Asia/Ho_Chi_Minh", "2024-11-10T23:59:59+07:00"),  # day first, as Vietnamese write it
         ("'10/11/2024 17:00'", "Asia/Ho_Chi_Minh", "2024-11-10T17:00:00+07:00"),
+        ("'17h00 ngày 10/11/2024'", "Asia/Ho_Chi_Minh", "2024-11-10T17:00:00+07:00"),  # as the letter says it
+        ("'trước 17 giờ 30 ngày 10/11/2024'", "Asia/Ho_Chi_Minh", "2024-11-10T17:30:00+07:00"),
+        ("'10/11/2024 lúc 17h'", "Asia/Ho_Chi_Minh", "2024-11-10T17:00:00+07:00"),
         ("2024-11-10T17:00:00", "Asia/Bangkok", "2024-11-10T17:00:00+07:00"),  # no offset: the campaign's zone
         ("2024-11-10T17:00:00", "Europe/Berlin", "2024-11-10T17:00:00+01:00"),
         ("2024-11-10T23:59:59+07:00", "Europe/Berlin", "2024-11-10T23:59:59+07:00"),  # an offset is kept
@@ -185,7 +188,8 @@ def test_campaign_a_deadline_may_be_a_day_or_a_time_of_the_campaigns_zone(
     assert campaign.load(path).deadline.isoformat() == expected
 
 
-@pytest.mark.parametrize("value", ["'ngày mai'", "'31/02/2025'", "'2024-13-01'"])
+@pytest.mark.parametrize("value", ["'ngày mai'", "'31/02/2025'", "'2024-13-01'", "'10/11/2024 hoặc 12/11/2024'",
+                                   "'25h ngày 10/11/2024'", "'10/11/2024 trở đi'"])
 def test_campaign_a_deadline_that_is_no_date_names_the_key_and_the_forms(tmp_path: Path, value: str) -> None:
     path = _write(tmp_path, ("deadline: 2024-11-10T23:59:59+07:00", f"deadline: {value}"))
     with pytest.raises(ConfigError) as info:

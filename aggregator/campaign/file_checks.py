@@ -6,7 +6,8 @@
 - A number where a date belongs is refused: YAML and pydantic would read ``deadline: 12345`` as a Unix
   time in 1970.
 - A deadline may be a day (``2024-11-10`` or ``10/11/2024``: the whole day) or a date-time without an
-  offset: both are read in the campaign's time zone.
+  offset (``10/11/2024 17:00``, or ``17h00 ngày 10/11/2024`` as the letter says it): both are read in the
+  campaign's time zone.
 - Key paths count list items from 1 and name a column by its header:
   ``("columns", 7, "type")`` → ``column 8 ("Số người dân").type``.
 """
@@ -66,11 +67,14 @@ def refuse_unreadable_deadline(value: Any) -> Any:
     """A deadline still text once read (``deadline_in_zone`` reads every date a person writes): not a date."""
     if isinstance(value, str) and _as_written(value) is None:
         raise ValueError(f"{shorten(value)!r} is not a date: write 2024-11-10 (the whole day), 10/11/2024, "
-                         "or 2024-11-10T17:00:00+07:00")
+                         "17h00 ngày 10/11/2024 or 2024-11-10T17:00:00+07:00")
     return value
 
 
-_DAY_FIRST = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?\s*")
+_DAY_FIRST = re.compile(r"(?<![0-9])(\d{1,2})/(\d{1,2})/(\d{4})(?![0-9])")
+_CLOCK = re.compile(r"(?<![0-9/])(\d{1,2})\s*(?:h|:|giờ)\s*(\d{2})?(?:\s*phút)?(?![0-9/])", re.IGNORECASE)
+# the words around a deadline as letters write it: "trước 17h00 ngày 10/11/2024", "chậm nhất 10/11/2024 lúc 17 giờ"
+_AROUND = re.compile(r"(?:trước|chậm nhất|hạn chót|hạn|ngày|lúc|vào|[,:]|\s)*", re.IGNORECASE)
 
 
 def _as_written(value: Any) -> dt.datetime | dt.date | None:
@@ -79,18 +83,30 @@ def _as_written(value: Any) -> dt.datetime | dt.date | None:
         return value
     if not isinstance(value, str):
         return None
-    if found := _DAY_FIRST.fullmatch(value):
-        day, month, year, hour, minute = found.groups()
-        try:
-            when = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
-        except ValueError:
-            return None
-        return when if hour else when.date()
+    if found := _DAY_FIRST.search(value):
+        return _day_first(value, found)
     try:
         return dt.datetime.fromisoformat(value.strip()) if "T" in value or ":" in value else \
             dt.date.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+def _day_first(value: str, found: re.Match[str]) -> dt.datetime | dt.date | None:
+    """10/11/2024, 10/11/2024 17:00, "trước 17h00 ngày 10/11/2024": a day first, maybe a time, nothing else."""
+    rest = value[: found.start()] + " " + value[found.end() :]
+    clock = _CLOCK.search(rest)
+    if clock is not None:
+        rest = rest[: clock.start()] + " " + rest[clock.end() :]
+    if not _AROUND.fullmatch(rest):
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    hour, minute = (int(clock[1]), int(clock[2] or 0)) if clock else (0, 0)
+    try:
+        when = dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+    return when if clock else when.date()
 
 
 def deadline_in_zone(value: Any, zone: dt.tzinfo | None) -> Any:
