@@ -116,6 +116,14 @@ def test_decide_list_names_the_rows_where_the_decided_content_stands_now(runner:
     listing = _decide(runner, campaign, "--list")
     assert "“UBND P.VH” (no longer in the sheet; it was row 3 when decided) → PX-VINHHAI" in listing
 
+def test_decide_on_a_row_holding_only_a_name_says_it_is_no_report_yet(runner: CliRunner, campaign: Path) -> None:
+    name_only = [list(ROWS[0]), [ROWS[1][0]] + [None] * (len(ROWS[1]) - 1), *map(list, ROWS[2:])]
+    _workbook(campaign.parent / "bang.xlsx", name_only)
+    result = runner.invoke(cli, ["decide", "--config", str(campaign), "--out", str(campaign.parent / "out"),
+                                 "--now", NOW, "--row", "3", "--unit", "PX-VINHHAI"])
+    assert result.exit_code == 2 and "holds a name and nothing else" in result.stderr
+
+
 @pytest.mark.parametrize(("args", "needle"), [
     (["--row", "3", "--unit", "VINHHAI"], "Did you mean 'PX-VINHHAI'?"),
     (["--row", "4", "--column", "Số người dân được tuyên truyền", "--value", "nhiều"], "cannot be read as a count"),

@@ -18,7 +18,7 @@ from aggregator.adapters.clock import SystemClock
 from aggregator.adapters.history import History
 from aggregator.adapters.roster_file import campaign_roster
 from aggregator.campaign import Campaign, ColumnSettings
-from aggregator.cells.frame import BLANK, FINGERPRINT, TYPED_NAME
+from aggregator.cells.frame import BLANK, FINGERPRINT, NAME_ONLY, TYPED_NAME
 from aggregator.decisions.items import decision_item
 from aggregator.decisions.judge import read_value
 from aggregator.decisions.tab import DecisionFields
@@ -109,10 +109,12 @@ def _check_action(options: DecideOptions) -> None:
         raise ConfigError("--column", ["--column and --value go together"], "Give both.")
 
 
-def _no_agency_row(row: int, tab: str, rows: list[int]) -> ConfigError:
+def _no_agency_row(row: int, tab: str, rows: list[int], name_only: bool = False) -> ConfigError:
     """--row names the header, a blank row or a row past the end: a wrong option (exit 2), not a source error."""
     if not rows:
         where = "the tab has no agency rows"
+    elif name_only:
+        where = "it holds a name and nothing else, so it is no report yet: there is nothing to decide about it"
     else:
         what = "past the last row" if row > rows[-1] else "above the first (the header)" if row < rows[0] else "blank"
         where = f"it is {what}; the agencies' rows are {rows[0]} to {rows[-1]}"
@@ -130,7 +132,8 @@ def record(campaign: Campaign, options: DecideOptions) -> tuple[Decision, str]:
     table = read_rows(campaign, snapshot, now)[0].table
     row = options.row or 0
     if row not in table.index or bool(table.at[row, BLANK]):
-        raise _no_agency_row(row, snapshot.tab.title, [int(r) for r in table.index])
+        name_only = row in table.index and bool(table.at[row, NAME_ONLY])
+        raise _no_agency_row(row, snapshot.tab.title, [int(r) for r in table.index], name_only)
     typed = table.at[row, TYPED_NAME]
     decision = _decision(campaign, options, roster, str(table.at[row, FINGERPRINT]),
                          typed if isinstance(typed, str) else "")
