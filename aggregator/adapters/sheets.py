@@ -73,6 +73,7 @@ from aggregator.errors import (
     missing_roster_tab,
 )
 from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind, WorkerTab
+from aggregator.sheet.layout import header_cells
 
 __all__ = ["DEFAULT_TIMEOUT", "METADATA_FIELDS", "GoogleSheet", "parse_metadata", "spreadsheet_id"]
 log = logging.getLogger(__name__)
@@ -244,8 +245,7 @@ class GoogleSheet(TabWriting):
     def _percent_cells(self, agency: str, rows: Rows, tabs: Mapping[str, TabInfo], memo: FormatMemo | None,
                        doc: Mapping[str, Any] | None) -> frozenset[tuple[int, int]]:
         """The percent-formatted cells of the percent columns: from the metadata GET, or one extra read."""
-        header = rows[self.header_row - 1] if len(rows) >= self.header_row else ()
-        columns = percent_columns(header, self._percent_headers)
+        columns = percent_columns(header_cells(rows, self.header_row), self._percent_headers)
         if not columns:
             return frozenset()
         learned = FormatMemo(tuple(tabs), agency, self.header_row, columns)

@@ -33,7 +33,7 @@ from aggregator.app.init_roles import resolve_column, time_column, unit_column
 from aggregator.campaign import ColumnSettings
 from aggregator.models import NUMERIC_TYPES, ColumnRole, ColumnType, RawTab
 from aggregator.sheet.headers import column_letter, fold_header
-from aggregator.sheet.layout import find_header_row
+from aggregator.sheet.layout import find_header_row, header_cells
 
 __all__ = ["DEFAULT_TZ", "CampaignDraft", "Choices", "NoUnitNameError", "Proposal", "ProposedColumn",
            "build_vocabulary", "generated_key", "propose", "resolve_column", "slug", "unique_key"]
@@ -65,7 +65,10 @@ def propose(tab: RawTab, vocabulary: Mapping[str, ColumnSettings], tz: ZoneInfo,
     choices = choices or Choices()
     found = find_header_row(tab.rows) if choices.header_row is None else None
     header_row = choices.header_row or found or 1
+    two_rows = found is not None and header_cells(tab.rows, found) != tuple(tab.rows[found - 1])
     why_row = "" if choices.header_row else (
+        f"found: a two-row header, rows {found - 1}–{found} (a heading merged over several columns; the lower "
+        f"row is read, each empty cell taking the text above it)" if found and two_rows else
         f"found: the first row that reads like headers above the data (rows above it: {found - 1})"
         if found else "no row reads like headers: row 1 assumed")
     sheet = read_sheet(tab, header_row)

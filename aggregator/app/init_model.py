@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from aggregator.errors import AggregatorError
 from aggregator.models import CellValue, ColumnRole, ColumnType, RawTab, RosterUnit, SourceKind
 from aggregator.sheet.headers import fold_header
+from aggregator.sheet.layout import header_cells
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 
@@ -104,7 +105,7 @@ class Sheet:
 
 def read_sheet(tab: RawTab, header_row: int) -> Sheet:
     rows = tab.rows
-    header = rows[header_row - 1] if len(rows) >= header_row else ()
+    header = header_cells(rows, header_row)
     texts = tuple(_nfc(str(cell)).strip() if cell is not None else "" for cell in header)
     data = rows[header_row:]
     cells = tuple(tuple(row[i] if i < len(row) else None for row in data) for i in range(len(texts)))

@@ -44,15 +44,46 @@ def _data_width(rows: Rows, below: int) -> int:
 
 
 def find_header_row(rows: Rows) -> int | None:
-    """The 1-based header row, or None when no row of the first ``SEARCHED`` reads like headers.
+    """The 1-based header row, or None when no row of the first ``SEARCHED`` reads like headers. Under a
+    two-row header (a heading merged over several columns, their own headers in the row below), the
+    lower row: ``header_cells`` fills its empty cells from the row above.
 
     >>> find_header_row([["BÁO CÁO KẾT QUẢ"], [], ["STT", "Đơn vị", "Số người"], [1, "Phường A", 30]])
     3
+    >>> find_header_row([["Đơn vị", "Kết quả", None], [None, "Số người", "Số buổi"], ["Phường A", 30, 2]])
+    2
     """
     for index, row in enumerate(rows[:SEARCHED]):
         if _reads_like_headers(row) and len(_filled(row)) >= SPAN * _data_width(rows, index + 1):
-            return index + 1
+            return index + 2 if _sub_headers_below(rows, index) else index + 1
     return None
+
+
+def _sub_headers_below(rows: Rows, index: int) -> bool:
+    """Whether the row under ``rows[index]`` holds headers of its own, some under the empty cells a heading
+    merged over several columns leaves (Sheets and Excel keep a merged cell's text in its first cell)."""
+    below = rows[index + 1] if index + 1 < len(rows) else ()
+    top = rows[index]
+    filled = [i for i, cell in enumerate(below) if _filled([cell])]
+    return (len(filled) >= 2 and all(_is_text(below[i]) for i in filled)
+            and any(not _filled([top[i] if i < len(top) else None]) for i in filled))
+
+
+def header_cells(rows: Rows, header_row: int) -> tuple[CellValue, ...]:
+    """The header row's cells. When the row above reads like headers too (a two-row header), an empty cell
+    takes the text above it: "Tên đơn vị" or "STT" merged down over both rows.
+
+    >>> header_cells([["STT", "Đơn vị", "Kết quả", None], [None, None, "Số người", "Số buổi"]], 2)
+    ('STT', 'Đơn vị', 'Số người', 'Số buổi')
+    """
+    if len(rows) < header_row:
+        return ()
+    header = tuple(rows[header_row - 1])
+    above = rows[header_row - 2] if header_row >= 2 else ()
+    if not (_reads_like_headers(above) and _reads_like_headers(header)):
+        return header
+    cells = header + (None,) * max(len(above) - len(header), 0)
+    return tuple(cell if _filled([cell]) or i >= len(above) else above[i] for i, cell in enumerate(cells))
 
 
 def row_with_headers(rows: Rows, wanted: Sequence[Sequence[str]], skip: int) -> int | None:
@@ -68,7 +99,7 @@ def row_with_headers(rows: Rows, wanted: Sequence[Sequence[str]], skip: int) -> 
 def map_header_row(tab: str, rows: Rows, header_row: int, columns: Sequence[ColumnSettings]) -> HeaderMap:
     """``map_headers`` on the campaign's header row; when the required headers sit in another row (a row was
     inserted or deleted above them), the SchemaError names that row instead of suggesting a rename."""
-    header = rows[header_row - 1] if len(rows) >= header_row else ()
+    header = header_cells(rows, header_row)
     try:
         return map_headers(tab, header, columns, row=header_row)
     except SchemaError as exc:
