@@ -37,13 +37,12 @@ def _fill_in(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def path(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> dict[str, Any]:
-    folder = tmp_path_factory.mktemp("init-e2e")
+def init_to_run(runner: CliRunner, folder: Path, sheet: Path, campaign_id: str, title: str) -> dict[str, Any]:
+    """`init` on ``sheet`` with the ROSTER, `check` refusing the TODOs, the TODOs filled in, `check`, `run`."""
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     campaign = folder / "campaign.yaml"
-    init = runner.invoke(cli, ["init", "--source", str(write_sheet(folder)), "--roster", str(folder / "roster.csv"),
-                               "--id", "thang-tre-em-2025", "--title", TITLE, "--deadline", "2025-06-10T17:00:00+07:00",
+    init = runner.invoke(cli, ["init", "--source", str(sheet), "--roster", str(folder / "roster.csv"),
+                               "--id", campaign_id, "--title", title, "--deadline", "2025-06-10T17:00:00+07:00",
                                "--output", str(campaign)])
     proposed = campaign.read_text(encoding="utf-8") if campaign.exists() else ""
     refused = runner.invoke(cli, ["check", "--config", str(campaign)])
@@ -54,7 +53,13 @@ def path(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> dict[st
                               "--now", "2025-06-15T08:00:00+07:00"])
     status = json.loads((out / "status.json").read_text(encoding="utf-8")) if ran.exit_code == 0 else {}
     return {"init": init, "proposed": proposed, "refused": refused, "checked": checked, "run": ran, "status": status,
-            "out": out}
+            "out": out, "campaign": campaign}
+
+
+@pytest.fixture(scope="module")
+def path(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("init-e2e")
+    return init_to_run(runner, folder, write_sheet(folder), "thang-tre-em-2025", TITLE)
 
 
 def test_init_e2e_proposes_every_role_and_type_from_the_sheet_alone(path: dict[str, Any]) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +10,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from aggregator.app.cli import cli
-from tests.test_init_end_to_end import _fill_in
-from tests.test_new_campaign import ROSTER
+from tests.test_init_end_to_end import init_to_run
 
 ROWS = [
     (1, "UBND xã Minh Tân", 12, 40, "05/06/2025"),
@@ -40,17 +37,7 @@ def _sheet(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def done(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("two-rows")
-    (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
-    campaign = folder / "campaign.yaml"
-    init = runner.invoke(cli, ["init", "--source", str(_sheet(folder)), "--roster", str(folder / "roster.csv"),
-                               "--id", "hai-dong-2025", "--title", "Thử", "--deadline", "2025-06-10T17:00:00+07:00",
-                               "--output", str(campaign)])
-    _fill_in(campaign)
-    checked = runner.invoke(cli, ["check", "--config", str(campaign)])
-    ran = runner.invoke(cli, ["run", "--config", str(campaign), "--out", str(folder / "out"),
-                              "--now", "2025-06-15T08:00:00+07:00"])
-    status = json.loads((folder / "out" / "status.json").read_text(encoding="utf-8")) if ran.exit_code == 0 else {}
-    return {"init": init, "checked": checked, "run": ran, "status": status, "campaign": campaign}
+    return init_to_run(runner, folder, _sheet(folder), "hai-dong-2025", "Thử")
 
 
 def test_init_reads_the_lower_header_row_and_names_it_a_two_row_header(done: dict[str, Any]) -> None:
