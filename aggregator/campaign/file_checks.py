@@ -19,6 +19,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from aggregator.textnorm import strip_marks
+from aggregator.timeofday import find_clock
+
 PLACEHOLDER = re.compile(r"\bTODO\b", re.IGNORECASE)  # "todo: Phòng Y tế" is one too
 _LEADING_PLACEHOLDER = re.compile(r"^\s*TODO\b:?\s*", re.IGNORECASE)
 _NUMBER_TEXT = re.compile(r"\s*[+-]?\d+(?:[.,]\d+)?\s*")
@@ -72,9 +75,8 @@ def refuse_unreadable_deadline(value: Any) -> Any:
 
 
 _DAY_FIRST = re.compile(r"(?<![0-9])(\d{1,2})/(\d{1,2})/(\d{4})(?![0-9])")
-_CLOCK = re.compile(r"(?<![0-9/])(\d{1,2})\s*(?:h|:|giờ)\s*(\d{2})?(?:\s*phút)?(?![0-9/])", re.IGNORECASE)
-# the words around a deadline as letters write it: "trước 17h00 ngày 10/11/2024", "chậm nhất 10/11/2024 lúc 17 giờ"
-_AROUND = re.compile(r"(?:trước|chậm nhất|hạn chót|hạn|ngày|lúc|vào|[,:]|\s)*", re.IGNORECASE)
+# the words around a deadline as letters write it, folded: "trước 17h00 ngày 10/11/2024", "chậm nhất … lúc 17 giờ"
+_AROUND = re.compile(r"(?:truoc|cham nhat|han chot|han|ngay|luc|vao|[,:]|\s)*")
 
 
 def _as_written(value: Any) -> dt.datetime | dt.date | None:
@@ -94,16 +96,16 @@ def _as_written(value: Any) -> dt.datetime | dt.date | None:
 
 def _day_first(value: str, found: re.Match[str]) -> dt.datetime | dt.date | None:
     """10/11/2024, 10/11/2024 17:00, "trước 17h00 ngày 10/11/2024": a day first, maybe a time, nothing else."""
-    rest = value[: found.start()] + " " + value[found.end() :]
-    clock = _CLOCK.search(rest)
+    rest = strip_marks(value[: found.start()] + " " + value[found.end() :]).lower()
+    clock = find_clock(rest)
     if clock is not None:
-        rest = rest[: clock.start()] + " " + rest[clock.end() :]
+        (start, end) = clock[1]
+        rest = rest[:start] + " " + rest[end:]
     if not _AROUND.fullmatch(rest):
         return None
     day, month, year = (int(part) for part in found.groups())
-    hour, minute = (int(clock[1]), int(clock[2] or 0)) if clock else (0, 0)
     try:
-        when = dt.datetime(year, month, day, hour, minute)
+        when = dt.datetime(year, month, day, *(clock[0] if clock else (0, 0, 0, 0)))
     except ValueError:
         return None
     return when if clock else when.date()

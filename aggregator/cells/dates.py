@@ -34,6 +34,7 @@ from aggregator.cells.primitives import (
     shown,
     typed_numbers,
 )
+from aggregator.timeofday import find_clock
 
 YearOf = Callable[[int, int], "int | None"]  # (month, day) typed without a year → the year meant, if any
 
@@ -102,7 +103,7 @@ def read_dates(cells: pd.Series, tz: zoneinfo.ZoneInfo, clock_tz: zoneinfo.ZoneI
     ``clock_tz`` is where naive date-TIMES were typed (a Google sheet's own time zone, CONTRACT §3), when it
     differs from ``tz``; date-only values are calendar dates and are never shifted.
 
-    >>> col = read_dates(pd.Series(["05/11/2024", 45604.5, None]), ZoneInfo("Asia/Ho_Chi_Minh"))
+    >>> col = read_dates(pd.Series(["05/11/2024", 45604.5, None]), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
     >>> col.values.tolist()  # 5 November (day first, always); serial 45604.5 is 08/11/2024 12:00
     [Timestamp('2024-11-05 00:00:00+0700', ...), Timestamp('2024-11-08 12:00:00+0700', ...), NaT]
     >>> col.date_only.tolist(), col.problems.tolist()
@@ -239,20 +240,6 @@ _DAY_MONTH = re.compile(  # 8/11, 08-11, 8.11, "8 thang 11": no year (and no tim
     r"(?<![0-9:.,/-])(?:(?P<d>[0-9]{1,2})\s*[/.-]\s*(?P<m>[0-9]{1,2})|(?P<vd>[0-9]{1,2})\s*thang\s*(?P<vm>[0-9]{1,2}))"
     r"(?![0-9:]|\s*[/.-]\s*[0-9])"
 )
-_MERIDIEM = r"\s*(?P<ap>am|pm|sa|ch|sang|chieu|toi)?(?![a-z0-9])"
-_CLOCKS = (  # 14:30[:05], then 14h30, 14g30, "14 giờ 30 phút", "2 giờ chiều"
-    re.compile(
-        r"(?<![0-9.:/])(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,](?P<f>[0-9]{1,6}))?)?"
-        + _MERIDIEM
-    ),
-    re.compile(
-        r"(?<![0-9.:/])(?P<h>[0-9]{1,2})\s*(?:h|g|gio)(?:\s*(?P<mi>[0-9]{1,2})\s*(?:phut|p)?)?"
-        r"(?:\s*(?P<s>[0-9]{1,2})\s*(?:giay|s))?" + _MERIDIEM
-    ),
-)
-_AFTERNOON, _MORNING = {"pm", "ch", "chieu", "toi"}, {"am", "sa", "sang"}
-
-
 def _date_text_parts(text: str, year_of: YearOf | None = None) -> tuple[Any, ...]:
     """Any text holding exactly one date, and maybe a time: "Ngày 08/11/2024 (bổ sung)", "14h30 8/11/2024";
     with ``year_of``, also a day and month alone ("8/11", "14h30 ngày 8 tháng 11").
@@ -279,10 +266,7 @@ def _date_text_parts(text: str, year_of: YearOf | None = None) -> tuple[Any, ...
         else (found["vy"], found["vm"], found["vd"])
     )
     # "08/11/24": a two-digit year in a 2024 campaign is 2024, never 1924.
-    full_year = int(year) + 2000 if len(year) == 2 else int(year)
-    clock = _clock(folded[: found.start()] + " " + folded[found.end() :])
-    has_time = clock is not None
-    return (full_year, int(month), int(day), *(clock or (0, 0, 0, 0)), np.nan, has_time, None)
+    return _parts(int(year) + 2000 if len(year) == 2 else int(year), int(month), int(day), folded, found)
 
 
 def _without_year(folded: str, year_of: YearOf) -> tuple[Any, ...]:
@@ -294,22 +278,13 @@ def _without_year(folded: str, year_of: YearOf) -> tuple[Any, ...]:
     year = year_of(month, day) if 1 <= month <= 12 else None
     if year is None:
         return _failed(DateProblem.NO_YEAR)
-    clock = _clock(folded[: found.start()] + " " + folded[found.end() :])
-    return (year, month, day, *(clock or (0, 0, 0, 0)), np.nan, clock is not None, None)
+    return _parts(year, month, day, folded, found)
 
 
-def _clock(text: str) -> tuple[int, int, int, int] | None:
-    """First time of day in folded ``text`` as (h, min, s, µs): "2 gio chieu" → (14, 0, 0, 0)."""
-    found = next((hit for pattern in _CLOCKS if (hit := pattern.search(text))), None)
-    if found is None:
-        return None
-    hour = int(found["h"])
-    if found["ap"] in _AFTERNOON and hour < 12:
-        hour += 12
-    elif found["ap"] in _MORNING and hour == 12:
-        hour = 0
-    fraction = int((found.groupdict().get("f") or "0").ljust(6, "0"))
-    return hour, int(found["mi"] or 0), int(found["s"] or 0), fraction
+def _parts(year: int, month: int, day: int, folded: str, found: re.Match[str]) -> tuple[Any, ...]:
+    """The date found in ``folded`` and the time of day beside it, if any, as parts."""
+    clock = find_clock(folded[: found.start()] + " " + folded[found.end() :])
+    return (year, month, day, *(clock[0] if clock else (0, 0, 0, 0)), np.nan, clock is not None, None)
 
 
 def _failed(code: DateProblem) -> tuple[Any, ...]:
