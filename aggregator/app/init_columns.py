@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from aggregator.cells import read_counts, read_dates
-from aggregator.cells.money import SCALED_HEADER
+from aggregator.cells.money import scale_named
 from aggregator.cells.primitives import fold
 from aggregator.models import CellValue, ColumnRole, ColumnType
 from aggregator.textnorm import clean_text
@@ -159,9 +159,9 @@ def _number_type(header: str, folded: str, shapes: list[str], of: str) -> tuple[
                                                                     "without % format: format them as %")
         return ColumnType.PERCENT, f"{why}; {numeric} {of} are numbers{fractions}"
     if said is ColumnType.MONEY or seen["money"]:
-        scaled = SCALED_HEADER.search(_lower(header))
+        scaled = scale_named(header)
         if scaled and not count["money"]:  # "(triệu đồng)" over bare figures: amounts in millions, not đồng
-            return ColumnType.DECIMAL, f"the figures are in {scaled.group(0)}, not đồng; {numeric} {of} are numbers"
+            return ColumnType.DECIMAL, f"the figures are in {scaled}, not đồng; {numeric} {of} are numbers"
         why = "the header names money" if said is ColumnType.MONEY else f"{count['money']} cells are amounts"
         return ColumnType.MONEY, f"{why} (đồng); {numeric} {of} are amounts"
     if seen["decimal"]:
@@ -226,8 +226,5 @@ def metric_label(header: str) -> str:
 
 def scaled_sentence(header: str) -> str:
     """A decimal column counted in millions or billions keeps its unit in the report's sentence."""
-    scaled = SCALED_HEADER.search(_lower(header))
-    if scaled is None:
-        return ""
-    unit = scaled.group(0) if "đồng" in scaled.group(0) else "triệu đồng"
-    return f"{{value}} {unit} {{label}}"
+    scaled = scale_named(header)
+    return f"{{value}} {scaled} {{label}}" if scaled else ""

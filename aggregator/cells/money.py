@@ -38,7 +38,7 @@ from aggregator.cells.numeric import (
 )
 from aggregator.cells.primitives import CellKind, fold, quote, shown, typed_numbers
 
-__all__ = ["SCALED_HEADER", "read_money", "scale_named"]
+__all__ = ["read_money", "scale_named"]
 
 _EXAMPLE = "Hãy ghi số tiền bằng đồng, ví dụ 12.500.000 hoặc 2,5 triệu."
 _NOT_MONEY = "Số tiền phải là một số đồng, không âm; ô đang ghi {v}. " + _EXAMPLE
@@ -79,7 +79,7 @@ _AFTER = re.compile(rf"\s*(?:{_CURRENCY}(?![a-z]))?(?P<rest>.*)", re.DOTALL)
 # Before the amount: what the cell is ("Kinh phí: 5 triệu"), on top of the approximate words.
 _LABELS = frozenset({"kinh phi", "tong kinh phi", "so tien", "tong so tien", "tong tien", "chi phi", "tien", "kp"})
 # A header that counts money in a larger unit: "Kinh phí (triệu đồng)", "Số tiền (tr.đ)", "nghìn đồng".
-SCALED_HEADER = re.compile(r"(triệu|nghìn|ngàn|tỷ) đồng|tr\.?đ\b")
+_SCALED_HEADER = re.compile(r"(triệu|nghìn|ngàn|tỷ) đồng|tr\.?đ\b")
 
 
 def scale_named(header: str) -> str | None:
@@ -88,7 +88,7 @@ def scale_named(header: str) -> str | None:
     >>> scale_named("Kinh phí thực hiện (Triệu đồng)"), scale_named("Kinh phí (đồng)")
     ('triệu đồng', None)
     """
-    found = SCALED_HEADER.search(" ".join(unicodedata.normalize("NFC", header).lower().split()))
+    found = _SCALED_HEADER.search(" ".join(unicodedata.normalize("NFC", header).lower().split()))
     return None if found is None else found.group(0) if "đồng" in found.group(0) else "triệu đồng"
 
 

@@ -255,10 +255,9 @@ def _totals(inputs: Inputs, units: Sequence[UnitOutcome], groups: Sequence[Group
         units_with_problems=sum(1 for u in units if u.problems),
         rows_unmatched=len(unmatched),
         rows_superseded=sum(len(v) for v in inputs.resolution.superseded.values()),
-        rows_blank=int((table[BLANK] & ~table[NAME_ONLY] & ~table[TOTAL_ROW]).sum()) if TOTAL_ROW in table
-        else int(table[BLANK].sum()),
-        rows_name_only=int(table[NAME_ONLY].sum()) if NAME_ONLY in table else 0,
-        rows_total=int(table[TOTAL_ROW].sum()) if TOTAL_ROW in table else 0,
+        rows_blank=int((table[BLANK] & ~table[NAME_ONLY] & ~table[TOTAL_ROW]).sum()),
+        rows_name_only=int(table[NAME_ONLY].sum()),
+        rows_total=int(table[TOTAL_ROW].sum()),
         rows_ignored=int((table[IGNORED] & ~table[BLANK]).sum()) if IGNORED in table else 0,
     )
 
@@ -305,13 +304,9 @@ def _name_letter(campaign: Campaign, header_map: HeaderMap) -> str:
 
 def _scaled_money(campaign: Campaign, header_map: HeaderMap) -> dict[str, str]:
     """Money columns (read in đồng) whose header, as the sheet has it, counts in a larger unit."""
-    found: dict[str, str] = {}
-    for column in campaign.columns:
-        header = header_map.headers.get(column.key) if column.key in header_map.positions else None
-        scale = scale_named(header) if header and column.type is ColumnType.MONEY else None
-        if header and scale:
-            found[header] = scale
-    return found
+    headers = [header_map.headers[c.key] for c in campaign.columns
+               if c.type is ColumnType.MONEY and c.key in header_map.positions]
+    return {header: scale for header in headers if (scale := scale_named(header))}
 
 
 def _carried(column: ColumnSettings) -> str:

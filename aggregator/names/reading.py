@@ -40,13 +40,13 @@ _STOP = {"va": "và", "cac": "các", "cua": "của"}  # joining words of a body'
 _SYNONYM_STARTS = frozenset(pattern[0] for pattern in _SYNONYMS)
 _SPECIAL = frozenset({*LEVEL_WORDS - {"thanh", "thi"}, *_STOP, "so", "thuoc", "uy", *_SYNONYM_STARTS})
 _TRAILING_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
-# A list's number typed before the name ("1. UBND phường Vĩnh Hải", "01 - Phòng Y tế"): digits only, since
-# "X." and "P." are xã and phường; a number inside a name ("Phường 1", "THCS 2-9") is never at its start.
 # Contact details typed after the name ("…, ĐT: 0905 123 456", "… - vanthu@x.gov.vn"): a phone number (0 or +84
 # and 9 to 11 digits) or an e-mail address at the end, with the words that announce it.
 _CONTACT_AT_END = re.compile(
     r"\s*[,;:\-–(]?\s*(?:(?:s?[đd]t|điện thoại|dien thoai|tel|e-?mail)\s*[:.]?\s*)?"
     r"(?:(?:\+84|0)(?:[\s.]?[0-9]){8,10}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*\)?\s*$", re.IGNORECASE)
+# A list's number typed before the name ("1. UBND phường Vĩnh Hải", "01 - Phòng Y tế"): digits only, since
+# "X." and "P." are xã and phường; a number inside a name ("Phường 1", "THCS 2-9") is never at its start.
 _LEADING_NUMBER = re.compile(r"^\d{1,3}\s*[.)]\s*(?=[^\W\d_])|^\d{1,3}\s*[-–]\s+(?=[^\W\d_])")
 _SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
 # A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
