@@ -1,4 +1,4 @@
-"""A cycle's questions (consolidation/questions.py): pins kept as data give the same items, in the same
+"""A cycle's questions (aggregator/questions.py): pins kept as data give the same items, in the same
 order, as a list of items would, and only the pins shown are made."""
 
 from __future__ import annotations

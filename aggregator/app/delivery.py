@@ -262,7 +262,7 @@ def _remind_today(campaign: Campaign, result: Consolidation, out_dir: Path,
         write_reminders(out_dir, reminders)
     only = None if day is None else _still_owed(day.owed(), emailed)
     day = day or ReminderDay(today)
-    run = _recorded_batch(campaign, reminders, out_dir, day, emailed if only is None else only, only)
+    run = _recorded_batch(campaign, reminders, out_dir, day, emailed, only)
     log.debug("%s: reminders reached %d unit(s) today; %d unit(s) without e-mail", campaign.id,
               len(day.accepted), len(run.without_email))
     return _reminder_report(campaign, run.refused(), day.accepted)
@@ -279,10 +279,11 @@ def send_reminders_now(campaign: Campaign, reminders: Reminders, out_dir: Path, 
 
 
 def _recorded_batch(campaign: Campaign, reminders: Reminders, out_dir: Path, day: ReminderDay,
-                    owed: Mapping[str, Sequence[str]], only: Mapping[str, Sequence[str]] | None,
+                    emailed: Mapping[str, Sequence[str]], only: Mapping[str, Sequence[str]] | None,
                     mailer: SmtpMailer | None = None) -> ReminderRun:
-    """Send a batch with each answer recorded on disk before the next message goes."""
-    day.start(owed)
+    """Send to ``emailed`` (unit → addresses), or ``only`` to those addresses, each answer recorded on disk
+    before the next message goes."""
+    day.start(emailed if only is None else only)
     delivery_state.update_state(out_dir, "reminders", day.to_json())  # the batch, before its first message
     try:
         return send_reminders(campaign, reminders, mailer, only=only, on_sent=lambda o: _record(out_dir, day, o))

@@ -113,13 +113,13 @@ def matcher_for(campaign: Campaign, roster: Sequence[RosterUnit]) -> Matcher:
     one would; any change to the roster (a learned alias included) or to the settings builds a new one.
     """
     kept = _Kept.matchers
+    if kept is None:
+        return build_matcher(roster, campaign.matching, area=campaign.area, groups=campaign.group_labels)
     made_from = (tuple(roster), campaign.matching, campaign.area, tuple(campaign.group_labels.items()))
-    if kept is not None and campaign.id in kept and kept[campaign.id][0] == made_from:
-        return kept[campaign.id][1]
-    matcher = build_matcher(roster, campaign.matching, area=campaign.area, groups=campaign.group_labels)
-    if kept is not None:
+    if campaign.id not in kept or kept[campaign.id][0] != made_from:
+        matcher = build_matcher(roster, campaign.matching, area=campaign.area, groups=campaign.group_labels)
         kept[campaign.id] = (made_from, matcher)
-    return matcher
+    return kept[campaign.id][1]
 
 
 def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series, hints: pd.Series | None) -> pd.Series:

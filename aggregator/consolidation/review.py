@@ -2,7 +2,7 @@
 
 - a ``name`` item per distinct content of the rows that match no unit (or several);
 - a ``pin`` item per distinct content among the rows of a unit with several rows (kept as data until
-  shown: consolidation/questions.py);
+  shown: aggregator/questions.py);
 - a ``value`` item per problem cell of a number column (in winning and unmatched rows).
 
 An item already on the decisions tab, or answered by a decision, stays a question (``open=False`` when

@@ -19,10 +19,22 @@ from collections.abc import Sequence
 from aggregator.textnorm import clean_text, strip_marks
 
 _TOTAL = re.compile(r"(?:tong cong|tong so|tong|cong)(?:\s*$|\s*[:(\-–/]|\s+(?:khoi|toan|cac|chung|so|cua|theo|trong|"
-                    r"[0-9]))")
+                    r"[0-9])\b)")
+_MARKED_FIRST = frozenset({"tổng", "cộng"})  # typed with tone marks, the first word must be one of these
 
 
 def total_labels(names: Sequence[object]) -> list[bool]:
-    """Whether each typed name is a total's label (None and other non-texts are not)."""
-    return [isinstance(name, str) and _TOTAL.match(strip_marks(clean_text(name).lower())) is not None
-            for name in names]
+    """Whether each typed name is a total's label (None and other non-texts are not). Without marks the
+    words match as typed ("Tong cong"); with marks "Công Sơn", a commune, is no "Cộng số …".
+
+    >>> total_labels(["Tong cong", "Công Sơn", "Cộng số 3", "Tổng Cọt"])
+    [True, False, True, False]
+    """
+    return [isinstance(name, str) and _is_total(clean_text(name).lower()) for name in names]
+
+
+def _is_total(text: str) -> bool:
+    first = text.split(maxsplit=1)[0].strip(":(-–/") if text.strip() else ""
+    if first != strip_marks(first) and first not in _MARKED_FIRST:
+        return False
+    return _TOTAL.match(strip_marks(text)) is not None

@@ -1,0 +1,34 @@
+"""The layout rules (sheet/total_rows.py, names/reading.py's extras) against every unit name of the official
+list of all 61 provinces, data this project did not write: no real name is a total's label, and none loses
+a part as a list number or contact details."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.names.reading import name_variants
+from aggregator.sheet.total_rows import total_labels
+from aggregator.textnorm import clean_text, strip_marks
+from tests.conftest import SHARED_DATA
+from tests.namegen.admin import full_name, load
+
+
+@pytest.fixture(scope="module")
+def names() -> list[str]:
+    admin = SHARED_DATA / "admin-units-vn-2024-11.json"
+    if not admin.exists():
+        pytest.skip(f"{admin} is absent (shared/ is not beside the repository)")
+    units = [u for province in load(admin).values() for u in province.units]
+    written = {full_name(u) for u in units} | {u.proper for u in units}
+    return sorted(written | {strip_marks(n) for n in written})
+
+
+def test_no_unit_name_of_any_province_reads_as_a_total(names: list[str]) -> None:
+    assert len(names) > 10_000
+    typed = [*names, *(f"UBND {n}" for n in names), *(f"Công an {n}" for n in names)]
+    assert [n for n, total in zip(typed, total_labels(typed), strict=True) if total] == []
+
+
+def test_no_unit_name_loses_a_part_as_a_list_number_or_contact(names: list[str]) -> None:
+    changed = [n for n in names if " ".join(name_variants(n)) != clean_text(n)]
+    assert changed == []
