@@ -176,6 +176,8 @@ def test_campaign_area_is_optional_and_set_in_the_bundled_files(tmp_path: Path) 
         ("'17h00 ngày 10/11/2024'", "Asia/Ho_Chi_Minh", "2024-11-10T17:00:00+07:00"),  # as the letter says it
         ("'trước 17 giờ 30 ngày 10/11/2024'", "Asia/Ho_Chi_Minh", "2024-11-10T17:30:00+07:00"),
         ("'10/11/2024 lúc 17h'", "Asia/Ho_Chi_Minh", "2024-11-10T17:00:00+07:00"),
+        ("'5 giờ chiều ngày 10/11/2024'", "Asia/Ho_Chi_Minh", "2024-11-10T17:00:00+07:00"),
+        ("'10/11/2024 23:59:59'", "Asia/Ho_Chi_Minh", "2024-11-10T23:59:59+07:00"),
         ("2024-11-10T17:00:00", "Asia/Bangkok", "2024-11-10T17:00:00+07:00"),  # no offset: the campaign's zone
         ("2024-11-10T17:00:00", "Europe/Berlin", "2024-11-10T17:00:00+01:00"),
         ("2024-11-10T23:59:59+07:00", "Europe/Berlin", "2024-11-10T23:59:59+07:00"),  # an offset is kept
