@@ -211,6 +211,16 @@ class _BaseChars(dict[int, str]):
 _BASE_CHARS = _BaseChars()
 
 
+def base_chars(text: str) -> str:
+    """Each character as its accent-free lower-case base, one for one ("x" for a letter of its own): the
+    text keeps its length, so positions in it are positions in ``text``.
+
+    >>> base_chars("Tổng Đ")
+    'tong d'
+    """
+    return text.translate(_BASE_CHARS)
+
+
 def strip_notes(text: str) -> str:
     """Drop trailing notes from a clean name: "Phòng Y tế (đã gửi) ✔" → "Phòng Y tế"."""
     folded = text.translate(_BASE_CHARS)  # same length as text, so match offsets carry over

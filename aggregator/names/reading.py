@@ -27,7 +27,15 @@ from aggregator.names.abbreviations import MAX_NAME, segment_words
 from aggregator.names.heads import LEVEL_WORDS, TRAPS, Head, agrees, bare, fits, folded_phrase, level_keys, phrase_at
 from aggregator.names.localities import Place, level_at, read_places, split_trailing
 from aggregator.names.vocabulary import Vocabulary, Word
-from aggregator.textnorm import clean_many, clean_text, is_syllable, strip_notes, strip_notes_many, tone_key
+from aggregator.textnorm import (
+    clean_many,
+    clean_text,
+    is_syllable,
+    lines_matching,
+    strip_notes,
+    strip_notes_many,
+    tone_key,
+)
 
 _SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", "nam"): slice(0, 2)}
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
@@ -48,6 +56,9 @@ _CONTACT_AT_END = re.compile(
 # A list's number typed before the name ("1. UBND phường Vĩnh Hải", "01 - Phòng Y tế"): digits only, since
 # "X." and "P." are xã and phường; a number inside a name ("Phường 1", "THCS 2-9") is never at its start.
 _LEADING_NUMBER = re.compile(r"^\d{1,3}\s*[.)]\s*(?=[^\W\d_])|^\d{1,3}\s*[-–]\s+(?=[^\W\d_])")
+# What a text holding either needs (a search of many texts at once, see ``many_name_variants``): a digit first,
+# an @, or nine digits (a phone number has nine to eleven).
+_MAY_HOLD_EXTRAS = re.compile(r"^\d|@|^(?:[^\d\n]*+\d){9}", re.MULTILINE)
 _SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
 # A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
 _COMMUNE_HEADS = frozenset({("ubnd", "xa"), ("ubnd", "phuong"), ("ubnd", "thi tran")})
@@ -71,8 +82,10 @@ def name_variants(text: str) -> list[str]:
 
 def many_name_variants(texts: Sequence[str]) -> list[list[str]]:
     """``name_variants`` of many texts, most of them cleaned and checked for notes in one pass."""
-    cleaned = [_without_extras(text)[:MAX_NAME] for text in clean_many(texts)]
-    return [_bracketed(text) for text in strip_notes_many(cleaned)]
+    cleaned = clean_many(texts)
+    extras = lines_matching(_MAY_HOLD_EXTRAS, cleaned)  # most names hold no list number, no contact
+    cut = [(_without_extras(text) if i in extras else text)[:MAX_NAME] for i, text in enumerate(cleaned)]
+    return [_bracketed(text) for text in strip_notes_many(cut)]
 
 
 def _without_extras(text: str) -> str:
