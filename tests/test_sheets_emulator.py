@@ -257,12 +257,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def test_the_command_prints_the_id_and_the_command_and_stops_on_ctrl_c() -> None:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "aggregator.devtools.sheets_emulator", "--xlsx", str(SAMPLE),
                              "--port", str(port), "--id", SID, "--quiet", "--timezone", "America/Los_Angeles",
                              "--locale", "en_US"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                            preexec_fn=_ignore_ctrl_c)  # as a shell starts a background job (and pytest, so run)
     try:
         lines: list[str] = []
         while not lines or lines[-1].strip() != "Stop with Ctrl+C.":
@@ -273,12 +278,14 @@ def test_the_command_prints_the_id_and_the_command_and_stops_on_ctrl_c() -> None
         assert "Time zone: America/Los_Angeles, locale: en_US" in banner
         assert f"{EMULATOR_VAR}=http://127.0.0.1:{port} aggregator run --source {SID}" in banner
         assert PLAIN.get(f"http://127.0.0.1:{port}/_emulator/tabs", timeout=TIMEOUT).status_code == 200
-        meta = emulator_session(f"http://127.0.0.1:{port}").get(
-            f"https://sheets.googleapis.com/v4/spreadsheets/{SID}", params={"fields": "properties(timeZone,locale)"},
-            timeout=TIMEOUT).json()
+        session = emulator_session(f"http://127.0.0.1:{port}")  # its connection stays open (keep-alive)
+        meta = session.get(f"https://sheets.googleapis.com/v4/spreadsheets/{SID}",
+                           params={"fields": "properties(timeZone,locale)"}, timeout=TIMEOUT).json()
         assert meta == {"properties": {"timeZone": "America/Los_Angeles", "locale": "en_US"}}
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        proc.send_signal(signal.SIGINT)  # stops even while a client holds a connection open
+        _, errors = proc.communicate(timeout=30)  # drains the pipes; generous for a loaded machine
+        assert proc.returncode == 0, errors
+        session.close()
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -248,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # a shell's background job starts so; Ctrl+C is promised
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     print(_banner(server, book, args.xlsx), flush=True)
     try:
         server.serve_forever()
