@@ -59,6 +59,7 @@ _LEADING_NUMBER = re.compile(r"^\d{1,3}\s*[.)]\s*(?=[^\W\d_])|^\d{1,3}\s*[-–]\
 # What a text holding either needs (a search of many texts at once, see ``many_name_variants``): a digit first,
 # an @, or nine digits (a phone number has nine to eleven).
 _MAY_HOLD_EXTRAS = re.compile(r"^\d|@|^(?:[^\d\n]*+\d){9}", re.MULTILINE)
+_LIST_NUMBER = re.compile(r"[0-9]{1,3}")
 _SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
 # A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
 _COMMUNE_HEADS = frozenset({("ubnd", "xa"), ("ubnd", "phuong"), ("ubnd", "thi tran")})
@@ -303,8 +304,13 @@ def in_steps(segments: list[list[Word]], vocab: Vocabulary, names: Collection[st
 
 
 def split_segments(text: str, vocab: Vocabulary) -> list[list[Word]]:
-    """The words of each segment of a clean name ("Long Đức - Cầu Kè": two), abbreviations expanded."""
-    return [segment_words(segment, vocab) for segment in _SEGMENT_GAP.split(text)]
+    """The words of each segment of a clean name ("Long Đức - Cầu Kè": two), abbreviations expanded;
+    a list's number typed without a separator before a unit type is left out ("1 UBND phường Vĩnh Hải")."""
+    segments = [segment_words(segment, vocab) for segment in _SEGMENT_GAP.split(text)]
+    first = segments[0]
+    if len(first) > 2 and _LIST_NUMBER.fullmatch(first[0].text) and phrase_at(first, 1)[0] is not None:
+        segments[0] = first[1:]  # no unit's name starts with a number and then its type ("Phường 1", "MN 2/4")
+    return segments
 
 
 def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> NameParts:
