@@ -232,10 +232,13 @@ def format_requests(
 
 
 def signature(requests: Sequence[Json]) -> str:
-    """A stable hash of the formatting requests (sorted-key JSON), stored beside the dashboard."""
-    # check_circular=False: the requests are a tree we built (the check costs a fifth of the time, same text)
-    text = json.dumps({"v": FORMAT_VERSION, "requests": list(requests)}, sort_keys=True, ensure_ascii=False,
-                      check_circular=False)
+    """A stable hash of the formatting requests, stored beside the dashboard.
+
+    The requests are built by this module, so equal formatting gives equal JSON with keys in the order
+    they were built: sorting them (a third of the time for 20,000 units) would add nothing.
+    check_circular=False: the requests are a tree we built (the check costs a fifth of the time, same text).
+    """
+    text = json.dumps({"v": FORMAT_VERSION, "requests": list(requests)}, ensure_ascii=False, check_circular=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

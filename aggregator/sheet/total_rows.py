@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from aggregator.textnorm import base_chars, clean_many, strip_marks
+from aggregator.textnorm import base_chars, clean_text, strip_marks
 
 _TOTAL = re.compile(r"(?:tong cong|tong so|tong|cong)(?:\s*$|\s*[:(\-–/]|\s+(?:khoi|toan|cac|chung|so|cua|theo|trong|"
                     r"[0-9])\b)")
-_TC = frozenset("tc")
+_STARTS = frozenset({"tong", "cong"})
 _MARKED_FIRST = frozenset({"tổng", "cộng"})  # typed with tone marks, the first word must be one of these
 
 
@@ -31,9 +31,9 @@ def total_labels(names: Sequence[object]) -> list[bool]:
     >>> total_labels(["Tong cong", "Công Sơn", "Cộng số 3", "Tổng Cọt"])
     [True, False, True, False]
     """
-    texts = clean_many([name if isinstance(name, str) else "" for name in names])
-    # a label starts with t or c once its marks are gone: most names are read no further
-    return [base_chars(text[:1]) in _TC and _is_total(text.lower()) for text in texts]
+    texts = [clean_text(name) if isinstance(name, str) else "" for name in names]
+    # a label starts with tong or cong once its marks are gone: most names are read no further
+    return [base_chars(text[:4]) in _STARTS and _is_total(text.lower()) for text in texts]
 
 
 def _is_total(text: str) -> bool:
