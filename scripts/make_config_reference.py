@@ -63,6 +63,7 @@ DOCS: dict[str, tuple[str, str]] = {
              'Khánh Hòa"'),
     "roster": ("CSV of the units expected to report (`unit_id,group,name,short_name,aliases,email,source`, optional "
                "`locality` such as `huyện Cầu Kè, tỉnh Trà Vinh`; aliases `;`-separated; `,` or `;` separators), "
+               "or an Excel workbook (`.xlsx`) whose tab has those columns in its first row (the first such tab), "
                "or `{tab: \"Danh sách đơn vị\"}`: a tab of the source spreadsheet with those columns in its first "
                "row, read in the cycle's one request", "roster-nhatrang-2024.csv"),
     "groups[].code": ("a group code as in the roster's `group` column; every roster group must be listed",

@@ -167,6 +167,21 @@ def test_cli_roster_override(runner: CliRunner, tmp_path: Path) -> None:
     assert [u["unit_id"] for u in status["units"]] == [line.split(",")[0] for line in lines[1:21]]
 
 
+def test_cli_roster_kept_as_an_excel_workbook(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.test_roster import _workbook_roster
+
+    workbook = _workbook_roster(tmp_path / "danh-sach.xlsx", REPO / "config" / "roster-nhatrang-2024.csv")
+    bundled = CONFIG.parent / "roster-nhatrang-2024.csv"
+    campaign = _copy_campaign(tmp_path, (f"roster: {bundled}", f"roster: {workbook}"))
+    assert f"roster: {workbook}" in campaign.read_text(encoding="utf-8")
+    code, _, err = _invoke(runner, "check", "--config", str(campaign))
+    assert code == 0, err
+    code, _, err = _invoke(runner, "run", "--config", str(campaign), "--out", str(tmp_path / "o"), "--now", NOW)
+    assert code == 0, err
+    status = json.loads((tmp_path / "o" / "status.json").read_text(encoding="utf-8"))
+    assert status["totals"]["units_expected"] == 152
+
+
 def test_cli_google_source_without_credentials(runner: CliRunner, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)

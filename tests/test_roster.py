@@ -80,3 +80,56 @@ def test_roster_saved_with_semicolons_by_a_vietnamese_excel_is_read() -> None:
         ("B", "Phường 1, thành phố Sóc Trăng", "", ""),
     ]
     assert units[0].aliases == ("Long Đức cũ", "Long Đức A")
+
+
+def _workbook_roster(path: Path, csv_path: Path, *, cover: bool = True, header_row: bool = True) -> Path:
+    """The CSV's rows saved as an Excel workbook, as offices keep their list of units (numbers typed as
+    numbers, empty cells empty), after a cover tab with a title and no roster columns."""
+    import csv
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    if cover:
+        first.title = "Hướng dẫn"
+        first.append(["DANH SÁCH ĐƠN VỊ NHẬN VĂN BẢN"])
+        sheet = book.create_sheet("Danh sách")
+    else:
+        sheet = first
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for row in rows[0 if header_row else 1:]:
+        sheet.append([int(cell) if cell.isdigit() else (cell or None) for cell in row])
+    book.save(path)
+    return path
+
+
+def test_roster_kept_as_a_workbook_reads_as_its_csv(tmp_path: Path) -> None:
+    csv_path = REPO / "config" / "roster-travinh-2024.csv"
+    workbook = _workbook_roster(tmp_path / "danh-sach.xlsx", csv_path)
+    assert read_roster(workbook) == read_roster(csv_path)
+    renamed = tmp_path / "danh-sach.csv"  # a workbook saved under a .csv name
+    renamed.write_bytes(workbook.read_bytes())
+    assert read_roster(renamed) == read_roster(csv_path)
+
+
+def test_roster_workbook_problems_say_what_to_do(tmp_path: Path) -> None:
+    csv_path = REPO / "config" / "roster-nhatrang-2024.csv"
+    headless = _workbook_roster(tmp_path / "no-header.xlsx", csv_path, header_row=False)
+    with pytest.raises(RosterError) as info:
+        read_roster(headless)
+    assert "'Hướng dẫn', 'Danh sách'" in info.value.what and "unit_id, group, name" in info.value.what
+    assert "first row" in info.value.hint
+    with pytest.raises(RosterError, match="does not exist"):
+        read_roster(tmp_path / "none.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("unit_id,group,name\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        read_roster(broken)
+    assert info.value.what.startswith(f"The roster file {broken} is CSV or other text")
+    assert "save it as .xlsx" in info.value.hint
+    with_errors = _workbook_roster(tmp_path / "groups.xlsx", csv_path, cover=False)
+    with pytest.raises(RosterError, match=r"tab 'Sheet'\)"):
+        read_roster(with_errors, groups=["xaphuong"])  # a problem names the file and its tab

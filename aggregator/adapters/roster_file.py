@@ -11,20 +11,36 @@ from aggregator.campaign.roster import parse_roster, roster_from_rows
 from aggregator.errors import RosterError
 from aggregator.models import RosterUnit, Snapshot
 
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
 
 def read_roster(path: Path, groups: Sequence[str] | None = None) -> tuple[RosterUnit, ...]:
-    """Read and parse a roster CSV file (UTF-8, with or without BOM)."""
+    """Read and parse a roster CSV file (UTF-8, with or without BOM), or a workbook (.xlsx) whose tab has the
+    CSV's columns in its first row: offices keep their list of units in Excel."""
+    if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        return _read_workbook(path, groups)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         hint = "Check `roster` in the campaign file or --roster."
         raise RosterError(f"The roster file {path} does not exist.", hint) from exc
     except UnicodeDecodeError as exc:
-        hint = "Save it as 'CSV UTF-8' and run again."
+        if path.read_bytes().startswith(b"PK"):  # a workbook under another name
+            return _read_workbook(path, groups)
+        hint = "Save it as 'CSV UTF-8' (or as an .xlsx workbook) and run again."
         raise RosterError(f"The roster file {path} is not UTF-8 text.", hint) from exc
     except OSError as exc:
         raise RosterError(f"The roster file {path} cannot be read ({exc.strerror}).") from exc
     return parse_roster(text, origin=str(path), groups=groups)
+
+
+def _read_workbook(path: Path, groups: Sequence[str] | None) -> tuple[RosterUnit, ...]:
+    from aggregator.adapters.xlsx import roster_rows  # openpyxl is imported only for a workbook roster
+
+    if not path.is_file():
+        raise RosterError(f"The roster file {path} does not exist.", "Check `roster` in the campaign file or --roster.")
+    title, rows = roster_rows(path)
+    return roster_from_rows(rows, origin=f"{path} (tab {title!r})", groups=groups)
 
 
 def roster_in_sheet(campaign: Campaign) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import unicodedata
 import zipfile
@@ -19,6 +20,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aggregator.adapters.files import atomic_write
+from aggregator.campaign.roster import REQUIRED, roster_header
 from aggregator.errors import OutputError, RosterError, SourceError, did_you_mean, missing_roster_tab
 from aggregator.models import (
     CellLink,
@@ -61,7 +63,9 @@ def _not_a_workbook(path: Path) -> SourceError:
 
 def _open(path: Path, *, read_only: bool) -> Workbook:
     try:
-        return load_workbook(path, read_only=read_only, data_only=True)
+        # a workbook saved under another name (".csv") is read from its bytes: openpyxl goes by the name otherwise
+        named = path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm")
+        return load_workbook(path if named else io.BytesIO(path.read_bytes()), read_only=read_only, data_only=True)
     except FileNotFoundError as exc:
         raise SourceError(f"The source file {path} does not exist.", "Check `source.path` or --source.") from exc
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
@@ -77,6 +81,29 @@ def workbook_titles(path: Path) -> tuple[str, ...]:
         return tuple(workbook.sheetnames)
     finally:
         workbook.close()
+
+
+def roster_rows(path: Path) -> tuple[str, _Rows]:
+    """A roster kept as a workbook: the first tab whose first row names the roster's columns (its title and
+    rows). Raises RosterError naming the tabs when none does, or what the file is when it is no workbook."""
+    try:
+        workbook = _open(path, read_only=True)
+    except SourceError as exc:
+        raise RosterError(exc.what.replace("The source file", "The roster file", 1),
+                          "Open it in Excel or LibreOffice, save it as .xlsx (without a password) or as CSV UTF-8, "
+                          "point `roster` in the campaign file (or --roster) at it and run again.") from exc
+    try:
+        for title in workbook.sheetnames:
+            rows = tuple(tuple(row) for row in workbook[title].iter_rows(values_only=True))
+            if rows and roster_header(rows[0]):
+                return title, cast(_Rows, rows)
+        names = ", ".join(map(repr, workbook.sheetnames))
+    finally:
+        workbook.close()
+    raise RosterError(f"No tab of the roster workbook {path.name} ({names}) has the roster's columns "
+                      f"({', '.join(REQUIRED)}) in its first row.",
+                      "Put them in the first row of the roster's tab (see the README's roster columns), "
+                      "or save the roster as CSV UTF-8, and run again.")
 
 
 class XlsxSource:

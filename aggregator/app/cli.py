@@ -86,7 +86,7 @@ CONFIG_HELP = "Campaign file (YAML). Default: the bundled Nha Trang 2024 demo."
 @cli.command()
 @click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--source", help="Override the source: an .xlsx path, or a Google spreadsheet URL or id.")
-@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster CSV.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster (a CSV or .xlsx file).")
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder (default out/<campaign-id>/).")
 @click.option("--now", help="Fix the clock, timezone-aware ISO 8601 (e.g. 2024-11-11T08:00:00+07:00).")
 @click.option("--pdf", is_flag=True, help="Also write a PDF of the report (needs LibreOffice).")
@@ -111,7 +111,7 @@ def run(config: Path | None, source: str | None, roster: Path | None,
 @cli.command()
 @click.option("--config", "config", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--source", help="Override the source: an .xlsx path, or a Google spreadsheet URL or id.")
-@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster CSV.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster (a CSV or .xlsx file).")
 @click.pass_context
 def check(ctx: click.Context, config: Path | None, source: str | None, roster: Path | None) -> None:
     """Validate the campaign file, source and header row, roster and template; write nothing."""
@@ -201,7 +201,7 @@ def _send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer
 @cli.command()
 @click.option("--source", required=True, help="The agencies' sheet: an .xlsx path, or a Google spreadsheet URL or id.")
 @click.option("--tab", help="The agencies' tab. Default: the first tab of an .xlsx; required for a Google sheet.")
-@click.option("--roster", type=click.Path(path_type=Path), help="Roster CSV; its group codes become the groups.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Roster, CSV or .xlsx; its groups become the groups.")
 @click.option("--id", "campaign_id", help="Campaign id, e.g. nhatrang-2024. Default: from the file or tab name.")
 @click.option("--title", help="Campaign title (Vietnamese). Default: a TODO to fill in.")
 @click.option("--deadline", help="ISO 8601 date or date-time (e.g. 2024-11-10). Default: a TODO one week ahead.")
@@ -235,7 +235,7 @@ def init(source: str, tab: str | None, roster: Path | None, campaign_id: str | N
 @click.option("--list", "listing", is_flag=True, help="List every decision and its state against the source now.")
 @click.option("--withdraw", metavar="ITEM", help="Withdraw the decision made with `decide` for this item.")
 @click.option("--source", help="Override the source: an .xlsx path, or a Google spreadsheet URL or id.")
-@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster CSV.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Override the roster (a CSV or .xlsx file).")
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder holding history.sqlite.")
 @click.option("--now", help="Fix the clock, timezone-aware ISO 8601.")
 def decide(config: Path | None, row: int | None, unit: str | None, not_a_unit: bool, use_this_row: bool,

@@ -21,6 +21,12 @@ def _nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", (text or "").strip())
 
 
+def roster_header(cells: Iterable[object]) -> bool:
+    """Whether a row is a roster's header: it names every required column."""
+    present = {_nfc(str(cell)).strip().lower() for cell in cells if cell is not None}
+    return all(column in present for column in REQUIRED)
+
+
 def _header_problem(fieldnames: Iterable[str] | None, origin: str) -> RosterError | None:
     present = [(_nfc(f)).lower() for f in fieldnames or []]
     missing = [c for c in REQUIRED if c not in present]
