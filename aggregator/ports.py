@@ -46,6 +46,9 @@ class Clock(Protocol):
 class RowHistory(Protocol):
     """Every row version seen, first-seen order, the office's decisions, each cycle's totals."""
 
+    # Kept in files only: ``remember`` may run in a forked copy of the process (app/beside.py).
+    in_files: bool
+
     def remember(self, tab: str, rows: Sequence[tuple[int, str]], content: Callable[[int], str],
                  now: dt.datetime) -> FirstSeen: ...
 

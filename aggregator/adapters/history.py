@@ -54,6 +54,8 @@ class RowVersion:
 
 
 class History:
+    in_files = True  # everything is in the SQLite file: a forked copy may remember a cycle's rows
+
     def __init__(self, path: Path) -> None:
         self.path = path
 

@@ -16,8 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from aggregator.app.beside import Beside
 from aggregator.app.lifetime import gc_paused
 from aggregator.app.settling import settle, tab_lines
 from aggregator.campaign import Campaign
@@ -36,6 +38,7 @@ from aggregator.cells.frame import (
     Frame,
     Zones,
     build_frame,
+    fingerprints,
 )
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
@@ -49,6 +52,7 @@ from aggregator.models import (
     ColumnRole,
     Consolidation,
     DashboardLayout,
+    FirstSeen,
     MatchKind,
     MatchOutcome,
     RosterUnit,
@@ -131,14 +135,26 @@ def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series,
 _CONTENT = row_encoder(str)  # the history's copy of a row version
 
 
-def _first_seen(history: RowHistory, tab: str, table: pd.DataFrame, raw: Rows, now: dt.datetime) -> None:
-    """Record this cycle's rows in the history; add when each was first seen and its place in that order."""
-    live = table[~table[BLANK]]
-    rows = list(zip(live.index.tolist(), live[FINGERPRINT].tolist(), strict=True))
-    seen = history.remember(tab, rows, lambda row: _CONTENT(raw[row - 1]), now)
+def _fingerprinted(frame: Frame, live: npt.NDArray[np.bool_], history: RowHistory | None, tab: str, raw: Rows,
+                   now: dt.datetime) -> Beside[tuple[list[str], FirstSeen | None]]:
+    """Every row's fingerprint, and the live rows recorded in the history (when each was first seen): beside the
+    cycle when a copy of the process can do it (beside.py), as the cycle matches names."""
+    def work() -> tuple[list[str], FirstSeen | None]:
+        found = fingerprints(frame.cells)
+        if history is None:
+            return found, None
+        rows = [(row, fp) for row, fp, alive in zip(frame.table.index.tolist(), found, live.tolist(), strict=True)
+                if alive]
+        return found, history.remember(tab, rows, lambda row: _CONTENT(raw[row - 1]), now)
+
+    return Beside(work, may_fork=history is None or history.in_files)
+
+
+def _first_seen(table: pd.DataFrame, live: pd.Index, seen: FirstSeen) -> None:
+    """When each live row was first seen and its place in that order."""
     codes, moments = pd.factorize(np.array(seen.at, dtype=object))  # a few distinct moments: one per cycle
-    table[FIRST_SEEN] = pd.Series(pd.to_datetime(list(moments), utc=True).take(codes), index=live.index)
-    table[SEEN_ORDER] = pd.Series(seen.seq, index=live.index, dtype=float)
+    table[FIRST_SEEN] = pd.Series(pd.to_datetime(list(moments), utc=True).take(codes), index=live)
+    table[SEEN_ORDER] = pd.Series(seen.seq, index=live, dtype=float)
 
 
 def _zones(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> Zones:
@@ -156,27 +172,35 @@ def _zones(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> Zones:
     return Zones(campaign.tz, clock_tz, (campaign.start_date, end), month_first(snapshot.locale))
 
 
-def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> tuple[Frame, HeaderMap]:
+def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime, *,
+              fingerprinted: bool = True) -> tuple[Frame, HeaderMap]:
     """The agency tab's rows as the cycle reads them (header row mapped, every cell parsed by its type)."""
     settings = campaign.source
     header_map = map_header_row(snapshot.tab.title, snapshot.tab.rows, settings.header_row, campaign.columns)
     zones = _zones(campaign, snapshot, now)
-    return build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones), header_map
+    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones,
+                        fingerprinted=fingerprinted)
+    return frame, header_map
 
 
 @gc_paused
 def compute(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot, now: dt.datetime,
             history: RowHistory | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
-    frame, header_map = read_rows(campaign, snapshot, now)
+    frame, header_map = read_rows(campaign, snapshot, now, fingerprinted=False)
     table = frame.table
-    live = table[~table[BLANK]]
+    alive = ~table[BLANK].to_numpy(dtype=bool)
+    live = table[alive]
+    # Fingerprints and the history's work take a large sheet about as long as matching its names: both at once
+    seen = _fingerprinted(frame, alive, history, snapshot.tab.title, snapshot.tab.rows, now)
     matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
     table[MATCH] = matches.reindex(table.index)
     table[UNIT_ID] = pd.Series([m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
                                 for m in table[MATCH].tolist()], index=table.index, dtype=object)
-    if history:
-        _first_seen(history, snapshot.tab.title, table, snapshot.tab.rows, now)
+    found, first_seen = seen.result()
+    table[FINGERPRINT] = found
+    if first_seen is not None:
+        _first_seen(table, live.index, first_seen)
     settled = settle(campaign, roster, snapshot, table, history, now)  # the office's decisions
     submitted = table[SUBMITTED] if campaign.role_column(ColumnRole.SUBMITTED_AT) else None
     resolution = pick_latest(table[UNIT_ID], submitted, table.get(FIRST_SEEN), table.get(SEEN_ORDER), table[PINNED])

@@ -83,6 +83,7 @@ def range_column(key: str) -> str:
 class Frame:
     table: pd.DataFrame
     rows_read: int
+    cells: pd.DataFrame  # the columns read, each cell as typed: what a row's fingerprint is made from
 
 
 @dataclass(frozen=True)
@@ -297,8 +298,11 @@ def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSetting
 
 
 def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Sequence[ColumnSettings],
-                zones: Zones) -> Frame:
-    """Parse every mapped column by its type; see the module docstring for the result."""
+                zones: Zones, *, fingerprinted: bool = True) -> Frame:
+    """Parse every mapped column by its type; see the module docstring for the result.
+
+    ``fingerprinted=False``: FINGERPRINT is left out, for the caller to add (``fingerprints(frame.cells)``);
+    a cycle has them made beside it (app/pipeline.py)."""
     raw = raw_columns(tab.rows, header_row, header_map)
     read = [c for c in columns if c.key in raw.columns and c.type is not ColumnType.IGNORED]
     table = pd.DataFrame(index=raw.index)
@@ -335,8 +339,10 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     table[TOTAL_ROW] = totals
     table[PROBLEMS] = pd.Series(_per_row(problems, len(raw)), index=raw.index, dtype=object)
     table[NOTES] = pd.Series(_per_row(notes, len(raw)), index=raw.index, dtype=object)
-    table[FINGERPRINT] = fingerprints(raw[[k for k in raw.columns if k in {c.key for c in read}]])
-    return Frame(table=table, rows_read=len(raw))
+    as_typed = raw[[k for k in raw.columns if k in {c.key for c in read}]]
+    if fingerprinted:
+        table[FINGERPRINT] = fingerprints(as_typed)
+    return Frame(table=table, rows_read=len(raw), cells=as_typed)
 
 
 _COLUMN_NUMBER = re.compile(r"[(\[]?(?:[0-9]{1,2}|[A-Za-z])[)\]]?")

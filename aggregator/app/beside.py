@@ -1,0 +1,112 @@
+"""A piece of a cycle's work done beside it, by a forked copy of the process, on another core.
+
+A large sheet's first-seen step (app/pipeline.py) writes every new row version to the SQLite history:
+most of a second for 100,000 rows that nothing needs until the rows are matched, which takes as long
+again. A thread cannot share that work: SQLite lets go of the interpreter for a step at a time, and a
+thread that must win the interpreter back for every statement and fetched row starved beside name
+matching (measured: 0.8 s of history work took 2.1 s, nothing gained). A forked copy sees the cycle's
+data as it stands (the pages are shared until written), does the work and sends its result back.
+
+A copy is made only where it is safe and can help:
+
+- on Linux (``os.fork``; macOS discourages forking a process with system frameworks loaded, Windows
+  has no fork), in a process that runs one thread: ``aggregator run``. ``serve`` runs its scheduler's
+  threads, and a copy of a process with threads may hold a lock that no thread of the copy will ever
+  release, so the worker does the work in line (it keeps its name matchers between cycles instead);
+- for work whose effects, if any, are in files (the SQLite history), never in the copied memory, which
+  is lost with the copy.
+
+The copy ends with ``os._exit``: no exit handlers, and the parent's unflushed output is not written
+twice. Whatever goes wrong with the copy (it cannot start, dies, sends nothing readable), the parent does
+the work itself, with the same result; an ``AggregatorError`` the work raised in the copy is raised again.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar, cast
+
+T = TypeVar("T")
+
+_OK, _RAISED = "ok", "raised"
+
+
+class Beside(Generic[T]):
+    """``work`` started now, beside the caller when a copy of the process can do it, else at once."""
+
+    def __init__(self, work: Callable[[], T], *, may_fork: bool) -> None:
+        """``may_fork``: the work changes nothing in memory the caller needs (its effects, if any, are in
+        files): a copy's memory is lost with it."""
+        self._work = work
+        self._done: tuple[T] | None = None
+        self._copy: tuple[int, int] | None = _fork(work) if may_fork and can_fork() else None
+        if self._copy is None:
+            self._done = (work(),)
+
+    def result(self) -> T:
+        """The work's result (waits for the copy); an AggregatorError it raised is raised here."""
+        if self._done is None:
+            self._done = (self._collect(),)
+        return self._done[0]
+
+    def _collect(self) -> T:
+        assert self._copy is not None
+        pid, pipe = self._copy
+        self._copy = None
+        try:
+            with os.fdopen(pipe, "rb") as reader:
+                sent = reader.read()
+        finally:
+            _, status = os.waitpid(pid, 0)
+        try:
+            sent_back: tuple[str, object] = pickle.loads(sent) if status == 0 else ("", None)
+        except Exception:  # a copy that died while sending: the work is done here
+            sent_back = ("", None)
+        kind, value = sent_back
+        if kind == _OK:
+            return cast(T, value)
+        if kind == _RAISED and isinstance(value, BaseException):
+            raise value
+        return self._work()  # the copy failed: the work is done again here (it is idempotent: files, once)
+
+
+def can_fork() -> bool:
+    """Whether a copy of this process may do work beside it (see the module's docstring)."""
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _fork(work: Callable[[], object]) -> tuple[int, int] | None:
+    """Start a copy doing ``work``: (its pid, the pipe its result comes through), or None."""
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the copy
+        os.close(reader)
+        _do_and_send(work, writer)
+    os.close(writer)
+    return pid, reader
+
+
+def _do_and_send(work: Callable[[], object], pipe: int) -> None:
+    """In the copy: do the work, send its result or the AggregatorError it raised, and end."""
+    from aggregator.errors import AggregatorError
+
+    code = 1
+    try:
+        try:
+            sent = pickle.dumps((_OK, work()), protocol=pickle.HIGHEST_PROTOCOL)
+        except AggregatorError as exc:
+            sent = pickle.dumps((_RAISED, exc), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(pipe, "wb") as writer:
+            writer.write(sent)
+        code = 0
+    finally:  # anything else (Ctrl+C included): end with a failure; the parent does the work
+        os._exit(code)

@@ -1,0 +1,144 @@
+"""Work done beside the cycle by a forked copy of the process (aggregator/app/beside.py).
+
+Each check runs in a fresh interpreter: a copy is made only by a process with one thread, and the test
+runner may have others (servers of other tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="a copy of the process is made on Linux only")
+
+
+def _run(body: str) -> dict[str, object]:
+    script = textwrap.dedent("""
+        import json, os, sys, threading
+        from aggregator.app.beside import Beside, can_fork
+        from aggregator.errors import OutputError
+        out = {}
+    """) + textwrap.dedent(body) + "\nprint(json.dumps(out))\n"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_the_work_is_done_by_a_copy_and_its_result_comes_back() -> None:
+    out = _run("""
+        parent = os.getpid()
+        out["single"] = can_fork()
+        work = Beside(lambda: {"pid": os.getpid(), "rows": list(range(100_000))}, may_fork=True)
+        got = work.result()
+        out["other_process"] = got["pid"] != parent
+        out["rows"] = len(got["rows"])
+        out["again"] = work.result() is got  # asked twice: one result
+    """)
+    assert out == {"single": True, "other_process": True, "rows": 100_000, "again": True}
+
+
+def test_an_aggregator_error_in_the_copy_is_raised_with_its_hint() -> None:
+    out = _run("""
+        def fails():
+            raise OutputError("Cannot update the history file h.sqlite (disk I/O error).", "Free some space.")
+        work = Beside(fails, may_fork=True)
+        try:
+            work.result()
+        except OutputError as exc:
+            out["what"], out["hint"] = exc.what, exc.hint
+    """)
+    assert out == {"what": "Cannot update the history file h.sqlite (disk I/O error).", "hint": "Free some space."}
+
+
+def test_a_copy_that_dies_leaves_the_work_to_the_parent() -> None:
+    out = _run("""
+        parent = os.getpid()
+        def work():
+            if os.getpid() != parent:
+                os._exit(9)  # killed before it could answer
+            return "done here"
+        out["result"] = Beside(work, may_fork=True).result()
+    """)
+    assert out == {"result": "done here"}
+
+
+def test_no_copy_for_memory_work_or_beside_other_threads() -> None:
+    out = _run("""
+        parent = os.getpid()
+        out["memory"] = Beside(os.getpid, may_fork=False).result() == parent
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait)
+        thread.start()
+        out["can_fork_with_a_thread"] = can_fork()
+        out["threads"] = Beside(os.getpid, may_fork=True).result() == parent
+        stop.set()
+        thread.join()
+    """)
+    assert out == {"memory": True, "can_fork_with_a_thread": False, "threads": True}
+
+
+def test_a_cycle_remembers_the_same_beside_it_as_in_line(tmp_path: object) -> None:
+    """Two cycles of the demo sheet (the second with its rows reversed) with the history written by a copy, and
+    again in line (a thread running): the same status, the same history file content."""
+    out = _run(f"""
+        import datetime as dt, sqlite3
+        from pathlib import Path
+        from aggregator.adapters import campaign_file
+        from aggregator.adapters.history import History
+        from aggregator.adapters.roster_file import read_roster
+        from aggregator.adapters.xlsx import XlsxSource
+        from aggregator.app.pipeline import compute
+        from aggregator.models import RawTab
+        from aggregator.outputs.status import status_document
+
+        campaign = campaign_file.load()
+        roster = read_roster(campaign.roster_path)
+        snapshot = XlsxSource(campaign.resolve(campaign.source.path), campaign.source.tab).read()
+        head, rows = snapshot.tab.rows[:campaign.source.header_row], snapshot.tab.rows[campaign.source.header_row:]
+        flipped = snapshot.__class__(**{{**snapshot.__dict__, "tab": RawTab(snapshot.tab.title,
+                                                                             (*head, *reversed(rows)))}})
+
+        class Traced(History):  # which process remembered
+            def remember(self, *args):
+                with open(self.path.parent / "pids", "a") as pids:
+                    pids.write(str(os.getpid()) + chr(10))
+                return super().remember(*args)
+
+        def cycles(folder):
+            Path(folder).mkdir()
+            history = Traced(Path(folder) / "history.sqlite")
+            found = []
+            for day, shot in ((8, snapshot), (9, flipped)):
+                now = dt.datetime(2024, 11, day, 8, 0, tzinfo=campaign.tz)
+                found.append(json.dumps(status_document(compute(campaign, roster, shot, now, history), {{}}),
+                                        sort_keys=True, default=str))
+            with sqlite3.connect(Path(folder) / "history.sqlite") as conn:
+                found.append(conn.execute("SELECT tab, fingerprint, at, seq FROM first_seen ORDER BY seq").fetchall())
+                found.append(conn.execute("SELECT * FROM row_versions ORDER BY rowid").fetchall())
+            return found
+
+        out["forks"] = can_fork()
+        beside = cycles({str(tmp_path)!r} + "/beside")
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait)
+        thread.start()
+        in_line = cycles({str(tmp_path)!r} + "/in-line")
+        stop.set()
+        thread.join()
+        out["same"] = beside == in_line
+        top = Path({str(tmp_path)!r})
+        pids = {{name: set((top / name / "pids").read_text().split()) for name in ("beside", "in-line")}}
+        out["by_copies"] = str(os.getpid()) not in pids["beside"] and len(pids["beside"]) == 2
+        out["in_line"] = pids["in-line"] == {{str(os.getpid())}}
+        out["rows_remembered"] = len(beside[2])
+    """)
+    assert out["forks"] is True and out["same"] is True
+    assert out["by_copies"] is True and out["in_line"] is True
+    assert isinstance(out["rows_remembered"], int) and out["rows_remembered"] > 100
