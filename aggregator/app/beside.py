@@ -75,8 +75,10 @@ class Beside(Generic[T]):
 
 
 def can_fork() -> bool:
-    """Whether a copy of this process may do work beside it (see the module's docstring)."""
-    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+    """Whether a copy of this process may do work beside it (see the module's docstring); on one core it
+    would only add its cost."""
+    return (sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+            and len(os.sched_getaffinity(0)) > 1)
 
 
 def _fork(work: Callable[[], object]) -> tuple[int, int] | None:
