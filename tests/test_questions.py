@@ -58,3 +58,37 @@ def test_pins_listed_as_items_count_like_pins_kept_as_data() -> None:
     as_items = Questions([*_listed(), *(as_data.pins.item(fp) for fp in as_data.pins.by_row)])
     assert sorted(map(repr, as_items)) == sorted(map(repr, as_data))
     assert as_items.first(set(), 4, PRIORITY) == as_data.first(set(), 4, PRIORITY)
+
+
+def test_the_first_of_many_questions_are_those_of_the_whole_order() -> None:
+    """A tab shows a few hundred of 100,000 pins and thousands of value questions: found without ordering or
+    walking them all, the same as walking everything in full order (rows shared by several contents, and
+    questions skipped among the first, included)."""
+    import random
+
+    rng = random.Random(8)
+    groups = [PinGroup(f"U{u}", _fp(u * 10), tuple(_fp(u * 10 + k) for k in range(1, 4))) for u in range(500)]
+    rows = {fp: (rng.randrange(1, 300), 999) for group in groups for fp in (group.winner, *group.others)}
+    listed = [ReviewItem(rng.choice([ItemKind.NAME, ItemKind.VALUE, ItemKind.VALUE]), _fp(10_000 + n),
+                         "citizens", (rng.randrange(1, 300),), open=rng.random() < 0.9) for n in range(3_000)]
+    ids = [item_id(i.kind, i.fingerprint, i.column) for i in listed]
+    skip = {f"P-{fp}" for fp in rng.sample(sorted(rows), 300)} | set(rng.sample(ids, 400)) | {"N-x", "P-not-a-pin"}
+
+    def walked(room: int) -> tuple[list[str], int]:  # every question in full order, one by one
+        chosen: list[str] = []
+        more = 0
+        for kind in sorted(PRIORITY, key=PRIORITY.__getitem__):
+            pins = sorted(rows, key=lambda fp: rows[fp][0]) if kind is ItemKind.PIN else []
+            kinds = [i for i, item in zip(ids, listed, strict=True) if item.kind is kind]
+            for ident in [f"P-{fp}" for fp in pins] + kinds:
+                if ident in skip:
+                    continue
+                if len(chosen) < room:
+                    chosen.append(ident)
+                else:
+                    more += 1
+        return chosen, more
+
+    for room in (0, 1, 7, 250, 1_700, 5_000):
+        chosen, more = Questions(listed, Pins(groups, rows, {})).first(skip, room, PRIORITY)
+        assert ([item_id(i.kind, i.fingerprint, i.column) for i in chosen], more) == walked(room)
