@@ -109,3 +109,16 @@ def test_every_cycle_starts_by_removing_leftovers(tmp_path: Path) -> None:
                        now=dt.datetime(2024, 11, 11, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     assert not left.exists()
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
+
+
+def test_json_text_writes_one_item_per_line_as_json_dumps_writes_each() -> None:
+    from aggregator.adapters.files import json_text
+
+    units = [{"unit_id": "XA-Hòa", "metrics": {"citizens": 1.5, "meetings": None}, "rows": [3, 7],
+              "note": "“trích dẫn”\n\t\\", "late": True, "big": 10**20, "small": 1e-7} for _ in range(3)]
+    document = {"schema": 1, "units": units, "empty": [], "groups": ({"g": "x"},), "artifacts": {}}
+    text = json_text(document)
+    assert json.loads(text) == {**document, "groups": [{"g": "x"}]}
+    unit_lines = [line for line in text.splitlines() if line.startswith("    {\"unit_id")]
+    assert unit_lines == [f"    {json.dumps(unit, ensure_ascii=False)}" + ("," if i < 2 else "")
+                          for i, unit in enumerate(units)]
