@@ -36,9 +36,9 @@ class _Rows:
     @classmethod
     def of(cls, table: pd.DataFrame, rows: Sequence[int], rows_of: Mapping[str, tuple[int, ...]]) -> _Rows:
         picked = table.loc[list(rows), [FINGERPRINT, TYPED_NAME, PROBLEMS]]
-        index = [int(r) for r in picked.index]
+        index = picked.index.tolist()  # sheet rows: ints
         names = [n if isinstance(n, str) else "" for n in picked[TYPED_NAME].tolist()]
-        return cls(dict(zip(index, map(str, picked[FINGERPRINT].tolist()), strict=True)),
+        return cls(dict(zip(index, picked[FINGERPRINT].tolist(), strict=True)),  # texts (cells/frame.py)
                    dict(zip(index, names, strict=True)), dict(zip(index, picked[PROBLEMS].tolist(), strict=True)),
                    rows_of)
 
