@@ -72,6 +72,30 @@ def test_a_copy_that_dies_leaves_the_work_to_the_parent() -> None:
     assert out == {"result": "done here"}
 
 
+def test_a_caller_that_fails_lets_the_copy_finish_its_files_and_reaps_it() -> None:
+    out = _run("""
+        import pathlib, tempfile, time
+        done = pathlib.Path(tempfile.mkdtemp()) / "done"
+
+        def work():
+            time.sleep(0.3)
+            done.write_text("written")
+            return 1
+        try:
+            with Beside(work, may_fork=True) as beside:
+                pid = beside._copy[0]
+                raise ValueError("the cycle failed while the copy worked")
+        except ValueError:
+            out["file"] = done.read_text() if done.exists() else None
+        try:
+            os.waitpid(pid, os.WNOHANG)
+            out["reaped"] = False
+        except ChildProcessError:
+            out["reaped"] = True
+    """)
+    assert out == {"file": "written", "reaped": True}
+
+
 def test_no_copy_for_memory_work_or_beside_other_threads() -> None:
     out = _run("""
         parent = os.getpid()

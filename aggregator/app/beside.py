@@ -53,25 +53,43 @@ class Beside(Generic[T]):
             self._done = (self._collect(),)
         return self._done[0]
 
+    def __enter__(self) -> Beside[T]:
+        return self
+
+    def __exit__(self, *failure: object) -> None:
+        """Leaving early (the caller failed): the copy is let finish (its files stay whole) and is reaped."""
+        if self._copy is not None:
+            self._sent_back()
+
     def _collect(self) -> T:
-        assert self._copy is not None
-        pid, pipe = self._copy
-        self._copy = None
-        try:
-            with os.fdopen(pipe, "rb") as reader:
-                sent = reader.read()
-        finally:
-            _, status = os.waitpid(pid, 0)
-        try:
-            sent_back: tuple[str, object] = pickle.loads(sent) if status == 0 else ("", None)
-        except Exception:  # a copy that died while sending: the work is done here
-            sent_back = ("", None)
-        kind, value = sent_back
+        kind, value = self._sent_back()
         if kind == _OK:
             return cast(T, value)
         if kind == _RAISED and isinstance(value, BaseException):
             raise value
         return self._work()  # the copy failed: the work is done again here (it is idempotent: files, once)
+
+    def _sent_back(self) -> tuple[str, object]:
+        """What the copy sent, once it ended; ("", None) when it failed or sent nothing readable."""
+        assert self._copy is not None
+        pid, pipe = self._copy
+        self._copy = None
+        sent, status = b"", 1
+        try:
+            with os.fdopen(pipe, "rb") as reader:
+                sent = reader.read()
+        except OSError:
+            pass
+        finally:
+            try:
+                status = os.waitpid(pid, 0)[1]
+            except ChildProcessError:  # reaped by someone else: only what it sent tells
+                status = 0 if sent else 1
+        try:
+            sent_back: tuple[str, object] = pickle.loads(sent) if status == 0 else ("", None)
+        except Exception:  # a copy that died while sending
+            sent_back = ("", None)
+        return sent_back
 
 
 def can_fork() -> bool:

@@ -192,12 +192,12 @@ def compute(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot
     alive = ~table[BLANK].to_numpy(dtype=bool)
     live = table[alive]
     # Fingerprints and the history's work take a large sheet about as long as matching its names: both at once
-    seen = _fingerprinted(frame, alive, history, snapshot.tab.title, snapshot.tab.rows, now)
-    matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
+    with _fingerprinted(frame, alive, history, snapshot.tab.title, snapshot.tab.rows, now) as seen:
+        matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
+        found, first_seen = seen.result()
     table[MATCH] = matches.reindex(table.index)
     table[UNIT_ID] = pd.Series([m.unit_id if isinstance(m, MatchOutcome) and m.kind is MatchKind.MATCHED else None
                                 for m in table[MATCH].tolist()], index=table.index, dtype=object)
-    found, first_seen = seen.result()
     table[FINGERPRINT] = found
     if first_seen is not None:
         _first_seen(table, live.index, first_seen)
