@@ -76,6 +76,7 @@ _AMOUNT = re.compile(
     rf"(?P<before>[^0-9]*?)(?P<amount>(?:{_NUMBER}\s*{_SCALE}\s*)*{_NUMBER}(?:\s*{_SCALE})?)(?P<after>[^0-9]*)"
 )
 _AFTER = re.compile(rf"\s*(?:{_CURRENCY}(?![a-z]))?(?P<rest>.*)", re.DOTALL)
+_CURRENCY_LAST = re.compile(rf"(?:^|(?<=[\s:])){_CURRENCY}$")
 # Before the amount: what the cell is ("Kinh phí: 5 triệu"), on top of the approximate words.
 _LABELS = frozenset({"kinh phi", "tong kinh phi", "so tien", "tong so tien", "tong tien", "chi phi", "tien", "kp"})
 # A header that counts money in a larger unit: "Kinh phí (triệu đồng)", "Số tiền (tr.đ)", "nghìn đồng".
@@ -172,13 +173,14 @@ def _read_text(text: str) -> Reading:
     if found is None:
         return problem(_SEVERAL if re.search("[0-9]", folded) else _NOT_MONEY, text)
     amount = _amount(text, found["amount"])
-    before = " ".join(found["before"].strip(" :").split())
+    # the currency may come first ("VNĐ 200.000", "Kinh phí: đ 5.000.000"): it says what the amount is in
+    before = " ".join(_CURRENCY_LAST.sub("", found["before"].strip(" :")).strip(" :").split())
     if before in MINUS:
         return (0.0, None, None) if amount.problem is None and amount.value == 0 else problem(_NEGATIVE, text)
     if amount.problem is not None:
         return amount.problem
     if before and before not in APPROXIMATE | _LABELS:
-        return problem(_NOT_MONEY, text)
+        return problem(_FOREIGN if _FOREIGN_MONEY.search(before) else _NOT_MONEY, text)  # "USD 200"
     return _read_rest(text, amount, before, found["after"])
 
 
