@@ -182,6 +182,19 @@ def test_cli_roster_kept_as_an_excel_workbook(runner: CliRunner, tmp_path: Path)
     assert status["totals"]["units_expected"] == 152
 
 
+def test_cli_init_takes_the_roster_from_an_excel_workbook(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.test_roster import _workbook_roster
+
+    workbook = _workbook_roster(tmp_path / "danh-sach.xlsx", REPO / "config" / "roster-nhatrang-2024.csv")
+    out = tmp_path / "campaign.yaml"
+    code, _, err = _invoke(runner, "init", "--source", str(SAMPLE), "--roster", str(workbook), "--id", "thu-2025",
+                           "--output", str(out))
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert "danh-sach.xlsx" in text and "code: xaphuong" in text  # its groups, from the workbook
+    assert "match a unit of the roster" in text
+
+
 def test_cli_google_source_without_credentials(runner: CliRunner, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
