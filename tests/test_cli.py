@@ -191,7 +191,7 @@ def test_cli_init_takes_the_roster_from_an_excel_workbook(runner: CliRunner, tmp
                            "--output", str(out))
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
-    assert "danh-sach.xlsx" in text and "code: xaphuong" in text  # its groups, from the workbook
+    assert 'roster: "danh-sach.xlsx"' in text and '{code: "xaphuong", label: "TODO: xaphuong"}' in text
     assert "match a unit of the roster" in text
 
 

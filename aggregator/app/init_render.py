@@ -38,7 +38,7 @@ timezone: $timezone  # IANA zone of the dates typed in the sheet
 source:
 $source
 
-# CSV of the units expected to report: unit_id,group,name,short_name,aliases,email,source.
+# The units expected to report (CSV, or an .xlsx tab): unit_id,group,name,short_name,aliases,email,source.
 roster: $roster
 # In report order: `code` as in the roster's group column and the Vietnamese `label` the report prints,
 # e.g. - {code: xaphuong, label: "UBND các xã, phường"}
