@@ -188,6 +188,7 @@ def _with_copies(notes: Path) -> Callable[[], int]:
 
     fork, result = beside._fork, beside.Beside.result
     at_join: list[int] = []
+    notes.unlink(missing_ok=True)  # this cycle's copy only (the folder keeps the previous cycle's notes)
 
     def noted(work: Callable[[], object]) -> tuple[int, int] | None:
         def work_and_note() -> object:
