@@ -25,6 +25,7 @@ import numpy as np
 from aggregator.models import Candidate, ItemKind
 
 _USED, _SUPERSEDED = "used", "superseded"
+_PIN_ID = ItemKind.PIN + "-"  # a pin's id: this, then its fingerprint (``item_id``)
 
 
 class ReviewItem(NamedTuple):
@@ -78,20 +79,20 @@ class Pins:
 
     def left(self, skip: Collection[str]) -> int:
         """How many pins have an id that ``skip`` does not hold."""
-        prefix = ItemKind.PIN + "-"
-        return len(self.owner) - sum(1 for ident in skip if ident.startswith(prefix) and ident[2:] in self.owner)
+        return len(self.owner) - sum(1 for ident in skip if ident.startswith(_PIN_ID)
+                                     and ident[len(_PIN_ID):] in self.owner)
 
     def first(self, count: int, skip: Collection[str]) -> list[str]:
         """Up to ``count`` fingerprints whose id ``skip`` does not hold, in the order of ``by_row``: found
         without ordering them all (100,000 pins for a 20,000-unit sheet; a tab shows a few hundred)."""
         if count <= 0:
             return []
-        prefix, wanted = ItemKind.PIN + "-", count + len(self.owner) - self.left(skip)  # the skipped may come first
+        wanted = count + len(self.owner) - self.left(skip)  # the skipped may come first
         if wanted >= len(self.owner) or "by_row" in self.__dict__:
             ordered = self.by_row
         else:
             ordered = _smallest_first(list(self.owner), [self.rows_of[fp][0] for fp in self.owner], wanted)
-        return [fp for fp in ordered if prefix + fp not in skip][:count]
+        return [fp for fp in ordered if _PIN_ID + fp not in skip][:count]
 
     def item(self, fp: str) -> ReviewItem:
         group, rows = self.owner[fp], self.rows_of[fp]
@@ -135,8 +136,9 @@ class Questions:
     def get(self, ident: str) -> ReviewItem | None:
         """The question with this id (decisions/items.py), or None when the cycle does not ask it."""
         found = self._by_id.get(ident)
-        if found is None and ident.startswith(ItemKind.PIN + "-") and ident[2:] in self.pins.owner:
-            return self.pins.item(ident[2:])
+        fingerprint = ident[len(_PIN_ID):]
+        if found is None and ident.startswith(_PIN_ID) and fingerprint in self.pins.owner:
+            return self.pins.item(fingerprint)
         return found
 
     def first(self, skip: Collection[str], room: int, priority: Mapping[ItemKind, int]

@@ -223,7 +223,7 @@ def base_chars(text: str) -> str:
 
 def strip_notes(text: str) -> str:
     """Drop trailing notes from a clean name: "Phòng Y tế (đã gửi) ✔" → "Phòng Y tế"."""
-    folded = text.translate(_BASE_CHARS)  # same length as text, so match offsets carry over
+    folded = base_chars(text)  # same length as text, so match offsets carry over
     if folded[-1:].isalnum() and not _NOTE_WORD.search(folded):
         return text  # no word any note is made of, and no mark at the end: the common case
     while (found := _NOTE_AT_END.search(folded)) and found.start() > 0:
@@ -399,5 +399,5 @@ def strip_notes_many(texts: Sequence[str]) -> list[str]:
     joined = _joined(texts) if texts else None
     if joined is None:
         return [strip_notes(text) for text in texts]
-    noted = _lines(joined[1], _NOTE_WORD.finditer(joined[0].translate(_BASE_CHARS)))
+    noted = _lines(joined[1], _NOTE_WORD.finditer(base_chars(joined[0])))
     return [strip_notes(text) if i in noted or not text[-1:].isalnum() else text for i, text in enumerate(texts)]

@@ -22,8 +22,7 @@ def read_roster(path: Path, groups: Sequence[str] | None = None) -> tuple[Roster
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        hint = "Check `roster` in the campaign file or --roster."
-        raise RosterError(f"The roster file {path} does not exist.", hint) from exc
+        raise _absent(path) from exc
     except UnicodeDecodeError as exc:
         if path.read_bytes().startswith(b"PK"):  # a workbook under another name
             return _read_workbook(path, groups)
@@ -34,11 +33,15 @@ def read_roster(path: Path, groups: Sequence[str] | None = None) -> tuple[Roster
     return parse_roster(text, origin=str(path), groups=groups)
 
 
+def _absent(path: Path) -> RosterError:
+    return RosterError(f"The roster file {path} does not exist.", "Check `roster` in the campaign file or --roster.")
+
+
 def _read_workbook(path: Path, groups: Sequence[str] | None) -> tuple[RosterUnit, ...]:
     from aggregator.adapters.xlsx import roster_rows  # openpyxl is imported only for a workbook roster
 
     if not path.is_file():
-        raise RosterError(f"The roster file {path} does not exist.", "Check `roster` in the campaign file or --roster.")
+        raise _absent(path)
     title, rows = roster_rows(path)
     return roster_from_rows(rows, origin=f"{path} (tab {title!r})", groups=groups)
 

@@ -21,15 +21,19 @@ def _nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", (text or "").strip())
 
 
+def _missing_columns(cells: Iterable[object]) -> list[str]:
+    """The required columns a header row does not name (case and Unicode form aside)."""
+    present = {_nfc(str(cell)).lower() for cell in cells if cell is not None}
+    return [column for column in REQUIRED if column not in present]
+
+
 def roster_header(cells: Iterable[object]) -> bool:
     """Whether a row is a roster's header: it names every required column."""
-    present = {_nfc(str(cell)).strip().lower() for cell in cells if cell is not None}
-    return all(column in present for column in REQUIRED)
+    return not _missing_columns(cells)
 
 
 def _header_problem(fieldnames: Iterable[str] | None, origin: str) -> RosterError | None:
-    present = [(_nfc(f)).lower() for f in fieldnames or []]
-    missing = [c for c in REQUIRED if c not in present]
+    missing = _missing_columns(fieldnames or [])
     if not missing:
         return None
     return RosterError(f"The roster {origin} lacks the column(s) {', '.join(missing)} in its header row.")
