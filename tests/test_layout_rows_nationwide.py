@@ -32,3 +32,20 @@ def test_no_unit_name_of_any_province_reads_as_a_total(names: list[str]) -> None
 def test_no_unit_name_loses_a_part_as_a_list_number_or_contact(names: list[str]) -> None:
     changed = [n for n in names if " ".join(name_variants(n)) != clean_text(n)]
     assert changed == []
+
+
+def test_a_list_number_typed_before_a_unit_type_is_the_only_number_left_out(names: list[str]) -> None:
+    """ "12 UBND xã …" reads as "UBND xã …" for every unit of the 61 provinces, and no unit name itself
+    loses a leading word (names/reading.py, ``split_segments``)."""
+    from aggregator.names.abbreviations import segment_words
+    from aggregator.names.reading import read_name, split_segments
+    from aggregator.names.vocabulary import Vocabulary
+
+    vocab = Vocabulary()
+    lost = [n for n in names if split_segments(n, vocab)[0][:1] != segment_words(n, vocab)[:1]]
+    assert lost == []  # every name keeps its first word ("Phường 9", "9", "19/5" included)
+    sample = names[:: max(1, len(names) // 3000)]
+    typed = [f"UBND {n}" for n in sample] + [f"Trường THCS {n}" for n in sample]
+    differ = [t for t in typed if read_name(f"12 {t}", vocab) != read_name(t, vocab)]
+    assert differ == []
+    assert [w.text for w in split_segments("19 tháng 5", vocab)[0]][:1] == ["19"]  # no unit type after it: kept
