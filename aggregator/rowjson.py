@@ -1,4 +1,5 @@
-"""The JSON text of one sheet row, as ``json.dumps(row, ensure_ascii=False)`` writes it, fast.
+"""JSON written fast: one sheet row as ``json.dumps(row, ensure_ascii=False)`` writes it, and compact
+documents (status.json's units, the dashboard's requests to Google) by orjson.
 
 A large sheet encodes 100,000 rows twice a cycle (each row's fingerprint, and the history's copy of
 every new row version). ``JSONEncoder.encode`` builds a fresh C encoder for every call and walks
@@ -15,6 +16,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from json import encoder as _json_encoder
+
+import orjson
 
 RowEncoder = Callable[[Sequence[object]], str]
 
@@ -36,3 +39,45 @@ def row_encoder(default: Callable[[object], object]) -> RowEncoder:
     # the arguments JSONEncoder.iterencode gives it for ensure_ascii=False, no indent, allow_nan=True
     encode = make(None, default, _json_encoder.encode_basestring, None, ": ", ", ", False, False, True)
     return lambda row: "".join(encode(row, 0))
+
+
+def compact(value: object) -> bytes:
+    """``value`` (a tree of dicts, lists, text and numbers) as compact JSON in UTF-8, no space after ":" or ",".
+
+    orjson writes status.json's 20,000 units and a 20,000-unit dashboard's requests to Google four to five
+    times faster than the standard library's C encoder, as one bytes object (no text to encode again). What
+    orjson refuses to write is written by ``json`` (escaped to ASCII, still compact): an integer beyond 64
+    bits (a sum of many large amounts) or text holding a lone surrogate. Anything else neither can write
+    (an object that is not JSON) raises TypeError, as ``json.dumps`` does.
+
+    >>> print(compact({"unit_id": "XA-Hòa", "rows": [3, None], "big": 10**20}).decode())
+    {"unit_id":"XA-H\\u00f2a","rows":[3,null],"big":100000000000000000000}
+    >>> compact({"unit_id": "XA-Hòa", "share": 0.5}).decode()
+    '{"unit_id":"XA-Hòa","share":0.5}'
+    """
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, separators=(",", ":"), check_circular=False).encode("ascii")
+
+
+def compact_rows(default: Callable[[object], object]) -> RowEncoder:
+    """An encoder of rows as compact JSON text by orjson, ``default`` for what JSON cannot hold, dates and
+    times included (``default`` writes them, as for ``row_encoder``); a row orjson refuses (an integer
+    beyond 64 bits) is written by ``row_encoder``. Twice as fast as ``row_encoder``, for text read back
+    with ``json.loads`` (the history's copy of each new row version), never hashed.
+
+    >>> import datetime
+    >>> encode = compact_rows(str)
+    >>> encode(["Xã Long Hòa", 12, None, datetime.date(2024, 11, 8)]), encode([10**20, "x"])
+    ('["Xã Long Hòa",12,null,"2024-11-08"]', '[100000000000000000000, "x"]')
+    """
+    plain = row_encoder(default)
+    options = orjson.OPT_PASSTHROUGH_DATETIME
+
+    def encode(row: Sequence[object]) -> str:
+        try:
+            return orjson.dumps(row, default=default, option=options).decode()
+        except orjson.JSONEncodeError:
+            return plain(row)
+    return encode

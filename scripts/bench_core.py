@@ -4,7 +4,7 @@ Each cycle runs in a fresh interpreter (``python scripts/bench_core.py --child U
 scheduled ``aggregator run`` does: import the package, read the roster, take the tab's rows as
 ``values:batchGet`` returns them, then compute with a real SQLite history file (first-seen step) →
 what changed since the previous status.json → dashboard layout → the dashboard's Google payload
-(formatting requests and values, serialised as requests sends them) → status.json written atomically →
+(formatting requests and values, serialised as the adapter sends them) → status.json written atomically →
 the cycle recorded in the history: ``run_cycle`` step by step, with the Google source and sink replaced by
 their payloads. Not included: the network, and the .docx report (``scripts/bench_report.py``).
 
@@ -124,19 +124,20 @@ def _read(folder: Path, cycle: int):  # type: ignore[no-untyped-def]
 
 def _wire(layout, tab: str, decisions) -> int:  # type: ignore[no-untyped-def]
     """What the Google sink sends for a changed dashboard and decisions tab: formats (with their signature)
-    and values, serialised as requests does (``json=``), one body at a time."""
+    and values, serialised as adapters/sheets_http.py sends them, one body at a time."""
     from aggregator.adapters import sheets_format, sheets_worker_tab
     from aggregator.outputs import dashboard
+    from aggregator.rowjson import compact
 
     gids = {"Báo cáo": 0, tab: 1, decisions.title: 2}
     formats = sheets_format.format_requests(layout, 1, gids, dashboard.STYLE_PALETTE)
     formats += sheets_worker_tab.format_requests(decisions, 2, gids, dashboard.STYLE_PALETTE)
     signature = sheets_format.signature(formats)
-    sent = len(json.dumps({"requests": [*formats, signature]}, allow_nan=False).encode("utf-8"))
+    sent = len(compact({"requests": [*formats, signature]}))
     del formats
     values = sheets_format.values_body(tab, layout, (0, 0))
     values["data"] += sheets_worker_tab.values_data(decisions, ())
-    return sent + len(json.dumps(values, allow_nan=False).encode("utf-8"))
+    return sent + len(compact(values))
 
 
 def _child(units: int, cycle: int, folder: Path) -> None:

@@ -43,7 +43,7 @@ def test_write_json_puts_each_list_item_on_its_own_line(tmp_path: Path) -> None:
                                                              {"unit_id": "B", "notes": ["khoảng 200"]}], "none": []}
     text = write_json(tmp_path / "status.json", document).read_text(encoding="utf-8")
     assert json.loads(text) == document
-    assert '\n    {"unit_id": "B", "notes": ["khoảng 200"]}\n' in text and text.count("\n") == 9
+    assert '\n    {"unit_id":"B","notes":["khoảng 200"]}\n' in text and text.count("\n") == 9
 
 
 def test_atomic_write_unwritable_folder(tmp_path: Path) -> None:
@@ -111,14 +111,19 @@ def test_every_cycle_starts_by_removing_leftovers(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 
 
-def test_json_text_writes_one_item_per_line_as_json_dumps_writes_each() -> None:
+def test_json_text_writes_each_item_on_its_own_line_as_compact_json() -> None:
     from aggregator.adapters.files import json_text
 
-    units = [{"unit_id": "XA-Hòa", "metrics": {"citizens": 1.5, "meetings": None}, "rows": [3, 7],
-              "note": "“trích dẫn”\n\t\\", "late": True, "big": 10**20, "small": 1e-7} for _ in range(3)]
+    units = [{"unit_id": f"XA-Hòa-{i}", "metrics": {"citizens": 1.5, "meetings": None}, "rows": [3, 7],
+              "note": "“trích dẫn”\n\t\\", "late": True, "big": 10**20, "small": 1e-7, "odd": "\ud800"}
+             for i in range(3)]
     document = {"schema": 1, "units": units, "empty": [], "groups": ({"g": "x"},), "artifacts": {}}
     text = json_text(document)
     assert json.loads(text) == {**document, "groups": [{"g": "x"}]}
-    unit_lines = [line for line in text.splitlines() if line.startswith("    {\"unit_id")]
-    assert unit_lines == [f"    {json.dumps(unit, ensure_ascii=False)}" + ("," if i < 2 else "")
-                          for i, unit in enumerate(units)]
+    lines = text.splitlines()
+    unit_lines = [line for line in lines if line.startswith("    {\"unit_id")]
+    assert [json.loads(line.rstrip(",")) for line in unit_lines] == units  # one unit per line, whole
+    assert [line.endswith(",") for line in unit_lines] == [True, True, False]
+    assert lines[:2] == ["{", '  "schema": 1,'] and lines[-1] == "}"
+    assert '"metrics":{"citizens":1.5,"meetings":null}' in text  # compact
+    assert json_text([1, "Hòa"]) == '[1,"Hòa"]\n' and json_text({}) == "{}\n"

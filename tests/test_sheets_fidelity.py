@@ -171,3 +171,16 @@ def test_an_applied_fault_does_the_work_then_drops_the_connection(http: Any, fak
         batch(http, {"addSheet": {"properties": {"title": "Mới"}}})
     assert [t.title for t in fake.books[SID].tabs] == ["Sheet1", "Trang 2", "Mới"]
     assert fake.log[-1].status == 0
+
+
+def test_a_body_not_sent_as_json_is_refused_and_the_adapters_way_is_accepted(http: Any, fake: FakeSheets) -> None:
+    from aggregator.adapters.sheets_http import values_batch_update
+
+    body = {"valueInputOption": "RAW", "data": [{"range": "Sheet1!A1", "values": [["Hòa", 1]]}]}
+    url = gspread.urls.SPREADSHEET_VALUES_BATCH_UPDATE_URL % SID
+    with pytest.raises(APIError) as refused:  # no Content-Type: Google reads the body as form fields
+        http.request("post", url, data=json.dumps(body).encode())
+    assert refused.value.code == 400 and "Invalid JSON payload" in str(refused.value)
+    assert fake.books[SID].tabs[0].cells == {}  # nothing written
+    reply = values_batch_update(http, SID, body)  # orjson's compact bytes, as the dashboard is sent
+    assert reply["totalUpdatedCells"] == 2 and fake.log[-1].body == body

@@ -5,9 +5,9 @@ into ours (errors say what to do: a 403 names the e-mail to share the sheet with
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import gspread
 import requests
@@ -15,15 +15,34 @@ from google.auth.exceptions import GoogleAuthError, RefreshError
 from google.auth.transport.requests import AuthorizedSession, Request
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_VALUES_BATCH_UPDATE_URL
 
 from aggregator.adapters import deadline as wire
 from aggregator.adapters.google_auth import email_from, key_path, load_credentials, read_key
 from aggregator.adapters.retry import RetryPolicy, call_with_retry
 from aggregator.errors import AggregatorError, CredentialsError, SheetAccessError
+from aggregator.rowjson import compact
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (seconds); both also capped by the cycle's deadline
+
+
+def batch_update(http: HTTPClient, sid: str, body: Mapping[str, object]) -> Any:
+    """``spreadsheets.batchUpdate``, as gspread's ``batch_update`` sends it, the body written by ``_post``."""
+    return _post(http, SPREADSHEET_BATCH_UPDATE_URL % sid, body)
+
+
+def values_batch_update(http: HTTPClient, sid: str, body: Mapping[str, object]) -> Any:
+    """``spreadsheets.values.batchUpdate``, as gspread's ``values_batch_update`` sends it (see ``_post``)."""
+    return _post(http, SPREADSHEET_VALUES_BATCH_UPDATE_URL % sid, body)
+
+
+def _post(http: HTTPClient, url: str, body: Mapping[str, object]) -> Any:
+    """POST ``body`` as JSON written by orjson (``rowjson.compact``): a 20,000-unit dashboard sends 12 MB of
+    values and 6 MB of formats, which requests' ``json.dumps`` takes four times as long to write, as text
+    it then encodes again. gspread's client still sends it (retries on 429/5xx, APIError on refusal)."""
+    return http.request("post", url, data=compact(body), headers={"Content-Type": "application/json"}).json()
 
 
 class SheetsTransport:

@@ -19,7 +19,7 @@ from typing import Any
 from aggregator.adapters import sheets_format as fmt
 from aggregator.adapters import sheets_worker_tab as worker
 from aggregator.adapters.retry import MaybeApplied, RetryPolicy
-from aggregator.adapters.sheets_http import SheetsTransport
+from aggregator.adapters.sheets_http import SheetsTransport, batch_update, values_batch_update
 from aggregator.adapters.sheets_meta import TabInfo
 from aggregator.errors import OutputError, SourceError, TransientSourceError
 from aggregator.models import DashboardLayout, WorkerTab
@@ -113,7 +113,7 @@ class TabWriting:
         # The typed replies carry the new gids; a reply of another shape is an error like any other.
         replies = self._wire.call(f"creating the {_roles(targets)}",
                                   lambda http: [r["addSheet"]["properties"]
-                                                for r in http.batch_update(self.id, body)["replies"]],
+                                                for r in batch_update(http, self.id, body)["replies"]],
                                   idempotent=False)
         infos = {}
         for props in replies:
@@ -161,7 +161,7 @@ class TabWriting:
             return infos
         structural = any(name in NOT_IDEMPOTENT for request in batch for name in request)
         reply = self._wire.call(f"formatting the {_roles(changed)}",
-                                lambda http: http.batch_update(self.id, {"requests": batch}),
+                                lambda http: batch_update(http, self.id, {"requests": batch}),
                                 idempotent=not structural)
         made = [r["createDeveloperMetadata"]["developerMetadata"] for r in reply.get("replies", [])
                 if "createDeveloperMetadata" in r]
@@ -213,7 +213,7 @@ class TabWriting:
         what = "the dashboard's 'as of' cell" if as_of_only else "the dashboard and decisions values"
         body = {"valueInputOption": "RAW", "data": data}
         try:
-            self._wire.call(f"writing {what}", lambda http: http.values_batch_update(self.id, body))
+            self._wire.call(f"writing {what}", lambda http: values_batch_update(http, self.id, body))
         except SourceError as exc:
             if not as_of_only:
                 raise

@@ -64,7 +64,7 @@ from aggregator.models import (
 from aggregator.names.matching import Matcher, build_matcher, match_names
 from aggregator.outputs import dashboard, decision_tab, status
 from aggregator.ports import Clock, DashboardSink, ReportRenderer, RosterReader, RowHistory, SheetSource, StateFiles
-from aggregator.rowjson import row_encoder
+from aggregator.rowjson import compact_rows
 from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.layout import Rows, map_header_row
 
@@ -132,7 +132,7 @@ def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series,
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
-_CONTENT = row_encoder(str)  # the history's copy of a row version
+_CONTENT = compact_rows(str)  # the history's copy of a row version (read back by json.loads)
 
 
 def _fingerprinted(frame: Frame, live: npt.NDArray[np.bool_], history: RowHistory | None, tab: str, raw: Rows,

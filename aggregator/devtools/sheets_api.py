@@ -75,6 +75,13 @@ class Recorded:
     deprecated: tuple[str, ...] = ()  # fields the discovery document deprecates that the body used
 
 
+def _is_json(headers: Mapping[str, str]) -> bool:
+    """Whether a request says its body is JSON: Google reads any other body as form fields and refuses it
+    ("Invalid JSON payload received")."""
+    found = next((value for name, value in headers.items() if name.lower() == "content-type"), "")
+    return found.split(";")[0].strip().lower() == "application/json"
+
+
 def _status(reply: Reply | Exception) -> int:
     return reply[0] if isinstance(reply, tuple) else 0
 
@@ -144,7 +151,7 @@ class SheetsApi:
                      None)
         endpoint, kind = route[:2] if route else ("unknown", "read" if method == "GET" else "write")
         try:
-            body, bad = (json.loads(raw) if raw else None), False
+            body, bad = (json.loads(raw) if raw else None), not (not raw or _is_json(headers))
         except ValueError:
             body, bad = raw, True
         with self._lock:
