@@ -3,10 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.adapters.roster_file import read_roster
 from aggregator.campaign.roster import parse_roster
 from aggregator.errors import RosterError
+from aggregator.textnorm import traditional
 from tests.conftest import REPO
 
 HEADER = "unit_id,group,name,short_name,aliases,email,source\n"
@@ -133,3 +136,30 @@ def test_roster_workbook_problems_say_what_to_do(tmp_path: Path) -> None:
     with_errors = _workbook_roster(tmp_path / "groups.xlsx", csv_path, cover=False)
     with pytest.raises(RosterError, match=r"tab 'Sheet'\)"):
         read_roster(with_errors, groups=["xaphuong"])  # a problem names the file and its tab
+
+
+_PIECES = ["Hòa", "Hoà", "Ủy", "U\u0309y", "\u0301", "\u0323a", "Đ", "ư\u0309", " ", "  x", '"', ",", ";", "\u00a0",
+           "A"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.lists(st.sampled_from(_PIECES), max_size=4).map("".join), min_size=8, max_size=8),
+                min_size=1, max_size=6))
+def test_roster_text_read_at_once_gives_each_field_as_read_alone(fields: list[list[str]]) -> None:
+    """The roster's text is made NFC as a whole: each field must come out as its own NFC, stripped, even
+    beside combining marks, quotes and delimiters (the csv module writes the quoting)."""
+    import csv
+    import io
+    import unicodedata
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["unit_id", "group", "name", "short_name", "aliases", "email", "source", "locality"])
+    rows = [[f"U{i}", "g", f"N{i}{row[2]}", *row[3:]] for i, row in enumerate(fields)]
+    writer.writerows(rows)
+    units = parse_roster(out.getvalue(), origin="t")
+    field = lambda text: unicodedata.normalize("NFC", text).strip()  # noqa: E731
+    assert [(u.name, u.short_name, u.email, u.source, u.locality) for u in units] == [
+        (traditional(field(row[2])), field(row[3]), field(row[5]), field(row[6]), field(row[7])) for row in rows]
+    assert [u.aliases for u in units] == [tuple(a.strip() for a in field(row[4]).split(";") if a.strip())
+                                          for row in rows]
