@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from aggregator.adapters.roster_file import read_roster
@@ -22,7 +24,7 @@ from aggregator.models import RosterUnit
 from aggregator.names.candidates import MAX_EDITS, build_index
 from aggregator.names.keys import key_of
 from aggregator.names.matching import Matcher, build_matcher
-from aggregator.names.reading import in_steps, name_variants, read, readings, split_segments
+from aggregator.names.reading import in_steps, many_name_variants, name_variants, read, readings, split_segments
 from aggregator.textnorm import clean_many, clean_text, strip_notes, strip_notes_many
 
 DATA = Path(__file__).resolve().parent / "data_names"
@@ -80,6 +82,21 @@ def test_many_names_are_cleaned_as_one_by_one() -> None:
         cleaned = clean_many(texts)
         assert cleaned == [clean_text(text) for text in texts]
         assert strip_notes_many(cleaned) == [strip_notes(text) for text in cleaned]
+
+
+# Pieces of typed names: clean words, decomposed marks, mojibake, odd spaces and invisible characters, digits
+# and contacts, quotes, letters of other scripts
+_PIECES = ["Phú", "Hòa", "UBND", "xã", " ", "  ", "\u00a0", "\u200b", "\t", "a\u0301", "\u0301", "PhÆ°á»›c", "Ã ",
+           "Ðông", "\u00ad", "“", "–", "-", "1", "12. ", "0905 123 456", "@x.vn", "٣", "中", "Đ", "(", ")", "I"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=12))
+def test_many_texts_read_at_once_read_as_each_alone(texts: list[str]) -> None:
+    """One search over all the texts finds those to clean and those that may hold a list number or a
+    contact: each comes out as it would alone."""
+    assert clean_many(texts) == [clean_text(text) for text in texts]
+    assert many_name_variants(texts) == [name_variants(text) for text in texts]
 
 
 def test_names_two_edits_away_are_all_found_through_their_letter_pairs() -> None:

@@ -38,7 +38,7 @@ from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, 
 from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.total_rows import total_labels
-from aggregator.textnorm import clean_text
+from aggregator.textnorm import ALREADY_CLEAN, clean_text
 
 MAX_TEXT = 2000  # longer free text is cut for outputs; the history keeps the original
 TYPED_NAME, GROUP_HINT, SUBMITTED, DATE_ONLY = "_typed_name", "_group_hint", "_submitted_at", "_date_only"
@@ -51,11 +51,6 @@ FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from
 # added by the office's decisions (aggregator/decisions/apply.py): settled as no unit, cells whose value the
 # office confirmed (tuple of (key, typed, value)), the row pinned as its unit's
 IGNORED, CONFIRMED, PINNED = "_ignored", "_confirmed", "_pinned"
-# Text ``clean_text`` gives back unchanged, told by one regex: words of printable ASCII and precomposed
-# Vietnamese letters (NFC as they are; none of them is a control, invisible or look-alike character,
-# nor a byte of mojibake), separated by single spaces. Anything else goes through ``clean_text``.
-_CLEAN_CHARS = "!-~ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9"
-_ALREADY_CLEAN = re.compile(f"[{_CLEAN_CHARS}]+(?: [{_CLEAN_CHARS}]+)*")
 ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
                 ColumnRole.SUBMITTED_AT: SUBMITTED}
 CellProblem = tuple[str, str, str]  # a row's PROBLEMS: (key, the cell as typed, message)
@@ -169,7 +164,7 @@ class _Column:
     (sheets repeat names, "khoảng 200" and "08/11/2024" far more often than they vary them), one
     empty cell, each distinct plain int, and every other cell on its own: 1, 1.0 and TRUE are equal
     in Python but not in a count column. ``clean_text`` runs once per distinct text, and not at all
-    on text it would give back unchanged (``_ALREADY_CLEAN``). Readers answer once per entry; the
+    on text it would give back unchanged (``textnorm.ALREADY_CLEAN``). Readers answer once per entry; the
     answers are spread back over the rows by code.
     """
 
@@ -181,7 +176,7 @@ class _Column:
         codes, found = pd.factorize(values)
         found = np.asarray(found, dtype=object)
         is_text = np.fromiter(map(isinstance, found, repeat(str, len(found))), dtype=bool, count=len(found))
-        clean = _ALREADY_CLEAN.fullmatch
+        clean = ALREADY_CLEAN.fullmatch
         cleaned = [t if clean(t) else clean_text(t) or None for t in found[is_text].tolist()]
         # entries: the cleaned distinct texts, the empty cell, each distinct plain int (typed numbers repeat
         # too; an int reads the same as an equal int), then every other cell on its own

@@ -59,6 +59,7 @@ _LEADING_NUMBER = re.compile(r"^\d{1,3}\s*[.)]\s*(?=[^\W\d_])|^\d{1,3}\s*[-–]\
 # What a text holding either needs (a search of many texts at once, see ``many_name_variants``): a digit first,
 # an @, or nine digits (a phone number has nine to eleven).
 _MAY_HOLD_EXTRAS = re.compile(r"^\d|@|^(?:[^\d\n]*+\d){9}", re.MULTILINE)
+_DIGIT_OR_AT = re.compile(r"[\d@]")  # in every text that may hold either: looked for first (one class, in C)
 _LIST_NUMBER = re.compile(r"[0-9]{1,3}")
 _SEGMENT_GAP = re.compile(r"\s+[-–—|:]\s+|\s*,\s+")
 # A commune-level head after other words opens the place, not the unit: "Trạm Y tế xã Long Đức".
@@ -84,7 +85,7 @@ def name_variants(text: str) -> list[str]:
 def many_name_variants(texts: Sequence[str]) -> list[list[str]]:
     """``name_variants`` of many texts, most of them cleaned and checked for notes in one pass."""
     cleaned = clean_many(texts)
-    extras = lines_matching(_MAY_HOLD_EXTRAS, cleaned)  # most names hold no list number, no contact
+    extras = lines_matching(_MAY_HOLD_EXTRAS, cleaned, may=_DIGIT_OR_AT)  # most names hold no list number, no contact
     cut = [(_without_extras(text) if i in extras else text)[:MAX_NAME] for i, text in enumerate(cleaned)]
     return [_bracketed(text) for text in strip_notes_many(cut)]
 
