@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from itertools import accumulate
 
 # Format characters that render as nothing (zero-width space/joiners, word joiner, BOM, soft
 # hyphen, bidi controls): pasted from web pages and Word, they split words invisibly.
@@ -40,10 +38,6 @@ _ODD = re.compile(f"[\n{_ODD_CHARS}]|{_MOJIBAKE_HINT.pattern}")
 # byte of mojibake), separated by single spaces. Anything else goes through ``clean_text``.
 CLEAN_CHARS = "!-~ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9"
 ALREADY_CLEAN = re.compile(f"[{CLEAN_CHARS}]+(?: [{CLEAN_CHARS}]+)*")
-# In texts joined by line breaks, a character none of those, nor a space: one character class, which the
-# regex engine looks for in C (an alternation is tried at every position: eight times as long)
-_NOT_CLEAN_IN_LINES = re.compile(f"[^{CLEAN_CHARS} \n]")
-_SPACE_GAPS = {"  ": 0, " \n": 0, "\n ": 1}  # a space too many, and where it stands from the match
 # Words are repaired one by one. An NBSP right after a byte-like character is part of the
 # mojibake ("Ã" + NBSP is "à"); anywhere else it separates words.
 _TOKEN_GAPS = re.compile(r"([ \t\r\n]+|(?<![\u0080-\u00f4" + re.escape("".join(_CP1252_BYTE)) + r"])\u00a0)")
@@ -93,7 +87,7 @@ _WEAK = (
     r"\b[^()\[\]]*"
 )
 # Every note above holds one of these words (folded; glued verbs only after "đã", "chưa"): looked for first.
-_NOTE_WORD = re.compile(r"\b(?:bao|gui|nop|cap|bo|sua|xong|hoan|da|chua|dieu|ok|lan|moi)\b")
+NOTE_WORD = re.compile(r"\b(?:bao|gui|nop|cap|bo|sua|xong|hoan|da|chua|dieu|ok|lan|moi)\b")
 _NOTE_AT_END = re.compile(
     rf"(?:\s*[(\[]\s*(?:{_STRONG}|{_WEAK})[)\]]?|\s*(?:[-–—:|,;]\s*)?{_STRONG}|\s*[-–—:|,;]\s*{_WEAK}"
     r"|[^\w()\[\]]+)$"
@@ -232,7 +226,7 @@ def base_chars(text: str) -> str:
 def strip_notes(text: str) -> str:
     """Drop trailing notes from a clean name: "Phòng Y tế (đã gửi) ✔" → "Phòng Y tế"."""
     folded = base_chars(text)  # same length as text, so match offsets carry over
-    if folded[-1:].isalnum() and not _NOTE_WORD.search(folded):
+    if folded[-1:].isalnum() and not NOTE_WORD.search(folded):
         return text  # no word any note is made of, and no mark at the end: the common case
     while (found := _NOTE_AT_END.search(folded)) and found.start() > 0:
         text, folded = text[: found.start()].rstrip(), folded[: found.start()].rstrip()
@@ -371,63 +365,3 @@ def fold_words(texts: Sequence[str]) -> list[list[str]]:
 def fold_clean(words: Sequence[str]) -> str:
     """``fold`` of a clean text, from its ``fold_words``."""
     return " ".join(key for word in words if (key := fold_word(word)))
-
-
-def _joined(texts: Sequence[str]) -> tuple[str, list[int]] | None:
-    """Texts joined by newlines and where each starts; None when a text holds a newline of its own."""
-    joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:
-        return None
-    return joined, list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-
-
-def _lines(starts: list[int], positions: Iterable[int]) -> set[int]:
-    return {bisect_right(starts, position) - 1 for position in positions}
-
-
-def _found(text: str, needle: str) -> Iterator[int]:
-    """Where ``needle`` starts in ``text``, each place (``str.find``: no regex)."""
-    at = text.find(needle)
-    while at >= 0:
-        yield at
-        at = text.find(needle, at + 1)
-
-
-def lines_matching(pattern: re.Pattern[str], texts: Sequence[str], *, may: re.Pattern[str] | None = None) -> set[int]:
-    """The indices of the texts (without newlines) in which ``pattern`` is found, in one search of all.
-
-    ``may``: a quick pattern (one character class) found in every text ``pattern`` is found in; the one search
-    is then ``may``'s, and ``pattern`` is searched for only in the texts it points at.
-
-    >>> lines_matching(re.compile(r"[0-9]{3}"), ["Phường 1", "Tổ 123", "Xã An"], may=re.compile(r"[0-9]"))
-    {1}
-    """
-    joined = _joined(texts) if texts else None
-    if joined is None:
-        return {i for i, text in enumerate(texts) if pattern.search(text)}
-    if may is None:
-        return _lines(joined[1], (found.start() for found in pattern.finditer(joined[0])))
-    maybe = _lines(joined[1], (found.start() for found in may.finditer(joined[0])))
-    return {i for i in maybe if pattern.search(texts[i])}
-
-
-def clean_many(texts: Sequence[str]) -> list[str]:
-    """``clean_text`` of many texts, in one pass for those already clean (a roster's names, a sheet's)."""
-    joined = _joined(texts) if texts else None
-    if joined is None:
-        return [clean_text(text) for text in texts]
-    text, starts = joined
-    dirty = _lines(starts, (found.start() for found in _NOT_CLEAN_IN_LINES.finditer(text)))
-    dirty |= {0, len(texts) - 1}  # their ends are no line break: checked below
-    for gap, offset in _SPACE_GAPS.items():
-        dirty |= _lines(starts, (at + offset for at in _found(text, gap)))
-    return [clean_text(text) if i in dirty or not text else text for i, text in enumerate(texts)]
-
-
-def strip_notes_many(texts: Sequence[str]) -> list[str]:
-    """``strip_notes`` of many clean texts, in one pass for those without a note."""
-    joined = _joined(texts) if texts else None
-    if joined is None:
-        return [strip_notes(text) for text in texts]
-    noted = _lines(joined[1], (found.start() for found in _NOTE_WORD.finditer(base_chars(joined[0]))))
-    return [strip_notes(text) if i in noted or not text[-1:].isalnum() else text for i, text in enumerate(texts)]

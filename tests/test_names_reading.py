@@ -20,12 +20,13 @@ from rapidfuzz.distance import OSA
 
 from aggregator.adapters.roster_file import read_roster
 from aggregator.campaign import MatchingSettings
+from aggregator.many_texts import clean_many, strip_notes_many
 from aggregator.models import RosterUnit
 from aggregator.names.candidates import MAX_EDITS, build_index
 from aggregator.names.keys import key_of
 from aggregator.names.matching import Matcher, build_matcher
 from aggregator.names.reading import in_steps, many_name_variants, name_variants, read, readings, split_segments
-from aggregator.textnorm import clean_many, clean_text, strip_notes, strip_notes_many
+from aggregator.textnorm import clean_text, strip_notes
 
 DATA = Path(__file__).resolve().parent / "data_names"
 REDTEAM = Path(__file__).resolve().parent / "redteam" / "data"

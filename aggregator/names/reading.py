@@ -23,19 +23,12 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
+from aggregator.many_texts import clean_many, lines_matching, strip_notes_many
 from aggregator.names.abbreviations import MAX_NAME, segment_words
 from aggregator.names.heads import LEVEL_WORDS, TRAPS, Head, agrees, bare, fits, folded_phrase, level_keys, phrase_at
 from aggregator.names.localities import Place, level_at, read_places, split_trailing
 from aggregator.names.vocabulary import Vocabulary, Word
-from aggregator.textnorm import (
-    clean_many,
-    clean_text,
-    is_syllable,
-    lines_matching,
-    strip_notes,
-    strip_notes_many,
-    tone_key,
-)
+from aggregator.textnorm import clean_text, is_syllable, strip_notes, tone_key
 
 _SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", "nam"): slice(0, 2)}
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}

@@ -14,13 +14,13 @@ from collections.abc import Hashable, Iterable, MutableMapping
 from enum import Enum
 from typing import Literal, TypeVar
 
+from aggregator.many_texts import lines_matching
 from aggregator.names.abbreviations import places_in
 from aggregator.names.judging import Decision
 from aggregator.names.keys import Key, key_of
 from aggregator.names.localities import Place
 from aggregator.names.reading import Holds, NameParts, Reading, many_name_variants, name_variants, read, twin
 from aggregator.names.vocabulary import Vocabulary, compact
-from aggregator.textnorm import lines_matching
 
 _ROMAN_SYLLABLES = ("i", "vi")  # "I", "VI" are numbers, "i", "vi" words
 K = TypeVar("K", bound=Hashable)

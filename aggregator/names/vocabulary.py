@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from aggregator.textnorm import clean_many, fold_clean, fold_word, fold_words, is_syllable, strip_marks
+from aggregator.many_texts import clean_many
+from aggregator.textnorm import fold_clean, fold_word, fold_words, is_syllable, strip_marks
 
 BUILTIN: Mapping[str, str] = {
     "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "ub": "ủy ban", "ubkt": "ủy ban kiểm tra",
