@@ -64,7 +64,7 @@ from aggregator.models import (
 from aggregator.names.matching import Matcher, build_matcher, match_names
 from aggregator.outputs import dashboard, decision_tab, status
 from aggregator.ports import Clock, DashboardSink, ReportRenderer, RosterReader, RowHistory, SheetSource, StateFiles
-from aggregator.rowjson import compact_rows
+from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.layout import Rows, map_header_row
 
@@ -132,7 +132,9 @@ def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series,
     return pd.Series(outcomes, index=names.index, dtype=object)
 
 
-_CONTENT = compact_rows(str)  # the history's copy of a row version (read back by json.loads)
+# The history's copy of a row version. Not orjson, though twice as fast: it keeps each non-ASCII text's UTF-8
+# inside the text, and the copy that does this (app/beside.py) then writes 40 MB more of its own pages.
+_CONTENT = row_encoder(str)
 
 
 def _fingerprinted(frame: Frame, live: npt.NDArray[np.bool_], history: RowHistory | None, tab: str, raw: Rows,
