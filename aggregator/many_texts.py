@@ -17,16 +17,27 @@ _NOT_CLEAN_IN_LINES = re.compile(f"[^{CLEAN_CHARS} \n]")
 _SPACE_GAPS = {"  ": 0, " \n": 0, "\n ": 1}  # a space too many, and where it stands from the match
 
 
-def _joined(texts: Sequence[str]) -> tuple[str, list[int]] | None:
-    """Texts joined by newlines and where each starts; None when a text holds a newline of its own."""
+class _Joined:
+    """Texts joined by line breaks; which texts positions in the joined text fall in."""
+
+    def __init__(self, texts: Sequence[str], text: str) -> None:
+        self.texts, self.text = texts, text
+        self._starts: list[int] | None = None  # where each text starts: worked out at the first hit (most checks
+        # find none)
+
+    def lines(self, positions: Iterable[int]) -> set[int]:
+        found = set()
+        for position in positions:
+            if self._starts is None:
+                self._starts = list(accumulate((len(text) + 1 for text in self.texts[:-1]), initial=0))
+            found.add(bisect_right(self._starts, position) - 1)
+        return found
+
+
+def _joined(texts: Sequence[str]) -> _Joined | None:
+    """The texts joined; None when there are none or a text holds a line break of its own."""
     joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:
-        return None
-    return joined, list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-
-
-def _lines(starts: list[int], positions: Iterable[int]) -> set[int]:
-    return {bisect_right(starts, position) - 1 for position in positions}
+    return _Joined(texts, joined) if texts and joined.count("\n") == len(texts) - 1 else None
 
 
 def _found(text: str, needle: str) -> Iterator[int]:
@@ -46,32 +57,31 @@ def lines_matching(pattern: re.Pattern[str], texts: Sequence[str], *, may: re.Pa
     >>> lines_matching(re.compile(r"[0-9]{3}"), ["Phường 1", "Tổ 123", "Xã An"], may=re.compile(r"[0-9]"))
     {1}
     """
-    joined = _joined(texts) if texts else None
+    joined = _joined(texts)
     if joined is None:
         return {i for i, text in enumerate(texts) if pattern.search(text)}
     if may is None:
-        return _lines(joined[1], (found.start() for found in pattern.finditer(joined[0])))
-    maybe = _lines(joined[1], (found.start() for found in may.finditer(joined[0])))
+        return joined.lines(found.start() for found in pattern.finditer(joined.text))
+    maybe = joined.lines(found.start() for found in may.finditer(joined.text))
     return {i for i in maybe if pattern.search(texts[i])}
 
 
 def clean_many(texts: Sequence[str]) -> list[str]:
     """``clean_text`` of many texts, in one pass for those already clean (a roster's names, a sheet's)."""
-    joined = _joined(texts) if texts else None
+    joined = _joined(texts)
     if joined is None:
         return [clean_text(text) for text in texts]
-    text, starts = joined
-    dirty = _lines(starts, (found.start() for found in _NOT_CLEAN_IN_LINES.finditer(text)))
+    dirty = joined.lines(found.start() for found in _NOT_CLEAN_IN_LINES.finditer(joined.text))
     dirty |= {0, len(texts) - 1}  # their ends are no line break: checked below
     for gap, offset in _SPACE_GAPS.items():
-        dirty |= _lines(starts, (at + offset for at in _found(text, gap)))
+        dirty |= joined.lines(at + offset for at in _found(joined.text, gap))
     return [clean_text(text) if i in dirty or not text else text for i, text in enumerate(texts)]
 
 
 def strip_notes_many(texts: Sequence[str]) -> list[str]:
     """``strip_notes`` of many clean texts, in one pass for those without a note."""
-    joined = _joined(texts) if texts else None
+    joined = _joined(texts)
     if joined is None:
         return [strip_notes(text) for text in texts]
-    noted = _lines(joined[1], (found.start() for found in NOTE_WORD.finditer(base_chars(joined[0]))))
+    noted = joined.lines(found.start() for found in NOTE_WORD.finditer(base_chars(joined.text)))
     return [strip_notes(text) if i in noted or not text[-1:].isalnum() else text for i, text in enumerate(texts)]

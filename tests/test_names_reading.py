@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from functools import cache
 from pathlib import Path
 
@@ -121,3 +122,20 @@ def test_names_two_edits_away_are_all_found_through_their_letter_pairs() -> None
         spelled = "".join(typed)
         expected = {i: edits for i, name in enumerate(names) if (edits := OSA.distance(spelled, name)) <= MAX_EDITS}
         assert index.within_edits(spelled) == expected, spelled
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["TU", "TC", "VI", "I", "X", "Đ", "a", "1", "_", " ", ".", "\n", "Ư", "ữ"]),
+                max_size=14).map("".join))
+def test_capitals_that_matter_are_found_as_a_look_behind_first_finds_them(text: str) -> None:
+    """The pattern looks for its words first (fast), then at the letter before: the same hits as checking
+    that letter first, as the pattern was written before."""
+    from types import SimpleNamespace
+
+    from aggregator.names.typed import _ROMAN_SYLLABLES, _capitals_that_matter
+
+    keys = {"tu", "tc", "ttu"}
+    pattern = _capitals_that_matter(SimpleNamespace(case_keys=keys))  # type: ignore[arg-type]
+    words = sorted({*keys, *_ROMAN_SYLLABLES}, key=len, reverse=True)
+    plain = re.compile(r"(?<![^\W\d_])(?:" + "|".join(w.upper() for w in words) + r")(?![^\W\d_])")
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]

