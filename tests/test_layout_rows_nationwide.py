@@ -49,3 +49,16 @@ def test_a_list_number_typed_before_a_unit_type_is_the_only_number_left_out(name
     differ = [t for t in typed if read_name(f"12 {t}", vocab) != read_name(t, vocab)]
     assert differ == []
     assert [w.text for w in split_segments("19 tháng 5", vocab)[0]][:1] == ["19"]  # no unit type after it: kept
+
+
+def test_every_unit_name_read_many_at_once_reads_as_alone(names: list[str]) -> None:
+    """many_texts.py's one-search checks (what to clean, what may hold a list number or a contact, notes) give
+    every real name of the 61 provinces, as typed, in capitals, with a list number, an odd space or a
+    phone number, what reading it alone gives."""
+    from aggregator.many_texts import clean_many
+    from aggregator.names.reading import many_name_variants
+
+    typed = [*names, *(n.upper() for n in names[::7]), *(f"{i}. UBND {n}" for i, n in enumerate(names[::11])),
+             *(f" {n}  - ĐT 0905 123 456" for n in names[::13]), *(f"{n} (đã gửi)" for n in names[::17])]
+    assert clean_many(typed) == [clean_text(n) for n in typed]
+    assert many_name_variants(typed) == [name_variants(n) for n in typed]
