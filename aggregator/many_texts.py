@@ -22,8 +22,7 @@ class _Joined:
 
     def __init__(self, texts: Sequence[str], text: str) -> None:
         self.texts, self.text = texts, text
-        self._starts: list[int] | None = None  # where each text starts: worked out at the first hit (most checks
-        # find none)
+        self._starts: list[int] | None = None  # where each text starts: at the first hit (most checks find none)
 
     def lines(self, positions: Iterable[int]) -> set[int]:
         found = set()

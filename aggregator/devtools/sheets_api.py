@@ -151,7 +151,7 @@ class SheetsApi:
                      None)
         endpoint, kind = route[:2] if route else ("unknown", "read" if method == "GET" else "write")
         try:
-            body, bad = (json.loads(raw) if raw else None), not (not raw or _is_json(headers))
+            body, bad = (json.loads(raw) if raw else None), bool(raw) and not _is_json(headers)
         except ValueError:
             body, bad = raw, True
         with self._lock:
