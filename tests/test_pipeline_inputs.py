@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
@@ -19,7 +21,9 @@ from aggregator.app.preflight import run_checks
 from aggregator.app.wiring import run_cycle
 from aggregator.errors import DuplicateColumnError, RosterError, SchemaError
 from aggregator.models import RawTab, Snapshot, SourceKind
+from aggregator.sheet import total_rows
 from aggregator.sheet.headers import column_letter
+from aggregator.textnorm import base_chars, clean_text
 from tests.conftest import REPO
 
 CAMPAIGN = campaign_file.load()
@@ -202,11 +206,28 @@ def test_the_sheets_own_totals_are_no_report_and_no_name_to_settle() -> None:
         _row("Ủy ban nhân dân phường Vĩnh Phước", 40, "07/11/2024"),
         _row("Cộng khối xã, phường", 40, None),
         _row("Công an phường Vĩnh Hải", 3, "07/11/2024"),  # a name that starts like a total: still asked about
-        _row("TỔNG CỘNG", 43, None),
+        _row(" TỔNG\u00a0 CỘNG\u200b", 43, None),  # cleaned before it is read as a total
     ), NOW, None)
     assert (result.totals.rows_total, result.totals.rows_unmatched, result.totals.units_reported) == (2, 1, 1)
     assert [r.typed_name for r in result.unmatched_rows] == ["Công an phường Vĩnh Hải"]
     assert result.metrics["citizens"] == 40  # the totals' own figures are never added
+
+
+_LABEL_PIECES = ["Tổng cộng", "TỔNG SỐ", "tong cong", "Cộng", "Công", "Tổng công ty", " ", "  ", "\u00a0", "\n",
+                 "\u200b", "(27 đơn vị)", ": ", "khối", "Xã Long Hòa", "3", "To\u0302\u0309ng", "Ç", "Đông"]
+
+
+@given(st.lists(st.one_of(st.lists(st.sampled_from(_LABEL_PIECES), max_size=5).map("".join), st.none(),
+                          st.integers(), st.text(max_size=8)), max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_total_labels_of_many_names_are_each_names_alone(names: list[object]) -> None:
+    """total_labels folds each distinct start of the (clean) names once: each name reads as it does alone."""
+    def alone(name: object) -> bool:
+        text = name if isinstance(name, str) else ""
+        return base_chars(text[:4]) in {"tong", "cong"} and total_rows._is_total(text.lower())
+
+    clean = [clean_text(name) if isinstance(name, str) else name for name in names]
+    assert total_rows.total_labels(clean) == [alone(name) for name in clean]
 
 
 @pytest.mark.parametrize("numbering", [

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from aggregator.textnorm import base_chars, clean_text, strip_marks
+from aggregator.textnorm import base_chars, strip_marks
 
 _TOTAL = re.compile(r"(?:tong cong|tong so|tong|cong)(?:\s*$|\s*[:(\-–/]|\s+(?:khoi|toan|cac|chung|so|cua|theo|trong|"
                     r"[0-9])\b)")
@@ -25,15 +25,18 @@ _MARKED_FIRST = frozenset({"tổng", "cộng"})  # typed with tone marks, the fi
 
 
 def total_labels(names: Sequence[object]) -> list[bool]:
-    """Whether each typed name is a total's label (None and other non-texts are not). Without marks the
-    words match as typed ("Tong cong"); with marks "Công Sơn", a commune, is no "Cộng số …".
+    """Whether each typed name, clean as ``textnorm.clean_text`` leaves it (a frame's TYPED_NAME), is a
+    total's label (None and other non-texts are not). Without marks the words match as typed ("Tong cong");
+    with marks "Công Sơn", a commune, is no "Cộng số …".
 
     >>> total_labels(["Tong cong", "Công Sơn", "Cộng số 3", "Tổng Cọt"])
     [True, False, True, False]
     """
-    texts = [clean_text(name) if isinstance(name, str) else "" for name in names]
-    # a label starts with tong or cong once its marks are gone: most names are read no further
-    return [base_chars(text[:4]) in _STARTS and _is_total(text.lower()) for text in texts]
+    texts = [name if isinstance(name, str) else "" for name in names]
+    # a label starts with tong or cong once its marks are gone: most names are read no further, and the few
+    # distinct starts of a sheet's names are each folded once
+    starts = {start: base_chars(start) in _STARTS for start in {text[:4] for text in texts}}
+    return [starts[text[:4]] and _is_total(text.lower()) for text in texts]
 
 
 def _is_total(text: str) -> bool:
