@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,8 @@ def is_late(submitted: dt.datetime | None, date_only: bool, deadline: dt.datetim
 
 
 def _problems(row: int, raw: tuple[tuple[str, str, str], ...], headers: dict[str, str]) -> tuple[Problem, ...]:
+    if not raw:  # most rows
+        return ()
     return tuple(Problem(row, headers.get(key, key), value, message) for key, value, message in raw)
 
 
@@ -100,6 +103,11 @@ def _metric_values(cells: pd.Series) -> list[MetricValue]:
     """A metric column's cells as ``_value`` reads them; an Int64 column (count, money) already holds them."""
     plain = _plain(cells)
     return plain if isinstance(cells.dtype, pd.Int64Dtype) else [_value(cell) for cell in plain]
+
+
+def _texts_only(cells: pd.Series) -> list[str | None]:
+    """A text column's cells, None where there is no text."""
+    return [cell if isinstance(cell, str) else None for cell in _plain(cells)]
 
 
 def _moments(cells: pd.Series) -> list[dt.datetime | None]:
@@ -147,14 +155,14 @@ class _Winning:
                 out[i] = cell
         return out
 
-    def dicts(self, keys: Sequence[str], columns: Sequence[list[Any]],
-              keep: Callable[[Any], bool] | None = None) -> list[dict[str, Any]]:
-        """One dict per roster unit: ``keys`` → its cell of the matching column (those ``keep`` accepts)."""
+    def dicts(self, keys: Sequence[str], columns: Sequence[list[Any]], *, drop_none: bool = False
+              ) -> list[dict[str, Any]]:
+        """One dict per roster unit: ``keys`` → its cell of the matching column (``drop_none``: but None)."""
         if not keys:
             return [{} for _ in self.rows]
-        if keep is None:
+        if not drop_none:
             return [dict(zip(keys, cells, strict=True)) for cells in zip(*columns, strict=True)]
-        return [{k: cell for k, cell in zip(keys, cells, strict=True) if keep(cell)}
+        return [{k: cell for k, cell in zip(keys, cells, strict=True) if cell is not None}
                 for cells in zip(*columns, strict=True)]
 
 
@@ -163,15 +171,16 @@ def _outcomes(inputs: Inputs, keyed: _Keys) -> tuple[UnitOutcome, ...]:
     won = _Winning(inputs)
     submitted = won.column(SUBMITTED, _moments)
     deadline = inputs.campaign.deadline
-    late = [is_late(moment, bool(date_only), deadline) for moment, date_only in
+    late_at = functools.cache(lambda moment, date_only: is_late(moment, date_only, deadline))  # few moments
+    late = [late_at(moment, bool(date_only)) for moment, date_only in
             zip(submitted, won.column(DATE_ONLY), strict=True)]
     metrics = won.dicts(keyed.metrics, [won.column(k, _metric_values) for k in keyed.metrics])
-    texts = won.dicts(keyed.texts, [won.column(k) for k in keyed.texts], lambda cell: isinstance(cell, str))
+    texts = won.dicts(keyed.texts, [won.column(k, _texts_only) for k in keyed.texts], drop_none=True)
     weighed = [k for k in keyed.metrics if won.has(weight_column(k))]
     weights = won.dicts(weighed, [[None if w is None else int(w) for w in won.column(weight_column(k))]
-                                  for k in weighed], lambda weight: weight is not None)
+                                  for k in weighed], drop_none=True)
     ranged = [k for k in keyed.metrics if won.has(range_column(k))]
-    ranges = won.dicts(ranged, [won.column(range_column(k)) for k in ranged], lambda pair: pair is not None)
+    ranges = won.dicts(ranged, [won.column(range_column(k)) for k in ranged], drop_none=True)
     parts = zip(inputs.roster, won.rows, submitted, late, metrics, texts, won.column(PROBLEMS),
                 won.column(NOTES), weights, won.column(FIRST_SEEN, _moments), won.column(CONFIRMED), ranges,
                 strict=True)
@@ -199,7 +208,7 @@ def _outcome(parts: tuple[Any, ...], inputs: Inputs, metric_keys: Sequence[str])
         ranges=ranges,
         first_seen=first_seen,
         confirmed=tuple(Confirmed(row, inputs.header_map.headers.get(key, key), key, typed, value)
-                        for key, typed, value in confirmed or ()),
+                        for key, typed, value in confirmed) if confirmed else (),
     )
 
 
@@ -212,7 +221,8 @@ def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:
     table = inputs.table[~inputs.table[BLANK]]
     if IGNORED in table:  # settled by the office as no unit of the roster
         table = table[~table[IGNORED]]
-    unresolved = [m.kind is not MatchKind.MATCHED for m in table[MATCH].tolist()]
+    matched = MatchKind.MATCHED  # looked up once: an enum member's lookup costs more than the comparison
+    unresolved = [m.kind is not matched for m in table[MATCH].tolist()]
     picked = table.loc[unresolved, [MATCH, TYPED_NAME, PROBLEMS]]
     headers = inputs.header_map.headers
     return tuple(
