@@ -6,6 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aggregator.campaign import ColumnSettings
 from aggregator.cells.frame import BLANK, CONFIRMED, FINGERPRINT, IGNORED, MATCH, PINNED, PROBLEMS, TYPED_NAME, UNIT_ID
@@ -185,3 +187,28 @@ def test_the_learned_roster_adds_each_settled_name_once() -> None:
                  Decision(DecisionKind.UNIT, FP3, "Ủy ban nhân dân phường Vĩnh Hải", "PX-VH")]
     assert with_learned(UNITS, decisions)[0].aliases == ("UBND P.VH",)
     assert with_learned(UNITS, decisions)[1:] == UNITS[1:]
+
+
+@given(st.lists(st.sampled_from("abcde"), max_size=30), st.lists(st.booleans(), max_size=30))
+def test_rows_by_fingerprint_lists_every_live_row_of_each_content_in_sheet_order(fps: list[str],
+                                                                                blank: list[bool]) -> None:
+    from aggregator.decisions.rows import rows_by_fingerprint
+
+    blank = (blank + [False] * len(fps))[:len(fps)]
+    table = pd.DataFrame({FINGERPRINT: pd.Series(fps, dtype=object), BLANK: pd.Series(blank, dtype=bool)})
+    table.index = range(2, 2 + len(fps))
+    expected: dict[str, list[int]] = {}
+    for row, fp, empty in zip(table.index, fps, blank, strict=True):
+        if not empty:
+            expected.setdefault(fp, []).append(row)
+    assert rows_by_fingerprint(table) == {fp: tuple(rows) for fp, rows in expected.items()}
+
+
+def test_choices_of_a_roster_are_made_once_and_equal_for_an_equal_roster() -> None:
+    roster = (RosterUnit("A", "g", "Phòng Y tế"), RosterUnit("B", "g", "Phòng Tư pháp"))
+    assert Choices.of(roster) is Choices.of(roster)
+    for same in (tuple(list(roster)), list(roster)):
+        assert Choices.of(same).labels == Choices.of(roster).labels
+        assert Choices.of(same).unit_of("Phòng Y tế") == "A"
+    other = (RosterUnit("C", "g", "Phòng Nội vụ"),)
+    assert Choices.of(other).unit_of("Phòng Nội vụ") == "C" and Choices.of(roster).unit_of("Phòng Nội vụ") is None

@@ -15,7 +15,12 @@ def rows_by_fingerprint(table: pd.DataFrame) -> dict[str, tuple[int, ...]]:
     {'a': (2, 4), 'b': (3,)}
     """
     live = table[~table[BLANK]]
-    found: dict[str, list[int]] = {}
-    for fingerprint, row in zip(live[FINGERPRINT].tolist(), live.index.tolist(), strict=True):
-        found.setdefault(fingerprint, []).append(int(row))
-    return {fp: tuple(rows) for fp, rows in found.items()}
+    fingerprints, rows = live[FINGERPRINT].tolist(), live.index.tolist()  # sheet rows: ints, ascending
+    # each content in one row, the common case: every (row,) made in C
+    found = dict(zip(fingerprints, zip(rows, strict=True), strict=True))
+    if len(found) == len(rows):
+        return found
+    shared: dict[str, list[int]] = {}  # identical rows: each content's rows, in sheet order
+    for fingerprint, row in zip(fingerprints, rows, strict=True):
+        shared.setdefault(fingerprint, []).append(row)
+    return {fp: tuple(rows) for fp, rows in shared.items()}
