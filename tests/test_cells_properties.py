@@ -183,6 +183,31 @@ def test_a_count_after_words_is_the_number_with_a_note_when_the_words_say_about(
         assert value is pd.NA and note is None and problem is not None
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(
+    st.builds(lambda words, count, shape, tail: f"{words} {shape(count)}{tail}", st.sampled_from(WORDS),
+              st.integers(0, 10**17) | st.sampled_from([10**14 + 1, 10**15 - 1, 10**15, 10**16 - 1]),  # 15 digits
+              st.sampled_from(SHAPES), st.sampled_from(["", " lượt", "%", "x" * 200])),
+    st.text(alphabet="khoảngKHOẢNG 0123456789.,~\u00a0", max_size=30)), max_size=25))
+def test_a_column_of_worded_counts_reads_as_each_text_alone(texts: list[str]) -> None:
+    """Worded counts read column-wide (counts.py, ``_approximate_counts``) read as each text alone does through
+    the plain-number reader and ``_read_text``."""
+    from aggregator.cells.counts import _plain_counts, _read_text
+
+    def alone(text: str) -> tuple[Any, Any, Any]:
+        clean = clean_texts(pd.Series([text], dtype=object))[0]
+        if not clean:
+            return pd.NA, None, None
+        plain = _plain_counts(pd.Series([clean], dtype=object))
+        if len(plain):
+            return int(plain.iloc[0]), None, None
+        value, note, problem = _read_text(clean)
+        return (pd.NA if value != value else int(value)), note, problem
+
+    col = read_counts(pd.Series(texts, dtype=object))
+    assert list(zip(col.values, col.notes, col.problems, strict=True)) == [alone(text) for text in texts]
+
+
 @SOME
 @given(st.lists(st.text(alphabet=st.sampled_from(list("aZ9 .,-đĐơạỹÀ\u00a0\u200b\t\ufeff１ｱ\u0301")), max_size=8)
                 | st.text(max_size=8), max_size=20))

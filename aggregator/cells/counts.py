@@ -33,7 +33,16 @@ from aggregator.cells.numeric import (
     read_column,
     text_reader,
 )
-from aggregator.cells.primitives import MAX_CELL_CHARS, CellKind, fold, has_control, quote, shown, typed_numbers
+from aggregator.cells.primitives import (
+    MAX_CELL_CHARS,
+    QUOTE_CHARS,
+    CellKind,
+    fold,
+    has_control,
+    quote,
+    shown,
+    typed_numbers,
+)
 from aggregator.vnformat import number
 
 __all__ = ["CountColumn", "read_counts"]
@@ -99,6 +108,8 @@ def _from_numbers(cells: pd.Series) -> Iterator[pd.DataFrame]:
 # words fold to an approximation, it reads as _read_text would, without taking the whole text apart.
 _WORDS_THEN_NUMBER = re.compile(rf"(?P<words>[^\W\d_]+(?: [^\W\d_]+)*) (?P<number>{PLAIN})")
 _SEPARATORS = re.compile("[., ]")
+_NO_SEPARATORS = str.maketrans("", "", "., ")
+_GROUP_DOTS = str.maketrans(",", ".")  # "1,234" → "1.234", as vnformat.number writes a whole number
 
 
 @functools.lru_cache(maxsize=256)
@@ -120,6 +131,30 @@ def _read_approximate(text: str) -> Reading | None:
         return None
     value = int(digits)
     return float(value), _NOTE.format(v=quote(text), n=number(value)), None
+
+
+def _approximate_counts(texts: pd.Series) -> pd.DataFrame:
+    """``_read_approximate`` over a column's cleaned texts at once, for the texts it reads (a ``frame``).
+
+    A sheet where some agencies type "khoảng 200" repeats the form, not the number: thousands of distinct
+    texts, each read here without the one-text machinery (its quote and number formatting included).
+    """
+    match, quoted = _WORDS_THEN_NUMBER.fullmatch, QUOTE_CHARS
+    rows, values, notes = [], [], []
+    for row, text in zip(texts.index.tolist(), texts.tolist(), strict=True):
+        found = match(text) if len(text) <= MAX_CELL_CHARS else None
+        if found is None or not _approximation(found["words"]):
+            continue
+        digits = found["number"].translate(_NO_SEPARATORS)
+        if len(digits) > _MAX_DIGITS:
+            continue
+        value = int(digits)
+        # a cleaned text of words and digits is its own quote (one line, NFC, nothing invisible) when short
+        shown_as = f"“{text}”" if len(text) <= quoted else quote(text)
+        rows.append(row)
+        values.append(float(value))
+        notes.append(_NOTE.format(v=shown_as, n=f"{value:,}".translate(_GROUP_DOTS)))
+    return frame(pd.Index(rows, dtype=texts.index.dtype), np.array(values, dtype=float), note=notes)
 
 
 def _read_text(text: str) -> Reading:
@@ -178,7 +213,7 @@ def _token_value(token: str) -> tuple[int | None, bool]:
 
 
 _READERS = {
-    CellKind.TEXT: text_reader(_plain_counts, _read_text),
+    CellKind.TEXT: text_reader(_plain_counts, _read_text, _approximate_counts),
     CellKind.NUMBER: _from_numbers,
     **odd_kinds(_CHECKBOX, _DATE, _NOT_A_COUNT),
 }

@@ -118,15 +118,22 @@ def frame(index: pd.Index, value: Any = np.nan, problem: Any = None, note: Any =
     return pd.DataFrame({"value": value, "note": note, "problem": problem}, index=index)
 
 
-def text_reader(plain: Callable[[pd.Series], pd.Series], rare: Callable[[str], Reading]) -> Reader:
+def text_reader(plain: Callable[[pd.Series], pd.Series], rare: Callable[[str], Reading],
+                worded: Callable[[pd.Series], pd.DataFrame] | None = None) -> Reader:
     """Text cells: ``plain`` reads the common forms column-wide (cleaned text → values, for the rows it
-    understood); ``rare`` reads every other non-empty text once per distinct text."""
+    understood); ``worded``, when given, the commonest worded form among the rest (cleaned texts → a
+    ``frame`` of the rows it understood, each read as ``rare`` reads it); ``rare`` reads every other
+    non-empty text once per distinct text."""
 
     def read(texts: pd.Series) -> Iterator[pd.DataFrame]:
         clean = clean_texts(texts)
         common = plain(clean)
         yield frame(common.index, common.to_numpy(dtype=float))
         rest = clean[(clean != "").to_numpy() & ~clean.index.isin(common.index)]
+        if worded is not None and len(rest):
+            found = worded(rest)
+            yield found
+            rest = rest[~rest.index.isin(found.index)]
         if len(rest):  # empty text is an empty cell: unknown, no note, no problem
             yield per_unique(rest, rare, COLUMNS)
 

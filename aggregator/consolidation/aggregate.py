@@ -235,8 +235,9 @@ def _unmatched(inputs: Inputs) -> tuple[UnmatchedRow, ...]:
 
 def _group(code: str, label: str, units: Sequence[UnitOutcome], kinds: dict[str, ColumnType],
            missing: Iterable[str]) -> GroupSummary:
-    reported = [u for u in units if u.status is not UnitStatus.MISSING]
-    late = [u for u in units if u.status is UnitStatus.LATE]
+    missing, late_ = UnitStatus.MISSING, UnitStatus.LATE  # looked up once, not per unit
+    reported = [u for u in units if u.status is not missing]
+    late = [u for u in units if u.status is late_]
     figures, stats = over_units(units, kinds, missing)
     return GroupSummary(code, label, len(units), len(reported), len(late), len(units) - len(reported),
                         figures, stats)
