@@ -92,6 +92,36 @@ def test_a_mapped_column_no_row_reaches_is_empty() -> None:
     assert raw[header_map_key(header_map, CITIZENS)].tolist() == [None, None]
 
 
+CELL = st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.text(max_size=4), st.booleans())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(CELL, max_size=9).map(lambda row: row if len(row) % 2 else tuple(row)), max_size=12),
+       st.permutations(range(9)).map(lambda order: order[:5]))
+def test_raw_columns_are_each_rows_cells_at_their_positions_with_or_without_pandas_loop(
+        rows: list[Any], positions: list[int]) -> None:
+    """Ragged rows (tuples and lists, some shorter than the header, some longer) give every mapped column the
+    row's cell at its position, None past the row's end, whichever way the grid is laid out."""
+    from aggregator.cells import frame
+    from aggregator.sheet.headers import HeaderMap
+
+    keys = [f"k{pos}" for pos in positions]
+    header_map = HeaderMap(dict(zip(keys, positions, strict=True)), dict(zip(keys, keys, strict=True)), (), ())
+    data = [("header",), *rows]
+    expected = {key: [row[pos] if pos < len(row) else None for row in frame._trim_trailing_blank(rows)]
+                for key, pos in zip(keys, positions, strict=True)}
+    laid_out = frame._LAY_OUT_TUPLES
+    try:
+        for lay_out in (laid_out, None):
+            frame._LAY_OUT_TUPLES = lay_out
+            raw = raw_columns(data, 1, header_map)
+            got = {key: raw[key].tolist() for key in keys}
+            assert json.dumps(got, default=str) == json.dumps(expected, default=str)  # NaN == NaN, 1 ≠ True
+            assert [type(v) for key in keys for v in got[key]] == [type(v) for key in keys for v in expected[key]]
+    finally:
+        frame._LAY_OUT_TUPLES = laid_out
+
+
 def header_map_key(header_map: Any, header: str) -> str:
     """The campaign key of the column under ``header``."""
     return next(key for key, text in header_map.headers.items() if text == header)
