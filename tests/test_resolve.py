@@ -63,3 +63,31 @@ def test_resolve_every_other_row_of_a_unit_is_superseded_in_row_order(rows: list
         assert result.winners[unit] in mine
         assert result.superseded.get(unit, ()) == tuple(r for r in mine if r != result.winners[unit])
     assert set(result.superseded) <= set(result.winners.index)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B", "C", "D", None]), st.sampled_from([None, 1, 2, 3]),
+                          st.sampled_from([None, 1, 2]), st.sampled_from([None, 5.0, 6.0]), st.booleans()),
+                max_size=30))
+def test_resolve_picks_what_a_unit_by_unit_reading_of_the_policy_picks(rows: list[tuple[Any, ...]]) -> None:
+    """Each unit's winner: pinned first, then its date when all its rows have one, then when first seen, then
+    the place in the history's order, then the later row."""
+    index = list(range(2, len(rows) + 2))
+    units = pd.Series([r[0] for r in rows], index=index, dtype=object)
+    dates = _dates([None if r[1] is None else f"2024-11-0{r[1]}" for r in rows], index)
+    seen = _dates([None if r[2] is None else f"2024-10-0{r[2]}" for r in rows], index)
+    order = pd.Series([r[3] for r in rows], index=index, dtype=float)
+    pinned = pd.Series([r[4] for r in rows], index=index, dtype=bool)
+    result = pick_latest(units, dates, seen, order, pinned)
+    never = float("-inf")
+    for unit in {r[0] for r in rows if r[0] is not None}:
+        mine = [(row, r) for row, r in zip(index, rows, strict=True) if r[0] == unit]
+        all_dated = all(r[1] is not None for _, r in mine)
+        def key(item: tuple[int, tuple[Any, ...]], all_dated: bool = all_dated) -> tuple[Any, ...]:
+            row, (_, day, first, place, pin) = item
+            return (pin, day if all_dated else never, never if first is None else first,
+                    never if place is None else place, row)
+        winner = max(mine, key=key)[0]
+        assert result.winners[unit] == winner
+        assert result.superseded.get(unit, ()) == tuple(row for row, _ in mine if row != winner)
+    assert sorted(result.winners.index) == sorted({r[0] for r in rows if r[0] is not None})

@@ -50,7 +50,9 @@ def pick_latest(
     {'A': 3, 'B': 4}
     """
     matched = unit_ids.dropna()
-    frame = pd.DataFrame({"unit": matched, "row": matched.index}, index=matched.index)
+    # each unit as a number (in order of first appearance): sorting and grouping numbers, not texts
+    codes, units = pd.factorize(matched.to_numpy(dtype=object))
+    frame = pd.DataFrame({"unit": codes, "row": matched.index}, index=matched.index)
     if submitted_at is not None:
         stamp = _as_seconds(submitted_at.reindex(matched.index))
         dated = submitted_at.reindex(matched.index).notna()
@@ -64,14 +66,17 @@ def pick_latest(
     frame["pin"] = pinned.reindex(matched.index, fill_value=False).astype(bool) if pinned is not None else False
     ordered = frame.sort_values(["unit", "pin", "stamp", "seen", "order", "row"], kind="mergesort")
     last = ~ordered["unit"].duplicated(keep="last")
-    winners = pd.Series(ordered["row"][last].to_numpy(), index=pd.Index(ordered["unit"][last], name="unit"), name="row")
-    return Resolution(winners=winners.astype(int), superseded=_losers(ordered[~last]))
+    named = np.asarray(units, dtype=object)
+    winners = pd.Series(ordered["row"][last].to_numpy(), index=pd.Index(named[ordered["unit"][last].to_numpy()],
+                                                                        dtype=object, name="unit"), name="row")
+    return Resolution(winners=winners.astype(int), superseded=_losers(ordered[~last], named))
 
 
-def _losers(losers: pd.DataFrame) -> dict[str, tuple[int, ...]]:
-    """unit → its superseded rows, ascending. ``losers`` comes sorted by unit: each unit's rows are one
-    run, cut where the unit changes (no per-unit groupby, no per-row dict)."""
-    units = losers["unit"].to_numpy(dtype=object)
+def _losers(losers: pd.DataFrame, named: np.ndarray) -> dict[str, tuple[int, ...]]:
+    """unit → its superseded rows, ascending. ``losers`` comes sorted by unit (its number; ``named`` gives
+    the unit of each): each unit's rows are one run, cut where the unit changes (no per-unit groupby, no
+    per-row dict)."""
+    units = losers["unit"].to_numpy()
     cuts = [0, *(np.flatnonzero(units[1:] != units[:-1]) + 1).tolist(), len(units)]
     rows = [int(row) for row in losers["row"].tolist()]
-    return {str(units[start]): tuple(sorted(rows[start:end])) for start, end in pairwise(cuts) if end > start}
+    return {str(named[units[start]]): tuple(sorted(rows[start:end])) for start, end in pairwise(cuts) if end > start}
