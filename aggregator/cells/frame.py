@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -201,7 +202,8 @@ class _Column:
         # too; an int reads the same as an equal int), then every other cell on its own
         entry = np.append(np.cumsum(is_text) - 1, len(cleaned))  # a text's entry; -1 (empty) → the empty cell
         others = np.flatnonzero(~np.append(is_text, True)[codes])
-        plain_int = np.fromiter((v.__class__ is int for v in values[others].tolist()), dtype=bool, count=len(others))
+        plain_int = np.fromiter(map(operator.is_, map(type, values[others].tolist()), repeat(int)), dtype=bool,
+                                count=len(others))  # type(v) is int (not a bool), in C
         ints, rest = others[plain_int], others[~plain_int]
         _, first, which = np.unique(codes[ints], return_index=True, return_inverse=True)  # equal codes: equal ints
         self.codes: npt.NDArray[np.intp] = entry[codes]
@@ -229,9 +231,7 @@ class _Column:
         """Findings made once per entry of ``cells`` (None: nothing), one per row; None when there are none."""
         if findings.count(None) == len(findings):
             return None
-        made = np.empty(len(findings), dtype=object)
-        for entry, finding in enumerate(findings):  # one by one: a finding may be a tuple
-            made[entry] = finding
+        made = np.fromiter(findings, dtype=object, count=len(findings))  # a finding may be a tuple: kept whole
         per_row: list[object | None] = made.take(self.codes).tolist()
         return per_row
 
@@ -258,7 +258,7 @@ def _parse_column(column: ColumnSettings, cells: _Column, header: str, zones: Zo
     if column.type is ColumnType.DATE:
         year_of = year_within(*zones.window) if zones.window is not None else None  # "8/11": the campaign's year
         dates = read_dates(cells.cells, zones.tz, zones.clock_tz, year_of)
-        values, swaps, shown = _unswapped(cells.spread(dates.values), cells.cleaned(), zones)
+        values, swaps, shown = _unswapped(cells.spread(dates.values), cells, zones)
         table[column.key] = values
         if column.role is ColumnRole.SUBMITTED_AT:
             table[DATE_ONLY] = cells.spread(dates.date_only)
@@ -277,19 +277,18 @@ def _problems(key: str, cells: pd.Series, messages: pd.Series) -> list[object | 
             for cell, message in zip(cells.tolist(), said, strict=True)]
 
 
-def _unswapped(values: pd.Series, cells: pd.Series, zones: Zones) -> tuple[pd.Series, pd.Series | None, pd.Series]:
+def _unswapped(values: pd.Series, column: _Column, zones: Zones) -> tuple[pd.Series, pd.Series | None, pd.Series]:
     """Dates that look day–month swapped become problems (value unknown) instead of silent values:
     the values, a message per row (None when no date looks swapped), and the cells as the sheet shows
-    them (a date the sheet stored, not typed text, written in the sheet's order: never a serial number)."""
-    if zones.window is None:
-        return values, None, cells
-    flips = swapped(values, *zones.window)
-    bad = flips.notna().to_numpy()
-    if not bad.any():  # few by nature
-        return values, None, cells
-    shown = cells.copy()
+    them (a date the sheet stored, not typed text, written in the sheet's order: never a serial number;
+    empty when no date looks swapped, as nothing then quotes them)."""
+    flips = swapped(values, *zones.window) if zones.window is not None else None
+    bad = flips.notna().to_numpy() if flips is not None else np.zeros(len(values), dtype=bool)
+    if flips is None or not bad.any():  # few by nature
+        return values, None, pd.Series(dtype=object)
+    shown = column.cleaned()
     shown[bad] = [as_shown(cell, day, zones.month_first)
-                  for cell, day in zip(cells[bad].tolist(), values[bad].dt.date.tolist(), strict=True)]
+                  for cell, day in zip(shown[bad].tolist(), values[bad].dt.date.tolist(), strict=True)]
     messages = pd.Series(None, index=values.index, dtype=object)
     messages[bad] = [swapped_message(text, flip) for text, flip in zip(shown[bad].tolist(), flips[bad].tolist(),
                                                                       strict=True)]
