@@ -6,7 +6,8 @@ scheduled ``aggregator run`` does: import the package, read the roster, take the
 what changed since the previous status.json → dashboard layout → the dashboard's Google payload
 (formatting requests and values, serialised as the adapter sends them) → status.json written atomically →
 the cycle recorded in the history: ``run_cycle`` step by step, with the Google source and sink replaced by
-their payloads. Not included: the network, and the .docx report (``scripts/bench_report.py``).
+their payloads; the process then ends as ``aggregator run`` ends it (its report kept, no interpreter
+teardown: app/lifetime.py). Not included: the network, and the .docx report (``scripts/bench_report.py``).
 
 Two cycles run per size over the same folder: the first starts from an empty history (every row is
 new), the next one sees the same sheet with the agencies' rows in reverse order and 1% of them edited,
@@ -143,12 +144,15 @@ def _wire(layout, tab: str, decisions) -> int:  # type: ignore[no-untyped-def]
 def _child(units: int, cycle: int, folder: Path) -> None:
     from aggregator.app import lifetime
 
-    lifetime.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
-    lifetime.spare_exit_collections()  # as aggregator's main does before the process ends
+    report = lifetime.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
+    lifetime.keep_until_exit(report)  # as `aggregator run` keeps its report (the cycle's result and roster)
+    lifetime.spare_exit_collections()  # and as aggregator's main ends the process
+    lifetime.end_process(0)
 
 
-def _cycle(units: int, cycle: int, folder: Path) -> None:
-    """What ``run_cycle`` does, with the Google source and sink replaced by their payloads."""
+def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:
+    """What ``run_cycle`` does, with the Google source and sink replaced by their payloads; what its report
+    holds (the result and the roster)."""
     from aggregator.adapters.files import read_json, write_json
     from aggregator.adapters.history import History
     from aggregator.adapters.roster_file import read_roster
@@ -179,6 +183,7 @@ def _cycle(units: int, cycle: int, folder: Path) -> None:
     peak_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, both)
     print(json.dumps({"peak_kib": peak_kib, "with_copy_kib": both, "match_s": matching[0], "matcher_s": matcher[0],
                       "wire": wire, "sink_s": sink_s, "reported": result.totals.units_reported}))
+    return result, roster
 
 
 def _with_copies(notes: Path) -> Callable[[], int]:

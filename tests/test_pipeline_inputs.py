@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import aggregator
 from aggregator.adapters import campaign_file
 from aggregator.adapters.roster_file import read_roster
 from aggregator.app.lifetime import gc_paused
@@ -180,14 +181,30 @@ def test_pipeline_group_column_breaks_a_tie_and_reasons_reach_status() -> None:
     assert reasons == {3: "ambiguous", 5: "type_conflict", 6: "locality_conflict"}
 
 
-def test_the_command_line_leaves_what_it_made_out_of_the_shutdown_collections() -> None:
-    """``main`` freezes the collector on the way out (also when click ends with SystemExit or an error)."""
-    probe = ("import gc, sys\nfrom aggregator.app.cli import main\nsys.argv = ['aggregator', '--version']\n"
-             "before = gc.get_freeze_count()\ntry:\n    main()\nexcept SystemExit:\n"
-             "    print(before, gc.get_freeze_count())\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
-    before, after = map(int, done.stdout.split()[-2:])
-    assert before == 0 and after > 1000  # every object alive then, the modules' included
+def _probe(argv: list[str], before: str = "") -> subprocess.CompletedProcess[str]:
+    """``main`` run with ``argv`` in a fresh interpreter that registers an exit handler first."""
+    code = ("import atexit, gc, sys, threading, time\nfrom aggregator.app.cli import main\n"
+            "atexit.register(lambda: print('teardown', gc.get_freeze_count() > 1000, flush=True))\n"
+            f"{before}\nsys.argv = {['aggregator', *argv]!r}\nmain()\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+
+
+def test_the_command_line_ends_without_the_interpreters_teardown_keeping_output_and_exit_code() -> None:
+    """A one-thread process ends by os._exit once its output is flushed: no exit handler, no module
+    teardown; the exit code is click's."""
+    done = _probe(["--version"])
+    assert (done.returncode, done.stdout.strip()) == (0, f"aggregator, version {aggregator.__version__}")
+    failed = _probe(["run", "--config", "no-such-campaign.yaml"])
+    assert failed.returncode == 2 and "does not exist" in failed.stderr and "teardown" not in failed.stdout
+
+
+def test_the_command_line_ends_the_usual_way_while_other_threads_run() -> None:
+    """A thread still running (serve's scheduler pool) is waited for, and the exit handlers run, with
+    everything alive left out of the shutdown's collections."""
+    done = _probe(["--version"], "threading.Thread(target=lambda: (time.sleep(0.3), print('joined', flush=True)))"
+                                 ".start()")
+    assert done.returncode == 0
+    assert done.stdout.split("\n")[1:] == ["joined", "teardown True", ""]
 
 
 def test_a_submission_day_typed_without_a_year_is_read_in_the_campaigns_year() -> None:

@@ -20,7 +20,7 @@ from rich.text import Text
 from aggregator import __version__
 from aggregator.adapters import campaign_file
 from aggregator.app.console import AggregatorGroup, err_console, out_console, utf8_streams
-from aggregator.app.lifetime import spare_exit_collections
+from aggregator.app.lifetime import end_process, keep_until_exit, spare_exit_collections
 from aggregator.errors import ConfigError
 
 if TYPE_CHECKING:  # imported lazily at run time: `aggregator --help` needs no pandas
@@ -101,6 +101,7 @@ def run(config: Path | None, source: str | None, roster: Path | None,
     campaign = campaign_file.load(config)
     report = run_cycle(campaign, out_dir=out, source_override=source, roster_override=roster,
                        now=moment, pdf=pdf, final=final)
+    keep_until_exit(report)  # the process ends next: releasing the cycle's objects one by one is no use
     out_console.print(_summary_table(report))
     for line in _output_lines(report):
         out_console.print(line, soft_wrap=True)
@@ -282,6 +283,9 @@ def main() -> None:
     utf8_streams()
     try:
         cli(prog_name="aggregator")
-    finally:  # click ends every command with SystemExit
+    except SystemExit as end:  # click ends every command so
+        spare_exit_collections()
+        end_process(end.code)  # without the interpreter's teardown (the usual way while threads run)
+    finally:  # anything else ends the usual way, with its traceback
         spare_exit_collections()
 

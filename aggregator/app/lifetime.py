@@ -4,16 +4,22 @@ A 100,000-row cycle makes millions of short-lived objects, which reference count
 the cyclic collector only finds garbage that reference counting cannot, and each of its full passes
 walks the whole heap. Two places pay for such passes without need: during a cycle (about an eighth of
 a large cycle's time) and while the interpreter shuts down (a third of a second after a large cycle,
-to tidy memory the operating system takes back at once). This module is light: the command line
-imports it before anything else (``aggregator --help`` needs no pandas).
+to tidy memory the operating system takes back at once). The shutdown also releases, one by one, every
+object still alive: a one-shot command ends without it (``end_process``). This module is light: the
+command line imports it before anything else (``aggregator --help`` needs no pandas).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import logging
+import os
+import sys
+import threading
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import NoReturn, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -47,3 +53,33 @@ def spare_exit_collections() -> None:
     could free is memory, which the operating system reclaims with the process.
     """
     gc.freeze()
+
+
+_KEPT: list[object] = []  # what keep_until_exit holds
+
+
+def keep_until_exit(*objects: object) -> None:
+    """Hold ``objects`` until the process ends: a one-shot command's result (a large cycle's 20,000 outcomes),
+    whose release object by object would only cost time (a tenth of a second) on the way out. Never for
+    a process that goes on (``serve``): what is kept is never released."""
+    _KEPT.extend(objects)
+
+
+def end_process(code: object) -> NoReturn:
+    """End the process as ``sys.exit(code)`` would, but without the interpreter's teardown when it has
+    nothing to wait for: output and log handlers are flushed, then ``os._exit``. Releasing a large
+    cycle's objects and clearing every module took 0.2 s more after a 100,000-row cycle.
+
+    A process running other threads (``serve``'s scheduler, whose thread pool waits for a running
+    cycle) ends the usual way, as do exit handlers other code relies on there.
+    """
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    if not isinstance(code, int | None):
+        print(code, file=sys.stderr)  # as the interpreter does with sys.exit("message")
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`aggregator … | head`): nothing to lose
+            stream.flush()
+    os._exit(status & 0xFF)
