@@ -23,6 +23,8 @@ def number(value: int | float | None, decimals: int = 0, empty: str = "") -> str
     halves round up: ``number(75.25, 1)`` → "75,3"."""
     if value is None:
         return empty
+    if type(value) is int and decimals == 0:  # most calls, and exact beyond 2**53 (",.0f" goes through a float)
+        return f"{value:,}".translate(_SWAP)
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
         return f"{_half_up(value, decimals):,.{decimals}f}".translate(_SWAP)
     return f"{value:,.{decimals}f}".translate(_SWAP)

@@ -4,13 +4,14 @@ themselves, "N%" reads as N, the column-wide and per-text paths agree, and no ce
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from aggregator.cells import (
@@ -215,3 +216,21 @@ def test_clean_texts_is_nfkc_without_invisible_marks_stripped(texts: list[str]) 
     typed = pd.Series(texts, dtype=object)
     expected = [unicodedata.normalize("NFKC", t).translate(INVISIBLE).strip() for t in texts]
     assert clean_texts(typed).tolist() == expected
+
+
+@SOME
+@given(st.text(alphabet=st.sampled_from(list("aZ9 .,“đĐơạỹÀ\u00a0\u200b\t\n\x00\u0301")), max_size=70)
+       | st.from_regex(r"[a-zA-Zơđ0-9.]{1,30}( [a-zA-Zơđ0-9.]{1,30}){0,3}", fullmatch=True))  # plain, up to 123
+@example("x" * 60)
+@example(("Ủy ban nhân dân xã Long Hòa " * 3).strip())  # 80 characters
+@example("khoảng 1.234")
+def test_quote_of_a_plain_text_is_the_text_quoted_as_the_full_rules_quote_it(text: str) -> None:
+    """``quote`` keeps a short plain cell as it is; every cell reads as the full rules (NFC, controls shown,
+    one line, nothing invisible, at most 60 characters) quote it."""
+    from aggregator.cells.primitives import QUOTE_CHARS, quote
+
+    shown = " ".join(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "\ufffd",
+                            unicodedata.normalize("NFC", text)).split()).translate(INVISIBLE)
+    if len(shown) > QUOTE_CHARS:
+        shown = shown[: QUOTE_CHARS - 1] + "…"
+    assert quote(text) == f"“{shown}”"

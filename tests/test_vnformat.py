@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aggregator import vnformat
 
@@ -42,3 +44,10 @@ def test_vnformat_halves_round_up_as_a_clerk_rounds(value: float, decimals: int,
     """Python's round() and format() round a binary tie to even (75.25 → 75,2); a clerk checking by hand gets 75,3."""
     assert vnformat.number(value, decimals) == text
     assert vnformat.trimmed(value, decimals) == text
+
+
+@given(st.integers(-(10**30), 10**30))
+def test_vnformat_whole_numbers_keep_every_digit_grouped_by_dots(value: int) -> None:
+    digits = str(abs(value))
+    groups = [digits[max(0, end - 3):end] for end in range(len(digits), 0, -3)][::-1]
+    assert vnformat.number(value) == ("-" if value < 0 else "") + ".".join(groups)

@@ -35,7 +35,6 @@ from aggregator.cells.numeric import (
 )
 from aggregator.cells.primitives import (
     MAX_CELL_CHARS,
-    QUOTE_CHARS,
     CellKind,
     fold,
     has_control,
@@ -107,9 +106,7 @@ def _from_numbers(cells: pd.Series) -> Iterator[pd.DataFrame]:
 # The commonest worded count, "khoảng 200" or "gần 1.500": words, one space, a plain number. When the
 # words fold to an approximation, it reads as _read_text would, without taking the whole text apart.
 _WORDS_THEN_NUMBER = re.compile(rf"(?P<words>[^\W\d_]+(?: [^\W\d_]+)*) (?P<number>{PLAIN})")
-_SEPARATORS = re.compile("[., ]")
 _NO_SEPARATORS = str.maketrans("", "", "., ")
-_GROUP_DOTS = str.maketrans(",", ".")  # "1,234" → "1.234", as vnformat.number writes a whole number
 
 
 @functools.lru_cache(maxsize=256)
@@ -123,10 +120,10 @@ def _read_approximate(text: str) -> Reading | None:
     >>> _read_approximate("Khoảng 1.200")
     (1200.0, 'ghi “Khoảng 1.200”, tính là 1.200', None)
     """
-    found = _WORDS_THEN_NUMBER.fullmatch(text)
-    if found is None or len(text) > MAX_CELL_CHARS or not _approximation(found["words"]):
+    found = _WORDS_THEN_NUMBER.fullmatch(text) if len(text) <= MAX_CELL_CHARS else None
+    if found is None or not _approximation(found["words"]):
         return None
-    digits = _SEPARATORS.sub("", found["number"])
+    digits = found["number"].translate(_NO_SEPARATORS)
     if len(digits) > _MAX_DIGITS:  # too big for a count: _read_text says so
         return None
     value = int(digits)
@@ -137,24 +134,12 @@ def _approximate_counts(texts: pd.Series) -> pd.DataFrame:
     """``_read_approximate`` over a column's cleaned texts at once, for the texts it reads (a ``frame``).
 
     A sheet where some agencies type "khoảng 200" repeats the form, not the number: thousands of distinct
-    texts, each read here without the one-text machinery (its quote and number formatting included).
+    texts, read here without ``per_unique``'s table of every answer (the others go on to ``_read_text``).
     """
-    match, quoted = _WORDS_THEN_NUMBER.fullmatch, QUOTE_CHARS
-    rows, values, notes = [], [], []
-    for row, text in zip(texts.index.tolist(), texts.tolist(), strict=True):
-        found = match(text) if len(text) <= MAX_CELL_CHARS else None
-        if found is None or not _approximation(found["words"]):
-            continue
-        digits = found["number"].translate(_NO_SEPARATORS)
-        if len(digits) > _MAX_DIGITS:
-            continue
-        value = int(digits)
-        # a cleaned text of words and digits is its own quote (one line, NFC, nothing invisible) when short
-        shown_as = f"“{text}”" if len(text) <= quoted else quote(text)
-        rows.append(row)
-        values.append(float(value))
-        notes.append(_NOTE.format(v=shown_as, n=f"{value:,}".translate(_GROUP_DOTS)))
-    return frame(pd.Index(rows, dtype=texts.index.dtype), np.array(values, dtype=float), note=notes)
+    read = [(row, reading) for row, text in zip(texts.index.tolist(), texts.tolist(), strict=True)
+            if (reading := _read_approximate(text)) is not None]
+    return frame(pd.Index([row for row, _ in read], dtype=texts.index.dtype),
+                 np.array([reading[0] for _, reading in read], dtype=float), note=[reading[1] for _, reading in read])
 
 
 def _read_text(text: str) -> Reading:

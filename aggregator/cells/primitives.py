@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aggregator.textnorm import strip_marks
+from aggregator.textnorm import ALREADY_CLEAN, strip_marks
 
 # Longer than any count or date anyone types; checked before any regex runs on a pasted essay.
 MAX_CELL_CHARS = 200
@@ -21,10 +21,10 @@ QUOTE_CHARS = 60
 _INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INVISIBLE_RE = re.compile(_INVISIBLE)
-# NFKC as they are, with nothing invisible and no space to strip: printable ASCII and precomposed
-# Vietnamese letters (their decompositions are canonical, so NFKC leaves them), single spaces between
-_PLAIN_CHARS = "!-~ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9"
-_PLAIN_TEXT = re.compile(f"[{_PLAIN_CHARS}]+(?: [{_PLAIN_CHARS}]+)*")
+# Text that ``textnorm.clean_text`` keeps as it is (printable ASCII and precomposed Vietnamese letters, single
+# spaces between) is also NFKC as it is (those letters' decompositions are canonical), holds nothing invisible
+# or control and has no space to strip: the cell readers' cleaning and quoting keep it too.
+_PLAIN_TEXT = ALREADY_CLEAN
 
 
 class CellKind(IntEnum):
@@ -97,6 +97,8 @@ def fold(text: str) -> str:
 
 def quote(text: str) -> str:
     """Quote a cell for a message, on one line, at most ~60 characters: ``quote("abc")`` → "“abc”"."""
+    if len(text) <= QUOTE_CHARS and _PLAIN_TEXT.fullmatch(text):  # most cells: nothing to normalise or hide
+        return f"“{text}”"
     shown = " ".join(_CONTROL_RE.sub("\ufffd", unicodedata.normalize("NFC", text)).split())
     shown = _INVISIBLE_RE.sub("", shown)
     if len(shown) > QUOTE_CHARS:
