@@ -146,8 +146,7 @@ def _child(units: int, cycle: int, folder: Path) -> None:
 
     report = lifetime.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
     lifetime.keep_until_exit(report)  # as `aggregator run` keeps its report (the cycle's result and roster)
-    lifetime.spare_exit_collections()  # and as aggregator's main ends the process
-    lifetime.end_process(0)
+    lifetime.end_process(0)  # and as aggregator's main ends the process
 
 
 def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:

@@ -284,8 +284,7 @@ def main() -> None:
     try:
         cli(prog_name="aggregator")
     except SystemExit as end:  # click ends every command so
-        spare_exit_collections()
         end_process(end.code)  # without the interpreter's teardown (the usual way while threads run)
-    finally:  # anything else ends the usual way, with its traceback
+    finally:  # the usual way out (threads running, or another exception and its traceback)
         spare_exit_collections()
 

@@ -258,12 +258,12 @@ def _parse_column(column: ColumnSettings, cells: _Column, header: str, zones: Zo
     if column.type is ColumnType.DATE:
         year_of = year_within(*zones.window) if zones.window is not None else None  # "8/11": the campaign's year
         dates = read_dates(cells.cells, zones.tz, zones.clock_tz, year_of)
-        values, swaps, shown = _unswapped(cells.spread(dates.values), cells, zones)
+        values, swaps = _unswapped(column.key, cells.spread(dates.values), cells, zones)
         table[column.key] = values
         if column.role is ColumnRole.SUBMITTED_AT:
             table[DATE_ONLY] = cells.spread(dates.date_only)
         parsed_problems = cells.per_row(_problems(column.key, cells.cells, dates.problems))
-        return [parsed_problems, *([_problems(column.key, shown, swaps)] if swaps is not None else [])], []
+        return [parsed_problems, *([swaps] if swaps is not None else [])], []
     table[column.key] = cells.spread(pd.Series(_texts(cells.cells.tolist()), dtype=object))
     return [], []
 
@@ -277,22 +277,22 @@ def _problems(key: str, cells: pd.Series, messages: pd.Series) -> list[object | 
             for cell, message in zip(cells.tolist(), said, strict=True)]
 
 
-def _unswapped(values: pd.Series, column: _Column, zones: Zones) -> tuple[pd.Series, pd.Series | None, pd.Series]:
-    """Dates that look day–month swapped become problems (value unknown) instead of silent values:
-    the values, a message per row (None when no date looks swapped), and the cells as the sheet shows
-    them (a date the sheet stored, not typed text, written in the sheet's order: never a serial number;
-    empty when no date looks swapped, as nothing then quotes them)."""
+def _unswapped(key: str, values: pd.Series, column: _Column, zones: Zones
+               ) -> tuple[pd.Series, list[object | None] | None]:
+    """Dates that look day–month swapped become problems (value unknown) instead of silent values: the values,
+    and each row's problem (None when no date looks swapped), quoting the cell as the sheet shows it (a date
+    the sheet stored, not typed text, written in the sheet's order: never a serial number)."""
     flips = swapped(values, *zones.window) if zones.window is not None else None
     bad = flips.notna().to_numpy() if flips is not None else np.zeros(len(values), dtype=bool)
     if flips is None or not bad.any():  # few by nature
-        return values, None, pd.Series(dtype=object)
+        return values, None
     shown = column.cleaned()
     shown[bad] = [as_shown(cell, day, zones.month_first)
                   for cell, day in zip(shown[bad].tolist(), values[bad].dt.date.tolist(), strict=True)]
     messages = pd.Series(None, index=values.index, dtype=object)
     messages[bad] = [swapped_message(text, flip) for text, flip in zip(shown[bad].tolist(), flips[bad].tolist(),
                                                                       strict=True)]
-    return values.mask(bad), messages, shown
+    return values.mask(bad), _problems(key, shown, messages)
 
 
 def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSettings], index: pd.Index,
