@@ -144,6 +144,7 @@ def _wire(layout, tab: str, decisions) -> int:  # type: ignore[no-untyped-def]
 def _child(units: int, cycle: int, folder: Path) -> None:
     from aggregator.app import lifetime
 
+    lifetime.ending_after_this_cycle()  # as `aggregator run`
     report = lifetime.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
     lifetime.keep_until_exit(report)  # as `aggregator run` keeps its report (the cycle's result and roster)
     lifetime.end_process(0)  # and as aggregator's main ends the process
@@ -155,7 +156,7 @@ def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:
     from aggregator.adapters.files import read_json, write_json
     from aggregator.adapters.history import History
     from aggregator.adapters.roster_file import read_roster
-    from aggregator.app import pipeline
+    from aggregator.app import lifetime, pipeline
     from aggregator.consolidation import changes
     from aggregator.decisions.choices import Choices
     from aggregator.outputs import dashboard, decision_tab, status
@@ -167,7 +168,8 @@ def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:
     now = dt.datetime(2024, 11, 10 + cycle, 8, 0, tzinfo=campaign.tz)
     history = History(folder / "history.sqlite")
     result = pipeline.compute(campaign, roster, snapshot, now, history)
-    del snapshot  # as run_cycle does
+    lifetime.done_with(snapshot)  # as run_cycle does (an ``aggregator run`` keeps it until it ends)
+    del snapshot
     found = changes.diff(read_json(folder / "status.json"), result, {c.key: c.header for c in campaign.columns})
     layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels,
                               changes.ChangeLog(now, found) if found else None)

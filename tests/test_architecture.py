@@ -14,7 +14,8 @@ from tests.conftest import REPO
 PACKAGE = REPO / "aggregator"
 # The walk of the data, in order: each pure package may import the shared modules and the packages
 # before it, never one after it (sheet → cells → names → decisions → consolidation → outputs; app wires them).
-SHARED = ["errors", "many_texts", "models", "ports", "questions", "rowjson", "textnorm", "timeofday", "vnformat"]
+SHARED = ["errors", "many_texts", "models", "ports", "questions", "rowjson", "textnorm", "timeofday", "vnformat",
+          "work"]
 WALK = ["campaign", "sheet", "cells", "names", "decisions", "consolidation", "outputs"]
 IO_LIBRARIES = {"gspread", "google", "docxtpl", "docx", "apscheduler", "click", "rich", "requests", "openpyxl",
                 "sqlite3", "matplotlib", "subprocess", "lxml", "smtplib", "socket", "http", "urllib"}

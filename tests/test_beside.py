@@ -171,3 +171,78 @@ def test_a_cycle_remembers_the_same_beside_it_as_in_line(tmp_path: object) -> No
     assert out["forks"] is True and out["same"] is True
     assert out["by_copies"] is True and out["in_line"] is True
     assert isinstance(out["rows_remembered"], int) and out["rows_remembered"] > 100
+
+
+def test_shared_pieces_come_back_in_order_the_movable_ones_partly_from_a_copy() -> None:
+    out = _run("""
+        from aggregator.app.beside import share
+        from aggregator.work import Task, in_line
+        parent = os.getpid()
+        tasks = [Task(lambda i=i: (i, os.getpid()), 300_000.0, movable=i % 2 == 0) for i in range(6)]
+        got = share(tasks)
+        out["order"] = [i for i, _ in got]
+        out["by_copy"] = sorted(i for i, pid in got if pid != parent)
+        out["small"] = {pid for _, pid in share(tasks[:1])} == {parent}  # too little work to be worth a copy
+        out["same_as_in_line"] = [i for i, _ in in_line(tasks)] == out["order"]
+
+        def fails():
+            raise OutputError("Cannot read the sheet (it changed).", "Run again.")
+        try:
+            share([Task(fails, 500_000.0, movable=True), Task(lambda: 1, 500_000.0, movable=False)])
+        except OutputError as exc:
+            out["raised"] = exc.hint
+    """)
+    # half of the 1,800,000 the copy may take: the movable tasks 0, 2, 4 (900,000): every one of them
+    assert out == {"order": [0, 1, 2, 3, 4, 5], "by_copy": [0, 2, 4], "small": True, "same_as_in_line": True,
+                   "raised": "Run again."}
+
+
+def test_the_copy_takes_the_largest_movable_pieces_up_to_half_the_cost() -> None:
+    from aggregator.app.beside import _for_the_copy
+    from aggregator.work import Task
+
+    def tasks(*costs: tuple[float, bool]) -> list[Task[None]]:
+        return [Task(lambda: None, cost, movable) for cost, movable in costs]
+
+    # total 42: up to 21 for the copy; the fingerprints (13), then counts (3) while they fit, never a text
+    found = _for_the_copy(tasks((1, False), (3, True), (3, True), (3, True), (3, True), (2, True), (13, True),
+                                (14, False)), 21)
+    assert found == [1, 2, 5, 6]  # 13 + 3 + 3 + 2 = 21; a third count (22 before the date) would pass half
+    assert _for_the_copy(tasks((5, False), (5, False)), 5) == []
+    assert _for_the_copy(tasks((30, True), (4, True)), 17) == [1]  # a piece larger than half stays here
+
+
+def test_a_large_frame_read_on_two_cores_is_the_frame_read_in_line() -> None:
+    """30,000 rows of the demo campaign, with every kind of finding, read in line and with a copy of the process
+    reading part of the columns and the fingerprints: the same frame."""
+    out = _run("""
+        import random
+        import pandas as pd
+        from aggregator.adapters import campaign_file
+        from aggregator.app import beside
+        from aggregator.cells.frame import Zones, build_frame
+        from aggregator.models import RawTab
+        from aggregator.sheet.headers import map_headers
+
+        campaign = campaign_file.load()
+        header = tuple(c.header for c in campaign.columns)
+        rng = random.Random(8)
+        forms = [lambda n: n, lambda n: f"{n:,}".replace(",", "."), lambda n: f"khoảng {n}", lambda n: "",
+                 lambda n: "1,5", lambda n: "abc", lambda n: True]
+        dates = ["08/11/2024", "11/08/2024", 45604.5, "32/11/2024", "", None]
+        rows = [tuple(rng.choice(forms)(rng.randrange(3000)) if c.type.value == "count" else
+                      rng.choice(dates) if c.type.value == "date" else f"Đơn vị {rng.randrange(500)}"
+                      for c in campaign.columns) for _ in range(30_000)]
+        tab = RawTab("Báo cáo", (header, *rows))
+        header_map = map_headers(tab.title, header, campaign.columns)
+        zones = Zones(campaign.tz, None, (campaign.start_date, campaign.deadline.date()), False)
+        forks = []
+        fork = beside._fork
+        beside._fork = lambda work: forks.append(1) or fork(work)
+        two = build_frame(tab, 1, header_map, campaign.columns, zones, share=beside.share).table
+        one = build_frame(tab, 1, header_map, campaign.columns, zones).table
+        pd.testing.assert_frame_equal(one, two)
+        out["copies"] = len(forks)
+        out["findings"] = sum(map(len, one["_problems"])) > 1000 and sum(map(len, one["_notes"])) > 1000
+    """)
+    assert out == {"copies": 1, "findings": True}

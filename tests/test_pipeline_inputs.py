@@ -207,6 +207,17 @@ def test_the_command_line_ends_the_usual_way_while_other_threads_run() -> None:
     assert done.stdout.split("\n")[1:] == ["joined", "teardown True", ""]
 
 
+def test_what_a_cycle_is_done_with_is_released_unless_the_process_ends_after_it() -> None:
+    """``serve`` goes on: the agency rows are released once compute is done with them; ``run`` ends after its
+    cycle and keeps them until os._exit (releasing 1.6 million cells would only cost time)."""
+    code = ("import weakref\nfrom aggregator.app import lifetime\nclass Rows: pass\n"
+            "def released():\n    rows = Rows()\n    alive = weakref.ref(rows)\n    lifetime.done_with(rows)\n"
+            "    del rows\n    return alive() is None\n"
+            "going_on = released()\nlifetime.ending_after_this_cycle()\nprint(going_on, released())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.split() == ["True", "False"]
+
+
 def test_a_submission_day_typed_without_a_year_is_read_in_the_campaigns_year() -> None:
     result = compute(CAMPAIGN, ROSTER, _snapshot(
         HEADER, _row("Phòng Y tế thành phố Nha Trang", 5, "8/11"), _row("Phòng Tư pháp thành phố", 6, "11/11 7h"),

@@ -27,12 +27,18 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable
-from typing import Generic, TypeVar, cast
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar, cast
+
+from aggregator.work import Task, in_line
 
 T = TypeVar("T")
 
 _OK, _RAISED = "ok", "raised"
+# Pieces of work cheaper than this (work.py's cost: cells read) are not shared: a copy of a large process costs
+# a few milliseconds to make, and its results as long again to send back (measured: 10,000 rows of 14 columns
+# gain about 20 ms).
+_WORTH_A_COPY = 400_000
 
 
 class Beside(Generic[T]):
@@ -90,6 +96,30 @@ class Beside(Generic[T]):
         except Exception:  # a copy that died while sending
             sent_back = ("", None)
         return sent_back
+
+
+def share(tasks: Sequence[Task[Any]]) -> list[Any]:
+    """The tasks' results, in their order, as ``work.in_line`` gives them; when they are worth it, a copy of the
+    process runs movable ones (those whose results are cheapest to send back), the largest first, up to about
+    half of the whole cost, while this process runs the others."""
+    total = sum(task.cost for task in tasks)
+    moved = _for_the_copy(tasks, total / 2) if total >= _WORTH_A_COPY and can_fork() else []
+    if not moved:
+        return in_line(tasks)
+    with Beside(lambda: [tasks[i].run() for i in moved], may_fork=True) as copy:
+        here = {i: task.run() for i, task in enumerate(tasks) if i not in moved}
+        there = dict(zip(moved, copy.result(), strict=True))
+    return [here[i] if i in here else there[i] for i in range(len(tasks))]
+
+
+def _for_the_copy(tasks: Sequence[Task[Any]], budget: float) -> list[int]:
+    """Which movable tasks a copy runs: the largest first, as long as their cost stays within ``budget``."""
+    chosen, spent = [], 0.0
+    for i in sorted((i for i, task in enumerate(tasks) if task.movable), key=lambda i: -tasks[i].cost):
+        if spent + tasks[i].cost <= budget:
+            chosen.append(i)
+            spent += tasks[i].cost
+    return sorted(chosen)
 
 
 def can_fork() -> bool:

@@ -19,8 +19,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from aggregator.app import beside
 from aggregator.app.beside import Beside
-from aggregator.app.lifetime import gc_paused
+from aggregator.app.lifetime import done_with, gc_paused
 from aggregator.app.settling import settle, tab_lines
 from aggregator.campaign import Campaign
 from aggregator.cells.date_window import month_first
@@ -38,7 +39,6 @@ from aggregator.cells.frame import (
     Frame,
     Zones,
     build_frame,
-    fingerprints,
 )
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
@@ -67,6 +67,7 @@ from aggregator.ports import Clock, DashboardSink, ReportRenderer, RosterReader,
 from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.layout import Rows, map_header_row
+from aggregator.work import Share, in_line
 
 log = logging.getLogger(__name__)
 STATUS_FILE = "status.json"
@@ -137,19 +138,18 @@ def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series,
 _CONTENT = row_encoder(str)
 
 
-def _fingerprinted(frame: Frame, live: npt.NDArray[np.bool_], history: RowHistory | None, tab: str, raw: Rows,
-                   now: dt.datetime) -> Beside[tuple[list[str], FirstSeen | None]]:
-    """Every row's fingerprint, and the live rows recorded in the history (when each was first seen): beside the
-    cycle when a copy of the process can do it (beside.py), as the cycle matches names."""
-    def work() -> tuple[list[str], FirstSeen | None]:
-        found = fingerprints(frame.cells)
+def _remembered(table: pd.DataFrame, live: npt.NDArray[np.bool_], history: RowHistory | None, tab: str,
+                raw: Rows, now: dt.datetime) -> Beside[FirstSeen | None]:
+    """The live rows recorded in the history, and when each was first seen: beside the cycle when a copy of the
+    process can do it (beside.py), as the cycle matches names."""
+    def work() -> FirstSeen | None:
         if history is None:
-            return found, None
-        rows = [(row, fp) for row, fp, alive in zip(frame.table.index.tolist(), found, live.tolist(), strict=True)
-                if alive]
-        return found, history.remember(tab, rows, lambda row: _CONTENT(raw[row - 1]), now)
+            return None
+        rows = [(row, fp) for row, fp, alive in zip(table.index.tolist(), table[FINGERPRINT].tolist(), live.tolist(),
+                                                    strict=True) if alive]
+        return history.remember(tab, rows, lambda row: _CONTENT(raw[row - 1]), now)
 
-    return Beside(work, may_fork=history is None or history.in_files)
+    return Beside(work, may_fork=history is not None and history.in_files)
 
 
 def _first_seen(table: pd.DataFrame, live: pd.Index, seen: FirstSeen) -> None:
@@ -175,13 +175,13 @@ def _zones(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> Zones:
 
 
 def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime, *,
-              fingerprinted: bool = True) -> tuple[Frame, HeaderMap]:
-    """The agency tab's rows as the cycle reads them (header row mapped, every cell parsed by its type)."""
+              share: Share = in_line) -> tuple[Frame, HeaderMap]:
+    """The agency tab's rows as the cycle reads them (header row mapped, every cell parsed by its type); ``share``
+    runs the pieces of that work (work.py)."""
     settings = campaign.source
     header_map = map_header_row(snapshot.tab.title, snapshot.tab.rows, settings.header_row, campaign.columns)
     zones = _zones(campaign, snapshot, now)
-    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones,
-                        fingerprinted=fingerprinted)
+    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones, share=share)
     return frame, header_map
 
 
@@ -189,19 +189,18 @@ def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime, *,
 def compute(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot, now: dt.datetime,
             history: RowHistory | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
-    frame, header_map = read_rows(campaign, snapshot, now, fingerprinted=False)
+    frame, header_map = read_rows(campaign, snapshot, now, share=beside.share)  # a large sheet: on two cores
     table = frame.table
     alive = ~table[BLANK].to_numpy(dtype=bool)
     live = table[alive]
     # Fingerprints and the history's work take a large sheet about as long as matching its names: both at once
-    with _fingerprinted(frame, alive, history, snapshot.tab.title, snapshot.tab.rows, now) as seen:
+    with _remembered(table, alive, history, snapshot.tab.title, snapshot.tab.rows, now) as seen:
         matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
-        found, first_seen = seen.result()
+        first_seen = seen.result()
     table[MATCH] = matches.reindex(table.index)
     matched = MatchKind.MATCHED  # looked up once, not per row: an enum member's lookup costs 0.1 µs
     table[UNIT_ID] = pd.Series([m.unit_id if isinstance(m, MatchOutcome) and m.kind is matched else None
                                 for m in table[MATCH].tolist()], index=table.index, dtype=object)
-    table[FINGERPRINT] = found
     if first_seen is not None:
         _first_seen(table, live.index, first_seen)
     settled = settle(campaign, roster, snapshot, table, history, now)  # the office's decisions
@@ -262,7 +261,8 @@ def run(campaign: Campaign, ports: CyclePorts, options: CycleOptions = CycleOpti
     moment = ports.clock.now()
     result = compute(campaign, roster, snapshot, moment, ports.history)
     lines, existing = tab_lines(snapshot), (snapshot.decisions.rows if snapshot.decisions is not None else ())
-    del snapshot  # the agency rows, the cycle's largest object, are not needed past compute
+    done_with(snapshot)  # the agency rows, the cycle's largest object, are not needed past compute
+    del snapshot
     previous = ports.state.read(STATUS_FILE)
     found = changes.diff(previous, result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(ports.state.read(CHANGES_FILE))

@@ -9,6 +9,8 @@ cycle's now, compared as calendar days in the campaign's zone.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,16 @@ SWAPPED = ("Ngày {v} nằm ngoài thời gian của đợt báo cáo; nếu đ�
 # Locales whose spreadsheets read 08/11/2024 as 11 August (Google Sheets' "Locale" setting).
 MONTH_FIRST_LOCALES = frozenset({"en_US", "en_PH", "fil_PH", "es_US", "en_AS", "en_GU", "en_MP", "en_PR",
                                  "en_UM", "en_VI", "en_MH", "en_FM", "en_PW", "en_BZ", "en_CA_US"})
+
+
+@dataclass(frozen=True)
+class Zones:
+    """How to read dates: the campaign's zone, the sheet's own zone for date-times, the campaign window."""
+
+    tz: ZoneInfo
+    clock_tz: ZoneInfo | None = None  # a Google sheet's properties.timeZone; None: the campaign's zone
+    window: tuple[dt.date, dt.date] | None = None  # (campaign start, cycle's now): dates outside may look swapped
+    month_first: bool = False  # the sheet shows dates month first (its locale, e.g. en_US)
 
 
 def month_first(locale: str | None) -> bool:

@@ -149,7 +149,11 @@ class Reader:
 
 def _forget(cache: MutableMapping[K, Typed | None], added: frozenset[str]) -> None:
     """Drop the readings of names holding one of the ``added`` abbreviations."""
-    stale = [key for key, typed in cache.items()  # map in C: a roster of 20,000 names is walked twice
-             if typed is not None and not added.isdisjoint(map(compact, " ".join(typed.variants).split()))]
+    words = {typed: " ".join(typed.variants).split() for typed in cache.values() if typed is not None}
+    # each distinct word compacted once (a roster of 20,000 names has a few thousand), names then looked up in C
+    holding = {word for word in set().union(*words.values()) if compact(word) in added}
+    if not holding:
+        return
+    stale = [key for key, typed in cache.items() if typed is not None and not holding.isdisjoint(words[typed])]
     for key in stale:
         del cache[key]
