@@ -12,10 +12,11 @@ teardown: app/lifetime.py). Not included: the network, and the .docx report (``s
 Two cycles run per size over the same folder: the first starts from an empty history (every row is
 new), the next one sees the same sheet with the agencies' rows in reverse order and 1% of them edited,
 so its history already holds the previous cycle's rows. Wall time is measured from outside (and the
-child's CPU time beside it, its copy's included, steadier on a busy machine); peak memory is the child's
-maximum resident set size, or more: "with copy" is the child's memory when the copy of it that fingerprints
-the rows and writes the history beside name matching ends (app/beside.py) plus the copy's own (the pages
-it wrote, not those it still shares), and "peak MiB" the larger of the two.
+child's CPU time beside it, its copies' included, steadier on a busy machine); peak memory is the child's
+maximum resident set size, or more: "with copy" is the child's memory when a copy of it ends (the one that
+reads part of the columns, the one that writes the history beside name matching: app/beside.py) plus that
+copy's own pages (those private to it, not those it still shares), the larger over the copies, and
+"peak MiB" the larger of the two.
 Sizes take turns in each round; "seconds" is a cycle's fastest run, "× small" the median over the
 rounds of its run divided by the small run of the same round (made seconds apart, on a machine in the
 same state), "× fast" its fastest run divided by small's fastest; a target is met only when both are.
@@ -188,9 +189,10 @@ def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:
 
 
 def _with_copies(notes: Path) -> Callable[[], int]:
-    """Have the copy that works beside the cycle (app/beside.py) note its own memory as it ends (the pages it
-    wrote, Private_*, not those it still shares with the cycle) and the cycle its own as it takes the copy's
-    result; the memory of both then, once the copy ended (0 without a copy)."""
+    """Have each copy that works beside the cycle (app/beside.py) note its own memory as it ends (the pages
+    private to it, Private_*, not those it still shares with the cycle) and the cycle its own as it takes that
+    copy's result; the largest memory of the cycle and one of its copies then (0 without a copy). The copies
+    run one after the other: the n-th result taken is the n-th copy's."""
     from aggregator.app import beside
 
     fork, result = beside._fork, beside.Beside.result
