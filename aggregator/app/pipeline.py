@@ -39,6 +39,7 @@ from aggregator.cells.frame import (
     Frame,
     Zones,
     build_frame,
+    fingerprints,
 )
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
@@ -138,18 +139,19 @@ def _matches(campaign: Campaign, roster: Sequence[RosterUnit], names: pd.Series,
 _CONTENT = row_encoder(str)
 
 
-def _remembered(table: pd.DataFrame, live: npt.NDArray[np.bool_], history: RowHistory | None, tab: str,
-                raw: Rows, now: dt.datetime) -> Beside[FirstSeen | None]:
-    """The live rows recorded in the history, and when each was first seen: beside the cycle when a copy of the
-    process can do it (beside.py), as the cycle matches names."""
-    def work() -> FirstSeen | None:
+def _fingerprinted(frame: Frame, live: npt.NDArray[np.bool_], history: RowHistory | None, tab: str, raw: Rows,
+                   now: dt.datetime) -> Beside[tuple[list[str], FirstSeen | None]]:
+    """Every row's fingerprint, and the live rows recorded in the history (when each was first seen): beside the
+    cycle when a copy of the process can do it (beside.py), as the cycle matches names."""
+    def work() -> tuple[list[str], FirstSeen | None]:
+        found = fingerprints(frame.cells)
         if history is None:
-            return None
-        rows = [(row, fp) for row, fp, alive in zip(table.index.tolist(), table[FINGERPRINT].tolist(), live.tolist(),
-                                                    strict=True) if alive]
-        return history.remember(tab, rows, lambda row: _CONTENT(raw[row - 1]), now)
+            return found, None
+        rows = [(row, fp) for row, fp, alive in zip(frame.table.index.tolist(), found, live.tolist(), strict=True)
+                if alive]
+        return found, history.remember(tab, rows, lambda row: _CONTENT(raw[row - 1]), now)
 
-    return Beside(work, may_fork=history is not None and history.in_files)
+    return Beside(work, may_fork=history is None or history.in_files)
 
 
 def _first_seen(table: pd.DataFrame, live: pd.Index, seen: FirstSeen) -> None:
@@ -174,14 +176,15 @@ def _zones(campaign: Campaign, snapshot: Snapshot, now: dt.datetime) -> Zones:
     return Zones(campaign.tz, clock_tz, (campaign.start_date, end), month_first(snapshot.locale))
 
 
-def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime, *,
-              share: Share = in_line) -> tuple[Frame, HeaderMap]:
+def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime, *, share: Share = in_line,
+              fingerprinted: bool = True) -> tuple[Frame, HeaderMap]:
     """The agency tab's rows as the cycle reads them (header row mapped, every cell parsed by its type); ``share``
-    runs the pieces of that work (work.py)."""
+    runs the pieces of that work (work.py); ``fingerprinted``: see ``build_frame``."""
     settings = campaign.source
     header_map = map_header_row(snapshot.tab.title, snapshot.tab.rows, settings.header_row, campaign.columns)
     zones = _zones(campaign, snapshot, now)
-    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones, share=share)
+    frame = build_frame(snapshot.tab, settings.header_row, header_map, campaign.columns, zones, share=share,
+                        fingerprinted=fingerprinted)
     return frame, header_map
 
 
@@ -189,18 +192,20 @@ def read_rows(campaign: Campaign, snapshot: Snapshot, now: dt.datetime, *,
 def compute(campaign: Campaign, roster: Sequence[RosterUnit], snapshot: Snapshot, now: dt.datetime,
             history: RowHistory | None) -> Consolidation:
     """The pure part of a cycle (plus the history lookup): snapshot → Consolidation."""
-    frame, header_map = read_rows(campaign, snapshot, now, share=beside.share)  # a large sheet: on two cores
+    # a large sheet is read on two cores; its fingerprints are made beside name matching, below
+    frame, header_map = read_rows(campaign, snapshot, now, share=beside.share, fingerprinted=False)
     table = frame.table
     alive = ~table[BLANK].to_numpy(dtype=bool)
     live = table[alive]
     # Fingerprints and the history's work take a large sheet about as long as matching its names: both at once
-    with _remembered(table, alive, history, snapshot.tab.title, snapshot.tab.rows, now) as seen:
+    with _fingerprinted(frame, alive, history, snapshot.tab.title, snapshot.tab.rows, now) as seen:
         matches = _matches(campaign, roster, live[TYPED_NAME], live[GROUP_HINT])
-        first_seen = seen.result()
+        found, first_seen = seen.result()
     table[MATCH] = matches.reindex(table.index)
     matched = MatchKind.MATCHED  # looked up once, not per row: an enum member's lookup costs 0.1 µs
     table[UNIT_ID] = pd.Series([m.unit_id if isinstance(m, MatchOutcome) and m.kind is matched else None
                                 for m in table[MATCH].tolist()], index=table.index, dtype=object)
+    table[FINGERPRINT] = found
     if first_seen is not None:
         _first_seen(table, live.index, first_seen)
     settled = settle(campaign, roster, snapshot, table, history, now)  # the office's decisions

@@ -78,6 +78,7 @@ def range_column(key: str) -> str:
 class Frame:
     table: pd.DataFrame
     rows_read: int
+    cells: pd.DataFrame  # the columns read, each cell as typed: what a row's fingerprint is made from
 
 
 def _trim_trailing_blank(rows: Sequence[Sequence[CellValue]]) -> list[Sequence[CellValue]]:
@@ -176,9 +177,12 @@ _COST = {ColumnType.TEXT: 1.0, ColumnType.DATE: 2.0}  # number columns: 3.0
 
 
 def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Sequence[ColumnSettings],
-                zones: Zones, *, share: Share = in_line) -> Frame:
+                zones: Zones, *, share: Share = in_line, fingerprinted: bool = True) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result. ``share`` runs the
-    pieces of the work (each column's reading, the rows' fingerprints): in line, or some beside (work.py)."""
+    pieces of the work (each column's reading, the rows' fingerprints): in line, or some beside (work.py).
+
+    ``fingerprinted=False``: FINGERPRINT is left out, for the caller to add (``fingerprints(frame.cells)``); a
+    cycle has them made beside name matching (app/pipeline.py)."""
     raw = raw_columns(tab.rows, header_row, header_map)
     read = [c for c in columns if c.key in raw.columns and c.type is not ColumnType.IGNORED]
     as_typed = raw[[k for k in raw.columns if k in {c.key for c in read}]]  # what a row's fingerprint hashes
@@ -186,8 +190,10 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     pieces: list[Task[Any]] = [
         Task(partial(read_column, c, raw[c.key], header_map.headers[c.key], zones, tab, header_map.positions[c.key]),
              rows * _COST.get(c.type, 3.0), movable=c.type is not ColumnType.TEXT) for c in read]
-    pieces.append(Task(partial(fingerprints, as_typed), rows * len(as_typed.columns), movable=True))
-    *readings, found = share(pieces)
+    if fingerprinted:
+        pieces.append(Task(partial(fingerprints, as_typed), rows * len(as_typed.columns), movable=True))
+    done = share(pieces)
+    readings: list[ColumnReading] = done[:len(read)]
     table = pd.DataFrame(index=raw.index)
     for reading in readings:
         for key, values in reading.values.items():
@@ -198,8 +204,9 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     table[PROBLEMS] = pd.Series(_per_row([p for r in readings for p in r.problems], rows), index=raw.index,
                                 dtype=object)
     table[NOTES] = pd.Series(_per_row([n for r in readings for n in r.notes], rows), index=raw.index, dtype=object)
-    table[FINGERPRINT] = found
-    return Frame(table=table, rows_read=rows)
+    if fingerprinted:
+        table[FINGERPRINT] = done[-1]
+    return Frame(table=table, rows_read=rows, cells=as_typed)
 
 
 def _mark_blank(table: pd.DataFrame, read: Sequence[ColumnSettings], readings: Sequence[ColumnReading],
