@@ -77,6 +77,8 @@ def _losers(losers: pd.DataFrame, named: np.ndarray) -> dict[str, tuple[int, ...
     the unit of each): each unit's rows are one run, cut where the unit changes (no per-unit groupby, no
     per-row dict)."""
     units = losers["unit"].to_numpy()
-    cuts = [0, *(np.flatnonzero(units[1:] != units[:-1]) + 1).tolist(), len(units)]
+    starts = np.flatnonzero(np.append(True, units[1:] != units[:-1])) if len(units) else np.array([], dtype=int)
+    cuts = [*starts.tolist(), len(units)]
     rows = [int(row) for row in losers["row"].tolist()]
-    return {str(named[units[start]]): tuple(sorted(rows[start:end])) for start, end in pairwise(cuts) if end > start}
+    names = [str(name) for name in named[units[starts]].tolist()]  # each run's unit, looked up at once
+    return {name: tuple(sorted(rows[start:end])) for name, (start, end) in zip(names, pairwise(cuts), strict=True)}

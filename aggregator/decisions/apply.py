@@ -104,5 +104,7 @@ def confirm_values(table: pd.DataFrame, outcomes: Sequence[DecisionOutcome]) -> 
             table.at[row, PROBLEMS] = tuple(p for p in problems if p[0] != key)  # type: ignore[assignment]
             table.at[row, key] = outcome.value
             confirmed.setdefault(int(row), []).append((key, typed, outcome.value))
-    table[CONFIRMED] = pd.Series([tuple(confirmed.get(int(r), ())) for r in table.index], index=table.index,
-                                 dtype=object)
+    rows = table.index.tolist()  # sheet rows: ints
+    # most cycles confirm nothing: every row then shares the one empty tuple
+    cells = [tuple(confirmed[r]) if r in confirmed else () for r in rows] if confirmed else [()] * len(rows)
+    table[CONFIRMED] = pd.Series(cells, index=table.index, dtype=object)
