@@ -145,6 +145,7 @@ def _wire(layout, tab: str, decisions) -> int:  # type: ignore[no-untyped-def]
 def _child(units: int, cycle: int, folder: Path) -> None:
     from aggregator.app import lifetime
 
+    lifetime.ends_with_its_command()  # as aggregator's main
     lifetime.ending_after_this_cycle()  # as `aggregator run`
     report = lifetime.gc_paused(_cycle)(units, cycle, folder)  # as run_cycle is
     lifetime.keep_until_exit(report)  # as `aggregator run` keeps its report (the cycle's result and roster)

@@ -276,3 +276,17 @@ def test_cli_log_lines_start_with_a_time_stamp() -> None:
     record = logging.LogRecord("aggregator.app.service", logging.INFO, __file__, 1, "cycle campaign=x", None, None)
     line = logging.Formatter(LOG_FORMAT).format(record)
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO aggregator\.app\.service: cycle campaign=x", line)
+
+
+def test_a_run_invoked_in_a_process_that_goes_on_keeps_nothing_and_freezes_nothing(runner: CliRunner,
+                                                                                  tmp_path: Path) -> None:
+    """Only aggregator's main ends the process with its command: a test runner (or any program) invoking `run`
+    goes on, so the cycle's objects are released and collected as usual (the one-shot shortcuts are main's)."""
+    import gc
+
+    from aggregator.app import lifetime
+
+    frozen, kept = gc.get_freeze_count(), len(lifetime._KEPT)
+    code, _, err = _invoke(runner, "run", "--out", str(tmp_path / "o"), "--now", NOW)
+    assert code == 0, err
+    assert (gc.get_freeze_count(), len(lifetime._KEPT), gc.isenabled()) == (frozen, kept, True)

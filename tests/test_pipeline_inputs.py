@@ -213,7 +213,8 @@ def test_what_a_cycle_is_done_with_is_released_unless_the_process_ends_after_it(
     code = ("import weakref\nfrom aggregator.app import lifetime\nclass Rows: pass\n"
             "def released():\n    rows = Rows()\n    alive = weakref.ref(rows)\n    lifetime.done_with(rows)\n"
             "    del rows\n    return alive() is None\n"
-            "going_on = released()\nlifetime.ending_after_this_cycle()\nprint(going_on, released())\n"
+            "going_on = released()\nlifetime.ends_with_its_command()\nlifetime.ending_after_this_cycle()\n"
+            "print(going_on, released())\n"
             # and what a cycle leaves alive is left out of collections (its first one walked it all, 0.2 s)
             "import gc\nstep = lifetime.gc_paused(lambda: [[i] for i in range(50_000)])\n"
             "frozen = gc.get_freeze_count()\nleft = step()\nprint(gc.isenabled(), gc.get_freeze_count() - frozen)\n")

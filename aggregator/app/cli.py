@@ -20,7 +20,13 @@ from rich.text import Text
 from aggregator import __version__
 from aggregator.adapters import campaign_file
 from aggregator.app.console import AggregatorGroup, err_console, out_console, utf8_streams
-from aggregator.app.lifetime import end_process, ending_after_this_cycle, keep_until_exit, spare_exit_collections
+from aggregator.app.lifetime import (
+    end_process,
+    ending_after_this_cycle,
+    ends_with_its_command,
+    keep_until_exit,
+    spare_exit_collections,
+)
 from aggregator.errors import ConfigError
 
 if TYPE_CHECKING:  # imported lazily at run time: `aggregator --help` needs no pandas
@@ -99,7 +105,7 @@ def run(config: Path | None, source: str | None, roster: Path | None,
 
     moment = _parse_now(now)
     campaign = campaign_file.load(config)
-    ending_after_this_cycle()
+    ending_after_this_cycle()  # under main: the process ends with this command
     report = run_cycle(campaign, out_dir=out, source_override=source, roster_override=roster,
                        now=moment, pdf=pdf, final=final)
     keep_until_exit(report)  # the process ends next: releasing the cycle's objects one by one is no use
@@ -282,6 +288,7 @@ def roster_command(config: Path | None, learned: bool, output: Path | None, fold
 
 def main() -> None:
     utf8_streams()
+    ends_with_its_command()
     try:
         cli(prog_name="aggregator")
     except SystemExit as end:  # click ends every command so

@@ -23,7 +23,10 @@ from typing import NoReturn, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
-_ONE_SHOT = [False]  # set by a command that ends once its cycle is done (``aggregator run``)
+# Whether the process ends when its command does (set by the command line's main, not by a test runner or a
+# program calling the commands), and whether that command runs one cycle and ends (``aggregator run``).
+_ENDS_WITH_COMMAND = [False]
+_ONE_SHOT = [False]
 
 
 def gc_paused(step: Callable[P, T]) -> Callable[P, T]:
@@ -62,10 +65,17 @@ def spare_exit_collections() -> None:
 _KEPT: list[object] = []  # what keep_until_exit holds
 
 
+def ends_with_its_command() -> None:
+    """Called by the command line's main: this process ends once its command is done."""
+    _ENDS_WITH_COMMAND[0] = True
+
+
 def ending_after_this_cycle() -> None:
-    """Mark the process as one that ends once its cycle is done: what the cycle lets go of (``done_with``) is
-    kept until then."""
-    _ONE_SHOT[0] = True
+    """Called by a command that runs one cycle and ends: when the process ends with it (``ends_with_its_command``),
+    what the cycle lets go of (``done_with``) and what it keeps (``keep_until_exit``) are held until then, and
+    what it leaves alive is left out of collections. Elsewhere (a test runner invoking the command, ``serve``)
+    the process goes on and nothing changes."""
+    _ONE_SHOT[0] = _ENDS_WITH_COMMAND[0]
 
 
 def done_with(obj: object) -> None:
@@ -78,9 +88,10 @@ def done_with(obj: object) -> None:
 
 def keep_until_exit(*objects: object) -> None:
     """Hold ``objects`` until the process ends: a one-shot command's result (a large cycle's 20,000 outcomes),
-    whose release object by object would only cost time (a tenth of a second) on the way out. Never for
-    a process that goes on (``serve``): what is kept is never released."""
-    _KEPT.extend(objects)
+    whose release object by object would only cost time (a tenth of a second) on the way out. Only in a process
+    that ends after this cycle (``ending_after_this_cycle``): what is kept is never released."""
+    if _ONE_SHOT[0]:
+        _KEPT.extend(objects)
 
 
 def end_process(code: object) -> NoReturn:
