@@ -247,3 +247,56 @@ def test_a_large_frame_read_on_two_cores_is_the_frame_read_in_line() -> None:
         out["findings"] = sum(map(len, one["_problems"])) > 1000 and sum(map(len, one["_notes"])) > 1000
     """)
     assert out == {"copies": 1, "findings": True}
+
+
+def test_another_offices_large_sheet_reads_the_same_on_two_cores() -> None:
+    """Another office's layout read in line and on two cores: money, a percent column with %-formatted cells and a
+    roll-up's weights, decimals, a sheet set to Los Angeles time and a month-first locale, and the communes of a
+    province the bundled campaigns do not cover (the shared official list, when it is beside the repository)."""
+    out = _run("""
+        import random
+        import pandas as pd
+        from zoneinfo import ZoneInfo
+        from aggregator.app import beside
+        from aggregator.campaign import ColumnSettings
+        from aggregator.cells.frame import Zones, build_frame
+        from aggregator.models import RawTab
+        from aggregator.sheet.headers import map_headers
+        from tests.redteam.admin import ADMIN_LIST, load_provinces, units_of
+
+        provinces = load_provinces() if ADMIN_LIST.exists() else {}
+        province = next((p for p in provinces.values() if "Khánh Hòa" not in p.official and
+                         "Trà Vinh" not in p.official), None)
+        names = [u.official for u in units_of(province)] if province else [f"Xã Số {i}" for i in range(300)]
+        columns = (ColumnSettings(key="unit", header="Tên đơn vị", role="unit_name", required=True),
+                   ColumnSettings(key="sent", header="Dấu thời gian", type="date", role="submitted_at"),
+                   ColumnSettings(key="budget", header="Kinh phí (đồng)", type="money"),
+                   ColumnSettings(key="share", header="Tỷ lệ hoàn thành", type="percent"),
+                   ColumnSettings(key="hours", header="Số giờ", type="decimal"),
+                   ColumnSettings(key="people", header="Số lượt người", type="count"),
+                   ColumnSettings(key="contact", header="Người liên hệ", role="contact"))
+        header = tuple(c.header for c in columns)
+        rng = random.Random(61)
+        money = [lambda: "2,5 triệu", lambda: 1500000, lambda: "1.200.000 đ", lambda: "", lambda: "khoảng 3 tỷ"]
+        share = [lambda: 0.85, lambda: "85%", lambda: "85,5", lambda: 120, lambda: ""]
+        hours = [lambda: "2,5", lambda: 3.25, lambda: "1.234,5", lambda: "abc", lambda: None]
+        sent = [lambda: 45604.875, lambda: "11/08/2024 20:00:00", lambda: "08/11/2024", lambda: ""]
+        rows = [(rng.choice(names), rng.choice(sent)(), rng.choice(money)(), rng.choice(share)(), rng.choice(hours)(),
+                 rng.randrange(500), "Trần Thị B") for _ in range(30_000)]
+        formatted = frozenset((r, 3) for r in range(1, 30_001) if rows[r - 1][3] == 0.85 and r % 2)
+        weights = {3: (1, *(rng.randrange(1, 4) for _ in range(30_000)))}
+        tab = RawTab("Form Responses 1", (header, *rows), percent_cells=formatted, weights=weights)
+        header_map = map_headers(tab.title, header, columns)
+        tz = ZoneInfo("Asia/Ho_Chi_Minh")
+        zones = Zones(tz, ZoneInfo("America/Los_Angeles"), (dt.date(2024, 9, 1), dt.date(2024, 11, 20)), True)
+        forks = []
+        fork = beside._fork
+        beside._fork = lambda work: forks.append(1) or fork(work)
+        two = build_frame(tab, 1, header_map, columns, zones, share=beside.share).table
+        one = build_frame(tab, 1, header_map, columns, zones).table
+        pd.testing.assert_frame_equal(one, two)
+        out["copies"] = len(forks)
+        out["read"] = all(one[k].notna().sum() > 1000 for k in ("sent", "budget", "share", "hours", "people"))
+        out["problems"] = sum(map(len, one["_problems"])) > 1000
+    """.replace("import random", "import datetime as dt, random"))
+    assert out == {"copies": 1, "read": True, "problems": True}
