@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from aggregator.adapters.xlsx import XlsxDashboardSink, XlsxSource
-from aggregator.errors import SourceError
+from aggregator.errors import OutputError, SourceError
 from aggregator.outputs.dashboard import layout
 from tests.builders import make_result
 
@@ -94,6 +95,88 @@ def test_xlsx_source_names_an_old_xls_file(tmp_path: Path) -> None:
 def test_xlsx_source_absent_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="does not exist"):
         XlsxSource(tmp_path / "none.xlsx", "Báo cáo").read()
+
+
+def _damaged(source: Path, part: str, damage: str, out: Path) -> Path:
+    """A copy of ``source`` with one part broken: its XML cut in half ("cut"), a byte of its compressed data
+    flipped ("flipped"), or a character XML forbids written in ("invalid")."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == part and damage == "cut":
+                data = data[:len(data) // 2]
+            elif info.filename == part and damage == "invalid":
+                data = data.replace(b"<sheetData>", b"<sheetData>\x01<", 1).replace(b"<sheets>", b"<sheets>\x01<", 1)
+            zout.writestr(info, data)
+    if damage == "flipped":
+        with zipfile.ZipFile(out) as zin:
+            info = zin.getinfo(part)
+        raw = bytearray(out.read_bytes())
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        for offset in range(start + 2, start + info.compress_size, 7):  # every 7th byte of the compressed part
+            raw[offset] ^= 0x5A
+        out.write_bytes(bytes(raw))
+    return out
+
+
+@pytest.mark.parametrize("damage", ["cut", "flipped", "invalid"])
+def test_a_damaged_source_tab_is_named_not_an_internal_error(tmp_path: Path, damage: str) -> None:
+    good = _workbook(tmp_path / "in.xlsx")
+    path = _damaged(good, "xl/worksheets/sheet1.xml", damage, tmp_path / "damaged.xlsx")  # the "Báo cáo" tab
+    with pytest.raises(SourceError) as info:
+        XlsxSource(path, "Báo cáo").read()
+    # broken compressed data shows as the workbook opens (openpyxl reads each tab's start), broken XML as it is read
+    where = "and cannot be opened" if damage == "flipped" else "its tab 'Báo cáo' cannot be read"
+    assert info.value.what.startswith(f"The workbook {path} is damaged") and where in info.value.what
+    assert "save it again as .xlsx" in info.value.hint and "restore an earlier copy" in info.value.hint
+    assert info.value.exit_code == 3
+
+
+def test_a_damaged_list_of_tabs_is_named(tmp_path: Path) -> None:
+    path = _damaged(_workbook(tmp_path / "in.xlsx"), "xl/workbook.xml", "invalid", tmp_path / "damaged.xlsx")
+    with pytest.raises(SourceError, match=r"is damaged and cannot be opened \("):
+        XlsxSource(path, "Báo cáo").read()
+
+
+def test_a_damaged_tab_the_cycle_does_not_read_stops_the_dashboard_copy_cleanly(tmp_path: Path) -> None:
+    """The source tab reads (read-only, that tab only); the dashboard's copy loads every tab: an OutputError,
+    and no dashboard file, whole or half."""
+    path = _damaged(_workbook(tmp_path / "in.xlsx"), "xl/worksheets/sheet2.xml", "cut", tmp_path / "damaged.xlsx")
+    assert XlsxSource(path, "Báo cáo").read().tab.rows[1][1] == "Phòng Y tế"
+    out = tmp_path / "out" / "dashboard.xlsx"
+    sink = XlsxDashboardSink(path, out)
+    with pytest.raises(OutputError) as info:
+        sink.write(layout(make_result(), "Tổng hợp tiến độ", {}))
+    assert f"Cannot copy {path} to write the dashboard: the workbook is damaged (" in info.value.what
+    assert "restore an earlier copy" in info.value.hint
+    assert not out.exists() and not list(out.parent.glob(".*tmp*"))
+
+
+def test_the_cli_names_a_damaged_source_without_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    from aggregator.app.cli import cli
+
+    path = _damaged(Path(__file__).parents[1] / "config" / "samples" / "nhatrang-2024.xlsx",
+                    "xl/worksheets/sheet1.xml", "cut", tmp_path / "damaged.xlsx")
+    for command in (["run", "--out", str(tmp_path / "out")], ["check"]):
+        result = runner.invoke(cli, [*command, "--source", str(path)])
+        assert result.exit_code == 3, result.output
+        assert "is damaged: its tab 'Báo cáo' cannot be read" in result.output
+        assert "Internal error" not in result.output and "Traceback" not in result.output
+
+
+def test_a_damaged_roster_workbook_is_a_roster_error(tmp_path: Path) -> None:
+    from aggregator.adapters.xlsx import roster_rows
+    from aggregator.errors import RosterError
+
+    wb = Workbook()
+    wb.active.append(["unit_id", "group", "name"])
+    wb.active.append(["A", "g", "Phòng Y tế"])
+    wb.save(tmp_path / "roster.xlsx")
+    path = _damaged(tmp_path / "roster.xlsx", "xl/worksheets/sheet1.xml", "cut", tmp_path / "damaged.xlsx")
+    with pytest.raises(RosterError) as info:
+        roster_rows(path)
+    assert info.value.what.startswith(f"The roster workbook {path} is damaged: its tab 'Sheet' cannot be read (")
+    assert "restore an earlier copy" in info.value.hint
 
 
 def test_xlsx_dashboard_is_written_into_a_copy_with_text_never_formulas(tmp_path: Path) -> None:

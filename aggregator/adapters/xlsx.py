@@ -6,6 +6,7 @@ import io
 import shutil
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -36,6 +37,11 @@ from aggregator.models import (
 from aggregator.outputs.dashboard import STYLE_PALETTE
 
 _SAVE_HINT = "Open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook), then run again."
+_DAMAGED_HINT = ("Open it in Excel or LibreOffice: if it opens, save it again as .xlsx (Excel Workbook) and run "
+                 "again; if it does not, restore an earlier copy of it (or download the spreadsheet again).")
+# What a damaged workbook raises as its parts are read: broken XML (xml.etree's ParseError and lxml's XMLSyntaxError
+# are SyntaxErrors), a part whose compressed bytes or checksum are wrong, a part cut short
+_DAMAGED = (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File: old .xls, or an encrypted workbook
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # where Office puts a password-protected .xlsx
 _PASSWORD_HINT = ("Open it in Excel or LibreOffice with its password and save a copy without one (Excel: File > "
@@ -70,8 +76,17 @@ def _open(path: Path, *, read_only: bool) -> Workbook:
         raise SourceError(f"The source file {path} does not exist.", "Check `source.path` or --source.") from exc
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
         raise _not_a_workbook(path) from exc
+    except _DAMAGED as exc:  # an .xlsx whose own parts are broken
+        raise _damaged(path, "", exc) from exc
     except OSError as exc:
         raise SourceError(f"The source file {path} cannot be read ({exc.strerror}).") from exc
+
+
+def _damaged(path: Path, tab: str, error: BaseException) -> SourceError:
+    """A workbook that opened as one but whose parts are broken: where (a tab, or anywhere at opening) and how."""
+    detail = str(error).strip() or type(error).__name__
+    where = f": its tab {tab!r} cannot be read" if tab else " and cannot be opened"
+    return SourceError(f"The workbook {path} is damaged{where} ({detail}).", _DAMAGED_HINT)
 
 
 def workbook_titles(path: Path) -> tuple[str, ...]:
@@ -94,10 +109,12 @@ def roster_rows(path: Path) -> tuple[str, _Rows]:
                           "point `roster` in the campaign file (or --roster) at it and run again.") from exc
     try:
         for title in workbook.sheetnames:
-            rows = tuple(tuple(row) for row in workbook[title].iter_rows(values_only=True))
+            rows = _values(path, workbook[title])
             if rows and roster_header(rows[0]):
-                return title, cast(_Rows, rows)
+                return title, rows
         names = ", ".join(map(repr, workbook.sheetnames))
+    except SourceError as exc:
+        raise RosterError(exc.what.replace("The workbook", "The roster workbook", 1), exc.hint) from exc
     finally:
         workbook.close()
     raise RosterError(f"No tab of the roster workbook {path.name} ({names}) has the roster's columns "
@@ -124,7 +141,10 @@ class XlsxSource:
                     f"{', '.join(map(repr, titles))}.{did_you_mean(self.tab, titles)}",
                     "Fix `source.tab` in the campaign file.",
                 )
-            rows, percent_cells = _rows_and_percent_cells(workbook[self.tab])
+            try:
+                rows, percent_cells = _rows_and_percent_cells(workbook[self.tab])
+            except _DAMAGED as exc:
+                raise _damaged(self.path, self.tab, exc) from exc
             roster = self._roster(workbook, titles)
         finally:
             workbook.close()
@@ -136,8 +156,15 @@ class XlsxSource:
             return None
         if self.roster_tab not in titles:
             raise RosterError(missing_roster_tab(self.roster_tab, self.path.name, titles), "")
-        rows = tuple(tuple(row) for row in workbook[self.roster_tab].iter_rows(values_only=True))
-        return RawTab(self.roster_tab, cast(_Rows, rows))
+        return RawTab(self.roster_tab, _values(self.path, workbook[self.roster_tab]))
+
+
+def _values(path: Path, sheet: Worksheet) -> _Rows:
+    """A tab's values; SourceError when the workbook is damaged there."""
+    try:
+        return cast(_Rows, tuple(tuple(row) for row in sheet.iter_rows(values_only=True)))
+    except _DAMAGED as exc:
+        raise _damaged(path, sheet.title, exc) from exc
 
 
 def _rows_and_percent_cells(sheet: Worksheet) -> tuple[_Rows, frozenset[tuple[int, int]]]:
@@ -229,4 +256,8 @@ class XlsxDashboardSink:
             atomic_write(self.out_path, build)
         except (zipfile.BadZipFile, InvalidFileException) as exc:
             raise OutputError(f"Cannot copy {self.source} to write the dashboard.", _SAVE_HINT) from exc
+        except _DAMAGED as exc:  # a tab the cycle does not read (read-only, the source tab only) is broken
+            detail = str(exc).strip() or type(exc).__name__
+            raise OutputError(f"Cannot copy {self.source} to write the dashboard: the workbook is damaged "
+                              f"({detail}).", _DAMAGED_HINT) from exc
         return str(self.out_path)
