@@ -14,6 +14,7 @@ two thirds of the time. The text must never change: fingerprints stored in the h
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from json import encoder as _json_encoder
 
@@ -52,10 +53,24 @@ def compact(value: object) -> bytes:
 
     >>> print(compact({"unit_id": "XA-Hòa", "rows": [3, None], "big": 10**20}).decode())
     {"unit_id":"XA-H\\u00f2a","rows":[3,null],"big":100000000000000000000}
+    >>> compact({"mean": float("nan"), "big": 10**20}).decode()  # null, as orjson writes NaN
+    '{"mean":null,"big":100000000000000000000}'
     >>> compact({"unit_id": "XA-Hòa", "share": 0.5}).decode()
     '{"unit_id":"XA-Hòa","share":0.5}'
     """
     try:
         return orjson.dumps(value)
     except orjson.JSONEncodeError:
-        return json.dumps(value, separators=(",", ":"), check_circular=False).encode("ascii")
+        return json.dumps(_finite(value), separators=(",", ":"), check_circular=False).encode("ascii")
+
+
+def _finite(value: object) -> object:
+    """``value`` with every NaN or infinity made null, as orjson writes them (``json`` writes ``NaN``, which
+    is no JSON: a reader of status.json would refuse the whole file)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,3 +48,16 @@ def test_compact_documents_are_the_standard_encoders_values() -> None:
                 "big": 2**70, "text": "“a”\n\\\u2028"}
     assert json.loads(rowjson.compact(document)) == document
     assert b": " not in rowjson.compact({"a": 1, "b": [1, 2]})
+
+
+@pytest.mark.parametrize("why", ["an integer beyond 64 bits", "a lone surrogate"])
+def test_compact_writes_no_nan_when_the_standard_encoder_takes_over(why: str) -> None:
+    """orjson writes NaN and infinities as null; the standard encoder, used for what orjson refuses, would write
+    ``NaN`` and ``Infinity``, which no JSON reader accepts (a strict one refuses the whole status.json)."""
+    refused = 2**70 if why.startswith("an integer") else "\ud800"
+    document = {"mean": float("nan"), "stats": [float("inf"), {"low": float("-inf"), "n": 2}], "odd": refused}
+    written = rowjson.compact(document)
+    assert json.loads(written, parse_constant=lambda name: pytest.fail(f"{name} written")) == {
+        "mean": None, "stats": [None, {"low": None, "n": 2}], "odd": refused}
+    assert json.loads(rowjson.compact({k: v for k, v in document.items() if k != "odd"})) == {
+        "mean": None, "stats": [None, {"low": None, "n": 2}]}  # as orjson writes them
