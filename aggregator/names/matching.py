@@ -30,6 +30,7 @@ from aggregator.campaign import MatchingSettings
 from aggregator.models import MatchKind, MatchOutcome, RosterUnit
 from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
+from aggregator.names.contacts import without_person
 from aggregator.names.groups import group_reader
 from aggregator.names.heads import TRAPS
 from aggregator.names.judging import (
@@ -78,6 +79,13 @@ class Matcher:
     read_group: Callable[[object], str | None]  # a typed group hint → the group code it names
     reader: Reader  # typed names → their readings, each distinct text read once
     marked: bool = True  # the roster writes diacritics (most names have some): typed marks are evidence
+
+    @cached_property
+    def place_names(self) -> frozenset[tuple[str, ...]]:
+        """The proper names of every place the roster knows: in the units' chains, and the places that are
+        units ("UBND phường Trần Phú"): a segment naming one is never taken for a person (contacts.py)."""
+        return frozenset({place.name for chain in self.chains for place in chain}
+                         | {key.order for key in self.keys if is_place(key.head)})
 
     @cached_property
     def initials(self) -> Mapping[str, tuple[int, ...]]:
@@ -216,6 +224,18 @@ def _other_readings(typed: Typed, vocab: Vocabulary, index: NameIndex) -> list[l
     return others
 
 
+def _unsigned(typed: Typed, matcher: Matcher) -> str | None:
+    """The name without the person who signed it (contacts.py: "Phòng Y tế - Nguyễn Thị Mai"), its bracket
+    kept; None when it ends with no person, or with a segment that names a place the roster knows."""
+    text = typed.variants[0]
+    if (shorter := without_person(text)) is None:
+        return None
+    segment = text[len(shorter):].lstrip(" -–—|:,;")
+    if tuple(read_folded(segment, matcher.vocabulary)) in matcher.place_names:
+        return None
+    return shorter + (f" ({typed.variants[1]})" if len(typed.variants) > 1 else "")
+
+
 def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:
     unit = matcher.owners[index]
     return judge(matcher.keys[index], matcher.chains[unit], unit, similarity, edits)
@@ -340,6 +360,23 @@ def _tie_break(matcher: Matcher, decision: Decision, hint: object) -> MatchOutco
     return MatchOutcome(MatchKind.MATCHED, chosen[0].unit_id, chosen[0].score)
 
 
+def _judged(matcher: Matcher, text: str, decide_all: Callable[[Sequence[Key], bool], Decision]) -> Decision | None:
+    """A typed text's decision: its plain reading, or when that names no unit, its other readings too (a place
+    typed bare, the name without the person who signed it); None for a text that is no name."""
+    reader, vocab = matcher.reader, matcher.vocabulary
+    if (typed := reader.typed(text)) is None:
+        return None
+    if (decision := typed.decision) is None:  # names typed alike (as written, in capitals) share their reading
+        decision = decide_all(typed.keys(vocab, matcher.index.together), True)
+        if decision.outcome.kind is not MatchKind.MATCHED:
+            others = [decide_all(keys, False) for keys in _other_readings(typed, vocab, matcher.index)]
+            if (unsigned := _unsigned(typed, matcher)) and (signed := _judged(matcher, unsigned, decide_all)):
+                others.append(signed)  # "Phòng Y tế - Nguyễn Thị Mai": read without who reported
+            decision = combine([decision, *others])
+        typed.settle(decision)
+    return decision
+
+
 def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[object] | None = None
                 ) -> list[MatchOutcome]:
     """One outcome per name, in input order; ``group_hints`` is the sheet's group column, row by row.
@@ -356,20 +393,12 @@ def match_names(matcher: Matcher, names: Sequence[str], group_hints: Sequence[ob
         return found[0] if len(found) == 1 else together(found or [_NOTHING], matcher.settings)
 
     per_name: dict[object, Decision] = {}
-    reader, vocab = matcher.reader, matcher.vocabulary
     texts = {name: "" if name is None or (isinstance(name, float) and name != name) else str(name)  # NaN
              for name in dict.fromkeys(names)}
-    reader.prepare(texts.values())
+    matcher.reader.prepare(texts.values())
     for name, text in texts.items():
-        if (typed := reader.typed(text)) is None:
-            continue
-        if (decision := typed.decision) is None:  # names typed alike (as written, in capitals) share their reading
-            decision = decide_all(typed.keys(vocab, matcher.index.together))
-            if decision.outcome.kind is not MatchKind.MATCHED:
-                others = [decide_all(keys, plain=False) for keys in _other_readings(typed, vocab, matcher.index)]
-                decision = combine([decision, *others])
-            typed.settle(decision)
-        per_name[name] = decision
+        if (decision := _judged(matcher, text, decide_all)) is not None:
+            per_name[name] = decision
     no_name = MatchOutcome(MatchKind.NO_NAME, None, 0.0)
     outcome_of = {name: decision.outcome for name, decision in per_name.items()}
     tied = {name for name, decision in per_name.items() if decision.tied} if group_hints is not None else set()

@@ -1,0 +1,89 @@
+"""Who typed a row, written after the unit's name: "Phòng Y tế - Nguyễn Văn An", "…, người báo cáo: cô Lan". Pure.
+
+Agencies often sign the name cell: the person who reported, with a courtesy title, a job title or a label
+before it. ``reading.py`` already drops a trailing phone number or e-mail address and a bracket holds a second
+name ("Phòng Y tế (Nguyễn Văn An)" matches), but a person's name after a dash or a comma read as part of the
+unit's name (or as a place) and left the row to the office. ``without_person`` gives the name without such a
+trailing segment, for the matcher to try when the name as typed matched nothing; the matcher keeps a segment
+that names a place it knows ("Lê Lợi", "Trần Phú" are communes too).
+
+What counts as a person, in the segment after the last dash, colon or comma (a place a roster does not know
+often reads like a name: "Trần Đề", "Trần Văn Thời" are districts, "Bà Rịa", "Anh Sơn" too):
+- a label, then anything: "người báo cáo: …", "người lập biểu …", "liên hệ …", "họ tên …";
+- the title of a post, then one to four capitalised words: "đ/c Lan", "Hiệu trưởng Trần Bình", "CV Hà";
+- a courtesy title in lower case, then one to four capitalised words: "cô Hoa", "anh Tuấn";
+- a woman's full name (three to five capitalised words, "Thị" second): "Nguyễn Thị Mai", "TRAN THI HOA".
+A man's name alone is left as typed: it cannot be told from a place named after a man.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from aggregator.names.reading import last_segment
+from aggregator.textnorm import base_chars
+
+# Titles before a person's name: those of a post (any case), and courtesy titles typed in lower case ("cô Hoa";
+# "Bà Rịa", "Anh Sơn" are places)
+_POSTS = ("đ/c", "đc", "đồng chí", "cv", "chuyên viên", "công chức", "cán bộ", "cb", "văn thư", "kế toán",
+          "giáo viên", "gv", "hiệu trưởng", "phó hiệu trưởng", "trưởng phòng", "phó trưởng phòng", "phó phòng",
+          "chủ tịch", "phó chủ tịch")
+_COURTESY = ("ông", "bà", "cô", "thầy", "anh", "chị", "em")
+# Labels that announce who reported: whatever follows is that person (or a phone number)
+_LABELS = ("người báo cáo", "người lập biểu", "người lập", "người gửi", "người nhập", "người liên hệ",
+           "người phụ trách", "phụ trách", "liên hệ", "đầu mối", "họ và tên", "họ tên", "ng báo cáo")
+# What a label leaves once the notes are cut ("…, người báo cáo: X": "báo cáo …" reads as a note, "đã báo cáo")
+_CUT_LABELS = frozenset({"người", "nguoi"})
+_MOST_TITLE_WORDS, _MOST_NAME_WORDS = 4, 5
+
+
+def _either(phrases: Iterable[str]) -> str:
+    return "(?:" + "|".join(sorted(map(re.escape, set(phrases)), key=len, reverse=True)) + ")"
+
+
+# by whether the segment is typed with diacritics: compared as typed (lower case), or all without them
+_POST = {marked: re.compile(_either(t if marked else base_chars(t) for t in _POSTS) + r"\.?\s+(.+)")
+         for marked in (True, False)}
+_LABEL = {marked: re.compile(_either(t if marked else base_chars(t) for t in _LABELS) + r"\s*:?(?:\s|$)")
+          for marked in (True, False)}
+_COURTESY_WORDS = frozenset({*_COURTESY, *map(base_chars, _COURTESY)})
+_WOMAN = frozenset({"thị", "thi"})  # the middle name of most women's names, of almost no place's
+
+
+def without_person(text: str) -> str | None:
+    """``text`` without the person named at its end (see the module's docstring), or None when it names none.
+
+    >>> without_person("Phòng Y tế - Nguyễn Thị An")
+    'Phòng Y tế'
+    >>> without_person("UBND phường Vĩnh Hải, người báo cáo: cô Mai")
+    'UBND phường Vĩnh Hải'
+    >>> without_person("UBND xã Long Đức - Cầu Kè") is None, without_person("UBND xã Viên An - Trần Đề") is None
+    (True, True)
+    """
+    found = last_segment(text)
+    if found is None or not any(char.isalpha() for char in found[0]) or not names_a_person(found[1]):
+        return None
+    return found[0]
+
+
+def names_a_person(segment: str) -> bool:
+    """Whether a segment typed after a name is a person: a label; a title and a name; a woman's full name."""
+    segment = segment.strip().rstrip(".")
+    marked = not segment.isascii()
+    lowered = segment.lower() if marked else base_chars(segment)
+    if _LABEL[marked].match(lowered) or lowered in _CUT_LABELS:
+        return True
+    words = segment.split()
+    if (post := _POST[marked].fullmatch(lowered)) is not None:
+        words = segment[post.start(1):].split()
+    elif words and words[0] in _COURTESY_WORDS:  # lower case: "cô Hoa", "anh Sơn"
+        words = words[1:]
+    else:  # a name alone: a woman's, "Trần Thị Mai" ("Trần Đề", "Trần Văn Thời" are districts too)
+        return 3 <= len(words) <= _MOST_NAME_WORDS and words[1].lower() in _WOMAN and all(map(_capitalised, words))
+    return 0 < len(words) <= _MOST_TITLE_WORDS and all(map(_capitalised, words))
+
+
+def _capitalised(word: str) -> bool:
+    """A word of a person's name as people type one: "An", "AN" (not "an", not "3")."""
+    return word[:1].isupper() and word.isalpha()
