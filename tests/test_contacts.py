@@ -16,20 +16,23 @@ from tests.redteam.admin import ADMIN_LIST, load_provinces, split_official, unit
 BUNDLED = Path(__file__).resolve().parents[1] / "config"
 # the ways agencies sign a name cell, "{}" the unit's name as the roster has it
 SIGNED = ["{} - Nguyễn Thị Mai", "{}, người báo cáo: Trần Văn Bình", "{} - đ/c Lan", "{} – cô Hoa - 0905 123 456",
-          "{} - Hiệu trưởng Lê Văn Tám", "{} - NGUYEN THI HOA", "{}, Người lập biểu: Phạm Minh", "{} | CV Hà"]
+          "{} - Hiệu trưởng Lê Văn Tám", "{} - NGUYEN THI HOA", "{}, Người lập biểu: Phạm Minh", "{} | CV Hà",
+          "{} - Ông Nguyễn Văn An"]
 
 
 @pytest.mark.parametrize("segment", [
     "Nguyễn Thị Mai", "TRẦN THỊ HOA", "Tran Thi Hoa", "Thạch Thị Sa Ra", "cô Hoa", "anh Tuấn", "đ/c Lan", "d/c Lan",
     "Đồng chí Bình", "Hiệu trưởng Trần Bình", "CV Hà", "người báo cáo: Nguyễn Văn An", "Người lập biểu", "liên hệ",
-    "Họ tên: Lê Văn Tám", "người"])  # "người": what "người báo cáo: …" leaves once notes ("báo cáo …") are cut
+    "Họ tên: Lê Văn Tám", "Ông Nguyễn Văn An", "Bà Lê Thị Hoa", "Ong Nguyen Van An",
+    "người"])  # "người": what "người báo cáo: …" leaves once notes ("báo cáo …") are cut
 def test_a_person_signing_the_row(segment: str) -> None:
     assert names_a_person(segment)
 
 
 @pytest.mark.parametrize("segment", [
     # places a roster may not know, read like names: districts named after men, titles that begin place names
-    "Trần Đề", "Trần Văn Thời", "Lê Lợi", "Nguyễn Văn Cừ", "Bà Rịa", "Ba Ria", "Anh Sơn", "Cô Tô", "Ông Văn",
+    "Trần Đề", "Trần Văn Thời", "Lê Lợi", "Nguyễn Văn Cừ", "Bà Rịa", "Ba Ria", "Anh Sơn", "Cô Tô", "Ông Đình",
+    "Ong Dinh", "Bà Điểm",
     "Cầu Kè", "huyện Cầu Kè", "Long Đức", "TP Trà Vinh",
     # a man's name alone cannot be told from a place named after one: left as typed
     "Nguyễn Văn An",

@@ -11,7 +11,8 @@ What counts as a person, in the segment after the last dash, colon or comma (a p
 often reads like a name: "Trần Đề", "Trần Văn Thời" are districts, "Bà Rịa", "Anh Sơn" too):
 - a label, then anything: "người báo cáo: …", "người lập biểu …", "liên hệ …", "họ tên …";
 - the title of a post, then one to four capitalised words: "đ/c Lan", "Hiệu trưởng Trần Bình", "CV Hà";
-- a courtesy title in lower case, then one to four capitalised words: "cô Hoa", "anh Tuấn";
+- a courtesy title in lower case, then one to four capitalised words: "cô Hoa", "anh Tuấn"; capitalised, then
+  a common family name and one to three more words: "Ông Nguyễn Văn An", "Bà Lê Thị Hoa";
 - a woman's full name (three to five capitalised words, "Thị" second): "Nguyễn Thị Mai", "TRAN THI HOA".
 A man's name alone is left as typed: it cannot be told from a place named after a man.
 """
@@ -30,6 +31,11 @@ _POSTS = ("đ/c", "đc", "đồng chí", "cv", "chuyên viên", "công chức", 
           "giáo viên", "gv", "hiệu trưởng", "phó hiệu trưởng", "trưởng phòng", "phó trưởng phòng", "phó phòng",
           "chủ tịch", "phó chủ tịch")
 _COURTESY = ("ông", "bà", "cô", "thầy", "anh", "chị", "em")
+# The commonest family names: after a capitalised courtesy title, a full name ("Ông Nguyễn Văn An", "Bà Lê Thị
+# Hoa") is a person, where "Bà Rịa", "Cô Tô" and "Ông Đình" are places
+_FAMILY_NAMES = ("nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ",
+                 "ngô", "dương", "lý", "đào", "đoàn", "trương", "trịnh", "lâm", "lương", "đinh", "mai", "cao",
+                 "thạch", "kim", "danh", "lưu", "tạ", "châu", "tô", "hà", "quách", "thái", "văn")
 # Labels that announce who reported: whatever follows is that person (or a phone number)
 _LABELS = ("người báo cáo", "người lập biểu", "người lập", "người gửi", "người nhập", "người liên hệ",
            "người phụ trách", "phụ trách", "liên hệ", "đầu mối", "họ và tên", "họ tên", "ng báo cáo")
@@ -48,6 +54,7 @@ _POST = {marked: re.compile(_either(t if marked else base_chars(t) for t in _POS
 _LABEL = {marked: re.compile(_either(t if marked else base_chars(t) for t in _LABELS) + r"\s*:?(?:\s|$)")
           for marked in (True, False)}
 _COURTESY_WORDS = frozenset({*_COURTESY, *map(base_chars, _COURTESY)})
+_FAMILY = {True: frozenset(_FAMILY_NAMES), False: frozenset(map(base_chars, _FAMILY_NAMES))}
 _WOMAN = frozenset({"thị", "thi"})  # the middle name of most women's names, of almost no place's
 
 
@@ -79,9 +86,19 @@ def names_a_person(segment: str) -> bool:
         words = segment[post.start(1):].split()
     elif words and words[0] in _COURTESY_WORDS:  # lower case: "cô Hoa", "anh Sơn"
         words = words[1:]
+    elif _courtesy_and_full_name(words, marked):  # "Ông Nguyễn Văn An"
+        return True
     else:  # a name alone: a woman's, "Trần Thị Mai" ("Trần Đề", "Trần Văn Thời" are districts too)
         return 3 <= len(words) <= _MOST_NAME_WORDS and words[1].lower() in _WOMAN and all(map(_capitalised, words))
     return 0 < len(words) <= _MOST_TITLE_WORDS and all(map(_capitalised, words))
+
+
+def _courtesy_and_full_name(words: list[str], marked: bool) -> bool:
+    """A capitalised courtesy title, then two to four capitalised words, a common family name first."""
+    if not 3 <= len(words) <= _MOST_TITLE_WORDS + 1 or not all(map(_capitalised, words)):
+        return False
+    title, family = (word.lower() if marked else base_chars(word) for word in words[:2])
+    return title in _COURTESY_WORDS and family in _FAMILY[marked]
 
 
 def _capitalised(word: str) -> bool:
