@@ -9,7 +9,7 @@ import pytest
 from aggregator.adapters.roster_file import read_roster
 from aggregator.campaign import MatchingSettings
 from aggregator.models import MatchKind, RosterUnit
-from aggregator.names.contacts import names_a_person, without_person
+from aggregator.names.contacts import names_a_person, without_person, without_signature_line
 from aggregator.names.matching import Matcher, build_matcher, match_names
 from tests.redteam.admin import ADMIN_LIST, load_provinces, split_official, units_of
 
@@ -17,7 +17,8 @@ BUNDLED = Path(__file__).resolve().parents[1] / "config"
 # the ways agencies sign a name cell, "{}" the unit's name as the roster has it
 SIGNED = ["{} - Nguyễn Thị Mai", "{}, người báo cáo: Trần Văn Bình", "{} - đ/c Lan", "{} – cô Hoa - 0905 123 456",
           "{} - Hiệu trưởng Lê Văn Tám", "{} - NGUYEN THI HOA", "{}, Người lập biểu: Phạm Minh", "{} | CV Hà",
-          "{} - Ông Nguyễn Văn An"]
+          "{} - Ông Nguyễn Văn An", "{}\nNguyễn Thị Mai", "{}\nđ/c Lan", "{} - Nguyễn Văn An - Chuyên viên",
+          "{}\nNguyễn Văn An - Văn thư"]
 
 
 @pytest.mark.parametrize("segment", [
@@ -42,12 +43,25 @@ def test_not_a_person(segment: str) -> None:
     assert not names_a_person(segment)
 
 
+def test_a_signature_on_a_line_of_its_own() -> None:
+    """Cleaning a name turns its line breaks into spaces: the last line is looked at in the cell as typed."""
+    assert without_signature_line("Phòng Y tế\nNguyễn Thị Mai") == ("Phòng Y tế", "Nguyễn Thị Mai")
+    assert without_signature_line("Phòng Y tế\r\nđ/c Lan\n") == ("Phòng Y tế", "đ/c Lan")
+    assert without_signature_line("Phòng Y tế\nNguyễn Văn An - Chuyên viên") == ("Phòng Y tế",
+                                                                                 "Nguyễn Văn An - Chuyên viên")
+    assert without_signature_line("UBND phường\nVĩnh Hải") is None  # a name wrapped by hand
+    assert without_signature_line("Phòng Y tế\nNguyễn Văn An") is None  # a man's name alone: maybe a place
+    assert without_signature_line("\nNguyễn Thị Mai") is None
+
+
 def test_without_person_keeps_what_comes_before() -> None:
     assert without_person("Phòng Y tế - Nguyễn Thị An") == "Phòng Y tế"
     assert without_person("UBND xã Long Đức, H. Cầu Kè - cô Lan") == "UBND xã Long Đức, H. Cầu Kè"
     assert without_person("Nguyễn Thị Mai") is None  # nothing before it
     assert without_person("- Nguyễn Thị Mai") is None
     assert without_person("UBND xã Viên An - Trần Đề") is None
+    assert without_person("Phòng Y tế - Nguyễn Văn An - Chuyên viên") == "Phòng Y tế"  # a post after a full name
+    assert without_person("UBND xã Long Đức - Cầu Kè - Chủ tịch") is None  # not a full name before the post
 
 
 def _matcher(units: tuple[RosterUnit, ...], area: str) -> Matcher:
@@ -75,9 +89,10 @@ def test_a_segment_naming_a_place_the_roster_knows_is_kept() -> None:
              RosterUnit("C", "g", "Phòng Y tế"))
     matcher = _matcher(units, "thành phố Nha Trang, tỉnh Khánh Hòa")
     out = match_names(matcher, ["UBND phường Vĩnh Hải - Võ Thị Sáu", "Phòng Y tế - Võ Thị Sáu",
+                                "Phòng Y tế\nVõ Thị Sáu", "Phòng Y tế - Võ Thị Sáu - Chủ tịch",
                                 "Phòng Y tế - Nguyễn Thị Sáu"])
-    assert [o.kind for o in out[:2]] != [MatchKind.MATCHED] * 2 and out[0].unit_id is None and out[1].unit_id is None
-    assert out[2].unit_id == "C"
+    assert [o.unit_id for o in out[:4]] == [None] * 4 and MatchKind.MATCHED not in [o.kind for o in out[:4]]
+    assert out[4].unit_id == "C"
 
 
 @pytest.mark.skipif(not ADMIN_LIST.exists(), reason="the official list of administrative units is not here")

@@ -13,8 +13,10 @@ often reads like a name: "Trần Đề", "Trần Văn Thời" are districts, "B�
 - the title of a post, then one to four capitalised words: "đ/c Lan", "Hiệu trưởng Trần Bình", "CV Hà";
 - a courtesy title in lower case, then one to four capitalised words: "cô Hoa", "anh Tuấn"; capitalised, then
   a common family name and one to three more words: "Ông Nguyễn Văn An", "Bà Lê Thị Hoa";
-- a woman's full name (three to five capitalised words, "Thị" second): "Nguyễn Thị Mai", "TRAN THI HOA".
-A man's name alone is left as typed: it cannot be told from a place named after a man.
+- a woman's full name (three to five capitalised words, "Thị" second): "Nguyễn Thị Mai", "TRAN THI HOA";
+- a post's title alone after a full name: "… - Nguyễn Văn An - Chuyên viên".
+A man's name alone is left as typed: it cannot be told from a place named after a man. A line break typed in
+the name cell separates a signature as a dash does ("Phòng Y tế⏎Nguyễn Thị Mai": ``without_signature_line``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ _LABEL = {marked: re.compile(_either(t if marked else base_chars(t) for t in _LA
           for marked in (True, False)}
 _COURTESY_WORDS = frozenset({*_COURTESY, *map(base_chars, _COURTESY)})
 _FAMILY = {True: frozenset(_FAMILY_NAMES), False: frozenset(map(base_chars, _FAMILY_NAMES))}
+_POST_TITLES = {True: frozenset(_POSTS), False: frozenset(map(base_chars, _POSTS))}
 _WOMAN = frozenset({"thị", "thi"})  # the middle name of most women's names, of almost no place's
 
 
@@ -65,13 +68,33 @@ def without_person(text: str) -> str | None:
     'Phòng Y tế'
     >>> without_person("UBND phường Vĩnh Hải, người báo cáo: cô Mai")
     'UBND phường Vĩnh Hải'
+    >>> without_person("Phòng Y tế - Nguyễn Văn An - Chuyên viên")
+    'Phòng Y tế'
     >>> without_person("UBND xã Long Đức - Cầu Kè") is None, without_person("UBND xã Viên An - Trần Đề") is None
     (True, True)
     """
     found = last_segment(text)
-    if found is None or not any(char.isalpha() for char in found[0]) or not names_a_person(found[1]):
+    if found is None or not any(char.isalpha() for char in found[0]):
         return None
-    return found[0]
+    if names_a_person(found[1]):
+        return found[0]
+    # a name, then the post: "… - Nguyễn Văn An - Chuyên viên" (a man's full name, his family name first)
+    before = last_segment(found[0]) if _a_post(found[1]) else None
+    if before is not None and any(char.isalpha() for char in before[0]) and (
+            names_a_person(before[1]) or _full_name(before[1].split())):
+        return before[0]
+    return None
+
+
+def without_signature_line(text: str) -> tuple[str, str] | None:
+    """A name cell whose last line (a line break typed in the cell) names a person: the lines before it and that
+    line ("Phòng Y tế⏎Nguyễn Thị Mai"); None otherwise. Cleaning a name turns its line breaks into spaces."""
+    head, _, last = text.strip().rpartition("\n")
+    head, last = head.strip(), last.strip()
+    if not any(char.isalpha() for char in head) or not last:
+        return None
+    signed = names_a_person(last) or without_person(f"x - {last}") == "x"  # "Nguyễn Văn An - Chuyên viên"
+    return (head, last) if signed else None
 
 
 def names_a_person(segment: str) -> bool:
@@ -99,6 +122,20 @@ def _courtesy_and_full_name(words: list[str], marked: bool) -> bool:
         return False
     title, family = (word.lower() if marked else base_chars(word) for word in words[:2])
     return title in _COURTESY_WORDS and family in _FAMILY[marked]
+
+
+def _a_post(segment: str) -> bool:
+    """Whether a segment is the title of a post alone: "Chuyên viên", "văn thư", "Hiệu trưởng"."""
+    segment = segment.strip().rstrip(".")
+    marked = not segment.isascii()
+    return (segment.lower() if marked else base_chars(segment)) in _POST_TITLES[marked]
+
+
+def _full_name(words: list[str]) -> bool:
+    """Three to five capitalised words, a common family name first: "Nguyễn Văn An" (only beside a post: alone,
+    it may be a place named after a man)."""
+    return (3 <= len(words) <= _MOST_NAME_WORDS and all(map(_capitalised, words))
+            and (words[0].lower() in _FAMILY[True] or base_chars(words[0]) in _FAMILY[False]))
 
 
 def _capitalised(word: str) -> bool:

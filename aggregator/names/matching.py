@@ -17,6 +17,7 @@ never overrides a unique match (``groups``).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -30,7 +31,7 @@ from aggregator.campaign import MatchingSettings
 from aggregator.models import MatchKind, MatchOutcome, RosterUnit
 from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
-from aggregator.names.contacts import without_person
+from aggregator.names.contacts import without_person, without_signature_line
 from aggregator.names.groups import group_reader
 from aggregator.names.heads import TRAPS
 from aggregator.names.judging import (
@@ -224,16 +225,20 @@ def _other_readings(typed: Typed, vocab: Vocabulary, index: NameIndex) -> list[l
     return others
 
 
-def _unsigned(typed: Typed, matcher: Matcher) -> str | None:
-    """The name without the person who signed it (contacts.py: "Phòng Y tế - Nguyễn Thị Mai"), its bracket
-    kept; None when it ends with no person, or with a segment that names a place the roster knows."""
-    text = typed.variants[0]
-    if (shorter := without_person(text)) is None:
+def _unsigned(text: str, typed: Typed, matcher: Matcher) -> str | None:
+    """The name without the person who signed it (contacts.py: "Phòng Y tế - Nguyễn Thị Mai", or on a line of its
+    own), its bracket kept; None when it ends with no person, or with a segment naming a place the roster knows."""
+    if (lines := without_signature_line(text)) is not None:
+        shorter, segment = lines
+    elif (cut := without_person(typed.variants[0])) is not None:
+        segment = typed.variants[0][len(cut):].lstrip(" -–—|:,;")
+        shorter = cut + (f" ({typed.variants[1]})" if len(typed.variants) > 1 else "")
+    else:
         return None
-    segment = text[len(shorter):].lstrip(" -–—|:,;")
-    if tuple(read_folded(segment, matcher.vocabulary)) in matcher.place_names:
+    known = matcher.place_names
+    if any(tuple(read_folded(part, matcher.vocabulary)) in known for part in re.split(r"\s[-–—|]\s|,\s", segment)):
         return None
-    return shorter + (f" ({typed.variants[1]})" if len(typed.variants) > 1 else "")
+    return shorter
 
 
 def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:
@@ -370,7 +375,7 @@ def _judged(matcher: Matcher, text: str, decide_all: Callable[[Sequence[Key], bo
         decision = decide_all(typed.keys(vocab, matcher.index.together), True)
         if decision.outcome.kind is not MatchKind.MATCHED:
             others = [decide_all(keys, False) for keys in _other_readings(typed, vocab, matcher.index)]
-            if (unsigned := _unsigned(typed, matcher)) and (signed := _judged(matcher, unsigned, decide_all)):
+            if (unsigned := _unsigned(text, typed, matcher)) and (signed := _judged(matcher, unsigned, decide_all)):
                 others.append(signed)  # "Phòng Y tế - Nguyễn Thị Mai": read without who reported
             decision = combine([decision, *others])
         typed.settle(decision)
