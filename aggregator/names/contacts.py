@@ -1,4 +1,4 @@
-"""Who typed a row, written after the unit's name: "Phòng Y tế - Nguyễn Văn An", "…, người báo cáo: cô Lan". Pure.
+"""Who typed a row, signed after the unit's name: "Phòng Y tế - Nguyễn Thị Mai", "…, người báo cáo: cô Lan". Pure.
 
 Agencies often sign the name cell: the person who reported, with a courtesy title, a job title or a label
 before it. ``reading.py`` already drops a trailing phone number or e-mail address and a bracket holds a second
