@@ -76,6 +76,8 @@ class RawTab:
     weights: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
     # 0-based column → per-row (lowest, highest) of the units behind a percent (a roll-up's child stats) or None
     ranges: Mapping[int, tuple[tuple[float, float] | None, ...]] = field(default_factory=dict)
+    # per row, a roll-up child's own units: (reported, expected) by its status.json, or None; aligned with rows
+    coverage: tuple[tuple[int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class UnitOutcome:
     confirmed: tuple[Confirmed, ...] = ()  # cells of the winning row whose value the office confirmed
     # the lowest and highest values behind a percent value (a roll-up child's own min and max)
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    coverage: tuple[int, int] | None = None  # a roll-up child's own units: (reported, expected)
 
 
 @dataclass(frozen=True)

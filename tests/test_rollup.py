@@ -237,3 +237,48 @@ def test_rollup_words_speak_of_children_not_of_a_spreadsheet(runner: CliRunner, 
     assert code == 0, err
     text = all_text(docx.Document(str(tmp_path / "o" / _status(tmp_path / "o")["artifacts"]["report_docx"])))
     assert "đơn vị cấp dưới tổng hợp, báo cáo kết quả" in text and "bảng tính dùng chung" not in text
+
+
+def test_rollup_says_how_much_of_each_child_its_figures_stand_for(runner: CliRunner, tmp_path: Path,
+                                                                  districts: Path) -> None:
+    """A district's figures may cover only part of its own units: status.json carries each child's
+    (reported, expected), the dashboard notes an incomplete one beside it, the letter lists them."""
+    import docx
+
+    from tests.report_builders import all_text
+
+    out = tmp_path / "out"
+    parent = _parent(tmp_path, [str(districts / "*" / "status.json")])
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(out), "--now", PARENT_NOW)
+    assert code == 0, err
+    units = {u["unit_id"]: u for u in _status(out)["units"]}
+    expected = {}
+    for unit_id, folder in (("KH-NHATRANG", "nhatrang"), ("KH-CAMRANH", "camranh")):
+        totals = _status(districts / folder)["totals"]
+        expected[unit_id] = (totals["units_reported"], totals["units_expected"])
+        assert units[unit_id]["coverage"] == {"reported": totals["units_reported"],
+                                              "expected": totals["units_expected"]}
+    assert all(r < e for r, e in expected.values())  # both demo districts still miss some of their units
+    assert "coverage" not in units["KH-NINHHOA"]  # no status.json: nothing to say
+    sheet = load_workbook(out / _status(out)["artifacts"]["dashboard"])["Tổng hợp tiến độ"]
+    rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if row[1] in expected}
+    for unit_id, (reported, total) in expected.items():
+        assert f"Số liệu mới tổng hợp từ {reported}/{total} đơn vị cấp dưới" in str(rows[unit_id][8])
+    text = all_text(docx.Document(str(out / _status(out)["artifacts"]["report_docx"])))
+    assert "Số liệu của 2 đơn vị cấp dưới chưa đầy đủ, mới tổng hợp từ một phần các đơn vị trực thuộc:" in text
+    for unit_id, name, _ in PARENT_UNITS[:2]:
+        reported, total = expected[unit_id]
+        assert f"{name} ({reported}/{total} đơn vị)" in text
+
+
+@pytest.mark.parametrize(("totals", "coverage"), [
+    ({"units_reported": 24, "units_expected": 27}, (24, 27)),
+    ({"units_reported": 27, "units_expected": 27}, (27, 27)),
+    ({"units_reported": 24}, None), ({"units_reported": True, "units_expected": 27}, None),
+    ({"units_reported": -1, "units_expected": 27}, None), ({"units_reported": 28, "units_expected": 27}, None),
+    ({"units_reported": 0, "units_expected": 0}, None), ({"units_reported": "24", "units_expected": 27}, None)])
+def test_rollup_coverage_is_read_only_from_sound_totals(totals: dict[str, Any],
+                                                        coverage: tuple[int, int] | None) -> None:
+    from aggregator.adapters.status_files import _coverage
+
+    assert _coverage({"totals": totals}) == coverage

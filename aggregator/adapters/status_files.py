@@ -85,7 +85,8 @@ class StatusFilesSource:
         fields = _fields(self.columns, keys)
         rows: list[tuple[CellValue, ...]] = [(*(c.header for c in fields), FILE_HEADER)]
         rows += [(*_row(child, fields), self._shown(path)) for path, child in found]
-        tab = RawTab(self.tab, tuple(rows), weights=_weights(children, fields), ranges=_ranges(children, fields))
+        tab = RawTab(self.tab, tuple(rows), weights=_weights(children, fields), ranges=_ranges(children, fields),
+                     coverage=(None, *map(_coverage, children)))
         self.last = Snapshot(SourceKind.STATUS_FILES, self.ref, tab, (self.tab,))
         return self.last
 
@@ -170,6 +171,15 @@ def _weights(children: Sequence[dict[str, Any]], fields: Sequence[ColumnSettings
             counts = [_child_n(child, column.key) for child in children]
             weights[position] = (1, *counts)  # row 0 is the header
     return weights
+
+
+def _coverage(child: dict[str, Any]) -> tuple[int, int] | None:
+    """How many of its own units the child's figures stand for: (reported, expected) from its totals."""
+    totals = child["totals"]
+    reported, expected = totals.get("units_reported"), totals.get("units_expected")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (reported, expected)):
+        return None
+    return (reported, expected) if expected > 0 and reported <= expected else None
 
 
 def _child_stats(child: dict[str, Any], key: str) -> dict[str, Any]:

@@ -12,7 +12,8 @@ None for text), and the cycle's own columns, all named with a leading "_" (keys 
 - ``FIRST_SEEN``/``SEEN_ORDER``: when the history first saw the row's content and its place in that order
   (set by the cycle when it keeps a history);
 - ``IGNORED``/``CONFIRMED``/``PINNED``: what the office's decisions did to the row (decisions/apply.py);
-- ``weight_column(key)``: how many units stand behind a percent (a roll-up's child mean), when the tab says.
+- ``weight_column(key)``: how many units stand behind a percent (a roll-up's child mean), when the tab says;
+- ``COVERAGE``: a roll-up child's own (reported, expected) units, or None (roll-ups only).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ FIRST_SEEN, SEEN_ORDER = "_first_seen", "_seen_order"  # added by the cycle from
 # added by the office's decisions (aggregator/decisions/apply.py): settled as no unit, cells whose value the
 # office confirmed (tuple of (key, typed, value)), the row pinned as its unit's
 IGNORED, CONFIRMED, PINNED = "_ignored", "_confirmed", "_pinned"
+COVERAGE = "_coverage"  # a roll-up child's own (reported, expected) units (adapters/status_files.py)
 ROLE_COLUMNS = {ColumnRole.UNIT_NAME: TYPED_NAME, ColumnRole.GROUP_HINT: GROUP_HINT,
                 ColumnRole.SUBMITTED_AT: SUBMITTED}
 CellProblem = tuple[str, str, str]  # a row's PROBLEMS: (key, the cell as typed, message)
@@ -204,6 +206,9 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
             table[key] = values
     _role_columns(table, columns)
     _weights(tab, header_map, columns, raw.index, table)
+    if tab.coverage:
+        table[COVERAGE] = pd.Series([tab.coverage[r - 1] if r - 1 < len(tab.coverage) else None for r in raw.index],
+                                    index=raw.index, dtype=object)
     _mark_blank(table, read, readings, _numbering_rows(tab.rows[header_row:], rows))
     table[PROBLEMS] = pd.Series(_per_row([p for r in readings for p in r.problems], rows), index=raw.index,
                                 dtype=object)

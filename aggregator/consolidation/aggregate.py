@@ -14,6 +14,7 @@ from aggregator.campaign import Campaign, ColumnSettings
 from aggregator.cells.frame import (
     BLANK,
     CONFIRMED,
+    COVERAGE,
     DATE_ONLY,
     FIRST_SEEN,
     IGNORED,
@@ -183,12 +184,12 @@ def _outcomes(inputs: Inputs, keyed: _Keys) -> tuple[UnitOutcome, ...]:
     ranges = won.dicts(ranged, [won.column(range_column(k)) for k in ranged], drop_none=True)
     parts = zip(inputs.roster, won.rows, submitted, late, metrics, texts, won.column(PROBLEMS),
                 won.column(NOTES), weights, won.column(FIRST_SEEN, _moments), won.column(CONFIRMED), ranges,
-                strict=True)
+                won.column(COVERAGE), strict=True)
     return tuple(_outcome(unit_parts, inputs, keyed.metrics) for unit_parts in parts)
 
 
 def _outcome(parts: tuple[Any, ...], inputs: Inputs, metric_keys: Sequence[str]) -> UnitOutcome:
-    unit, row, submitted, late, metrics, texts, problems, notes, weights, first_seen, confirmed, ranges = parts
+    unit, row, submitted, late, metrics, texts, problems, notes, weights, first_seen, confirmed, ranges, covers = parts
     superseded = inputs.resolution.superseded.get(unit.unit_id, ())
     if row is None:
         return _missing_outcome(unit, superseded, metric_keys)
@@ -209,6 +210,7 @@ def _outcome(parts: tuple[Any, ...], inputs: Inputs, metric_keys: Sequence[str])
         first_seen=first_seen,
         confirmed=tuple(Confirmed(row, inputs.header_map.headers.get(key, key), key, typed, value)
                         for key, typed, value in confirmed) if confirmed else (),
+        coverage=covers,
     )
 
 

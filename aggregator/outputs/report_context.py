@@ -159,7 +159,19 @@ def _shortcomings(result: Consolidation) -> list[str]:
     if t.rows_unmatched:
         lines.append(f"Có {t.rows_unmatched} dòng số liệu trên bảng tính chưa xác định được cơ quan, đơn vị "
                      "báo cáo nên chưa được tổng hợp.")
+    if partial := _partial_children(result.units):
+        lines.append(partial)
     return lines or ["Các cơ quan, đơn vị đã báo cáo đầy đủ, đúng thời hạn."]
+
+
+def _partial_children(units: Sequence[UnitOutcome]) -> str:
+    """A roll-up: the children whose own figures do not yet stand for all of their units."""
+    partial = [f"{squash(u.name)} ({u.coverage[0]}/{u.coverage[1]} đơn vị)" for u in units
+               if u.status is not UnitStatus.MISSING and u.coverage is not None and u.coverage[0] < u.coverage[1]]
+    if not partial:
+        return ""
+    return (f"Số liệu của {len(partial)} đơn vị cấp dưới chưa đầy đủ, mới tổng hợp từ một phần các đơn vị "
+            f"trực thuộc: {'; '.join(partial)}.")
 
 
 def _weaknesses(result: Consolidation, settings: ReportSettings) -> list[str]:

@@ -63,8 +63,9 @@ def _candidate(c: Candidate) -> dict[str, Any]:
 
 
 def _unit(u: UnitOutcome, tz: dt.tzinfo | None) -> dict[str, Any]:
-    """One unit, its strings already NFC: built once rather than built and then walked again (20,000 units)."""
-    return {
+    """One unit, its strings already NFC: built once rather than built and then walked again (20,000 units); a
+    roll-up's child also says how many of its own units its figures stand for."""
+    unit = {
         "unit_id": normalize("NFC", u.unit_id),
         "name": normalize("NFC", u.name),
         "group": normalize("NFC", u.group),
@@ -78,6 +79,9 @@ def _unit(u: UnitOutcome, tz: dt.tzinfo | None) -> dict[str, Any]:
         "confirmed": [{"row": c.row, "column": normalize("NFC", c.column), "typed": normalize("NFC", c.typed),
                        "value": c.value} for c in u.confirmed],
     }
+    if u.coverage is not None:
+        unit["coverage"] = {"reported": u.coverage[0], "expected": u.coverage[1]}
+    return unit
 
 
 def _unmatched(r: UnmatchedRow) -> dict[str, Any]:
