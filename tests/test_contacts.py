@@ -106,3 +106,15 @@ def test_no_official_district_or_commune_name_reads_as_a_person_but_those_of_wom
     assert len(names) > 5_000
     assert all(name.split()[1] == "Thị" for name in as_persons), as_persons
     assert len(as_persons) <= 10
+
+
+def test_a_signature_line_is_judged_for_its_own_cell_whatever_the_row_order() -> None:
+    """"Phòng Y tế⏎Nguyễn Thị Mai" and "Phòng Y tế Nguyễn Thị Mai" clean to the same words and share their
+    reading; only the first has a signature line. Each keeps its own outcome, in either order of the rows."""
+    matcher = _matcher(read_roster(BUNDLED / "roster-nhatrang-2024.csv"), "thành phố Nha Trang, tỉnh Khánh Hòa")
+    names = ["Phòng Y tế Nguyễn Thị Mai", "Phòng Y tế\nNguyễn Thị Mai"]
+    forward = dict(zip(names, match_names(matcher, names), strict=True))
+    matcher = _matcher(read_roster(BUNDLED / "roster-nhatrang-2024.csv"), "thành phố Nha Trang, tỉnh Khánh Hòa")
+    backward = dict(zip(names[::-1], match_names(matcher, names[::-1]), strict=True))
+    assert forward == backward
+    assert forward[names[1]].unit_id == "CM-YTE" and forward[names[0]].kind is not MatchKind.MATCHED

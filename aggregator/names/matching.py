@@ -225,20 +225,19 @@ def _other_readings(typed: Typed, vocab: Vocabulary, index: NameIndex) -> list[l
     return others
 
 
-def _unsigned(text: str, typed: Typed, matcher: Matcher) -> str | None:
-    """The name without the person who signed it (contacts.py: "Phòng Y tế - Nguyễn Thị Mai", or on a line of its
-    own), its bracket kept; None when it ends with no person, or with a segment naming a place the roster knows."""
-    if (lines := without_signature_line(text)) is not None:
-        shorter, segment = lines
-    elif (cut := without_person(typed.variants[0])) is not None:
-        segment = typed.variants[0][len(cut):].lstrip(" -–—|:,;")
-        shorter = cut + (f" ({typed.variants[1]})" if len(typed.variants) > 1 else "")
-    else:
+def _unsigned(typed: Typed, matcher: Matcher) -> str | None:
+    """The name without the person who signed it (contacts.py: "Phòng Y tế - Nguyễn Thị Mai"), its bracket kept;
+    None when it ends with no person, or with a segment naming a place the roster knows."""
+    if (cut := without_person(typed.variants[0])) is None:
         return None
-    known = matcher.place_names
-    if any(tuple(read_folded(part, matcher.vocabulary)) in known for part in re.split(r"\s[-–—|]\s|,\s", segment)):
-        return None
-    return shorter
+    segment = typed.variants[0][len(cut):].lstrip(" -–—|:,;")
+    return None if _names_a_known_place(segment, matcher) else cut + (
+        f" ({typed.variants[1]})" if len(typed.variants) > 1 else "")
+
+
+def _names_a_known_place(segment: str, matcher: Matcher) -> bool:
+    parts = re.split(r"\s[-–—|]\s|,\s", segment)
+    return any(tuple(read_folded(part, matcher.vocabulary)) in matcher.place_names for part in parts)
 
 
 def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:
@@ -375,10 +374,15 @@ def _judged(matcher: Matcher, text: str, decide_all: Callable[[Sequence[Key], bo
         decision = decide_all(typed.keys(vocab, matcher.index.together), True)
         if decision.outcome.kind is not MatchKind.MATCHED:
             others = [decide_all(keys, False) for keys in _other_readings(typed, vocab, matcher.index)]
-            if (unsigned := _unsigned(text, typed, matcher)) and (signed := _judged(matcher, unsigned, decide_all)):
+            if (unsigned := _unsigned(typed, matcher)) and (signed := _judged(matcher, unsigned, decide_all)):
                 others.append(signed)  # "Phòng Y tế - Nguyễn Thị Mai": read without who reported
             decision = combine([decision, *others])
         typed.settle(decision)
+    # a signature on a line of its own shows only in the cell as typed (cleaning joins the lines): judged for this
+    # text alone, never kept with the reading it shares with the same words on one line
+    if decision.outcome.kind is not MatchKind.MATCHED and (lines := without_signature_line(text)) is not None \
+            and not _names_a_known_place(lines[1], matcher) and (signed := _judged(matcher, lines[0], decide_all)):
+        decision = combine([decision, signed])
     return decision
 
 
