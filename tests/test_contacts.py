@@ -18,7 +18,7 @@ BUNDLED = Path(__file__).resolve().parents[1] / "config"
 SIGNED = ["{} - Nguyễn Thị Mai", "{}, người báo cáo: Trần Văn Bình", "{} - đ/c Lan", "{} – cô Hoa - 0905 123 456",
           "{} - Hiệu trưởng Lê Văn Tám", "{} - NGUYEN THI HOA", "{}, Người lập biểu: Phạm Minh", "{} | CV Hà",
           "{} - Ông Nguyễn Văn An", "{}\nNguyễn Thị Mai", "{}\nđ/c Lan", "{} - Nguyễn Văn An - Chuyên viên",
-          "{}\nNguyễn Văn An - Văn thư"]
+          "{}\nNguyễn Văn An - Văn thư", "Người báo cáo: Trần Văn Bình\n{}"]
 
 
 @pytest.mark.parametrize("segment", [
@@ -52,6 +52,9 @@ def test_a_signature_on_a_line_of_its_own() -> None:
     assert without_signature_line("UBND phường\nVĩnh Hải") is None  # a name wrapped by hand
     assert without_signature_line("Phòng Y tế\nNguyễn Văn An") is None  # a man's name alone: maybe a place
     assert without_signature_line("\nNguyễn Thị Mai") is None
+    assert without_signature_line("Người báo cáo: Trần Văn Bình\nPhòng Y tế") == ("Phòng Y tế",
+                                                                                  "Người báo cáo: Trần Văn Bình")
+    assert without_signature_line("Nguyễn Thị Mai\nPhòng Y tế\n") == ("Phòng Y tế", "Nguyễn Thị Mai")
 
 
 def test_without_person_keeps_what_comes_before() -> None:

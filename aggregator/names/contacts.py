@@ -87,14 +87,19 @@ def without_person(text: str) -> str | None:
 
 
 def without_signature_line(text: str) -> tuple[str, str] | None:
-    """A name cell whose last line (a line break typed in the cell) names a person: the lines before it and that
-    line ("Phòng Y tế⏎Nguyễn Thị Mai"); None otherwise. Cleaning a name turns its line breaks into spaces."""
-    head, _, last = text.strip().rpartition("\n")
-    head, last = head.strip(), last.strip()
-    if not any(char.isalpha() for char in head) or not last:
-        return None
-    signed = names_a_person(last) or without_person(f"x - {last}") == "x"  # "Nguyễn Văn An - Chuyên viên"
-    return (head, last) if signed else None
+    """A name cell whose last line (a line break typed in the cell), or else its first, names a person: the other
+    lines and that one ("Phòng Y tế⏎Nguyễn Thị Mai", "Người báo cáo: Trần Văn Bình⏎Phòng Y tế"); None otherwise.
+    Cleaning a name turns its line breaks into spaces."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    for signature, rest in ((lines[-1], lines[:-1]), (lines[0], lines[1:])) if len(lines) > 1 else ():
+        if any(char.isalpha() for line in rest for char in line) and _signs(signature):
+            return "\n".join(rest), signature
+    return None
+
+
+def _signs(line: str) -> bool:
+    """A line that is a signature: a person, or a full name and a post ("Nguyễn Văn An - Chuyên viên")."""
+    return bool(line) and (names_a_person(line) or without_person(f"x - {line}") == "x")
 
 
 def names_a_person(segment: str) -> bool:
