@@ -17,7 +17,6 @@ never overrides a unique match (``groups``).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -49,7 +48,7 @@ from aggregator.names.judging import (
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, unit_chains
 from aggregator.names.marks import contradicted, one_mark_off
-from aggregator.names.reading import last_segment, read_name, readings
+from aggregator.names.reading import last_segment, read_name, readings, segments
 from aggregator.names.screening import Screen, build_screen
 from aggregator.names.typed import Reader, Typed
 from aggregator.names.vocabulary import Vocabulary, case_keys, learn_vocabulary
@@ -236,8 +235,7 @@ def _unsigned(typed: Typed, matcher: Matcher) -> str | None:
 
 
 def _names_a_known_place(segment: str, matcher: Matcher) -> bool:
-    parts = re.split(r"\s[-–—|]\s|,\s", segment)
-    return any(tuple(read_folded(part, matcher.vocabulary)) in matcher.place_names for part in parts)
+    return any(tuple(read_folded(part, matcher.vocabulary)) in matcher.place_names for part in segments(segment))
 
 
 def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:

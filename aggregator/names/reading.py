@@ -98,6 +98,11 @@ def _bracketed(text: str) -> list[str]:
     return [part for part in (text[: bracket.start()], bracket[1].strip()) if part]
 
 
+def segments(text: str) -> list[str]:
+    """ "Long Đức - Cầu Kè, Trà Vinh" → ["Long Đức", "Cầu Kè", "Trà Vinh"]: the parts between separators."""
+    return _SEGMENT_GAP.split(text)
+
+
 def last_segment(text: str) -> tuple[str, str] | None:
     """ "Long Đức - Cầu Kè" → ("Long Đức", "Cầu Kè"): the text before its last separator, and after."""
     gaps = list(_SEGMENT_GAP.finditer(text))
@@ -300,11 +305,11 @@ def in_steps(segments: list[list[Word]], vocab: Vocabulary, names: Collection[st
 def split_segments(text: str, vocab: Vocabulary) -> list[list[Word]]:
     """The words of each segment of a clean name ("Long Đức - Cầu Kè": two), abbreviations expanded;
     a list's number typed without a separator before a unit type is left out ("1 UBND phường Vĩnh Hải")."""
-    segments = [segment_words(segment, vocab) for segment in _SEGMENT_GAP.split(text)]
-    first = segments[0]
+    parts = [segment_words(segment, vocab) for segment in segments(text)]
+    first = parts[0]
     if len(first) > 2 and _LIST_NUMBER.fullmatch(first[0].text) and phrase_at(first, 1)[0] is not None:
-        segments[0] = first[1:]  # no unit's name starts with a number and then its type ("Phường 1", "MN 2/4")
-    return segments
+        parts[0] = first[1:]  # no unit's name starts with a number and then its type ("Phường 1", "MN 2/4")
+    return parts
 
 
 def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> NameParts:
