@@ -73,16 +73,20 @@ def without_person(text: str) -> str | None:
     >>> without_person("UBND xã Long Đức - Cầu Kè") is None, without_person("UBND xã Viên An - Trần Đề") is None
     (True, True)
     """
+    found = split_signature(text)
+    return found[0] if found is not None else None
+
+
+def split_signature(text: str) -> tuple[str, str] | None:
+    """(the name, the signature after it) when ``text`` ends with a person; None otherwise."""
     found = last_segment(text)
-    if found is None or not any(char.isalpha() for char in found[0]):
+    if found is None or not _has_letters(found[0]):
         return None
     if names_a_person(found[1]):
-        return found[0]
-    # a name, then the post: "… - Nguyễn Văn An - Chuyên viên" (a man's full name, his family name first)
-    before = last_segment(found[0]) if _a_post(found[1]) else None
-    if before is not None and any(char.isalpha() for char in before[0]) and (
-            names_a_person(before[1]) or _full_name(before[1].split())):
-        return before[0]
+        return found
+    before = last_segment(found[0]) if _a_post(found[1]) else None  # "… - Nguyễn Văn An - Chuyên viên"
+    if before is not None and _has_letters(before[0]) and _person_or_full_name(before[1]):
+        return before[0], text[len(before[0]):].lstrip(" -–—|:,;")
     return None
 
 
@@ -92,21 +96,22 @@ def without_signature_line(text: str) -> tuple[str, str] | None:
     Cleaning a name turns its line breaks into spaces."""
     lines = [line.strip() for line in text.strip().splitlines()]
     for signature, rest in ((lines[-1], lines[:-1]), (lines[0], lines[1:])) if len(lines) > 1 else ():
-        if any(char.isalpha() for line in rest for char in line) and _signs(signature):
+        if any(map(_has_letters, rest)) and _signs(signature):
             return "\n".join(rest), signature
     return None
 
 
 def _signs(line: str) -> bool:
     """A line that is a signature: a person, or a full name and a post ("Nguyễn Văn An - Chuyên viên")."""
-    return bool(line) and (names_a_person(line) or without_person(f"x - {line}") == "x")
+    if names_a_person(line):
+        return True
+    found = last_segment(line)
+    return found is not None and _a_post(found[1]) and _person_or_full_name(found[0])
 
 
 def names_a_person(segment: str) -> bool:
     """Whether a segment typed after a name is a person: a label; a title and a name; a woman's full name."""
-    segment = segment.strip().rstrip(".")
-    marked = not segment.isascii()
-    lowered = segment.lower() if marked else base_chars(segment)
+    segment, marked, lowered = _compared(segment)
     if _LABEL[marked].match(lowered) or lowered in _CUT_LABELS:
         return True
     words = segment.split()
@@ -121,6 +126,14 @@ def names_a_person(segment: str) -> bool:
     return 0 < len(words) <= _MOST_TITLE_WORDS and all(map(_capitalised, words))
 
 
+def _compared(segment: str) -> tuple[str, bool, str]:
+    """The segment trimmed, whether it is typed with diacritics, and its text as titles are compared: lower case,
+    and without diacritics when it has none."""
+    segment = segment.strip().rstrip(".")
+    marked = not segment.isascii()
+    return segment, marked, segment.lower() if marked else base_chars(segment)
+
+
 def _courtesy_and_full_name(words: list[str], marked: bool) -> bool:
     """A capitalised courtesy title, then two to four capitalised words, a common family name first."""
     if not 3 <= len(words) <= _MOST_TITLE_WORDS + 1 or not all(map(_capitalised, words)):
@@ -131,16 +144,21 @@ def _courtesy_and_full_name(words: list[str], marked: bool) -> bool:
 
 def _a_post(segment: str) -> bool:
     """Whether a segment is the title of a post alone: "Chuyên viên", "văn thư", "Hiệu trưởng"."""
-    segment = segment.strip().rstrip(".")
-    marked = not segment.isascii()
-    return (segment.lower() if marked else base_chars(segment)) in _POST_TITLES[marked]
+    _, marked, lowered = _compared(segment)
+    return lowered in _POST_TITLES[marked]
 
 
-def _full_name(words: list[str]) -> bool:
-    """Three to five capitalised words, a common family name first: "Nguyễn Văn An" (only beside a post: alone,
-    it may be a place named after a man)."""
-    return (3 <= len(words) <= _MOST_NAME_WORDS and all(map(_capitalised, words))
-            and (words[0].lower() in _FAMILY[True] or base_chars(words[0]) in _FAMILY[False]))
+def _person_or_full_name(segment: str) -> bool:
+    """Before a post: a person, or three to five capitalised words with a common family name first ("Nguyễn Văn
+    An": alone, it may be a place named after a man)."""
+    words = segment.split()
+    return names_a_person(segment) or (
+        3 <= len(words) <= _MOST_NAME_WORDS and all(map(_capitalised, words))
+        and (words[0].lower() in _FAMILY[True] or base_chars(words[0]) in _FAMILY[False]))
+
+
+def _has_letters(text: str) -> bool:
+    return any(char.isalpha() for char in text)
 
 
 def _capitalised(word: str) -> bool:

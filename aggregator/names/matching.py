@@ -30,7 +30,7 @@ from aggregator.campaign import MatchingSettings
 from aggregator.models import MatchKind, MatchOutcome, RosterUnit
 from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
-from aggregator.names.contacts import without_person, without_signature_line
+from aggregator.names.contacts import split_signature, without_signature_line
 from aggregator.names.groups import group_reader
 from aggregator.names.heads import TRAPS
 from aggregator.names.judging import (
@@ -227,9 +227,9 @@ def _other_readings(typed: Typed, vocab: Vocabulary, index: NameIndex) -> list[l
 def _unsigned(typed: Typed, matcher: Matcher) -> str | None:
     """The name without the person who signed it (contacts.py: "Phòng Y tế - Nguyễn Thị Mai"), its bracket kept;
     None when it ends with no person, or with a segment naming a place the roster knows."""
-    if (cut := without_person(typed.variants[0])) is None:
+    if (found := split_signature(typed.variants[0])) is None:
         return None
-    segment = typed.variants[0][len(cut):].lstrip(" -–—|:,;")
+    cut, segment = found
     return None if _names_a_known_place(segment, matcher) else cut + (
         f" ({typed.variants[1]})" if len(typed.variants) > 1 else "")
 
