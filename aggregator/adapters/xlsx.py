@@ -84,9 +84,12 @@ def _open(path: Path, *, read_only: bool) -> Workbook:
 
 def _damaged(path: Path, tab: str, error: BaseException) -> SourceError:
     """A workbook that opened as one but whose parts are broken: where (a tab, or anywhere at opening) and how."""
-    detail = str(error).strip() or type(error).__name__
     where = f": its tab {tab!r} cannot be read" if tab else " and cannot be opened"
-    return SourceError(f"The workbook {path} is damaged{where} ({detail}).", _DAMAGED_HINT)
+    return SourceError(f"The workbook {path} is damaged{where} ({_what_broke(error)}).", _DAMAGED_HINT)
+
+
+def _what_broke(error: BaseException) -> str:
+    return str(error).strip() or type(error).__name__
 
 
 def workbook_titles(path: Path) -> tuple[str, ...]:
@@ -257,7 +260,6 @@ class XlsxDashboardSink:
         except (zipfile.BadZipFile, InvalidFileException) as exc:
             raise OutputError(f"Cannot copy {self.source} to write the dashboard.", _SAVE_HINT) from exc
         except _DAMAGED as exc:  # a tab the cycle does not read (read-only, the source tab only) is broken
-            detail = str(exc).strip() or type(exc).__name__
             raise OutputError(f"Cannot copy {self.source} to write the dashboard: the workbook is damaged "
-                              f"({detail}).", _DAMAGED_HINT) from exc
+                              f"({_what_broke(exc)}).", _DAMAGED_HINT) from exc
         return str(self.out_path)
