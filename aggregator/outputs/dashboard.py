@@ -124,8 +124,8 @@ def _problem_text(u: UnitOutcome, superseded: str) -> str:
               f"(đơn vị ghi “{c.typed}”)" for c in u.confirmed]
     if superseded:
         parts.append(f"Đã gửi lại; dòng {superseded} được thay bằng dòng {u.row}")
-    if u.coverage is not None and u.coverage[0] < u.coverage[1]:  # a roll-up's child that is not complete yet
-        parts.append(f"Số liệu mới tổng hợp từ {u.coverage[0]}/{u.coverage[1]} đơn vị cấp dưới")
+    if (covered := u.partial_coverage) is not None:  # a roll-up's child that is not complete yet
+        parts.append(f"Số liệu mới tổng hợp từ {covered[0]}/{covered[1]} đơn vị cấp dưới")
     return "; ".join(parts + list(u.notes))
 
 

@@ -166,8 +166,8 @@ def _shortcomings(result: Consolidation) -> list[str]:
 
 def _partial_children(units: Sequence[UnitOutcome]) -> str:
     """A roll-up: the children whose own figures do not yet stand for all of their units."""
-    partial = [f"{squash(u.name)} ({u.coverage[0]}/{u.coverage[1]} đơn vị)" for u in units
-               if u.status is not UnitStatus.MISSING and u.coverage is not None and u.coverage[0] < u.coverage[1]]
+    partial = [f"{squash(u.name)} ({covered[0]}/{covered[1]} đơn vị)" for u in units
+               if u.status is not UnitStatus.MISSING and (covered := u.partial_coverage) is not None]
     if not partial:
         return ""
     return (f"Số liệu của {len(partial)} đơn vị cấp dưới chưa đầy đủ, mới tổng hợp từ một phần các đơn vị "
