@@ -86,6 +86,25 @@ def test_every_unit_signed_by_its_reporter_matches_as_its_name_alone(roster: str
     assert not wrong
 
 
+REDTEAM = Path(__file__).parent / "redteam" / "data"
+
+
+@pytest.mark.parametrize("roster", ["ca-mau.roster-ubnd.csv", "ca-mau.roster-official.csv",
+                                    "dong-thap.roster-ubnd.csv", "dong-thap.roster-official.csv"])
+def test_another_provinces_units_signed_by_their_reporters_match_as_their_names_alone(roster: str) -> None:
+    """Rosters made from the official list for two other provinces (numbered wards, communes of one name in
+    several districts, each unit's district as its locality, no campaign area): signing a name changes nothing."""
+    units = read_roster(REDTEAM / roster)
+    matcher = build_matcher(units, MatchingSettings())
+    alone = match_names(matcher, [u.name for u in units])
+    found = [(u, signed.format(u.name)) for u, o in zip(units, alone, strict=True) if o.unit_id == u.unit_id
+             for signed in SIGNED]
+    assert len(found) >= 0.8 * len(units) * len(SIGNED)
+    outcomes = match_names(matcher, [typed for _, typed in found])
+    assert not [(typed, o.kind.value, o.unit_id) for (u, typed), o in zip(found, outcomes, strict=True)
+                if o.unit_id != u.unit_id]
+
+
 def test_a_segment_naming_a_place_the_roster_knows_is_kept() -> None:
     """"Võ Thị Sáu" is a ward of the roster: "UBND phường Vĩnh Hải - Võ Thị Sáu" names two wards, not a clerk."""
     units = (RosterUnit("A", "g", "UBND phường Vĩnh Hải"), RosterUnit("B", "g", "UBND phường Võ Thị Sáu"),
