@@ -159,11 +159,6 @@ class UnitOutcome:
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     coverage: tuple[int, int] | None = None  # a roll-up child's own units: (reported, expected)
 
-    @property
-    def partial_coverage(self) -> tuple[int, int] | None:
-        """``coverage`` when a roll-up's child's figures stand for only some of its own units, else None."""
-        return self.coverage if self.coverage is not None and self.coverage[0] < self.coverage[1] else None
-
 
 @dataclass(frozen=True)
 class UnmatchedRow:

@@ -3,7 +3,8 @@
 Counts, money and decimals are summed; a percent is the mean over the units that gave one (each weighted
 by how many units stand behind it: 1 for a sheet row, a child's ``n`` in a roll-up), with its lowest and
 highest value, and is never summed. Unknown values (None) are left out; when no unit gave a value the
-figure is None, never 0 (CONTRACT §5).
+figure is None, never 0 (CONTRACT §5). A roll-up's figure is only as complete as its children's: a child's
+``coverage`` says how many of its own units its figures stand for (``partial_coverage``).
 """
 
 from __future__ import annotations
@@ -73,3 +74,9 @@ def merge_stats(parts: Sequence[MetricStats]) -> MetricStats:
     lows = [p.min for p in parts if p.min is not None]
     highs = [p.max for p in parts if p.max is not None]
     return MetricStats(sum(p.n for p in parts), min(lows, default=None), max(highs, default=None))
+
+
+def partial_coverage(unit: UnitOutcome) -> tuple[int, int] | None:
+    """A roll-up's child whose figures stand for only some of its own units: its (reported, expected); else None."""
+    covered = unit.coverage
+    return covered if covered is not None and covered[0] < covered[1] else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from aggregator import vnformat
 from aggregator.consolidation.changes import ChangeLog
+from aggregator.consolidation.metrics import partial_coverage
 from aggregator.models import (
     CellLink,
     CellStyle,
@@ -124,7 +125,7 @@ def _problem_text(u: UnitOutcome, superseded: str) -> str:
               f"(đơn vị ghi “{c.typed}”)" for c in u.confirmed]
     if superseded:
         parts.append(f"Đã gửi lại; dòng {superseded} được thay bằng dòng {u.row}")
-    if (covered := u.partial_coverage) is not None:  # a roll-up's child that is not complete yet
+    if (covered := partial_coverage(u)) is not None:  # a roll-up's child that is not complete yet
         parts.append(f"Số liệu mới tổng hợp từ {covered[0]}/{covered[1]} đơn vị cấp dưới")
     return "; ".join(parts + list(u.notes))
 

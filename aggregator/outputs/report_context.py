@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from aggregator.campaign import Campaign, Reference, ReportSettings
+from aggregator.consolidation.metrics import partial_coverage
 from aggregator.models import ColumnRole, Consolidation, GroupSummary, SourceKind, UnitOutcome, UnitStatus
 from aggregator.outputs.report_figures import STATUS_TEXT, appendix, metric_label, metric_lines, short_header
 from aggregator.outputs.report_text import (
@@ -167,7 +168,7 @@ def _shortcomings(result: Consolidation) -> list[str]:
 def _partial_children(units: Sequence[UnitOutcome]) -> str:
     """A roll-up: the children whose own figures do not yet stand for all of their units."""
     partial = [f"{squash(u.name)} ({covered[0]}/{covered[1]} đơn vị)" for u in units
-               if u.status is not UnitStatus.MISSING and (covered := u.partial_coverage) is not None]
+               if u.status is not UnitStatus.MISSING and (covered := partial_coverage(u)) is not None]
     if not partial:
         return ""
     return (f"Số liệu của {len(partial)} đơn vị cấp dưới chưa đầy đủ, mới tổng hợp từ một phần các đơn vị "
