@@ -74,6 +74,14 @@ class StateFiles(Protocol):
 
     def write(self, name: str, document: Any) -> Path: ...
 
+    def write_digest(self, name: str, document: Any, of: str) -> None:
+        """Keep ``document``, a digest of the state file ``of`` just written (best effort)."""
+        ...
+
+    def read_digest(self, name: str, of: str) -> Any | None:
+        """The digest kept at ``name``, only while ``of`` is still the file it was made from."""
+        ...
+
     def clean(self) -> None:
         """Remove what a cycle killed before it could clean up left behind (our temporary files only)."""
         ...

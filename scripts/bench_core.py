@@ -3,7 +3,7 @@
 Each cycle runs in a fresh interpreter (``python scripts/bench_core.py --child UNITS CYCLE DIR``), as a
 scheduled ``aggregator run`` does: import the package, read the roster, take the tab's rows as
 ``values:batchGet`` returns them, then compute with a real SQLite history file (first-seen step) →
-what changed since the previous status.json → dashboard layout → the dashboard's Google payload
+what changed since the previous status.json (read from its digest) → dashboard layout → the dashboard's Google payload
 (formatting requests and values, serialised as the adapter sends them) → status.json written atomically →
 the cycle recorded in the history: ``run_cycle`` step by step, with the Google source and sink replaced by
 their payloads; the process then ends as ``aggregator run`` ends it (its report kept, no interpreter
@@ -155,7 +155,7 @@ def _child(units: int, cycle: int, folder: Path) -> None:
 def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:
     """What ``run_cycle`` does, with the Google source and sink replaced by their payloads; what its report
     holds (the result and the roster)."""
-    from aggregator.adapters.files import read_json, write_json
+    from aggregator.adapters.files import OutputFolder
     from aggregator.adapters.history import History
     from aggregator.adapters.roster_file import read_roster
     from aggregator.app import lifetime, pipeline
@@ -172,7 +172,9 @@ def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:
     result = pipeline.compute(campaign, roster, snapshot, now, history)
     lifetime.done_with(snapshot)  # as run_cycle does (an ``aggregator run`` keeps it until it ends)
     del snapshot
-    found = changes.diff(read_json(folder / "status.json"), result, {c.key: c.header for c in campaign.columns})
+    state = OutputFolder(folder)
+    previous = state.read_digest(pipeline.DIGEST_FILE, of=pipeline.STATUS_FILE) or state.read(pipeline.STATUS_FILE)
+    found = changes.diff(previous, result, {c.key: c.header for c in campaign.columns})
     layout = dashboard.layout(result, campaign.dashboard.tab, campaign.group_labels,
                               changes.ChangeLog(now, found) if found else None)
     start = time.perf_counter()
@@ -180,7 +182,9 @@ def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:
                                     {u.unit_id: u.name for u in roster})
     wire = _wire(layout, campaign.dashboard.tab, decisions)
     sink_s = time.perf_counter() - start
-    write_json(folder / "status.json", status.status_document(result, {}))
+    document = status.status_document(result, {}, previous)
+    state.write(pipeline.STATUS_FILE, document)
+    state.write_digest(pipeline.DIGEST_FILE, status.digest(document), of=pipeline.STATUS_FILE)
     history.record_cycle(now, result.source.ref, result.source.rows_read, {})
     both = with_copy()  # the cycle and its copy while both ran
     peak_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, both)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from aggregator.adapters import campaign_file
-from aggregator.adapters.files import LEFTOVER_AGE_S, atomic_write, remove_leftovers, write_json
+from aggregator.adapters.files import LEFTOVER_AGE_S, OutputFolder, atomic_write, remove_leftovers, write_json
 from aggregator.app import wiring
 from aggregator.errors import OutputError
 from tests.conftest import REPO
@@ -127,3 +127,20 @@ def test_json_text_writes_each_item_on_its_own_line_as_compact_json() -> None:
     assert lines[:2] == ["{", '  "schema": 1,'] and lines[-1] == "}"
     assert '"metrics":{"citizens":1.5,"meetings":null}' in text  # compact
     assert json_text([1, "Hòa"]) == '[1,"Hòa"]\n' and json_text({}) == "{}\n"
+
+
+def test_a_digest_is_read_back_only_while_the_file_it_describes_is_unchanged(tmp_path: Path) -> None:
+    state, status = OutputFolder(tmp_path), tmp_path / "status.json"
+    state.write("status.json", {"units": [1, 2, 3]})
+    state.write_digest(".digest.json", {"count": 3}, of="status.json")
+    assert state.read_digest(".digest.json", of="status.json") == {"count": 3}
+    assert state.read_digest(".digest.json", of="changes.json") is None  # describes another file
+    state.write("status.json", {"units": [1, 2, 3]})  # the same content written again: another file
+    assert state.read_digest(".digest.json", of="status.json") is None
+    state.write_digest(".digest.json", {"count": 3}, of="status.json")
+    time.sleep(0.05)  # a person's edit comes later than the file system's clock tick
+    status.write_bytes(status.read_bytes().replace(b"3", b"4"))  # edited in place, same size
+    assert state.read_digest(".digest.json", of="status.json") is None
+    state.write_digest(".digest.json", {"count": 4}, of="status.json")
+    status.unlink()
+    assert state.read_digest(".digest.json", of="status.json") is None

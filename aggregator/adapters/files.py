@@ -144,5 +144,29 @@ class OutputFolder:
     def write(self, name: str, document: Any) -> Path:
         return write_json(self.folder / name, document)
 
+    def write_digest(self, name: str, document: Any, of: str) -> None:
+        """Write ``document``, a digest of the state file ``of`` just written, with what identifies that file
+        now; best effort (the next cycle then reads ``of`` itself), so a failure is only logged."""
+        try:
+            write_json(self.folder / name, {"of": _identity(self.folder / of), "digest": document})
+        except (OSError, OutputError) as exc:
+            log.warning("could not write %s (%s); the next cycle reads %s instead", name, exc, of)
+
+    def read_digest(self, name: str, of: str) -> Any | None:
+        """The digest at ``name`` while ``of`` is still the file it was made from; None otherwise (absent,
+        unreadable, or ``of`` since replaced, edited, restored or removed)."""
+        found = read_json(self.folder / name)
+        try:
+            current = _identity(self.folder / of)
+        except OSError:
+            return None
+        return found.get("digest") if isinstance(found, dict) and found.get("of") == current else None
+
     def clean(self) -> None:
         remove_leftovers(self.folder)
+
+
+def _identity(path: Path) -> list[int]:
+    """What changes whenever ``path`` is replaced or edited: its inode, size, modification and change times."""
+    found = path.stat()
+    return [found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]

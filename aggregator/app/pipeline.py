@@ -73,6 +73,9 @@ from aggregator.work import Share, in_line
 log = logging.getLogger(__name__)
 STATUS_FILE = "status.json"
 CHANGES_FILE = "changes.json"  # the latest cycle that changed something, shown on the dashboard
+# What the next cycle reads of status.json (a tenth of it), kept only while status.json is the file it describes.
+# Hidden, so that no roll-up's pattern ("…/*.json") takes it for a child's status.json.
+DIGEST_FILE = ".status-digest.json"
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,7 @@ def run(campaign: Campaign, ports: CyclePorts, options: CycleOptions = CycleOpti
     lines, existing = tab_lines(snapshot), (snapshot.decisions.rows if snapshot.decisions is not None else ())
     done_with(snapshot)  # the agency rows, the cycle's largest object, are not needed past compute
     del snapshot
-    previous = ports.state.read(STATUS_FILE)
+    previous = ports.state.read_digest(DIGEST_FILE, of=STATUS_FILE) or ports.state.read(STATUS_FILE)
     found = changes.diff(previous, result, {c.key: c.header for c in campaign.columns})
     recent = ChangeLog(moment, found) if found else ChangeLog.from_json(ports.state.read(CHANGES_FILE))
     decisions_tab = _decisions_tab(campaign, result, roster, lines, existing)
@@ -279,7 +282,9 @@ def run(campaign: Campaign, ports: CyclePorts, options: CycleOptions = CycleOpti
     dashboard_ref = ports.sink.write(layout, decisions_tab)
     report_path, pdf_path = _render_report(campaign, result, prepared, ports, options.pdf)
     artifacts = _artifacts(ports.state.folder, dashboard_ref, report_path, pdf_path)
-    status_path = ports.state.write(STATUS_FILE, status.status_document(result, artifacts, previous))
+    document = status.status_document(result, artifacts, previous)
+    status_path = ports.state.write(STATUS_FILE, document)
+    ports.state.write_digest(DIGEST_FILE, status.digest(document), of=STATUS_FILE)
     if found:
         ports.state.write(CHANGES_FILE, ChangeLog(moment, found).to_json())
     ports.history.record_cycle(moment, result.source.ref, result.source.rows_read, asdict(result.totals))

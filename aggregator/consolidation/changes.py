@@ -1,4 +1,4 @@
-"""What changed since the previous cycle: previous status.json + new result → Vietnamese lines. Pure.
+"""What changed since the previous cycle: previous status.json (or its digest) + new result → Vietnamese lines. Pure.
 
 Staff watch the dashboard while agencies type; the question they ask is "who is new since
 this morning, whose figures moved, did a row disappear?". A unit that goes from reported back
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregator import vnformat
+from aggregator.consolidation.previous import Before, PreviousUnits
 from aggregator.models import Consolidation, UnitOutcome, UnitStatus
 
 MAX_NAMES = 8  # longer lists are cut with "và N đơn vị khác"
@@ -56,17 +57,22 @@ def _shown(value: Any, typed: str | None) -> str:
     return vnformat.number(value, empty="trống")
 
 
-def _metric_changes(before: dict[str, Any], after: UnitOutcome, names: dict[str, str]) -> list[str]:
-    if before.get("metrics") == after.metrics:  # most units, most cycles: one comparison of the two dicts
+def same_campaign(previous: Any, campaign_id: str) -> bool:
+    """Whether ``previous`` (a status.json document or its digest, as read back) is the campaign's."""
+    campaign = previous.get("campaign") if isinstance(previous, dict) else None
+    return isinstance(campaign, dict) and campaign.get("id") == campaign_id
+
+
+def _metric_changes(before: Before, after: UnitOutcome, names: dict[str, str]) -> list[str]:
+    if before.metrics == after.metrics:  # most units, most cycles: one comparison of the two dicts
         return []
-    typed_before = {p.get("column"): p.get("value") for p in before.get("problems", []) if isinstance(p, dict)}
     typed_now = {p.column: p.value for p in after.problems}
     moved = []
     for key, new in after.metrics.items():
-        old = before.get("metrics", {}).get(key)
+        old = before.metrics.get(key)
         if old != new:
             header = names.get(key, key)
-            moved.append(f"{header}: {_shown(old, typed_before.get(header))} → {_shown(new, typed_now.get(header))}")
+            moved.append(f"{header}: {_shown(old, before.typed.get(header))} → {_shown(new, typed_now.get(header))}")
     return moved
 
 
@@ -78,10 +84,10 @@ def _arrived(unit: UnitOutcome, since: dt.datetime | None) -> str:
     return "matched"
 
 
-def _classify(old: dict[str, Any] | None, unit: UnitOutcome, names: dict[str, str],
+def _classify(old: Before | None, unit: UnitOutcome, names: dict[str, str],
               since: dt.datetime | None) -> list[tuple[str, str]]:
     """(bucket, text) pairs for one unit: new, matched, late, moved or gone."""
-    old_status = old.get("status") if old else UnitStatus.MISSING.value
+    old_status = old.status if old else UnitStatus.MISSING.value
     if old_status == UnitStatus.MISSING:
         return [] if unit.status is UnitStatus.MISSING else [(_arrived(unit, since), unit.name)]
     if unit.status is UnitStatus.MISSING:
@@ -103,19 +109,21 @@ HEADINGS = {
 }
 
 
-def diff(previous: dict[str, Any] | None, current: Consolidation, names: dict[str, str]) -> tuple[str, ...]:
+def diff(previous: Any, current: Consolidation, names: dict[str, str]) -> tuple[str, ...]:
     """Lines describing what changed; empty when nothing did or there is no previous cycle.
 
-    ``previous`` is the last status.json document (CONTRACT §5); ``names`` maps metric keys to
+    ``previous`` is the last status.json document (CONTRACT §5) or its digest; ``names`` maps metric keys to
     the column headers agencies see. "Mới báo cáo" is said only of units whose winning row first
     appeared after that cycle (``UnitOutcome.first_seen``).
     """
-    if not previous or previous.get("campaign", {}).get("id") != current.campaign_id:
+    if not isinstance(previous, dict) or not same_campaign(previous, current.campaign_id):
         return ()
-    before = {u.get("unit_id"): u for u in previous.get("units", []) if isinstance(u, dict)}
+    before = PreviousUnits(previous)
     since = _moment(previous.get("generated_at"))
     buckets: dict[str, list[str]] = {key: [] for key in HEADINGS}
     for unit in current.units:
+        if before.unchanged(unit):
+            continue
         for bucket, text in _classify(before.get(unit.unit_id), unit, names, since):
             buckets[bucket].append(text)
     return tuple(f"{HEADINGS[k]} ({len(v)}): {_names(v)}." for k, v in buckets.items() if v)

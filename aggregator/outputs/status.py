@@ -7,6 +7,8 @@ import functools
 from typing import Any
 from unicodedata import normalize
 
+from aggregator.consolidation.changes import same_campaign
+from aggregator.consolidation.previous import unit_figures
 from aggregator.models import (
     Candidate,
     Consolidation,
@@ -121,21 +123,19 @@ def _decision(o: DecisionOutcome, unit_of_row: dict[int, str], tz: dt.tzinfo | N
 FIGURES = ("metrics", "metric_stats", "totals", "groups")  # what a higher level consolidates
 
 
-def _figures_at(doc: dict[str, Any], previous: dict[str, Any] | None) -> str:
+def _figures_at(doc: dict[str, Any], previous: Any) -> str:
     """When these figures were first produced: the previous cycle's moment when they are the same (a worker
     re-running after the deadline has not reported late), else now. A roll-up judges lateness by it."""
-    if (isinstance(previous, dict) and previous.get("campaign", {}).get("id") == doc["campaign"]["id"]
-            and all(previous.get(part) == doc[part] for part in FIGURES)):
+    if same_campaign(previous, doc["campaign"]["id"]) and all(previous.get(part) == doc[part] for part in FIGURES):
         earlier = previous.get("figures_at") or previous.get("generated_at")
         if isinstance(earlier, str):
             return earlier
     return str(doc["generated_at"])
 
 
-def status_document(result: Consolidation, artifacts: dict[str, str],
-                    previous: dict[str, Any] | None = None) -> dict[str, Any]:
+def status_document(result: Consolidation, artifacts: dict[str, str], previous: Any = None) -> dict[str, Any]:
     """Build the status.json mapping; ``artifacts`` names the files written this cycle, ``previous`` is the
-    last status.json (for ``figures_at``)."""
+    last status.json or its digest, as read back (for ``figures_at``)."""
     tz = result.deadline.tzinfo
     t = result.totals
     unit_of_row = {row: u.unit_id for u in result.units if u.row is not None for row in (u.row, *u.superseded_rows)}
@@ -179,3 +179,13 @@ def status_document(result: Consolidation, artifacts: dict[str, str],
     doc = _nfc(doc)
     doc["figures_at"] = _figures_at(doc, previous)
     return {**doc, "units": [_unit(u, tz) for u in result.units]}
+
+
+DIGEST_PARTS = ("schema", "campaign", "generated_at", "figures_at", *FIGURES)
+
+
+def digest(doc: dict[str, Any]) -> dict[str, Any]:
+    """What the next cycle reads of this status.json ``doc`` (``changes.diff``, ``figures_at``), a tenth of its
+    size: its figures and its units' (consolidation/previous.py); made from the document itself, so it says
+    what the document says."""
+    return {**{part: doc[part] for part in DIGEST_PARTS}, "unit_figures": unit_figures(doc["units"])}
