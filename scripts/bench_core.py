@@ -186,6 +186,7 @@ def _cycle(units: int, cycle: int, folder: Path) -> tuple[object, ...]:
     state.write(pipeline.STATUS_FILE, document)
     state.write_digest(pipeline.DIGEST_FILE, status.digest(document), of=pipeline.STATUS_FILE)
     history.record_cycle(now, result.source.ref, result.source.rows_read, {})
+    lifetime.done_with((layout, decisions, document, previous))  # as run_cycle does
     both = with_copy()  # the cycle and its copy while both ran
     peak_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, both)
     print(json.dumps({"peak_kib": peak_kib, "with_copy_kib": both, "match_s": matching[0], "matcher_s": matcher[0],
