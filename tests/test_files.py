@@ -84,20 +84,21 @@ def _age(*paths: Path, seconds: float = LEFTOVER_AGE_S + 60) -> None:
 def test_leftovers_of_a_killed_cycle_are_removed_and_nothing_else(tmp_path: Path) -> None:
     left = _killed_write(tmp_path / "bang-tong-hop-nhatrang-2024.xlsx")
     assert left.name.endswith(".tmp.xlsx") and left.read_bytes() == b"PK half a workbook"
+    digest_left = _killed_write(tmp_path / ".status-digest.json")  # a hidden file's: "..status-digest.….tmp.json"
     work = tmp_path / ".pdf-k3x_9q2a"  # a PDF conversion killed before its clean-up
     (work / "profile" / "user").mkdir(parents=True)
     (work / "bao-cao.pdf").write_bytes(b"%PDF-1.7")
     lookalikes = (".bang-tong-hop.tmp.xlsx", "ghi-chu.abcd1234.tmp.xlsx", ".ghi-chu.2024.tmp.docx",
-                  ".status.abcd1234.tmp.json.bak", "status.json")
+                  ".status.abcd1234.tmp.json.bak", "status.json", ".status-digest.json")
     users = [tmp_path / name for name in lookalikes]
     for path in users:
         path.write_text("the user's", encoding="utf-8")
     own_folder = tmp_path / ".pdf-ab12cd34"  # named like ours, but holds the user's files
     own_folder.mkdir()
     (own_folder / "ghi-chu.docx").write_text("x", encoding="utf-8")
-    _age(left, work, own_folder, *users)
+    _age(left, digest_left, work, own_folder, *users)
     running = _killed_write(tmp_path / "status.json")  # as fresh as a concurrent run's write: kept
-    assert sorted(remove_leftovers(tmp_path)) == sorted([left, work])
+    assert sorted(remove_leftovers(tmp_path)) == sorted([left, digest_left, work])
     assert sorted(tmp_path.iterdir()) == sorted([*users, own_folder, running])
     assert all(p.read_text(encoding="utf-8") == "the user's" for p in users)
 
