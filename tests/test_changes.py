@@ -45,6 +45,8 @@ def test_changes_none_without_a_previous_cycle_or_for_another_campaign(read_back
     odd_documents: list[Any] = [[], "x", {"campaign": "x"}, {"campaign": ["demo"]}]
     for odd in odd_documents:
         assert diff(odd, make_result(), NAMES) == ()  # a state file edited by hand: nothing to compare
+        doc = status_document(make_result(), {}, odd)
+        assert doc["figures_at"] == doc["generated_at"]
 
 
 def test_changes_new_late_moved_and_gone_units(read_back: ReadBack) -> None:
