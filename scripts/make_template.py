@@ -218,7 +218,7 @@ def letterhead(doc: DocumentObject) -> None:
     left, right = table.rows[0].cells
     first_para(left, "{{ parent_body }}", "BC Center", size=12)
     run(para(left, "", "BC Center"), "{{ issuing_body }}", size=13, bold=True)
-    rule(left, int(2.5 * CM), LETTERHEAD_COLS[0] - 2 * CELL_PAD)  # 1/3 of the name on one line (7.48 cm)
+    rule(left, int(2.5 * CM), LETTERHEAD_COLS[0] - 2 * CELL_PAD)  # fitted to the name as rendered (docx_rules.py)
     first_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BC Center", size=13, bold=True)
     para(right, "Độc lập - Tự do - Hạnh phúc", "BC Center", bold=True)
     rule(right, 3413, LETTERHEAD_COLS[1] - 2 * CELL_PAD)  # 6.02 cm: the Tiêu ngữ's own width at 14 pt
@@ -233,7 +233,7 @@ def title_block(doc: DocumentObject) -> None:
     """[§3 ô 5a, 9a] BÁO CÁO, trích yếu with a short rule, Kính gửi (one line, or a dashed list)."""
     para(doc, "BÁO CÁO", "BC Title", bold=True).paragraph_format.space_before = Pt(18)
     para(doc, "{{ summary }}", "BC Title", bold=True)
-    rule(doc, 5 * CM, PORTRAIT_WIDTH).paragraph_format.space_after = Pt(12)
+    rule(doc, 5 * CM, PORTRAIT_WIDTH).paragraph_format.space_after = Pt(12)  # fitted too, to the trích yếu
     control(doc, "{%p if recipient_single %}")
     para(doc, "Kính gửi: {{ recipient_single }}", "BC Center").paragraph_format.space_after = Pt(12)
     control(doc, "{%p else %}")

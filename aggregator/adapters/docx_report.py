@@ -23,6 +23,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, meta
 from lxml import etree
 
+from aggregator.adapters.docx_rules import fit_rules
 from aggregator.adapters.files import atomic_write
 from aggregator.errors import OutputError, TemplateError, did_you_mean
 from aggregator.outputs.report_context import sanitize
@@ -377,6 +378,7 @@ def render_report(template: Path, context: dict[str, Any], out_path: Path, *,
     tpl = _open(template)
     values = sanitize(context)
     metrics = prepare_appendix(tpl.docx, list(values.get("appendix_total", {}).get("figures", [])))
+    fit_rules(tpl.docx, values)
     values["chart"] = InlineImage(tpl, io.BytesIO(chart_png), width=Cm(CHART_WIDTH_CM)) if chart_png else ""
     try:
         tpl.render(values, jinja_env=jinja_env())
