@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregator import vnformat
-from aggregator.consolidation.previous import Before, PreviousUnits
+from aggregator.consolidation.previous import Before, PreviousUnits, same_campaign
 from aggregator.models import Consolidation, UnitOutcome, UnitStatus
 
 MAX_NAMES = 8  # longer lists are cut with "và N đơn vị khác"
@@ -55,12 +55,6 @@ def _shown(value: Any, typed: str | None) -> str:
     if value is None and typed:
         return f"“{typed}” (chưa hợp lệ)"
     return vnformat.number(value, empty="trống")
-
-
-def same_campaign(previous: Any, campaign_id: str) -> bool:
-    """Whether ``previous`` (a status.json document or its digest, as read back) is the campaign's."""
-    campaign = previous.get("campaign") if isinstance(previous, dict) else None
-    return isinstance(campaign, dict) and campaign.get("id") == campaign_id
 
 
 def _metric_changes(before: Before, after: UnitOutcome, names: dict[str, str]) -> list[str]:
@@ -116,7 +110,7 @@ def diff(previous: Any, current: Consolidation, names: dict[str, str]) -> tuple[
     the column headers agencies see. "Mới báo cáo" is said only of units whose winning row first
     appeared after that cycle (``UnitOutcome.first_seen``).
     """
-    if not isinstance(previous, dict) or not same_campaign(previous, current.campaign_id):
+    if not same_campaign(previous, current.campaign_id):
         return ()
     before = PreviousUnits(previous)
     since = _moment(previous.get("generated_at"))

@@ -14,6 +14,12 @@ from typing import Any, NamedTuple
 from aggregator.models import UnitOutcome
 
 
+def same_campaign(previous: Any, campaign_id: str) -> bool:
+    """Whether ``previous`` (a status.json document or its digest, as read back) is the campaign's."""
+    campaign = previous.get("campaign") if isinstance(previous, dict) else None
+    return isinstance(campaign, dict) and campaign.get("id") == campaign_id
+
+
 class Before(NamedTuple):
     """One unit as the previous cycle left it: its status, figures and the values typed in its problem cells."""
 

@@ -7,8 +7,7 @@ import functools
 from typing import Any
 from unicodedata import normalize
 
-from aggregator.consolidation.changes import same_campaign
-from aggregator.consolidation.previous import unit_figures
+from aggregator.consolidation.previous import same_campaign, unit_figures
 from aggregator.models import (
     Candidate,
     Consolidation,
