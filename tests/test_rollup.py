@@ -282,3 +282,14 @@ def test_rollup_coverage_is_read_only_from_sound_totals(totals: dict[str, Any],
     from aggregator.adapters.status_files import _coverage
 
     assert _coverage({"totals": totals}) == coverage
+
+
+def test_rollup_a_pattern_that_would_take_any_status_file_leaves_the_childrens_digests_alone(
+        runner: CliRunner, tmp_path: Path, districts: Path) -> None:
+    """Each district keeps a digest of its status.json for its own next cycle; hidden, no pattern takes it."""
+    assert (districts / "nhatrang" / ".status-digest.json").is_file()
+    out = tmp_path / "out"
+    parent = _parent(tmp_path, [str(districts / "*" / "*status*.json")])
+    code, _, err = _invoke(runner, "run", "--config", str(parent), "--out", str(out), "--now", PARENT_NOW)
+    assert code == 0, err
+    assert _status(out)["totals"]["units_reported"] == 2 and _status(out)["totals"]["rows_unmatched"] == 0
