@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import unicodedata
 from dataclasses import replace
+from itertools import combinations, pairwise
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from aggregator.outputs.report_context import (
     is_empty_answer,
     sanitize,
 )
+from aggregator.outputs.report_text import NAME_WIDTH
 from tests.report_builders import load_campaign, make_consolidation, with_units
 
 MODULE = Path(__file__).resolve().parents[1] / "aggregator" / "outputs" / "report_context.py"
@@ -179,6 +181,25 @@ def test_break_name_prefers_a_break_before_va():
     assert break_name("PHÒNG VĂN HÓA VÀ THÔNG TIN") == "PHÒNG VĂN HÓA\nVÀ THÔNG TIN"
     assert break_name("PHÒNG Y TẾ") == "PHÒNG Y TẾ"
     assert "\n" in break_name("TRUNG TÂM VĂN HÓA THỂ THAO THÀNH PHỐ")
+
+
+@pytest.mark.parametrize("name", [
+    "TRUNG TÂM VĂN HÓA, THÔNG TIN VÀ THỂ THAO THÀNH PHỐ",
+    "BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG CÔNG TRÌNH DÂN DỤNG VÀ CÔNG NGHIỆP",
+    "PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ NHA TRANG",
+])
+def test_break_name_a_long_name_takes_as_many_lines_as_fit_the_column(name: str) -> None:
+    """Two lines that each overflow the column were wrapped again by Word ("… THÔNG" / "TIN" / …)."""
+    lines = break_name(name).split("\n")
+    assert " ".join(lines) == name and all(len(line) <= NAME_WIDTH for line in lines)
+    words = name.split()
+    for fewer in range(1, len(lines)):  # no split into fewer lines fits
+        for cut in combinations(range(1, len(words)), fewer - 1):
+            bounds = [0, *cut, len(words)]
+            assert max(len(" ".join(words[a:b])) for a, b in pairwise(bounds)) > NAME_WIDTH
+    if name.startswith("TRUNG TÂM"):  # after the comma, before "VÀ": where a reader expects the breaks
+        assert lines == ["TRUNG TÂM VĂN HÓA,", "THÔNG TIN", "VÀ THỂ THAO THÀNH PHỐ"]
 
 
 def test_sanitize_strips_xml_illegal_characters_and_normalises_to_nfc():

@@ -2,7 +2,7 @@
 
 Autoescape (in the adapter) makes ``& < >`` and quotes safe; :func:`sanitize` removes what autoescape
 cannot fix: XML-illegal control characters and non-NFC text. Also the small helpers that shape agency text
-into list items ("Không có" says nothing; a long agency name breaks onto two lines).
+into list items ("Không có" says nothing; a long agency name breaks onto balanced lines).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import combinations, pairwise
 from typing import Any
 
 from aggregator.textnorm import traditional
@@ -83,17 +84,31 @@ def is_empty_answer(text: str) -> bool:
 
 
 def break_name(name: str, width: int = NAME_WIDTH) -> str:
-    """Split a long agency name onto two balanced lines, preferring a break before "VÀ"."""
+    """A long agency name on as few balanced lines as fit the letterhead's column (``width`` characters),
+    preferring to break before "VÀ" and after a comma; a name that fits stays on one line."""
     words = name.split()
     if len(name) <= width or len(words) < 2:
         return name
+    for lines in range(2, len(words) + 1):
+        fitting = [cut for cut in combinations(range(1, len(words)), lines - 1) if _longest(words, cut) <= width]
+        if fitting:
+            best = min(fitting, key=lambda cut: (-_preferred(words, cut), _longest(words, cut)))
+            return "\n".join(_joined(words, best))
+    return "\n".join(words)  # a word longer than the column: one word a line, Word wraps the rest
 
-    def cost(i: int) -> tuple[int, int]:
-        longest = max(len(" ".join(words[:i])), len(" ".join(words[i:])))
-        return (0 if words[i] == "VÀ" and longest <= width else 1, longest)
 
-    cut = min(range(1, len(words)), key=cost)
-    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+def _joined(words: Sequence[str], cut: Sequence[int]) -> list[str]:
+    bounds = [0, *cut, len(words)]
+    return [" ".join(words[a:b]) for a, b in pairwise(bounds)]
+
+
+def _longest(words: Sequence[str], cut: Sequence[int]) -> int:
+    return max(len(line) for line in _joined(words, cut))
+
+
+def _preferred(words: Sequence[str], cut: Sequence[int]) -> int:
+    """How many of the breaks fall before "VÀ" or after a comma, where a reader expects them."""
+    return sum(words[i] == "VÀ" or words[i - 1].endswith(",") for i in cut)
 
 
 def lower_first(text: str) -> str:
