@@ -190,7 +190,7 @@ def test_break_name_prefers_a_break_before_va():
     "ỦY BAN NHÂN DÂN THÀNH PHỐ NHA TRANG",
 ])
 def test_break_name_a_long_name_takes_as_many_lines_as_fit_the_column(name: str) -> None:
-    """Two lines that each overflow the column were wrapped again by Word ("… THÔNG" / "TIN" / …)."""
+    """Two lines that each overflow the column were wrapped again by Word ("… VĂN HÓA," / "THÔNG" / "TIN VÀ …")."""
     lines = break_name(name).split("\n")
     assert " ".join(lines) == name and all(len(line) <= NAME_WIDTH for line in lines)
     words = name.split()
