@@ -264,11 +264,16 @@ def test_rollup_says_how_much_of_each_child_its_figures_stand_for(runner: CliRun
     rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if row[1] in expected}
     for unit_id, (reported, total) in expected.items():
         assert f"Số liệu mới tổng hợp từ {reported}/{total} đơn vị cấp dưới" in str(rows[unit_id][8])
+    # and all together: the province's figures stand for so many of the districts' own units
+    together = f"{sum(r for r, _ in expected.values())}/{sum(e for _, e in expected.values())} đơn vị trực thuộc"
+    cells = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert any(c.startswith("Số liệu của 2 đơn vị cấp dưới đã báo cáo tổng hợp từ " + together) for c in cells)
     text = all_text(docx.Document(str(out / _status(out)["artifacts"]["report_docx"])))
     assert "Số liệu của 2 đơn vị cấp dưới chưa đầy đủ, mới tổng hợp từ một phần các đơn vị trực thuộc:" in text
     for unit_id, name, _ in PARENT_UNITS[:2]:
         reported, total = expected[unit_id]
         assert f"{name} ({reported}/{total} đơn vị)" in text
+    assert f"(số liệu chung của các đơn vị cấp dưới đã báo cáo mới tổng hợp từ {together})." in text
 
 
 @pytest.mark.parametrize(("totals", "coverage"), [

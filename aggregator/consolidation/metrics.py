@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from aggregator.models import ColumnType, MetricStats, MetricValue, UnitOutcome
+from aggregator.models import ColumnType, MetricStats, MetricValue, UnitOutcome, UnitStatus
 
 DECIMALS = 6  # floats in status.json: enough for any figure, without 0.1 + 0.2 noise
 
@@ -80,3 +80,10 @@ def partial_coverage(unit: UnitOutcome) -> tuple[int, int] | None:
     """A roll-up's child whose figures stand for only some of its own units: its (reported, expected); else None."""
     covered = unit.coverage
     return covered if covered is not None and covered[0] < covered[1] else None
+
+
+def children_coverage(units: Iterable[UnitOutcome]) -> tuple[int, int] | None:
+    """A roll-up: how many of their own units the children that reported stand for, all together
+    (reported, expected); None when no child says (not a roll-up, or no child reported yet)."""
+    known = [u.coverage for u in units if u.coverage is not None and u.status is not UnitStatus.MISSING]
+    return (sum(c[0] for c in known), sum(c[1] for c in known)) if known else None

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from aggregator.campaign import Campaign, Reference, ReportSettings
-from aggregator.consolidation.metrics import partial_coverage
+from aggregator.consolidation.metrics import children_coverage, partial_coverage
 from aggregator.models import ColumnRole, Consolidation, GroupSummary, SourceKind, UnitOutcome, UnitStatus
 from aggregator.outputs.report_figures import STATUS_TEXT, appendix, metric_label, metric_lines, short_header
 from aggregator.outputs.report_text import (
@@ -31,7 +31,7 @@ from aggregator.outputs.report_text import (
     upper_first,
 )
 from aggregator.textnorm import traditional_tones
-from aggregator.vnformat import cutoff_line, deadline_text, long_date, percent, short_date
+from aggregator.vnformat import cutoff_line, deadline_text, long_date, number, percent, short_date
 
 BLANK = "      "  # the clerk writes the number and the day by hand after signing (NĐ 30 Điều 15)
 MAX_NAMED = 3  # an issue raised by more units names the first three and counts the others
@@ -171,8 +171,10 @@ def _partial_children(units: Sequence[UnitOutcome]) -> str:
                if u.status is not UnitStatus.MISSING and (covered := partial_coverage(u)) is not None]
     if not partial:
         return ""
+    reported, expected = children_coverage(units) or (0, 0)
     return (f"Số liệu của {len(partial)} đơn vị cấp dưới chưa đầy đủ, mới tổng hợp từ một phần các đơn vị "
-            f"trực thuộc: {'; '.join(partial)}.")
+            f"trực thuộc: {'; '.join(partial)} (số liệu chung của các đơn vị cấp dưới đã báo cáo mới tổng hợp từ "
+            f"{number(reported)}/{number(expected)} đơn vị trực thuộc).")
 
 
 def _weaknesses(result: Consolidation, settings: ReportSettings) -> list[str]:
