@@ -3,7 +3,7 @@ weighted mean of the units that gave one with its range; unknown is never 0 (CON
 
 from __future__ import annotations
 
-from aggregator.consolidation.metrics import combine, over_units
+from aggregator.consolidation.metrics import children_coverage, combine, over_units
 from aggregator.models import ColumnType, MetricStats, UnitStatus
 from tests.builders import make_unit
 
@@ -34,3 +34,11 @@ def test_combine_reads_value_weight_pairs_as_over_units_does() -> None:
     assert combine([(2, 1), (None, 1), (3, 1)], ColumnType.COUNT) == (5, None)
     assert combine([(None, 1)], ColumnType.DECIMAL) == (None, None)
     assert combine([(40.0, 1), (70.0, 2)], ColumnType.PERCENT) == (60.0, MetricStats(3, 40.0, 70.0))
+
+
+def test_children_coverage_adds_up_the_children_that_reported() -> None:
+    units = [make_unit("A", coverage=(24, 27)), make_unit("B", coverage=(40, 40)), make_unit("C"),
+             make_unit("D", UnitStatus.MISSING, coverage=(1, 30))]  # a missing child's figures count for nothing
+    assert children_coverage(units) == (64, 67)
+    assert children_coverage([make_unit("C")]) is None  # not a roll-up
+    assert children_coverage([]) is None
