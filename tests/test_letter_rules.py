@@ -77,8 +77,8 @@ def test_a_rule_is_a_third_to_a_half_of_the_longest_line(words: list[str]) -> No
     assert rule is not None and max(lines) / 3 <= rule <= max(lines) / 2
 
 
-def _render(campaign: Campaign, out: Path) -> docx.document.Document:
-    path = render_report(TEMPLATE, build_context(make_consolidation(campaign), campaign), out / "r.docx",
+def _render(campaign: Campaign, out: Path, template: Path = TEMPLATE) -> docx.document.Document:
+    path = render_report(template, build_context(make_consolidation(campaign), campaign), out / "r.docx",
                          chart_png=None)
     return docx.Document(str(path))
 
@@ -148,3 +148,17 @@ def test_without_the_font_metrics_the_rules_keep_the_templates_lengths(tmp_path:
         docx_rules.times.cache_clear()
     assert [rule[1:] for rule in rendered] == [rule[1:] for rule in _rules(docx.Document(str(TEMPLATE)))]
     assert "the Times font metrics are missing" in caplog.text
+
+
+def test_a_cell_whose_width_is_not_in_twips_keeps_the_templates_rule(tmp_path: Path) -> None:
+    """A template edited so that the letterhead's cells are sized in percent (or "auto"): nothing to measure
+    against, so the rule under the issuing body stays as the template has it; the trích yếu's is still fitted."""
+    document = docx.Document(str(TEMPLATE))
+    for width in document.tables[0]._tbl.iter(qn("w:tcW")):
+        width.set(qn("w:type"), "pct")
+        width.set(qn("w:w"), "2500")
+    edited = tmp_path / "edited.docx"
+    document.save(str(edited))
+    rendered = _rules(_render(load_campaign("nhatrang-2024"), tmp_path, edited))
+    template = _rules(docx.Document(str(edited)))
+    assert rendered[0][1:] == template[0][1:] and rendered[2][1:] != template[2][1:]

@@ -113,8 +113,8 @@ def _available(paragraph: Any, document: DocumentObject) -> int | None:
     if cell is None:
         return _text_width(_section(paragraph, document))
     width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-    if width is None or not width.get(qn("w:w"), "").isdigit():
-        return None
+    if width is None or not width.get(qn("w:w"), "").isdigit() or width.get(qn("w:type"), "dxa") != "dxa":
+        return None  # a width in percent or "auto": the rule keeps the template's length
     table_props = next(cell.iterancestors(qn("w:tbl"))).find(qn("w:tblPr"))
     margins = [_margin(table_props, side) for side in ("left", "right")]
     return int(width.get(qn("w:w"))) - sum(margins)
