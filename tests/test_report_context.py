@@ -202,6 +202,14 @@ def test_break_name_a_long_name_takes_as_many_lines_as_fit_the_column(name: str)
         assert lines == ["TRUNG TÂM VĂN HÓA,", "THÔNG TIN", "VÀ THỂ THAO THÀNH PHỐ"]
 
 
+def test_break_name_a_name_pasted_many_times_over_is_filled_line_by_line() -> None:
+    """Trying every way to cut 60 words into lines would never end: such a name is filled as Word fills it."""
+    name = " ".join(["PHÒNG VĂN HÓA VÀ THÔNG TIN"] * 12)
+    lines = break_name(name).split("\n")
+    assert " ".join(lines) == name and all(len(line) <= NAME_WIDTH for line in lines)
+    assert all(len(f"{line} {after.split()[0]}") > NAME_WIDTH for line, after in pairwise(lines))
+
+
 def test_sanitize_strips_xml_illegal_characters_and_normalises_to_nfc():
     nfd = unicodedata.normalize("NFD", "Phường Vĩnh Hải")
     dirty = {"a": [f"x\x00y\x07z\x0b\x1f{nfd}\u200b\ufeff", ("A & B\r\n",)], "n": 3, "b": None}

@@ -11,11 +11,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from itertools import combinations, pairwise
+from math import comb
 from typing import Any
 
 from aggregator.textnorm import traditional
 
 NAME_WIDTH = 22  # upper-case characters that fit one line of the 6.75 cm letterhead column at 13 pt bold
+_MOST_SPLITS = 20_000  # ways to cut a name into lines tried at most (a 6-line name of 20 words: 11,628)
 
 # XML 1.0 forbids C0 controls other than tab/newline/CR, U+FFFE/U+FFFF and lone surrogates;
 # zero-width spaces and BOMs are invisible noise pasted from the web.
@@ -90,11 +92,24 @@ def break_name(name: str, width: int = NAME_WIDTH) -> str:
     if len(name) <= width or len(words) < 2:
         return name
     for lines in range(2, len(words) + 1):
+        if comb(len(words) - 1, lines - 1) > _MOST_SPLITS:  # a name far longer than any body's: as Word wraps it
+            return "\n".join(_filled(words, width))
         fitting = [cut for cut in combinations(range(1, len(words)), lines - 1) if _longest(words, cut) <= width]
         if fitting:
             best = min(fitting, key=lambda cut: (-_preferred(words, cut), _longest(words, cut)))
             return "\n".join(_joined(words, best))
     return "\n".join(words)  # a word longer than the column: one word a line, Word wraps the rest
+
+
+def _filled(words: Sequence[str], width: int) -> list[str]:
+    """Lines filled word by word up to ``width`` characters."""
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _joined(words: Sequence[str], cut: Sequence[int]) -> list[str]:
