@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from aggregator.outputs.report_text import wrapped
+
 RULE_SHARE = 5 / 12  # of the text's longest line: the middle of the decree's 1/3 to 1/2
 TWIPS_PER_POINT = 20
 _AFM_WIDTH = re.compile(r"^C\s+-?\d+\s*;\s*WX\s+(\d+)\s*;\s*N\s+(\S+)\s*;", re.MULTILINE)
@@ -42,18 +44,9 @@ class TextMetrics:
     def lines(self, text: str, size_pt: float, available: int) -> list[int]:
         """The width (twips) of each line of ``text`` (its own line breaks kept) wrapped at spaces within
         ``available`` twips, as Word wraps it."""
-        scale = size_pt * TWIPS_PER_POINT / 1000
-        space, limit = self._ems(" "), available / scale
-        found: list[int] = []  # thousandths of an em
-        for line in text.splitlines():
-            start = len(found)
-            for word in line.split():
-                wide = self._ems(word)
-                if len(found) > start and found[-1] + space + wide <= limit:
-                    found[-1] += space + wide
-                else:
-                    found.append(wide)
-        return [round(ems * scale) for ems in found]
+        limit = available * 1000 / (size_pt * TWIPS_PER_POINT)  # in thousandths of an em
+        return [self.width(line, size_pt) for paragraph in text.splitlines()
+                for line in wrapped(paragraph.split(), lambda line: self._ems(line) <= limit)]
 
     def _ems(self, text: str) -> int:
         return sum(self.widths.get(_base(char), self.fallback) for char in text)

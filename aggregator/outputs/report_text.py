@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations, pairwise
 from math import comb
 from typing import Any
@@ -93,7 +93,7 @@ def break_name(name: str, width: int = NAME_WIDTH) -> str:
         return name
     for lines in range(2, len(words) + 1):
         if comb(len(words) - 1, lines - 1) > _MOST_SPLITS:  # a name far longer than any body's: as Word wraps it
-            return "\n".join(_filled(words, width))
+            return "\n".join(wrapped(words, lambda line: len(line) <= width))
         fitting = [cut for cut in combinations(range(1, len(words)), lines - 1) if _longest(words, cut) <= width]
         if fitting:
             best = min(fitting, key=lambda cut: (-_preferred(words, cut), _longest(words, cut)))
@@ -101,12 +101,13 @@ def break_name(name: str, width: int = NAME_WIDTH) -> str:
     return "\n".join(words)  # a word longer than the column: one word a line, Word wraps the rest
 
 
-def _filled(words: Sequence[str], width: int) -> list[str]:
-    """Lines filled word by word up to ``width`` characters."""
-    lines = [words[0]]
-    for word in words[1:]:
-        if len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
+def wrapped(words: Sequence[str], fits: Callable[[str], bool]) -> list[str]:
+    """``words`` filled into lines as a word processor fills them: a word goes on the line while the line
+    still ``fits``, else it starts the next one (a word that fits no line has one of its own)."""
+    lines: list[str] = []
+    for word in words:
+        if lines and fits(joined := f"{lines[-1]} {word}"):
+            lines[-1] = joined
         else:
             lines.append(word)
     return lines
