@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from aggregator.consolidation.metrics import children_coverage, combine, over_units
 from aggregator.models import ColumnType, MetricStats, UnitStatus
-from tests.builders import make_unit
+from aggregator.outputs.dashboard import layout
+from tests.builders import make_result, make_unit
 
 KINDS = {"citizens": ColumnType.COUNT, "money": ColumnType.MONEY, "km": ColumnType.DECIMAL,
          "share": ColumnType.PERCENT}
@@ -39,6 +40,14 @@ def test_combine_reads_value_weight_pairs_as_over_units_does() -> None:
 def test_children_coverage_adds_up_the_children_that_reported() -> None:
     units = [make_unit("A", coverage=(24, 27)), make_unit("B", coverage=(40, 40)), make_unit("C"),
              make_unit("D", UnitStatus.MISSING, coverage=(1, 30))]  # a missing child's figures count for nothing
-    assert children_coverage(units) == (64, 67)
+    assert children_coverage(units) == (64, 67, 2)  # reported, expected; the two children that say
     assert children_coverage([make_unit("C")]) is None  # not a roll-up
     assert children_coverage([]) is None
+
+
+def test_the_dashboard_counts_only_the_children_whose_coverage_is_known() -> None:
+    """A child that reported with unsound totals says nothing of its own units: it is not counted among those
+    whose units the total stands for (it was: "Số liệu của 3 đơn vị …" over two children's units)."""
+    units = (make_unit("A", coverage=(24, 27)), make_unit("B", coverage=(40, 40)), make_unit("C"))
+    cells = [cell for row in layout(make_result(units), "T", {}).grid for cell in row]
+    assert "Số liệu của 2 đơn vị cấp dưới đã báo cáo tổng hợp từ 64/67 đơn vị trực thuộc (95,5 %)." in cells

@@ -10,6 +10,7 @@ figure is None, never 0 (CONTRACT §5). A roll-up's figure is only as complete a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from aggregator.models import ColumnType, MetricStats, MetricValue, UnitOutcome, UnitStatus
 
@@ -82,8 +83,14 @@ def partial_coverage(unit: UnitOutcome) -> tuple[int, int] | None:
     return covered if covered is not None and covered[0] < covered[1] else None
 
 
-def children_coverage(units: Iterable[UnitOutcome]) -> tuple[int, int] | None:
-    """A roll-up: how many of their own units the children that reported stand for, all together
-    (reported, expected); None when no child says (not a roll-up, or no child reported yet)."""
+class ChildrenCoverage(NamedTuple):
+    reported: int  # the children's own units that reported
+    expected: int  # and that they expect
+    children: int  # how many children say so (a child whose totals are unsound says nothing)
+
+
+def children_coverage(units: Iterable[UnitOutcome]) -> ChildrenCoverage | None:
+    """A roll-up: how many of their own units the children that reported stand for, all together; None when
+    no child says (not a roll-up, or no child reported yet)."""
     known = [u.coverage for u in units if u.coverage is not None and u.status is not UnitStatus.MISSING]
-    return (sum(c[0] for c in known), sum(c[1] for c in known)) if known else None
+    return ChildrenCoverage(sum(c[0] for c in known), sum(c[1] for c in known), len(known)) if known else None

@@ -107,10 +107,10 @@ def _summary(b: _Builder, result: Consolidation) -> None:
     t = result.totals
     b.add(["", "Tổng cộng", "", t.units_expected, t.units_reported, t.units_late, t.units_missing,
            vnformat.percent(t.units_reported, t.units_expected)], CellStyle.TOTAL)
-    if (children := children_coverage(result.units)) is not None:  # a roll-up: how complete its figures are
-        b.add([f"Số liệu của {t.units_reported} đơn vị cấp dưới đã báo cáo tổng hợp từ "
-               f"{vnformat.number(children[0])}/{vnformat.number(children[1])} đơn vị trực thuộc "
-               f"({vnformat.percent(children[0], children[1])})."])
+    if (below := children_coverage(result.units)) is not None:  # a roll-up: how complete its figures are
+        b.add([f"Số liệu của {below.children} đơn vị cấp dưới đã báo cáo tổng hợp từ "
+               f"{vnformat.number(below.reported)}/{vnformat.number(below.expected)} đơn vị trực thuộc "
+               f"({vnformat.percent(below.reported, below.expected)})."])
     ignored = f"; dòng không phải đơn vị trong danh sách: {t.rows_ignored}" if t.rows_ignored else ""
     name_only = f"; dòng chỉ có tên, chưa có số liệu: {t.rows_name_only}" if t.rows_name_only else ""
     name_only += f"; dòng tổng cộng của bảng tính (không tính): {t.rows_total}" if t.rows_total else ""

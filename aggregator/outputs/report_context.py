@@ -169,12 +169,12 @@ def _partial_children(units: Sequence[UnitOutcome]) -> str:
     """A roll-up: the children whose own figures do not yet stand for all of their units."""
     partial = [f"{squash(u.name)} ({covered[0]}/{covered[1]} đơn vị)" for u in units
                if u.status is not UnitStatus.MISSING and (covered := partial_coverage(u)) is not None]
-    if not partial:
+    below = children_coverage(units)  # None only when no child says, and then none is partial
+    if not partial or below is None:
         return ""
-    reported, expected = children_coverage(units) or (0, 0)
     return (f"Số liệu của {len(partial)} đơn vị cấp dưới chưa đầy đủ, mới tổng hợp từ một phần các đơn vị "
             f"trực thuộc: {'; '.join(partial)} (số liệu chung của các đơn vị cấp dưới đã báo cáo mới tổng hợp từ "
-            f"{number(reported)}/{number(expected)} đơn vị trực thuộc).")
+            f"{number(below.reported)}/{number(below.expected)} đơn vị trực thuộc).")
 
 
 def _weaknesses(result: Consolidation, settings: ReportSettings) -> list[str]:
