@@ -6,6 +6,7 @@ path from the one the renderer takes, on the lines as they stand in the rendered
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from aggregator.adapters.docx_report import render_report
 from aggregator.campaign import Campaign
 from aggregator.outputs.letter_rules import TextMetrics, afm_widths
 from aggregator.outputs.report_context import build_context
+from aggregator.outputs.report_text import break_name
 from tests.report_builders import load_campaign, make_consolidation
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "report.docx"
@@ -29,6 +31,7 @@ FONTS = Path(matplotlib.get_data_path()) / "fonts" / "pdfcorefonts"
 CELL_TEXT, PAGE_TEXT = 3827 - 2 * 57, 9355  # the template's letterhead cell and page, between margins (twips)
 
 
+@functools.cache
 def _oracle(bold: bool) -> AFM:
     with open(FONTS / ("Times-Bold.afm" if bold else "Times-Roman.afm"), "rb") as fh:
         return AFM(fh)
@@ -107,12 +110,14 @@ def _rules(document: docx.document.Document) -> list[tuple[list[str], int, int]]
     ("travinh-2024", None),  # "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
     ("nhatrang-2024", "Phòng Nội vụ"),  # a short name: one line
     ("nhatrang-2024", "Trung tâm Văn hóa, Thông tin và Thể thao thành phố"),  # three lines or more
+    ("nhatrang-2024", "Ủy ban nhân dân phường Trần Nguyên Hãn"),  # 22 letters, too wide: one of 8 in the country
 ])
 def test_the_rules_under_the_issuing_body_and_the_summary_fit_them(name: str, body: str | None,
                                                                    tmp_path: Path) -> None:
     campaign = load_campaign(name)
     campaign = _with(campaign, issuing_body=body) if body else campaign
     issuing, motto, summary, appendix = _rules(_render(campaign, tmp_path))
+    assert all(_measured(line, 13) <= CELL_TEXT for line in issuing[0])  # the name's lines: none wrapped again
     for (lines, left, right), available, size in ((issuing, CELL_TEXT, 13), (summary, PAGE_TEXT, 14)):
         longest = max(_measured(line, size) for line in _wrapped(lines, size, available))
         assert left == right and longest / 3 <= available - left - right <= longest / 2
@@ -162,3 +167,34 @@ def test_a_cell_whose_width_is_not_in_twips_keeps_the_templates_rule(tmp_path: P
     rendered = _rules(_render(load_campaign("nhatrang-2024"), tmp_path, edited))
     template = _rules(docx.Document(str(edited)))
     assert rendered[0][1:] == template[0][1:] and rendered[2][1:] != template[2][1:]
+
+
+ROSTERS = Path(__file__).resolve().parent / "redteam" / "data"
+
+
+@pytest.mark.parametrize("roster", ["ca-mau.roster-official.csv", "dong-thap.roster-official.csv"])
+def test_every_peoples_committee_of_two_other_provinces_gets_a_letterhead_that_fits(roster: str) -> None:
+    """Names from the official list (rosters built from it, tests/redteam): "ỦY BAN NHÂN DÂN XÃ …" broken by
+    measured width fits the letterhead's cell line by line, and its rule is 1/3 to 1/2 of its longest line."""
+    bold = _bold()
+    names = [row.split(",")[2] for row in (ROSTERS / roster).read_text(encoding="utf-8").splitlines()[1:]]
+    for name in names:
+        body = ("Ủy ban nhân dân " + name if not name.startswith("Ủy ban") else name).upper()
+        lines = break_name(body, CELL_TEXT, lambda line: bold.width(line, 13)).split("\n")
+        widths = [_measured(line, 13) for line in lines]
+        rule = bold.rule("\n".join(lines), 13, CELL_TEXT)
+        assert max(widths) <= CELL_TEXT and rule is not None and max(widths) / 3 <= rule <= max(widths) / 2, body
+
+
+def test_every_peoples_committee_in_the_country_gets_a_letterhead_that_fits() -> None:
+    """The same over every province, district and commune of the official list (where ../shared is)."""
+    from tests.redteam.admin import ADMIN_LIST, load_provinces, units_of
+
+    if not ADMIN_LIST.exists():
+        pytest.skip("the official list of administrative units (../shared/data) is not here")
+    bold = _bold()
+    for province in load_provinces().values():
+        for place in (province, *units_of(province)):
+            body = f"ỦY BAN NHÂN DÂN {place.official}".upper()
+            lines = break_name(body, CELL_TEXT, lambda line: bold.width(line, 13)).split("\n")
+            assert max(_measured(line, 13) for line in lines) <= CELL_TEXT, body

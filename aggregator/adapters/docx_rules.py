@@ -25,12 +25,13 @@ from docx.text.paragraph import Paragraph
 from jinja2 import Environment, StrictUndefined, TemplateError
 
 from aggregator.outputs.letter_rules import TextMetrics, afm_widths
+from aggregator.outputs.report_text import break_name
 
 log = logging.getLogger(__name__)
 RULE_STYLE = "BC Rule"
 DEFAULT_SIZE_PT = 14.0  # NĐ 30's body text, when neither the run nor its style says
 WORD_CELL_MARGIN = 108  # twips: Word's left and right cell margin when the table does not set one
-_SIZED_BY_TEXT = re.compile(r"\s*\{\{-?\s*(?:issuing_body|summary)\s*-?\}\}\s*")  # ô 2 and ô 5a
+_SIZED_BY_TEXT = re.compile(r"\s*\{\{-?\s*(?P<key>issuing_body|summary)\s*-?\}\}\s*")  # ô 2 and ô 5a
 
 
 @functools.cache
@@ -49,24 +50,30 @@ def times(bold: bool) -> TextMetrics | None:
 
 
 def fit_rules(document: DocumentObject, values: dict[str, Any]) -> None:
-    """Give each rule under filled-in text the indents of a rule 5/12 of that text's longest line."""
+    """Give each rule under filled-in text the indents of a rule 5/12 of that text's longest line; the
+    issuing body's name is first broken into lines by its measured width in its cell (``values`` updated)."""
     styles = [s for s in document.styles if s.name == RULE_STYLE]
     if not styles:
         return
     style_id = styles[0].style_id
     for paragraph in list(document.element.body.iter(qn("w:p"))):
-        if _style(paragraph) != style_id:
-            continue
         above = paragraph.getprevious()
-        text = _filled(above, values) if above is not None and above.tag == qn("w:p") else None
-        available = _available(paragraph, document)
-        if text is None or available is None:
-            continue
-        size, bold = _font(above, document)
-        metrics = times(bold)
-        width = metrics.rule(text, size, available) if metrics is not None else None
-        if width is not None:
-            _set_indents(Paragraph(paragraph, document), (available - width) // 2)
+        if _style(paragraph) == style_id and above is not None and above.tag == qn("w:p"):
+            _fit(paragraph, above, document, values)
+
+
+def _fit(rule: Any, above: Any, document: DocumentObject, values: dict[str, Any]) -> None:
+    key, available = _sized_by(above), _available(rule, document)
+    size, bold = _font(above, document)
+    metrics = times(bold)
+    if key is None or available is None or metrics is None:
+        return
+    if key == "issuing_body" and isinstance(values.get(key), str):  # lines as wide as the cell, not 22 letters
+        values[key] = break_name(" ".join(values[key].split()), available, lambda line: metrics.width(line, size))
+    text = _filled(above, values)
+    width = metrics.rule(text, size, available) if text is not None else None
+    if width is not None:
+        _set_indents(Paragraph(rule, document), (available - width) // 2)
 
 
 def _style(paragraph: Any) -> str | None:
@@ -74,11 +81,15 @@ def _style(paragraph: Any) -> str | None:
     return None if found is None else found.get(qn("w:val"))
 
 
+def _sized_by(paragraph: Any) -> str | None:
+    """"issuing_body" or "summary" when the paragraph is just that tag (the text NĐ 30 sizes a rule by)."""
+    found = _SIZED_BY_TEXT.fullmatch("".join(paragraph.xpath(".//w:t/text()")))
+    return found["key"] if found else None
+
+
 def _filled(paragraph: Any, values: dict[str, Any]) -> str | None:
-    """The issuing body's name or the trích yếu that the paragraph holds, filled in; None for any other."""
+    """The paragraph's text with its tag filled in; None when it cannot be."""
     source = "".join(paragraph.xpath(".//w:t/text()"))
-    if not _SIZED_BY_TEXT.fullmatch(source):
-        return None
     try:
         filled = Environment(undefined=StrictUndefined).from_string(source).render(values)
     except (TemplateError, TypeError, ValueError):

@@ -85,18 +85,19 @@ def is_empty_answer(text: str) -> bool:
     return not words or (set(words) <= _EMPTY_WORDS and bool(set(words) & _NEGATIONS))
 
 
-def break_name(name: str, width: int = NAME_WIDTH) -> str:
-    """A long agency name on as few balanced lines as fit the letterhead's column (``width`` characters),
-    preferring to break before "VÀ" and after a comma; a name that fits stays on one line."""
+def break_name(name: str, width: float = NAME_WIDTH, measure: Callable[[str], float] = len) -> str:
+    """A long agency name on as few balanced lines as fit the letterhead's column (``width``, in ``measure``'s
+    unit: characters, or the renderer's measured width), preferring to break before "VÀ" and after a comma;
+    a name that fits stays on one line."""
     words = name.split()
-    if len(name) <= width or len(words) < 2:
+    if measure(name) <= width or len(words) < 2:
         return name
     for lines in range(2, len(words) + 1):
         if comb(len(words) - 1, lines - 1) > _MOST_SPLITS:  # a name far longer than any body's: as Word wraps it
-            return "\n".join(wrapped(words, lambda line: len(line) <= width))
-        fitting = [cut for cut in combinations(range(1, len(words)), lines - 1) if _longest(words, cut) <= width]
-        if fitting:
-            best = min(fitting, key=lambda cut: (-_preferred(words, cut), _longest(words, cut)))
+            return "\n".join(wrapped(words, lambda line: measure(line) <= width))
+        cuts = [(cut, _longest(words, cut, measure)) for cut in combinations(range(1, len(words)), lines - 1)]
+        if fitting := [(cut, longest) for cut, longest in cuts if longest <= width]:
+            best, _ = min(fitting, key=lambda found: (-_preferred(words, found[0]), found[1]))
             return "\n".join(_joined(words, best))
     return "\n".join(words)  # a word longer than the column: one word a line, Word wraps the rest
 
@@ -118,8 +119,8 @@ def _joined(words: Sequence[str], cut: Sequence[int]) -> list[str]:
     return [" ".join(words[a:b]) for a, b in pairwise(bounds)]
 
 
-def _longest(words: Sequence[str], cut: Sequence[int]) -> int:
-    return max(len(line) for line in _joined(words, cut))
+def _longest(words: Sequence[str], cut: Sequence[int], measure: Callable[[str], float]) -> float:
+    return max(measure(line) for line in _joined(words, cut))
 
 
 def _preferred(words: Sequence[str], cut: Sequence[int]) -> int:
