@@ -78,6 +78,7 @@ class RawTab:
     ranges: Mapping[int, tuple[tuple[float, float] | None, ...]] = field(default_factory=dict)
     # per row, a roll-up child's own units: (reported, expected) by its status.json, or None; aligned with rows
     coverage: tuple[tuple[int, int] | None, ...] = ()
+    merges: tuple[tuple[int, int, int, int], ...] = ()  # merged blocks: sheet/merges.py's Merge
 
 
 @dataclass(frozen=True)

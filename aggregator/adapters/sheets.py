@@ -180,7 +180,7 @@ class GoogleSheet(TabWriting):
         log.debug("read %d rows from %r (gid %s)", len(ranges["agency"]), agency.title, agency.sheet_id)
         zone, locale = self._settings
         percent = self._percent_cells(agency.title, ranges["agency"], tabs, memo, doc)
-        tab = RawTab(agency.title, ranges["agency"], agency.sheet_id, percent_cells=percent)
+        tab = RawTab(agency.title, ranges["agency"], agency.sheet_id, percent_cells=percent, merges=agency.merges)
         decisions = (RawTab(self.decisions_tab, ranges["decisions"], tabs[self.decisions_tab].sheet_id)
                      if "decisions" in ranges and self.decisions_tab else None)
         return Snapshot(SourceKind.GOOGLE_SHEETS, self.id, tab, tuple(tabs), timezone=zone, locale=locale,

@@ -1,9 +1,9 @@
 """What the metadata GET says about a spreadsheet, parsed into plain values. Pure: no I/O.
 
 ``GET spreadsheets/{id}?fields=properties(timeZone,locale),sheets(properties,protectedRanges,
-developerMetadata)`` is the cycle's first request; everything the write path decides (which tab is
+developerMetadata,merges)`` is the cycle's first request; everything the write path decides (which tab is
 the dashboard, its grid size, whether it is protected and formatted, which duplicates an earlier,
-interrupted run left behind) comes from here.
+interrupted run left behind) comes from here, and the agency tab's merged cells (sheet/merges.py).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from typing import Any
 from aggregator.adapters import sheets_format as fmt
 from aggregator.adapters import sheets_worker_tab as worker
 from aggregator.errors import ConfigError
+from aggregator.sheet.merges import Merge, merges_from_ranges
 
 _ID_IN_URL = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 OWN_DESCRIPTIONS = (fmt.PROTECTION_DESCRIPTION, worker.PROTECTION_DESCRIPTION)
-METADATA_FIELDS = "properties(timeZone,locale),sheets(properties,protectedRanges,developerMetadata)"
+METADATA_FIELDS = "properties(timeZone,locale),sheets(properties,protectedRanges,developerMetadata,merges)"
 
 
 def spreadsheet_id(ref: str) -> str:
@@ -59,6 +60,7 @@ class TabInfo:
     signature_id: int | None = None
     own_protections: tuple[int, ...] = ()
     signature_ids: tuple[int, ...] = ()
+    merges: tuple[Merge, ...] = ()
 
 
 def _own_protections(sheet: Mapping[str, Any]) -> tuple[int, ...]:
@@ -83,6 +85,7 @@ def _tab(sheet: Mapping[str, Any]) -> TabInfo:
         signature_id=mine[0].get("metadataId") if mine else None,
         own_protections=_own_protections(sheet),
         signature_ids=tuple(int(m["metadataId"]) for m in mine if "metadataId" in m),
+        merges=merges_from_ranges(sheet.get("merges", ())),
     )
 
 

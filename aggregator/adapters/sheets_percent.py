@@ -25,7 +25,7 @@ GRID_FORMATS = "data(startRow,startColumn,rowData(values(effectiveFormat(numberF
 FORMAT_FIELDS = f"sheets(properties(title),{GRID_FORMATS})"  # the formats alone (the extra read)
 # The cycle's metadata fields (sheets_meta.METADATA_FIELDS) with the formats folded into its one `sheets(...)`.
 METADATA_WITH_FORMATS = ("properties(timeZone,locale),"
-                         f"sheets(properties,protectedRanges,developerMetadata,{GRID_FORMATS})")
+                         f"sheets(properties,protectedRanges,developerMetadata,merges,{GRID_FORMATS})")
 PERCENT = "PERCENT"
 
 

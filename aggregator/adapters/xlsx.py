@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import IO, cast
 
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -35,6 +36,7 @@ from aggregator.models import (
     WorkerTab,
 )
 from aggregator.outputs.dashboard import STYLE_PALETTE
+from aggregator.sheet.merges import Merge
 
 _SAVE_HINT = "Open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook), then run again."
 _DAMAGED_HINT = ("Open it in Excel or LibreOffice: if it opens, save it again as .xlsx (Excel Workbook) and run "
@@ -146,13 +148,14 @@ class XlsxSource:
                 )
             try:
                 rows, percent_cells = _rows_and_percent_cells(workbook[self.tab])
+                merges = _merges(self.path, workbook[self.tab])
             except _DAMAGED as exc:
                 raise _damaged(self.path, self.tab, exc) from exc
             roster = self._roster(workbook, titles)
         finally:
             workbook.close()
-        return Snapshot(SourceKind.XLSX, str(self.path), RawTab(self.tab, rows, percent_cells=percent_cells), titles,
-                        roster=roster)
+        tab = RawTab(self.tab, rows, percent_cells=percent_cells, merges=merges)
+        return Snapshot(SourceKind.XLSX, str(self.path), tab, titles, roster=roster)
 
     def _roster(self, workbook: Workbook, titles: tuple[str, ...]) -> RawTab | None:
         if self.roster_tab is None:
@@ -168,6 +171,38 @@ def _values(path: Path, sheet: Worksheet) -> _Rows:
         return cast(_Rows, tuple(tuple(row) for row in sheet.iter_rows(values_only=True)))
     except _DAMAGED as exc:
         raise _damaged(path, sheet.title, exc) from exc
+
+
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>|<(?:[A-Za-z_][\w.-]*:)?sheetData\s*/>")
+
+
+def _merges(path: Path, sheet: Worksheet) -> tuple[Merge, ...]:
+    """The tab's merged blocks (0-based, end-exclusive). A workbook opened read-only does not keep them: they are
+    read from the tab's XML part, where they follow the cells (``<mergeCells>``)."""
+    part = getattr(sheet, "_worksheet_path", None)  # openpyxl's read-only sheet; looked up, not relied on
+    if not isinstance(part, str):
+        return ()
+    with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as xml:
+        tail = _after_cells(xml)
+    blocks = []
+    for ref in _MERGE_CELL.findall(tail):
+        first_column, first_row, last_column, last_row = range_boundaries(ref.decode("ascii"))
+        if None not in (first_column, first_row, last_column, last_row):  # the pattern allows nothing else
+            blocks.append(Merge(cast(int, first_row) - 1, cast(int, last_row), cast(int, first_column) - 1,
+                                cast(int, last_column)))
+    return tuple(blocks)
+
+
+def _after_cells(xml: IO[bytes]) -> bytes:
+    """What follows the cells in a tab's XML, read in pieces of 1 MiB (the cells are most of the part)."""
+    kept = b""
+    while piece := xml.read(1 << 20):
+        kept += piece
+        if (end := _SHEET_DATA_END.search(kept)) is not None:
+            return kept[end.end():] + xml.read()
+        kept = kept[-32:]  # the closing tag may straddle two pieces
+    return b""
 
 
 def _rows_and_percent_cells(sheet: Worksheet) -> tuple[_Rows, frozenset[tuple[int, int]]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -36,9 +36,10 @@ from aggregator.campaign import ColumnSettings
 from aggregator.cells.column import DATE_ONLY as DATE_ONLY  # a frame column, named beside its reader's
 from aggregator.cells.column import ColumnReading, read_column
 from aggregator.cells.date_window import Zones as Zones  # how the frame reads dates (app/pipeline.py makes them)
-from aggregator.models import CellValue, ColumnRole, ColumnType, RawTab
+from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, RawTab
 from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
+from aggregator.sheet.merges import Merge, merged_down
 from aggregator.textnorm import clean_text
 from aggregator.work import Share, Task, in_line
 
@@ -189,9 +190,12 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
 
     ``fingerprinted=False``: FINGERPRINT is left out, for the caller to add (``fingerprints(frame.cells)``); a
     cycle has them made beside name matching (app/pipeline.py)."""
-    raw = raw_columns(tab.rows, header_row, header_map)
+    typed = raw_columns(tab.rows, header_row, header_map)
+    raw, merged = _merged(typed, tab, header_map, columns)
     read = [c for c in columns if c.key in raw.columns and c.type is not ColumnType.IGNORED]
-    as_typed = raw[[k for k in raw.columns if k in {c.key for c in read}]]  # what a row's fingerprint hashes
+    # what a row's fingerprint hashes: its cells as typed, before merged cells fill them (a row's identity in the
+    # history does not change when someone merges or unmerges cells around it)
+    as_typed = typed[[k for k in typed.columns if k in {c.key for c in read}]]
     rows = len(raw)
     pieces: list[Task[Any]] = [
         Task(partial(read_column, c, raw[c.key], header_map.headers[c.key], zones, tab, header_map.positions[c.key]),
@@ -212,10 +216,30 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
     _mark_blank(table, read, readings, _numbering_rows(tab.rows[header_row:], rows))
     table[PROBLEMS] = pd.Series(_per_row([p for r in readings for p in r.problems], rows), index=raw.index,
                                 dtype=object)
-    table[NOTES] = pd.Series(_per_row([n for r in readings for n in r.notes], rows), index=raw.index, dtype=object)
+    notes = [n for r in readings for n in r.notes] + _merge_notes(merged, header_map, raw.index)
+    table[NOTES] = pd.Series(_per_row(notes, rows), index=raw.index, dtype=object)
     if fingerprinted:
         table[FINGERPRINT] = done[-1]
     return Frame(table=table, rows_read=rows, cells=as_typed)
+
+
+def _merged(raw: pd.DataFrame, tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSettings]
+            ) -> tuple[pd.DataFrame, dict[str, dict[int, int]]]:
+    """The mapped columns with merged cells' values where a reader sees them (sheet/merges.py)."""
+    if not tab.merges:
+        return raw, {}
+    figures = frozenset(c.key for c in columns if c.type in NUMERIC_TYPES)
+    name = next((c.key for c in columns if c.role is ColumnRole.UNIT_NAME), None)
+    return merged_down(raw, [Merge(*block) for block in tab.merges], header_map.positions, figures=figures,
+                       name=name)
+
+
+def _merge_notes(merged: Mapping[str, Mapping[int, int]], header_map: HeaderMap, index: pd.Index
+                 ) -> list[list[object | None]]:
+    """Per figure column, a note on each row whose figure a merged cell gave to another unit's row."""
+    said = "{}: ô gộp chung với dòng {}; số liệu chỉ tính một lần, cho dòng {}"
+    return [[said.format(header_map.headers[key], rows[row], rows[row]) if row in rows else None for row in index]
+            for key, rows in merged.items()]
 
 
 def _mark_blank(table: pd.DataFrame, read: Sequence[ColumnSettings], readings: Sequence[ColumnReading],

@@ -219,6 +219,8 @@ class SheetsApi:
                 entry["protectedRanges"] = tab.protected
             if tab.metadata:
                 entry["developerMetadata"] = tab.metadata
+            if tab.merges:
+                entry["merges"] = tab.grid_merges()
             sheets.append(entry)
         doc = {"spreadsheetId": book.id, "sheets": sheets,
                "properties": {"title": book.title, "locale": book.locale, "autoRecalc": "ON_CHANGE",

@@ -55,6 +55,11 @@ def workbook_tabs(path: Path) -> dict[str, list[list[Any]]]:
 
     Reads through the project's xlsx adapter, so an unreadable file gets its clear SourceError.
     """
+    return {title: rows for title, (rows, _) in _workbook(path).items()}
+
+
+def _workbook(path: Path) -> dict[str, tuple[list[list[Any]], tuple[tuple[int, int, int, int], ...]]]:
+    """Every tab's rows (as ``workbook_tabs``) and merged blocks."""
     from aggregator.adapters.xlsx import XlsxSource, workbook_titles
 
     tabs = {}
@@ -65,15 +70,20 @@ def workbook_tabs(path: Path) -> dict[str, list[list[Any]]]:
             number = read.rows[r][c]
             assert isinstance(number, int | float)  # the adapter marks numbers only
             rows[r][c] = PercentCell(float(number))
-        tabs[title] = rows
+        tabs[title] = (rows, read.merges)
     return tabs
 
 
 def seed_from_xlsx(api: SheetsApi, path: Path, sid: str = DEFAULT_ID, *, timezone: str = "Asia/Ho_Chi_Minh",
                    locale: str = "vi_VN") -> Book:
-    """One spreadsheet holding the workbook's tabs; each grid at least 1000×26, like a new Google tab."""
-    book = api.add_spreadsheet(sid, workbook_tabs(path), timezone=timezone, locale=locale)
+    """One spreadsheet holding the workbook's tabs (merged cells too); each grid at least 1000×26, like a new
+    Google tab."""
+    read = _workbook(path)
+    book = api.add_spreadsheet(sid, {title: rows for title, (rows, _) in read.items()}, timezone=timezone,
+                               locale=locale)
     for tab in book.tabs:
+        for block in read[tab.title][1]:
+            tab.merge(*block)
         tab.rows = max(tab.rows, 1 + max((r for r, _ in tab.cells), default=0))
         tab.cols = max(tab.cols, 1 + max((c for _, c in tab.cells), default=0))
     return book

@@ -85,6 +85,20 @@ class Tab:
     protected: list[Json] = field(default_factory=list)
     metadata: list[Json] = field(default_factory=list)
     hidden_cols: set[int] = field(default_factory=set)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, r1, c0, c1), end-exclusive
+
+    def merge(self, first_row: int, end_row: int, first_col: int, end_col: int) -> None:
+        """Merge a block, as Format → Merge cells does: the values of every cell but the first are dropped."""
+        self.merges.append((first_row, end_row, first_col, end_col))
+        for r, c in [(r, c) for r, c in self.cells if first_row <= r < end_row and first_col <= c < end_col]:
+            if (r, c) != (first_row, first_col):
+                del self.cells[r, c]
+
+    def grid_merges(self) -> list[Json]:
+        """The merges as GridRanges, a 0 index and a 0 sheetId left out, as Google leaves them. Listed in full
+        for every tab of the reply, as protectedRanges are, whatever ``ranges=`` asked for."""
+        names = ("sheetId", "startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")
+        return [{k: v for k, v in zip(names, (self.sheet_id, *block), strict=True) if v} for block in self.merges]
 
     def set_rows(self, rows: list[list[Any]]) -> None:
         """Seed the tab with values as a workbook holds them, nothing parsed (a str stays text): a date or
