@@ -54,6 +54,14 @@ def test_a_block_that_starts_in_the_header_or_spans_one_row_fills_nothing() -> N
     assert _down(raw, Merge(1, 2, 0, 2))[0].equals(raw)  # A2:B2, across one row
 
 
+def test_a_block_down_a_whole_column_and_blocks_below_the_data_fill_only_the_rows_read() -> None:
+    raw = _raw([["Khối xã", "Xã A", 5, None], [None, "Xã B", 7, None]])
+    blocks = [Merge(1, 10_000_000, 0, 1)] + [Merge(3 + 2 * i, 5 + 2 * i, 1, 2) for i in range(2_000)]
+    filled, counted = _down(raw, *blocks)
+    assert filled["group"].tolist() == ["Khối xã", "Khối xã"] and filled["name"].tolist() == ["Xã A", "Xã B"]
+    assert list(filled.index) == [2, 3] and counted == {}
+
+
 def test_only_the_first_column_of_a_block_holds_its_value() -> None:
     raw = _raw([["Khối xã", None, 5, None], [None, None, 7, None]])
     filled, _ = _down(raw, Merge(1, 3, 0, 2))  # A2:B3: the group's text, the name column covered

@@ -100,8 +100,10 @@ def _folded(value: object) -> str:
 
 
 def _rows_below(block: Merge, index: pd.Index) -> list[int]:
-    """The sheet rows (1-based) of a block under its first row that the tab's data reaches."""
-    return [row for row in range(block.first_row + 2, block.end_row + 1) if row in index]
+    """The sheet rows (1-based) of a block under its first row that the tab's data reaches (a block may run
+    down a whole column: only the rows read are walked)."""
+    last = min(block.end_row, int(index.max())) if len(index) else 0
+    return [row for row in range(block.first_row + 2, last + 1) if row in index]
 
 
 def _typed_rows(raw: pd.DataFrame, rows: Collection[int]) -> set[int]:
