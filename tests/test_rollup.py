@@ -266,6 +266,11 @@ def test_rollup_says_how_much_of_each_child_its_figures_stand_for(runner: CliRun
         assert f"Số liệu mới tổng hợp từ {reported}/{total} đơn vị cấp dưới" in str(rows[unit_id][8])
     # and all together: the province's figures stand for so many of the districts' own units
     together = f"{sum(r for r, _ in expected.values())}/{sum(e for _, e in expected.values())} đơn vị trực thuộc"
+    document = _status(out)
+    assert document["coverage"] == {"reported": sum(r for r, _ in expected.values()),
+                                    "expected": sum(e for _, e in expected.values()), "children": 2}
+    assert list(document).index("coverage") == list(document).index("totals") + 1
+    assert "coverage" not in _status(districts / "nhatrang")  # a district reads a sheet: not a roll-up
     cells = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell]
     assert any(c.startswith("Số liệu của 2 đơn vị cấp dưới đã báo cáo tổng hợp từ " + together) for c in cells)
     text = all_text(docx.Document(str(out / _status(out)["artifacts"]["report_docx"])))

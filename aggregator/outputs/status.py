@@ -7,6 +7,7 @@ import functools
 from typing import Any
 from unicodedata import normalize
 
+from aggregator.consolidation.metrics import children_coverage
 from aggregator.consolidation.previous import same_campaign, unit_figures
 from aggregator.models import (
     Candidate,
@@ -175,9 +176,22 @@ def status_document(result: Consolidation, artifacts: dict[str, str], previous: 
         "decisions": [_decision(o, unit_of_row, tz) for o in result.decisions],
         "artifacts": dict(artifacts),
     }
+    if (below := children_coverage(result.units)) is not None:  # a roll-up: after the totals, not among them
+        doc = _after(doc, "totals", "coverage", {"reported": below.reported, "expected": below.expected,
+                                                 "children": below.children})
     doc = _nfc(doc)
     doc["figures_at"] = _figures_at(doc, previous)
     return {**doc, "units": [_unit(u, tz) for u in result.units]}
+
+
+def _after(doc: dict[str, Any], key: str, new: str, value: object) -> dict[str, Any]:
+    """``doc`` with ``new`` placed right after ``key`` (status.json has one top-level key per line, in order)."""
+    out: dict[str, Any] = {}
+    for k, v in doc.items():
+        out[k] = v
+        if k == key:
+            out[new] = value
+    return out
 
 
 DIGEST_PARTS = ("schema", "campaign", "generated_at", "figures_at", *FIGURES)
