@@ -6,7 +6,9 @@ from __future__ import annotations
 from aggregator.consolidation.metrics import children_coverage, combine, over_units
 from aggregator.models import ColumnType, MetricStats, UnitStatus
 from aggregator.outputs.dashboard import layout
+from aggregator.outputs.report_context import build_context
 from tests.builders import make_result, make_unit
+from tests.report_builders import load_campaign
 
 KINDS = {"citizens": ColumnType.COUNT, "money": ColumnType.MONEY, "km": ColumnType.DECIMAL,
          "share": ColumnType.PERCENT}
@@ -51,3 +53,16 @@ def test_the_dashboard_counts_only_the_children_whose_coverage_is_known() -> Non
     units = (make_unit("A", coverage=(24, 27)), make_unit("B", coverage=(40, 40)), make_unit("C"))
     cells = [cell for row in layout(make_result(units), "T", {}).grid for cell in row]
     assert "Số liệu của 2 đơn vị cấp dưới đã báo cáo tổng hợp từ 64/67 đơn vị trực thuộc (95,5 %)." in cells
+
+
+def test_the_letter_says_how_many_reporting_children_its_total_coverage_stands_for() -> None:
+    """The letter's line on incomplete children ends with what the children stand for together: "các đơn vị cấp
+    dưới đã báo cáo" when every child that reported says, "2 trong số 3" when one says nothing (it said "các")."""
+    campaign = load_campaign()
+    every = (make_unit("A", coverage=(24, 27)), make_unit("B", coverage=(40, 40)), make_unit("D", UnitStatus.MISSING))
+    lines = build_context(make_result(every), campaign)["weaknesses"]
+    assert any(line.endswith("(số liệu chung của các đơn vị cấp dưới đã báo cáo mới tổng hợp từ 64/67 đơn vị "
+                             "trực thuộc).") for line in lines)
+    lines = build_context(make_result((*every, make_unit("C"))), campaign)["weaknesses"]
+    assert any(line.endswith("(số liệu chung của 2 trong số 3 đơn vị cấp dưới đã báo cáo mới tổng hợp từ 64/67 "
+                             "đơn vị trực thuộc).") for line in lines)

@@ -172,9 +172,12 @@ def _partial_children(units: Sequence[UnitOutcome]) -> str:
     below = children_coverage(units)  # None only when no child says, and then none is partial
     if not partial or below is None:
         return ""
+    reported = sum(u.status is not UnitStatus.MISSING for u in units)
+    # the sum stands for the children whose totals say how many units they cover, not always every one that reported
+    whose = "các" if below.children == reported else f"{below.children} trong số {reported}"
     return (f"Số liệu của {len(partial)} đơn vị cấp dưới chưa đầy đủ, mới tổng hợp từ một phần các đơn vị "
-            f"trực thuộc: {'; '.join(partial)} (số liệu chung của các đơn vị cấp dưới đã báo cáo mới tổng hợp từ "
-            f"{number(below.reported)}/{number(below.expected)} đơn vị trực thuộc).")
+            f"trực thuộc: {'; '.join(partial)} (số liệu chung của {whose} đơn vị cấp dưới đã báo cáo mới tổng hợp "
+            f"từ {number(below.reported)}/{number(below.expected)} đơn vị trực thuộc).")
 
 
 def _weaknesses(result: Consolidation, settings: ReportSettings) -> list[str]:
