@@ -66,6 +66,26 @@ def deadline_text(deadline: dt.datetime) -> str:
     return f"{deadline.hour:02d} giờ {deadline.minute:02d} phút, {long_date(deadline.date())}"
 
 
+def late_by(submitted: dt.datetime, deadline: dt.datetime) -> str:
+    """How late a report came, as an office says it: days by the calendar once it is a day late or more (or
+    was dated without a time), else hours or minutes; the deadline's day as ``deadline_text`` reads it.
+
+    >>> due = dt.datetime(2024, 11, 10, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    >>> [late_by(due + dt.timedelta(hours=h), due) for h in (0.5, 3, 30)]  # the 30 hours: sent on the 12th
+    ['30 phút', '3 giờ', '2 ngày']
+    >>> late_by(due.replace(day=11, hour=18), due.replace(hour=17))
+    '1 ngày'
+    >>> late_by(dt.datetime(2024, 11, 12, tzinfo=due.tzinfo), due.replace(day=11, hour=0, minute=0, second=0))
+    '2 ngày'
+    """
+    local = submitted.astimezone(deadline.tzinfo)
+    due = deadline.date() - dt.timedelta(days=1) if deadline.time() == dt.time(0) else deadline.date()
+    if local.time() == dt.time(0) or local - deadline >= dt.timedelta(days=1):
+        return f"{max(1, (local.date() - due).days)} ngày"
+    minutes = max(1, int((local - deadline).total_seconds() // 60))
+    return f"{minutes} phút" if minutes < 60 else f"{minutes // 60} giờ"
+
+
 def cutoff_line(moment: dt.datetime) -> str:
     """"Số liệu tính đến 08 giờ 05 phút, ngày 11 tháng 11 năm 2024"."""
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {long_date(moment.date())}"

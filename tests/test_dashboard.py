@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from aggregator.models import CellStyle, UnitStatus
 from aggregator.outputs.dashboard import STATUS_TEXT, layout
-from tests.builders import make_result, make_unit
+from tests.builders import DEADLINE, make_result, make_unit
 
 
 def _rows_with(grid: tuple[tuple[object, ...], ...], text: str) -> list[int]:
@@ -68,3 +70,16 @@ def test_dashboard_units_with_the_same_status_in_a_row_share_one_styled_range() 
     status_ranges = [(s.start_row - first, s.end_row - first, s.style) for s in dash.styles
                      if (s.start_col, s.end_col) == (4, 5)]
     assert status_ranges == [(0, 2, CellStyle.REPORTED), (2, 3, CellStyle.MISSING), (3, 4, CellStyle.REPORTED)]
+
+
+def test_a_late_unit_says_how_late_it_sent_and_an_on_time_one_says_nothing() -> None:
+    """"Báo cáo muộn" alone did not tell a unit one hour late from one a week late."""
+    units = (make_unit("A", row=2, submitted_at=DEADLINE - dt.timedelta(days=1)),
+             make_unit("B", UnitStatus.LATE, row=3, submitted_at=DEADLINE + dt.timedelta(hours=2)),
+             make_unit("C", UnitStatus.LATE, row=4, submitted_at=DEADLINE + dt.timedelta(days=3)),
+             make_unit("D", UnitStatus.LATE, row=5, submitted_at=None))
+    rows = {row[1]: row for row in layout(make_result(units), "T", {}).grid if row[1] in {"A", "B", "C", "D"}}
+    assert rows["B"][4] == rows["C"][4] == STATUS_TEXT[UnitStatus.LATE]  # the status cell stays as it was
+    assert str(rows["B"][8]).startswith("Nộp muộn 2 giờ so với hạn")
+    assert str(rows["C"][8]).startswith("Nộp muộn 3 ngày so với hạn")
+    assert "muộn" not in str(rows["A"][8]) and "muộn" not in str(rows["D"][8])

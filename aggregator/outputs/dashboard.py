@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from aggregator import vnformat
@@ -122,9 +122,12 @@ def _summary(b: _Builder, result: Consolidation) -> None:
         b.style_cell(index, 0, CellStyle.PROBLEM)
 
 
-def _problem_text(u: UnitOutcome, superseded: str) -> str:
-    """``superseded``: the rows the unit's winning row replaced, as the dashboard lists them ("" when none)."""
-    parts = [f"Dòng {p.row}, cột “{p.column}”: {p.message}" for p in u.problems]
+def _problem_text(u: UnitOutcome, superseded: str, late_by: Callable[[dt.datetime], str]) -> str:
+    """``superseded``: the rows the unit's winning row replaced, as the dashboard lists them ("" when none);
+    ``late_by``: how late a report sent then is (vnformat.late_by)."""
+    parts = [f"Nộp muộn {late_by(u.submitted_at)} so với hạn"] if (
+        u.status is UnitStatus.LATE and u.submitted_at is not None) else []
+    parts += [f"Dòng {p.row}, cột “{p.column}”: {p.message}" for p in u.problems]
     parts += [f"Dòng {c.row}, cột “{c.column}”: văn phòng xác nhận {vnformat.trimmed(float(c.value or 0), 2)} "
               f"(đơn vị ghi “{c.typed}”)" for c in u.confirmed]
     if superseded:
@@ -144,10 +147,12 @@ def _units(b: _Builder, result: Consolidation, tab: str, labels: dict[str, str],
     b.add(["TT", "Mã đơn vị", "Tên cơ quan, đơn vị", "Khối", "Tình trạng", "Ngày báo cáo",
            "Dòng", "Dòng cũ", "Ghi chú, ô cần sửa", "Liên hệ, ghi chú của đơn vị"], CellStyle.HEADER)
     when = functools.cache(functools.partial(_when, tz=result.deadline.tzinfo))  # a sheet has few moments
+    late_by = functools.cache(functools.partial(vnformat.late_by, deadline=result.deadline))
     for n, u in enumerate(result.units, start=1):
         superseded = ", ".join(map(str, u.superseded_rows))
         index = b.add([n, u.unit_id, u.name, labels.get(u.group, u.group), STATUS_TEXT[u.status],
-                       when(u.submitted_at), u.row, superseded, _problem_text(u, superseded), _contacts(u, shown)])
+                       when(u.submitted_at), u.row, superseded, _problem_text(u, superseded, late_by),
+                       _contacts(u, shown)])
         b.style_cell(index, 4, STATUS_STYLE[u.status])
         if u.row is not None:
             b.links.append(CellLink(index, 6, tab, f"{result.name_letter}{u.row}"))
