@@ -238,6 +238,18 @@ def test_a_roster_tab_is_read_in_the_same_batch_get(roster_sheet: Sheet) -> None
     assert roster_sheet.api.counts(mark)[0] == 2
 
 
+def test_a_roster_tab_with_each_group_merged_over_its_units_gives_every_unit_its_group(roster_sheet: Sheet) -> None:
+    """Offices merge a roster's group cell over the units of the group: Sheets keeps it in the first cell only,
+    and the roster had "empty group" on every other unit's line."""
+    roster = roster_sheet.tab("Danh sách đơn vị")
+    roster.merge(1, 4, 1, 2)  # B2:B4, the three "p" units
+    roster.merge(4, 6, 1, 2)  # B5:B6, the two "x" units
+    assert (2, 1) not in roster.cells  # merging keeps the first cell's value only, as Sheets does
+    status = roster_sheet.cycle()
+    assert status["totals"]["units_expected"] == 5
+    assert {g["group"]: g["expected"] for g in status["groups"]} == {"p": 3, "x": 2}
+
+
 def test_a_roster_tab_without_its_columns_is_one_clear_error(roster_sheet: Sheet, runner: CliRunner) -> None:
     roster_sheet.tab("Danh sách đơn vị").cells[(0, 2)] = "Tên"  # the `name` header renamed
     result = runner.invoke(cli, ["check", "--config", str(roster_sheet.folder / "c.yaml")])

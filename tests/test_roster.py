@@ -118,6 +118,37 @@ def test_roster_kept_as_a_workbook_reads_as_its_csv(tmp_path: Path) -> None:
     assert read_roster(renamed) == read_roster(csv_path)
 
 
+def test_a_roster_workbook_with_its_groups_merged_over_their_units_reads_as_its_csv(tmp_path: Path) -> None:
+    """A group merged over its units is in the first cell only: each other unit's line had "empty group"."""
+    import csv
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    with (REPO / "config" / "roster-travinh-2024.csv").open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    firsts = list(dict.fromkeys(row[1] for row in rows))
+    ordered = tmp_path / "ordered.csv"  # each group's units together, as an office's list has them
+    with ordered.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *sorted(rows, key=lambda row: firsts.index(row[1]))])
+    path = _workbook_roster(tmp_path / "danh-sach.xlsx", ordered)
+    book = load_workbook(path)
+    sheet = book["Danh sách"]  # after the cover tab
+    blocks = []
+    for key in ("group", "source"):  # and a text column merged all the way down
+        letter, start = get_column_letter(header.index(key) + 1), 2
+        for line in range(3, sheet.max_row + 2):
+            if line > sheet.max_row or sheet[f"{letter}{line}"].value != sheet[f"{letter}{start}"].value:
+                if line - start > 1:
+                    blocks.append(f"{letter}{start}:{letter}{line - 1}")
+                start = line
+    for block in blocks:
+        sheet.merge_cells(block)
+    book.save(path)
+    assert sum(block.startswith("B") for block in blocks) == len(firsts)  # every group: it has two units or more
+    assert read_roster(path) == read_roster(ordered)
+
+
 def test_roster_workbook_problems_say_what_to_do(tmp_path: Path) -> None:
     csv_path = REPO / "config" / "roster-nhatrang-2024.csv"
     headless = _workbook_roster(tmp_path / "no-header.xlsx", csv_path, header_row=False)

@@ -10,6 +10,7 @@ from aggregator.campaign import Campaign
 from aggregator.campaign.roster import parse_roster, roster_from_rows
 from aggregator.errors import RosterError
 from aggregator.models import RosterUnit, Snapshot
+from aggregator.sheet.merges import filled_rows
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -42,8 +43,8 @@ def _read_workbook(path: Path, groups: Sequence[str] | None) -> tuple[RosterUnit
 
     if not path.is_file():
         raise _absent(path)
-    title, rows = roster_rows(path)
-    return roster_from_rows(rows, origin=f"{path} (tab {title!r})", groups=groups)
+    title, rows, merges = roster_rows(path)
+    return roster_from_rows(filled_rows(rows, merges), origin=f"{path} (tab {title!r})", groups=groups)
 
 
 def roster_in_sheet(campaign: Campaign) -> bool:
@@ -65,4 +66,6 @@ def campaign_roster(campaign: Campaign, override: Path | None = None,
     if snapshot is None or snapshot.roster is None:
         raise RosterError(f"The roster tab {tab!r} was not read from the source.",
                           "Check `roster.tab` in the campaign file: the tab must be in the agencies' spreadsheet.")
-    return roster_from_rows(snapshot.roster.rows, origin=f"tab {snapshot.roster.title!r}", groups=groups)
+    # a group merged over its units is in the first cell only (sheet/merges.py)
+    rows = filled_rows(snapshot.roster.rows, snapshot.roster.merges)
+    return roster_from_rows(rows, origin=f"tab {snapshot.roster.title!r}", groups=groups)

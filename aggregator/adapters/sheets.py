@@ -184,7 +184,8 @@ class GoogleSheet(TabWriting):
         decisions = (RawTab(self.decisions_tab, ranges["decisions"], tabs[self.decisions_tab].sheet_id)
                      if "decisions" in ranges and self.decisions_tab else None)
         return Snapshot(SourceKind.GOOGLE_SHEETS, self.id, tab, tuple(tabs), timezone=zone, locale=locale,
-                        decisions=decisions, roster=RawTab(roster.title, ranges["roster"]) if roster else None)
+                        decisions=decisions,
+                        roster=RawTab(roster.title, ranges["roster"], merges=roster.merges) if roster else None)
 
     def _roster_tab(self, tabs: Mapping[str, TabInfo]) -> TabInfo | None:
         if self.roster_tab is None:

@@ -103,9 +103,10 @@ def workbook_titles(path: Path) -> tuple[str, ...]:
         workbook.close()
 
 
-def roster_rows(path: Path) -> tuple[str, _Rows]:
-    """A roster kept as a workbook: the first tab whose first row names the roster's columns (its title and
-    rows). Raises RosterError naming the tabs when none does, or what the file is when it is no workbook."""
+def roster_rows(path: Path) -> tuple[str, _Rows, tuple[Merge, ...]]:
+    """A roster kept as a workbook: the first tab whose first row names the roster's columns (its title, rows
+    and merged blocks). Raises RosterError naming the tabs when none does, or what the file is when it is no
+    workbook."""
     try:
         workbook = _open(path, read_only=True)
     except SourceError as exc:
@@ -116,7 +117,7 @@ def roster_rows(path: Path) -> tuple[str, _Rows]:
         for title in workbook.sheetnames:
             rows = _values(path, workbook[title])
             if rows and roster_header(rows[0]):
-                return title, rows
+                return title, rows, _merges(path, workbook[title])
         names = ", ".join(map(repr, workbook.sheetnames))
     except SourceError as exc:
         raise RosterError(exc.what.replace("The workbook", "The roster workbook", 1), exc.hint) from exc
@@ -162,7 +163,8 @@ class XlsxSource:
             return None
         if self.roster_tab not in titles:
             raise RosterError(missing_roster_tab(self.roster_tab, self.path.name, titles), "")
-        return RawTab(self.roster_tab, _values(self.path, workbook[self.roster_tab]))
+        sheet = workbook[self.roster_tab]
+        return RawTab(self.roster_tab, _values(self.path, sheet), merges=_merges(self.path, sheet))
 
 
 def _values(path: Path, sheet: Worksheet) -> _Rows:

@@ -60,6 +60,29 @@ def merges_from_ranges(ranges: Iterable[object]) -> tuple[Merge, ...]:
     return tuple(found)
 
 
+def filled_rows(rows: Sequence[Sequence[object]], merges: Sequence[Sequence[int]], first_data_row: int = 1
+                ) -> Sequence[Sequence[object]]:
+    """A tab's ``rows`` with each vertical block's value (one that starts at 0-based row ``first_data_row`` or
+    below) in the rows of the block that have anything typed: a roster's group or district merged over its
+    units. Every column alike (a roster holds no figures).
+
+    >>> filled_rows([["unit_id", "group"], ["A", "p"], ["B", None], [None, None]], [(1, 4, 1, 2)])
+    [['unit_id', 'group'], ['A', 'p'], ['B', 'p'], [None, None]]
+    """
+    if not merges:
+        return rows
+    out = [list(row) for row in rows]
+    for first_row, end_row, column, _ in merges:
+        if first_row < first_data_row or end_row - first_row < 2 or first_row >= len(out):
+            continue
+        value = out[first_row][column] if column < len(out[first_row]) else None
+        for row in out[first_row + 1:end_row]:
+            if any(map(_typed, row)):
+                row.extend([None] * (column + 1 - len(row)))
+                row[column] = value
+    return out
+
+
 def merged_down(raw: pd.DataFrame, merges: Sequence[Merge], positions: Mapping[str, int], *,
                 figures: Collection[str], name: str | None) -> tuple[pd.DataFrame, dict[str, dict[int, int]]]:
     """``raw`` (the mapped columns, indexed by 1-based sheet row) with merged cells' values in the rows they
