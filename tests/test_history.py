@@ -74,3 +74,16 @@ def test_history_remembers_every_row_of_a_long_sheet_with_its_own_content(tmp_pa
     again = store.remember("Báo cáo", rows[::-1], lambda row: "never asked", NOW + dt.timedelta(1))
     assert again.seq == first.seq[::-1] and set(again.at) == {NOW}  # known rows keep their place and moment
     assert len(store.versions()) == 250
+
+
+def test_a_row_version_seen_again_gets_its_last_seen_time_and_keeps_its_first(history: History) -> None:
+    """Seen again unchanged, a row version's last-seen time moves; moved, changed or new, a row is a new
+    version. Also when no row of the cycle is known at all (every row moved: no version's time moves)."""
+    later, latest = NOW + dt.timedelta(hours=1), NOW + dt.timedelta(hours=2)
+    content = lambda row: json.dumps(["dòng", row], ensure_ascii=False)  # noqa: E731
+    history.remember("Báo cáo", [(2, "fp0"), (3, "fp1-edited"), (5, "fp2")], content, later)
+    seen = {(v.row, v.first_seen, v.last_seen) for v in history.versions()}
+    assert seen == {(2, NOW, later), (3, NOW, NOW), (4, NOW, NOW), (3, later, later), (5, later, later)}
+    history.remember("Báo cáo", [(7, "fp0"), (8, "fp9")], content, latest)  # every row moved or new
+    after = {(v.row, v.first_seen, v.last_seen) for v in history.versions()}
+    assert after == seen | {(7, latest, latest), (8, latest, latest)}

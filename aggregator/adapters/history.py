@@ -81,7 +81,7 @@ class History:
                 conn.execute("BEGIN IMMEDIATE")  # one writer at a time from here: the numbering cannot interleave
                 conn.execute(_NOW_SEEN)
                 _insert(conn, "now_seen (row, fingerprint)", 2, rows)
-                _record_versions(conn, tab, content, now.isoformat())
+                _record_versions(conn, tab, content, now.isoformat(), len(rows))
                 stamps, seqs = _record_first_seen(conn, tab, [fp for _, fp in rows], now.isoformat())
         except sqlite3.Error as exc:
             raise OutputError(f"Cannot update the history file {self.path} ({exc}).") from exc
@@ -156,13 +156,15 @@ class History:
         return out
 
 
-def _record_versions(conn: sqlite3.Connection, tab: str, content: Callable[[int], str], stamp: str) -> None:
-    """Known row versions get a new last-seen time; new ones their content."""
-    conn.execute("UPDATE row_versions SET last_seen = ? WHERE rowid IN (SELECT v.rowid FROM now_seen n "
-                 "JOIN row_versions v ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint)", (stamp, tab))
+def _record_versions(conn: sqlite3.Connection, tab: str, content: Callable[[int], str], stamp: str,
+                     seen: int) -> None:
+    """Known row versions get a new last-seen time; new ones their content. ``seen``: the rows in now_seen."""
     new = conn.execute(
         "SELECT n.row, n.fingerprint FROM now_seen n LEFT JOIN row_versions v "
         "ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint WHERE v.row IS NULL", (tab,)).fetchall()
+    if len(new) < seen:  # some are known (a sheet whose every row moved or changed has none: no second join)
+        conn.execute("UPDATE row_versions SET last_seen = ? WHERE rowid IN (SELECT v.rowid FROM now_seen n JOIN "
+                     "row_versions v ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint)", (stamp, tab))
     _insert(conn, "row_versions", 6, [(tab, row, fp, content(row), stamp, stamp) for row, fp in new])
 
 
