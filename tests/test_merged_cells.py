@@ -179,3 +179,18 @@ def test_a_name_merged_over_a_units_two_rows_makes_them_its_submissions_on_both_
     assert _unit(from_google, "Ủy ban nhân dân phường Phước Hải") == unit
     asked = [call for call in fake.calls(kind="read") if "fields" in call.params]
     assert any("merges" in call.params["fields"][0] for call in asked)
+
+
+def test_the_xlsx_source_reads_merged_blocks_written_with_single_quotes(tmp_path: Path) -> None:
+    """Excel writes ref="…"; other programs may write ref='…', as XML allows."""
+    import zipfile
+
+    path = _merged_demo(tmp_path / "merged.xlsx")
+    quoted = tmp_path / "quoted.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(quoted, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and b"<mergeCell " in data:
+                data = data.replace(b'<mergeCell ref="B4:B5"', b"<mergeCell ref='B4:B5'")
+            target.writestr(item, data)
+    assert sorted(XlsxSource(quoted, CAMPAIGN.source.tab).read().tab.merges) == [(3, 5, 1, 2), (3, 5, 2, 3)]

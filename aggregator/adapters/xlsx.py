@@ -175,7 +175,7 @@ def _values(path: Path, sheet: Worksheet) -> _Rows:
         raise _damaged(path, sheet.title, exc) from exc
 
 
-_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([A-Z]+[0-9]+:[A-Z]+[0-9]+)[\"']")
 _SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>|<(?:[A-Za-z_][\w.-]*:)?sheetData\s*/>")
 
 
@@ -185,8 +185,11 @@ def _merges(path: Path, sheet: Worksheet) -> tuple[Merge, ...]:
     part = getattr(sheet, "_worksheet_path", None)  # openpyxl's read-only sheet; looked up, not relied on
     if not isinstance(part, str):
         return ()
-    with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as xml:
-        tail = _after_cells(xml)
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as xml:
+            tail = _after_cells(xml)
+    except (KeyError, *_DAMAGED):  # the cells were read: a part that cannot be read again has no merges for us
+        return ()
     blocks = []
     for ref in _MERGE_CELL.findall(tail):
         first_column, first_row, last_column, last_row = range_boundaries(ref.decode("ascii"))
