@@ -186,11 +186,13 @@ def test_the_xlsx_source_reads_merged_blocks_written_with_single_quotes(tmp_path
     import zipfile
 
     path = _merged_demo(tmp_path / "merged.xlsx")
-    quoted = tmp_path / "quoted.xlsx"
+    quoted, rewritten = tmp_path / "quoted.xlsx", []
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(quoted, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/") and b"<mergeCell " in data:
+            if item.filename.startswith("xl/worksheets/") and b'<mergeCell ref="B4:B5"' in data:
                 data = data.replace(b'<mergeCell ref="B4:B5"', b"<mergeCell ref='B4:B5'")
+                rewritten.append(item.filename)
             target.writestr(item, data)
+    assert len(rewritten) == 1
     assert sorted(XlsxSource(quoted, CAMPAIGN.source.tab).read().tab.merges) == [(3, 5, 1, 2), (3, 5, 2, 3)]
