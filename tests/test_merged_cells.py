@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from aggregator.adapters import campaign_file
@@ -196,3 +198,38 @@ def test_the_xlsx_source_reads_merged_blocks_written_with_single_quotes(tmp_path
             target.writestr(item, data)
     assert len(rewritten) == 1
     assert sorted(XlsxSource(quoted, CAMPAIGN.source.tab).read().tab.merges) == [(3, 5, 1, 2), (3, 5, 2, 3)]
+
+
+_CELL = st.one_of(st.none(), st.just(""), st.sampled_from(["Xã A", "xã a", "Xã B", "Khối xã", " "]),
+                  st.integers(0, 9))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELL, min_size=4, max_size=4), min_size=1, max_size=8),
+       st.lists(st.tuples(st.integers(0, 10), st.integers(1, 4), st.integers(0, 3), st.integers(1, 2)), max_size=4))
+def test_merged_cells_never_touch_an_untyped_row_and_never_give_a_figure_to_another_unit(
+        rows: list[list[Any]], spans: list[tuple[int, int, int, int]]) -> None:
+    raw = _raw(rows)
+    merges = [Merge(top, top + height, column, min(column + width, 4)) for top, height, column, width in spans]
+    filled, counted = _down(raw, *merges)
+    assert list(filled.index) == list(raw.index) and list(filled.columns) == list(raw.columns)
+    typed = {row for row in raw.index if any(v is not None and (not isinstance(v, str) or v.strip())
+                                             for v in raw.loc[row].tolist())}
+    first_of = {}
+    for block in merges:
+        for row in range(block.first_row + 2, block.end_row + 1):
+            if block.first_row + 1 in raw.index and block.end_row - block.first_row > 1:
+                first_of.setdefault((row, list(POSITIONS)[block.first_column]), block.first_row + 1)
+    for row in raw.index:
+        for key in POSITIONS:
+            before, after = raw.at[row, key], filled.at[row, key]
+            if after is before or (after is None and before is None) or after == before:
+                continue
+            assert row in typed, (row, key)  # a row the block merely passes through stays as it was
+            source = first_of.get((row, key))
+            assert source is not None, (row, key)  # only a block's first column, below its first row
+            if key == "count":  # a figure only for the same unit's rows
+                name, first_name = (str(filled.at[r, "name"]).strip().casefold() for r in (row, source))
+                assert name == first_name and filled.at[source, "name"], (row, key)
+    for key, rows_counted in counted.items():
+        assert key == "count" and set(rows_counted) <= typed
