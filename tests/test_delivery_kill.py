@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,14 @@ class KillingInbox(Inbox):
     victim: int = 0
     kill_at: int | None = None
     arrived: int = 0
+    after_storing: bool = False  # kill once the message is stored, before the sender reads its 250
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
         self.arrived += 1
         if self.victim and self.kill_at == self.arrived:
+            stored = await super().handle_DATA(server, session, envelope) if self.after_storing else ""
             os.kill(self.victim, signal.SIGKILL)
-            return "451 4.3.0 the sender died"
+            return stored or "451 4.3.0 the sender died"
         return await super().handle_DATA(server, session, envelope)
 
     async def handle_QUIT(self, server: Any, session: Session, envelope: Envelope) -> str:
@@ -99,6 +102,29 @@ def test_reminders_killed_mid_batch_are_not_sent_twice_after_a_restart(tmp_path:
     assert sum(received.values()) == sum(len(e.rcpt_tos) for e in killing_inbox.envelopes) == 32
 
 
+def test_a_reminder_the_server_kept_as_the_worker_died_goes_again_as_the_same_message(
+        tmp_path: Path, killing_inbox: KillingInbox) -> None:
+    """The one window left: the server has stored message 6, the worker dies before it reads the 250 and
+    writes it down. The restart must send it again (nothing says it arrived), and sends it as the same
+    message: the same Message-ID, which mail systems such as Gmail keep once."""
+    config = _worker_campaign(tmp_path, killing_inbox.port, deliver_drafts=False, office_recipients=[],
+                              reminders={"send": True})
+    killing_inbox.after_storing = True
+    assert serve_once(config, killing_inbox, kill_at=6) == -signal.SIGKILL
+    assert len(killing_inbox.envelopes) == 6
+    assert serve_once(config, killing_inbox, kill_at=None) == 0
+
+    ids: dict[str, list[str]] = {}
+    for envelope in killing_inbox.envelopes:
+        message_id = message_from_bytes(envelope.original_content or b"")["Message-ID"]
+        for address in envelope.rcpt_tos:
+            ids.setdefault(address, []).append(message_id)
+    twice = {address: found for address, found in ids.items() if len(found) > 1}
+    assert len(twice) >= 1  # the sixth message's recipients
+    assert all(len(set(found)) == 1 for found in twice.values())  # … got the same message twice
+    assert len({found[0] for found in ids.values()}) == len(killing_inbox.envelopes) - 1  # one id per reminder
+
+
 def test_a_draft_killed_before_quit_is_not_sent_again(tmp_path: Path, killing_inbox: KillingInbox) -> None:
     config = _worker_campaign(tmp_path, killing_inbox.port)
 
@@ -132,3 +158,15 @@ def test_a_journal_cut_short_is_folded_in_and_its_torn_line_ignored(tmp_path: Pa
     delivery_state.update_state(tmp_path, "draft", {"sha256": "x"})  # any rewrite keeps what the journal said
     assert not (tmp_path / delivery_state.JOURNAL_FILE).exists()
     assert delivery.read_state(tmp_path)["reminders"] == folded.to_json()
+
+
+def test_a_draft_the_server_kept_as_the_worker_died_goes_again_as_the_same_message(
+        tmp_path: Path, killing_inbox: KillingInbox) -> None:
+    config = _worker_campaign(tmp_path, killing_inbox.port)
+    killing_inbox.after_storing = True
+    assert serve_once(config, killing_inbox, kill_at=1) == -signal.SIGKILL  # stored; the 250 never read
+    assert serve_once(config, killing_inbox, kill_at=None) == 0
+    first, again = killing_inbox.envelopes
+    assert first.rcpt_tos == again.rcpt_tos
+    assert message_from_bytes(first.original_content or b"")["Message-ID"] == \
+        message_from_bytes(again.original_content or b"")["Message-ID"]

@@ -203,3 +203,17 @@ def test_sender_name_decodes_exactly_with_decode_header_and_the_default_policy(i
     (message,) = inbox.messages  # policy.default: keeps them, so no two encoded words may touch
     assert message["From"].addresses[0].display_name == name
     assert message["From"].addresses[0].addr_spec == FROM
+
+
+def test_a_message_with_an_identity_has_the_same_message_id_each_time_it_is_built() -> None:
+    """A day's reminder to a unit sent again (after a crash the server outlived) is the same message."""
+    def built(identity: str, sender: str = "phongvh@nhatrang.example") -> str:
+        return str(build_message(Mail(("a@x.example",), "Nhắc báo cáo", "…", identity=identity), sender)["Message-ID"])
+
+    same = built("reminder nhatrang-2024 2024-11-08 PX-VINHHAI")
+    assert same == built("reminder nhatrang-2024 2024-11-08 PX-VINHHAI")
+    assert same.startswith("<aggregator.") and same.endswith("@nhatrang.example>")
+    others = {built("reminder nhatrang-2024 2024-11-09 PX-VINHHAI"), built("reminder nhatrang-2024 2024-11-08 YT"),
+              built("reminder nhatrang-2024 2024-11-08 PX-VINHHAI", "khac@travinh.example")}
+    assert same not in others and len(others) == 3
+    assert built("") != built("")  # no identity: a fresh Message-ID each time

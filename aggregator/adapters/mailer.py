@@ -13,6 +13,7 @@ other messages still go.
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import os
 import re
@@ -58,6 +59,9 @@ class Mail:
     body: str  # plain text, UTF-8
     attachments: tuple[Attachment, ...] = ()
     label: str = ""  # what the caller calls it in reports (a unit id, "draft")
+    # what makes this message the same one if it is ever sent again (a day's reminder to a unit, a draft's
+    # content): its Message-ID is then the same (see ``build_message``); "" for a fresh one each time
+    identity: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,8 +164,20 @@ def build_message(mail: Mail, from_address: str, sender_name: str = "") -> Messa
     # typeshed types header values as str; compat32 takes a Header (the RFC 2047-encoded subject)
     message["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")  # type: ignore[assignment]
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=domain or None)  # a domain: make_msgid would otherwise ask DNS
+    message["Message-ID"] = _message_id(mail.identity, from_address) or make_msgid(domain=domain or None)
     return message
+
+
+def _message_id(identity: str, from_address: str) -> str:
+    """The same Message-ID for the same message from the same sender. A worker killed after the server
+    accepted a message but before it wrote that down sends it again on restart: as the same message
+    (mail systems such as Gmail keep one copy of a Message-ID in a mailbox), not as a second reminder.
+    "" without an identity or a sender domain (make_msgid, unique each time, is used then)."""
+    domain = from_address.partition("@")[2]
+    if not identity or not domain:
+        return ""
+    digest = hashlib.sha256(f"{from_address}\n{identity}".encode()).hexdigest()[:32]
+    return f"<aggregator.{digest}@{domain}>"
 
 
 def _reason(exc: BaseException) -> str:

@@ -20,7 +20,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,7 @@ def deliver_draft(campaign: Campaign, result: Consolidation, report: Path, out_d
         if not owed:
             log.debug("%s: the draft has not changed since the last delivery; nothing sent", campaign.id)
             return None
-        mail = draft_mail(result, campaign, report, owed)
+        mail = replace(draft_mail(result, campaign, report, owed), identity=f"draft {campaign.id} {fingerprint}")
     except OSError as exc:
         raise OutputError(f"Cannot read {exc.filename} to send the draft ({exc.strerror}).") from exc
 
@@ -232,10 +232,14 @@ def send_reminders(campaign: Campaign, reminders: Reminders, mailer: SmtpMailer 
     that accepted earlier never gets the reminder twice. ``on_sent``: see ``SmtpMailer.send``.
     """
     units = [u for u in reminders.units if addresses(u.email)]
+    day = reminders.generated_at.astimezone(campaign.tz).date().isoformat()
+    # a unit's reminder of the day is one message, whoever gets it and however often it is retried
+    identity = {u.unit_id: f"reminder {campaign.id} {day} {u.unit_id}" for u in units}
     if only is None:
-        mails = [Mail(addresses(u.email), u.subject, u.body, label=u.unit_id) for u in units]
+        mails = [Mail(addresses(u.email), u.subject, u.body, label=u.unit_id, identity=identity[u.unit_id])
+                 for u in units]
     else:
-        mails = [Mail((a,), u.subject, u.body, label=u.unit_id) for u in units
+        mails = [Mail((a,), u.subject, u.body, label=u.unit_id, identity=identity[u.unit_id]) for u in units
                  for a in addresses(u.email) if a in only.get(u.unit_id, ())]
     skipped = tuple(u.name for u in reminders.units if not addresses(u.email)) if only is None else ()
     outcomes = (mailer or mailer_for(campaign)).send(mails, on_sent) if mails else []
