@@ -176,22 +176,21 @@ def status_document(result: Consolidation, artifacts: dict[str, str], previous: 
         "decisions": [_decision(o, unit_of_row, tz) for o in result.decisions],
         "artifacts": dict(artifacts),
     }
-    if (below := children_coverage(result.units)) is not None:  # a roll-up: after the totals, not among them
-        doc = _after(doc, "totals", "coverage", {"reported": below.reported, "expected": below.expected,
-                                                 "children": below.children})
-    doc = _nfc(doc)
+    doc = _nfc(_with_coverage(doc, result))
     doc["figures_at"] = _figures_at(doc, previous)
     return {**doc, "units": [_unit(u, tz) for u in result.units]}
 
 
-def _after(doc: dict[str, Any], key: str, new: str, value: object) -> dict[str, Any]:
-    """``doc`` with ``new`` placed right after ``key`` (status.json has one top-level key per line, in order)."""
-    out: dict[str, Any] = {}
-    for k, v in doc.items():
-        out[k] = v
-        if k == key:
-            out[new] = value
-    return out
+def _with_coverage(doc: dict[str, Any], result: Consolidation) -> dict[str, Any]:
+    """A roll-up's ``doc`` with how many of their own units its children stand for, right after the totals
+    (not among them: ``figures_at`` compares the totals); any other ``doc`` as it is."""
+    below = children_coverage(result.units)
+    if below is None:
+        return doc
+    coverage = {"reported": below.reported, "expected": below.expected, "children": below.children}
+    keys = list(doc)
+    at = keys.index("totals") + 1
+    return {key: doc[key] if key != "coverage" else coverage for key in [*keys[:at], "coverage", *keys[at:]]}
 
 
 DIGEST_PARTS = ("schema", "campaign", "generated_at", "figures_at", *FIGURES)
