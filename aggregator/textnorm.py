@@ -171,6 +171,16 @@ def clean_text(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def is_empty_cell(cell: object) -> bool:
+    """A cell with nothing in it: none, NaN, or text that is only spaces and invisible characters.
+
+    >>> [is_empty_cell(c) for c in (None, float("nan"), " \u200b", "0", 0, False)]
+    [True, True, True, False, False, False]
+    """
+    return cell is None or (isinstance(cell, str) and not clean_text(cell)) or (
+        isinstance(cell, float) and cell != cell)  # NaN is the only value unequal to itself
+
+
 def traditional_tones(text: str) -> str:
     """Move new-style tone marks to the traditional place used in official names.
 

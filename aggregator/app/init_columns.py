@@ -21,7 +21,7 @@ from aggregator.cells import read_counts, read_dates
 from aggregator.cells.money import scale_named
 from aggregator.cells.primitives import fold
 from aggregator.models import CellValue, ColumnRole, ColumnType
-from aggregator.textnorm import clean_text
+from aggregator.textnorm import clean_text, is_empty_cell
 
 SHARE = 0.8  # of the filled cells that must read as the proposed type
 EVIDENCE = 0.1  # of the numbers that must carry a %, a unit of money or decimals to say so: not one typo
@@ -69,10 +69,6 @@ def has_hint(folded: str, hints: Iterable[str]) -> bool:
 
 def _lower(header: str) -> str:
     return " ".join(unicodedata.normalize("NFC", header).lower().split())
-
-
-def is_empty(cell: CellValue) -> bool:
-    return cell is None or cell != cell or (isinstance(cell, str) and not clean_text(cell))  # NaN != NaN
 
 
 def _text(cell: CellValue) -> str:
@@ -131,7 +127,7 @@ def infer_type(header: str, folded: str, cells: Sequence[CellValue], tz: ZoneInf
                percent_cells: Sequence[bool] = ()) -> tuple[ColumnType, str]:
     """(type, why) from a column's header and cells; ``percent_cells[i]``: cell i is formatted as a percentage."""
     flags = [*percent_cells, *[False] * (len(cells) - len(percent_cells))]
-    filled = [(cell, flag) for cell, flag in zip(cells, flags, strict=False) if not is_empty(cell)]
+    filled = [(cell, flag) for cell, flag in zip(cells, flags, strict=False) if not is_empty_cell(cell)]
     if not filled:
         return _empty_column_type(header, folded), "no data yet: guessed from the header"
     values = [cell for cell, _ in filled]
@@ -203,7 +199,7 @@ def says_submitted(folded: str) -> str | None:
 
 def with_time_share(cells: Sequence[CellValue], tz: ZoneInfo) -> tuple[int, int]:
     """(cells read as date-times with a time of day, filled cells): a Form's timestamp column has both high."""
-    values = [cell for cell in cells if not is_empty(cell)]
+    values = [cell for cell in cells if not is_empty_cell(cell)]
     if not values:
         return 0, 0
     read = read_dates(pd.Series(values, dtype=object), tz)

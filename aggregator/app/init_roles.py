@@ -21,6 +21,7 @@ from aggregator.errors import ConfigError
 from aggregator.models import CellValue, ColumnRole, ColumnType, MatchKind, RosterUnit
 from aggregator.names.matching import build_matcher, match_names
 from aggregator.sheet.headers import column_letter, fold_header
+from aggregator.textnorm import is_empty_cell
 
 SAMPLE = 300  # distinct names per column matched against the roster
 ROSTER_SHARE = 0.3  # of a column's names that must match the roster for it to be the unit name
@@ -114,7 +115,7 @@ def _unit_words(folded: str) -> int:
 
 def _distinct_names(cells: Sequence[CellValue]) -> float | None:
     """Share of filled cells that are distinct texts with letters; None when there is no data yet."""
-    filled = [c for c in cells if not rules.is_empty(c)]
+    filled = [c for c in cells if not is_empty_cell(c)]
     if not filled:
         return None
     return len(_names(filled)) / len(filled) if len(filled) <= SAMPLE else len(_names(filled)) / SAMPLE

@@ -40,7 +40,7 @@ from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, 
 from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.merges import Merge, merged_down
-from aggregator.textnorm import clean_text
+from aggregator.textnorm import is_empty_cell
 from aggregator.work import Share, Task, in_line
 
 TYPED_NAME, GROUP_HINT, SUBMITTED = "_typed_name", "_group_hint", "_submitted_at"
@@ -87,13 +87,9 @@ class Frame:
 def _trim_trailing_blank(rows: Sequence[Sequence[CellValue]]) -> list[Sequence[CellValue]]:
     """Google drops trailing empty rows, xlsx keeps formatted ones: trim so both agree."""
     end = len(rows)
-    while end and all(_is_empty(v) for v in rows[end - 1]):
+    while end and all(map(is_empty_cell, rows[end - 1])):
         end -= 1
     return list(rows[:end])
-
-
-def _is_empty(value: CellValue) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
 
 
 def raw_columns(rows: Sequence[Sequence[CellValue]], header_row: int, header_map: HeaderMap) -> pd.DataFrame:

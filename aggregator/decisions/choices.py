@@ -117,5 +117,3 @@ def is_use_this_row(choice: CellValue) -> bool:
     return isinstance(choice, str) and fold(choice) == fold(USE_THIS_ROW)
 
 
-def is_blank(choice: CellValue) -> bool:
-    return choice is None or (isinstance(choice, str) and not clean_text(choice))

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
-from aggregator.decisions.choices import Choices, is_blank, is_not_a_unit, is_use_this_row
+from aggregator.decisions.choices import Choices, is_not_a_unit, is_use_this_row
 from aggregator.decisions.items import ItemKey, parse_item
 from aggregator.models import CellValue, Decision, DecisionKind, DecisionOrigin, ItemKind
-from aggregator.textnorm import clean_text
+from aggregator.textnorm import clean_text, is_empty_cell
 
 HEADER = ("Mã mục", "Loại", "Dòng hiện tại", "Tên đã nhập", "Cột", "Giá trị đã nhập", "Gợi ý",
           "Quyết định", "Tình trạng", "Ghi nhận lúc")
@@ -80,7 +80,7 @@ def _made_row(line: TabLine) -> int | None:
 def line_decision(line: TabLine, choices: Choices) -> Decision | None:
     """The decision a line's cell holds (None when empty). A choice the item does not offer is kept as
     typed in ``value``, to be reported invalid."""
-    if is_blank(line.choice):
+    if is_empty_cell(line.choice):
         return None
     key, choice = line.key, line.choice
     name = clean_text(str(line.shown[NAME_COL] or ""))

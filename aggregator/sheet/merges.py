@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from aggregator.textnorm import clean_text
+from aggregator.textnorm import clean_text, is_empty_cell
 
 
 class Merge(NamedTuple):
@@ -77,7 +77,7 @@ def filled_rows(rows: Sequence[Sequence[object]], merges: Sequence[Sequence[int]
             continue
         value = out[first_row][column] if column < len(out[first_row]) else None
         for row in out[first_row + 1:end_row]:
-            if any(map(_typed, row)):
+            if not all(map(is_empty_cell, row)):
                 row.extend([None] * (column + 1 - len(row)))
                 row[column] = value
     return out
@@ -133,10 +133,4 @@ def _typed_rows(raw: pd.DataFrame, rows: Collection[int]) -> set[int]:
     """Of ``rows``, those with anything typed in a mapped column."""
     picked = raw.loc[sorted(rows)]
     return {row for row, values in zip(picked.index.tolist(), picked.itertuples(index=False), strict=True)
-            if any(map(_typed, values))}
-
-
-def _typed(value: object) -> bool:
-    if value is None or (isinstance(value, float) and value != value):
-        return False
-    return bool(clean_text(value)) if isinstance(value, str) else True
+            if not all(map(is_empty_cell, values))}
