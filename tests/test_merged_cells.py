@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from aggregator.adapters import campaign_file
+from aggregator.adapters.sheets_meta import merges_from_ranges
 from aggregator.adapters.xlsx import XlsxSource
 from aggregator.app import wiring
 from aggregator.cells.frame import BLANK, FINGERPRINT, GROUP_HINT, NOTES, TYPED_NAME, Zones, build_frame
 from aggregator.devtools.sheets_emulator import seed_from_xlsx
 from aggregator.models import RawTab
 from aggregator.sheet.headers import map_headers
-from aggregator.sheet.merges import Merge, merged_down, merges_from_ranges
+from aggregator.sheet.merges import Merge, merged_down
 from tests.fake_sheets import FakeSheets, service_account_key
 
 CAMPAIGN = campaign_file.load()

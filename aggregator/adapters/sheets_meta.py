@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from aggregator.adapters import sheets_format as fmt
 from aggregator.adapters import sheets_worker_tab as worker
 from aggregator.errors import ConfigError
-from aggregator.sheet.merges import Merge, merges_from_ranges
+from aggregator.sheet.merges import Merge
 
 _ID_IN_URL = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
@@ -101,3 +101,20 @@ def spreadsheet_settings(doc: Mapping[str, Any]) -> tuple[str | None, str | None
     props = doc.get("properties", {})
     zone, locale = props.get("timeZone"), props.get("locale")
     return (str(zone) if zone else None), (str(locale) if locale else None)
+
+
+def merges_from_ranges(ranges: Iterable[object]) -> tuple[Merge, ...]:
+    """Google's ``sheets[].merges`` (GridRanges; an index of 0 is omitted) as blocks; anything malformed or
+    unbounded is left out."""
+    found = []
+    for grid in ranges:
+        if not isinstance(grid, Mapping) or "endRowIndex" not in grid or "endColumnIndex" not in grid:
+            continue
+        try:
+            block = Merge(int(grid.get("startRowIndex", 0)), int(grid["endRowIndex"]),
+                          int(grid.get("startColumnIndex", 0)), int(grid["endColumnIndex"]))
+        except (TypeError, ValueError):
+            continue
+        if 0 <= block.first_row < block.end_row and 0 <= block.first_column < block.end_column:
+            found.append(block)
+    return tuple(found)

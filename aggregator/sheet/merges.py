@@ -26,7 +26,7 @@ The rules, for a block that starts in a data row (one that starts in the header 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple
 
 import pandas as pd
@@ -41,23 +41,6 @@ class Merge(NamedTuple):
     end_row: int
     first_column: int
     end_column: int
-
-
-def merges_from_ranges(ranges: Iterable[object]) -> tuple[Merge, ...]:
-    """Google's ``sheets[].merges`` (GridRanges; an index of 0 is omitted) as blocks; anything malformed or
-    unbounded is left out."""
-    found = []
-    for grid in ranges:
-        if not isinstance(grid, Mapping) or "endRowIndex" not in grid or "endColumnIndex" not in grid:
-            continue
-        try:
-            block = Merge(int(grid.get("startRowIndex", 0)), int(grid["endRowIndex"]),
-                          int(grid.get("startColumnIndex", 0)), int(grid["endColumnIndex"]))
-        except (TypeError, ValueError):
-            continue
-        if 0 <= block.first_row < block.end_row and 0 <= block.first_column < block.end_column:
-            found.append(block)
-    return tuple(found)
 
 
 def filled_rows(rows: Sequence[Sequence[object]], merges: Sequence[Sequence[int]], first_data_row: int = 1
