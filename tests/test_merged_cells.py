@@ -234,3 +234,54 @@ def test_merged_cells_never_touch_an_untyped_row_and_never_give_a_figure_to_anot
                 assert name == first_name and filled.at[source, "name"], (row, key)
     for key, rows_counted in counted.items():
         assert key == "count" and set(rows_counted) <= typed
+
+
+def test_another_provinces_sheet_with_merged_groups_and_dates_reads_as_if_typed_in_every_row() -> None:
+    """Cà Mau's districts and communes (a roster built from the official list, not ours), one row each, grouped
+    by level with the "Khối" cell merged over each group and the date merged over each day's rows, as an
+    office lays such a sheet out: every unit's outcome is the one the same sheet gives with each value typed
+    in every row."""
+    import random
+
+    from aggregator.adapters.roster_file import read_roster
+    from aggregator.app.pipeline import compute
+    from aggregator.models import Snapshot, SourceKind
+
+    units = sorted(read_roster(Path(__file__).parent / "redteam" / "data" / "ca-mau.roster-ubnd.csv"),
+                   key=lambda u: u.group)
+    labels = {"cap_huyen": "Cấp huyện", "cap_xa": "Cấp xã"}
+    groups = tuple(CAMPAIGN.groups[0].model_copy(update={"code": code, "label": label})
+                   for code, label in labels.items())
+    campaign = CAMPAIGN.model_copy(update={"groups": groups, "area": ""})
+    header = [c.header for c in CAMPAIGN.columns]
+    at = {c.role or c.key: header.index(c.header) for c in CAMPAIGN.columns}
+    rng, rows = random.Random(7), []
+    for n, unit in enumerate(units):
+        row: list[Any] = [None] * len(header)
+        row[at["unit_name"]], row[at["group_hint"]] = unit.name, labels[unit.group]
+        row[at["citizens"]], row[at["sessions"]] = rng.randint(0, 5000), rng.randint(0, 30)
+        row[at["submitted_at"]] = f"{5 + n // 9:02d}/11/2024"  # nine rows a day, some after the deadline
+        rows.append(row)
+    typed = [header, *rows]
+    merged, blocks = [header, *(list(row) for row in rows)], []
+    for key in ("group_hint", "submitted_at"):
+        column, start = at[key], 1
+        for line in range(2, len(merged) + 1):
+            if line == len(merged) or typed[line][column] != typed[start][column]:
+                if line - start > 1:
+                    blocks.append((start, line, column, column + 1))
+                    for covered in range(start + 1, line):
+                        merged[covered][column] = None  # what merging does to the cells it covers
+                start = line
+    assert len(blocks) > 10
+
+    def outcome(rows: list[list[Any]], merges: tuple[tuple[int, int, int, int], ...]) -> list[tuple[Any, ...]]:
+        tab = RawTab("Báo cáo", tuple(map(tuple, rows)), merges=merges)
+        result = compute(campaign, units, Snapshot(SourceKind.XLSX, "x", tab, ("Báo cáo",)), NOW, None)
+        return [(u.unit_id, u.status, u.row, u.submitted_at, u.metrics) for u in result.units]
+
+    as_typed = outcome(typed, ())
+    assert sum(status.value != "missing" for _, status, *_ in as_typed) > 0.9 * len(units)
+    assert sum(status.value == "late" for _, status, *_ in as_typed) > 10
+    assert outcome(merged, tuple(blocks)) == as_typed
+    assert outcome(merged, ()) != as_typed  # read cell by cell, the merged sheet lost its dates
