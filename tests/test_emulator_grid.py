@@ -88,3 +88,25 @@ def test_grid_data_of_whole_tabs_without_ranges_and_none_unless_asked(http: Any)
         {"values": [{}, {}, {"formattedValue": "Hết"}]}]
     for params in ({}, {"ranges": f"'{TAB}'!H2"}, {"includeGridData": "false", "ranges": f"'{TAB}'!H2"}):
         assert all("data" not in s for s in http.fetch_sheet_metadata(SID, params=params)["sheets"])
+
+
+def test_a_reply_to_ranges_lists_the_merges_that_meet_them_unless_told_to_list_all() -> None:
+    fake = FakeSheets()
+    fake.add_spreadsheet(SID, {"Báo cáo": [["Đơn vị", "Ngày", "Tỷ lệ"], ["A", "1", "2"], ["", "", "3"]]})
+    tab = fake.books[SID].tab("Báo cáo")
+    tab.merge(1, 3, 0, 1)  # A2:A3, a unit's name over its two rows
+    tab.merge(1, 3, 2, 3)  # C2:C3
+    with fake.activate():
+        http = gspread.Client(None, token_session()).http_client  # type: ignore[arg-type]
+
+        def merges(*ranges: str) -> list[dict[str, int]]:
+            params = {"fields": "sheets(merges)", **({"ranges": list(ranges)} if ranges else {})}
+            return http.fetch_sheet_metadata(SID, params=params)["sheets"][0].get("merges", [])
+
+        name = {"startRowIndex": 1, "endRowIndex": 3, "endColumnIndex": 1}  # a 0 index left out, as Google does
+        rate = {"startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 2, "endColumnIndex": 3}
+        assert merges() == [name, rate]
+        assert merges("'Báo cáo'!C2:C") == [rate]
+        assert merges("'Báo cáo'!A3") == [name] and merges("'Báo cáo'!B1:B") == []
+        fake.books[SID].merges_in_ranges = False  # the other reading of Google's reference
+        assert merges("'Báo cáo'!B1:B") == [name, rate]

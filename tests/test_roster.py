@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggregator.adapters.roster_file import read_roster
-from aggregator.campaign.roster import parse_roster
+from aggregator.campaign.roster import parse_roster, roster_from_rows
 from aggregator.errors import RosterError
 from aggregator.textnorm import traditional
 from tests.conftest import REPO
@@ -194,3 +194,14 @@ def test_roster_text_read_at_once_gives_each_field_as_read_alone(fields: list[li
         (traditional(field(row[2])), field(row[3]), field(row[5]), field(row[6]), field(row[7])) for row in rows]
     assert [u.aliases for u in units] == [tuple(a.strip() for a in field(row[4]).split(";") if a.strip())
                                           for row in rows]
+
+
+def test_a_roster_kept_as_a_tab_says_to_fix_the_tab_not_a_csv() -> None:
+    rows = [["unit_id", "group", "name"], ["A", "g", "Phòng Y tế"], ["B", "", "Phòng Tư pháp"]]
+    with pytest.raises(RosterError) as info:
+        roster_from_rows(rows, origin="tab 'Danh sách'", groups=["g"])
+    assert "line 3: empty group" in info.value.what
+    assert "roster's tab" in info.value.hint and "CSV" not in info.value.hint
+    with pytest.raises(RosterError) as csv_info:  # a CSV keeps the CSV's hint
+        parse_roster("unit_id,group,name\nA,g,Phòng Y tế\nB,,Phòng Tư pháp\n", origin="r.csv", groups=["g"])
+    assert "roster CSV" in csv_info.value.hint

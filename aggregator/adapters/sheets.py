@@ -59,6 +59,7 @@ from aggregator.adapters.sheets_percent import (
     column_ranges,
     load_memo,
     memo_ranges,
+    merged_columns,
     percent_cells,
     percent_columns,
     save_memo,
@@ -74,6 +75,7 @@ from aggregator.errors import (
 )
 from aggregator.models import DashboardLayout, RawTab, Snapshot, SourceKind, WorkerTab
 from aggregator.sheet.layout import header_cells
+from aggregator.sheet.merges import Merge
 
 __all__ = ["DEFAULT_TIMEOUT", "METADATA_FIELDS", "GoogleSheet", "parse_metadata", "spreadsheet_id"]
 log = logging.getLogger(__name__)
@@ -179,7 +181,8 @@ class GoogleSheet(TabWriting):
         self._decision_rows = ranges.get("decisions", ())
         log.debug("read %d rows from %r (gid %s)", len(ranges["agency"]), agency.title, agency.sheet_id)
         zone, locale = self._settings
-        percent = self._percent_cells(agency.title, ranges["agency"], tabs, memo, doc)
+        merges = {info.title: info.merges for info in (agency, roster) if info is not None}
+        percent = self._percent_cells(agency.title, ranges["agency"], tabs, memo, doc, merges)
         tab = RawTab(agency.title, ranges["agency"], agency.sheet_id, percent_cells=percent, merges=agency.merges)
         decisions = (RawTab(self.decisions_tab, ranges["decisions"], tabs[self.decisions_tab].sheet_id)
                      if "decisions" in ranges and self.decisions_tab else None)
@@ -232,7 +235,7 @@ class GoogleSheet(TabWriting):
     def _metadata_for(self, memo: FormatMemo | None) -> tuple[dict[str, TabInfo], Mapping[str, Any] | None]:
         """The cycle's metadata GET; in a steady cycle it also brings the percent columns' formats (the
         second value: the reply holding them, or None)."""
-        if memo is None or not memo.columns:
+        if memo is None or memo.due_plain():
             return self._metadata()[0], None
         try:
             own = [t for t in (self.dashboard_tab, self.decisions_tab) if t is not None]
@@ -244,16 +247,20 @@ class GoogleSheet(TabWriting):
             return self._metadata()[0], None
 
     def _percent_cells(self, agency: str, rows: Rows, tabs: Mapping[str, TabInfo], memo: FormatMemo | None,
-                       doc: Mapping[str, Any] | None) -> frozenset[tuple[int, int]]:
+                       doc: Mapping[str, Any] | None, merges: Mapping[str, Sequence[Merge]]
+                       ) -> frozenset[tuple[int, int]]:
         """The percent-formatted cells of the percent columns: from the metadata GET, or one extra read."""
         columns = percent_columns(header_cells(rows, self.header_row), self._percent_headers)
         if not columns:
             return frozenset()
-        learned = FormatMemo(tuple(tabs), agency, self.header_row, columns)
-        if doc is not None and memo is not None and (memo.agency, memo.header_row, memo.columns) == (
-                agency, self.header_row, columns):
-            found = percent_cells(doc, agency)
-        else:  # the first cycle, or the header moved: one extra read, remembered for the next cycles
+        steady = doc is not None and memo is not None and (memo.agency, memo.header_row, memo.columns) == (
+            agency, self.header_row, columns)
+        learned = FormatMemo(tuple(tabs), agency, self.header_row, columns,
+                             merged_columns(merges, agency, self.header_row), memo.steady + 1 if memo and steady else 0)
+        if steady:
+            assert doc is not None
+            found = frozenset(cell for cell in percent_cells(doc, agency) if cell[1] in columns)  # not merged ones
+        else:  # the first cycle, the header moved, or a plain read is due: one extra read, remembered
             ranges = column_ranges(agency, self.header_row, columns)
             params: ParamsType = {"fields": FORMAT_FIELDS, "ranges": ranges}
             extra = self._wire.call("the number formats of the percent columns",

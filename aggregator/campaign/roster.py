@@ -82,7 +82,13 @@ def roster_from_rows(rows: Sequence[Sequence[object]], *, origin: str,
     """Parse a roster kept as a spreadsheet tab (header in row 1, the CSV's columns, CONTRACT §4)."""
     header = [_nfc(str(cell)) if cell is not None else "" for cell in (rows[0] if rows else ())]
     records = ([_nfc(_cell_text(cell)) if cell is not None else "" for cell in row] for row in rows[1:])
-    return _parse(header, records, origin, groups)
+    try:
+        return _parse(header, records, origin, groups)
+    except RosterError as exc:  # the CSV's hint would send staff to a file they do not have
+        if exc.hint != RosterError.default_hint:
+            raise
+        raise RosterError(exc.what, f"Fix the roster's tab (row 1: {', '.join(COLUMNS[:7])}; a line per unit) "
+                                    "and run again.") from None
 
 
 def _cell_text(cell: object) -> str:

@@ -219,8 +219,9 @@ class SheetsApi:
                 entry["protectedRanges"] = tab.protected
             if tab.metadata:
                 entry["developerMetadata"] = tab.metadata
-            if tab.merges:
-                entry["merges"] = tab.grid_merges()
+            asked = [box for where, box in boxes if where is tab] if book.merges_in_ranges else []
+            if tab.merges and (merges := tab.grid_merges(asked)):
+                entry["merges"] = merges
             sheets.append(entry)
         doc = {"spreadsheetId": book.id, "sheets": sheets,
                "properties": {"title": book.title, "locale": book.locale, "autoRecalc": "ON_CHANGE",
