@@ -59,8 +59,8 @@ def read_places(words: Sequence[str], keys: Sequence[str] | None = None) -> tupl
 
     ``keys``: the words as levels are read (``heads.level_keys``: "Tịnh" is no tỉnh); the words themselves
     by default. A one-word name is a number ("quận 3"), no Vietnamese syllable ("huyện KBang") or a city's
-    name, and then last ("thành phố Huế"): in "quân sự tỉnh Trà Vinh" "quân sự" is no district, in "Mỹ
-    Tịnh An" "tịnh An" is no province.
+    name ("thành phố Huế"): in "quân sự tỉnh Trà Vinh" "quân sự" is no district, in "Mỹ Tịnh An" "tịnh An"
+    is no province.
 
     >>> read_places("huyen cau ke tinh tra vinh".split())
     (Place(level='huyen', name=('cau', 'ke')), Place(level='tinh', name=('tra', 'vinh')))
@@ -73,15 +73,28 @@ def read_places(words: Sequence[str], keys: Sequence[str] | None = None) -> tupl
         if found is None:
             return None
         level, size = found
-        end = i + size
-        while end < len(words) and level_at(keys, end) is None:
-            end += 1
+        end = _name_end(words, keys, i + size)
         one_word = end - i - size == 1 and is_syllable(words[end - 1])  # "quận 3", "huyện KBang" are names
-        if end == i + size or (one_word and (level != "thanh pho" or end < len(words))):
-            return None  # a level word without a name, or a one-word name that is no city's
+        if end == i + size or (one_word and level != "thanh pho"):
+            return None  # a level word without a name, or a one-word name that is no city's ("thành phố Vinh")
         places.append(Place(level, tuple(_number(w) for w in words[i + size : end])))
         i = end
     return tuple(places) if places else None
+
+
+def _name_end(words: Sequence[str], keys: Sequence[str], start: int) -> int:
+    """Where a place's name that starts at ``start`` ends: at the next level word, unless the name has no
+    syllable yet or one (no place's name but a number's or a city's is that short) and what follows from
+    that word is no place: then the word is the name's ("huyện Quan Hóa", "huyện Nho Quan", "xã Văn
+    Phuong", "TINH HA TINH", typed without the marks that tell Quan from quận, Tinh from tỉnh)."""
+    end = start
+    while end < len(words):
+        if level_at(keys, end) is not None:
+            short = end - start == 0 or (end - start == 1 and is_syllable(words[start]))
+            if not short or read_places(words[end:], keys[end:]) is not None:
+                break
+        end += 1
+    return end
 
 
 def split_trailing(words: Sequence[str], first: int = 1, keys: Sequence[str] | None = None
