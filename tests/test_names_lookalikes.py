@@ -142,3 +142,17 @@ def test_roster_words_that_are_no_syllable_are_taken_as_they_are(roster: Matcher
     assert _matched(roster, "Ia Tô") == "X-23779"
     assert _matched(roster, "UBND xã Sơ Pai, H. KBang") == "X-23653"
     assert _one(roster, "UBND xã Sơ Pai, H. Chư Prông").kind is MatchKind.LOCALITY_CONFLICT
+
+
+def test_a_typo_of_a_roster_word_that_is_no_syllable_is_no_raw_telex() -> None:
+    """"Đak Sar" typed for Đak SMar (Gia Lai) read as raw Telex "Đak Sả", one letter from Đăk Yă: merged there."""
+    units = [RosterUnit("X-23660", "x", "UBND xã Đak SMar", locality="huyện KBang, tỉnh Gia Lai"),
+             RosterUnit("X-23803", "x", "UBND xã Đăk Yă", locality="huyện Mang Yang, tỉnh Gia Lai"),
+             RosterUnit("X-23908", "x", "UBND xã Ia Tôr", locality="huyện Chư Prông, tỉnh Gia Lai")]
+    matcher = build_matcher(units, MatchingSettings())
+    for typed in ("Xã Đak Sar", "UBND xa Dak Sar", "Xã Đak Msar"):
+        outcome = _one(matcher, typed)
+        assert outcome.kind is not MatchKind.MATCHED or outcome.unit_id == "X-23660", (typed, outcome)
+        assert outcome.candidates[:1] == () or outcome.candidates[0].unit_id == "X-23660", (typed, outcome)
+    assert _matched(matcher, "Xã Ia Torr") == "X-23908"  # a letter too many: still Ia Tôr, not Telex "Ia Tỏr"
+    assert _matched(matcher, "UBND xã Đăk Yaw") == "X-23803"  # raw Telex of a syllable stays Telex: Đăk Yă

@@ -136,7 +136,7 @@ def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
         if meaning and not _cut_off(words, i, meaning, vocab):
             out.extend(meaning_words(meaning))
         else:
-            out.extend(_keyed(word, word.folded in vocab.literal))
+            out.extend(_keyed(word, vocab.reads_literally(word.folded)))
     return out
 
 
@@ -162,11 +162,12 @@ def _expand_and_keep(segment: str, chunks: Sequence[str], vocab: Vocabulary) -> 
     for chunk in chunks:
         raw = _chunk_words(chunk, vocab)
         if not any(_abbreviated(word) or word.folded == "va" for word in raw):  # "và" may join two abbreviations
-            vocab.finals[chunk] = tuple(keyed for word in raw for keyed in _keyed(word, word.folded in vocab.literal))
+            literal = vocab.reads_literally
+            vocab.finals[chunk] = tuple(keyed for word in raw for keyed in _keyed(word, literal(word.folded)))
         elif len(raw) == 1 and raw[0].folded != "p" and raw[0].folded not in vocab.contextual:
             meaning = _lookup(raw[0].folded, vocab)  # "UBND", "X.": the same wherever they stand (but "X" last)
             if meaning is None:
-                vocab.finals[chunk] = _keyed(raw[0], raw[0].folded in vocab.literal)
+                vocab.finals[chunk] = _keyed(raw[0], vocab.reads_literally(raw[0].folded))
             else:
                 cut = folded_phrase(meaning) in _CUT_TYPES
                 (vocab.inner if cut else vocab.finals)[chunk] = meaning_words(meaning)

@@ -73,6 +73,7 @@ class Vocabulary:
     departments: frozenset[str] = DEPARTMENTS
     contextual: Mapping[str, tuple[frozenset[str], str, str]] = field(default_factory=lambda: dict(CONTEXTUAL))
     literal: frozenset[str] = frozenset()  # roster words that are no syllable ("KBang", "Tôr"): never raw Telex
+    near_literal: frozenset[str] = frozenset()  # those words and each with one letter left out (``reads_literally``)
     # Type words some roster unit has in its proper name ("Phường Đúc", "Trường Lâm"), as (folded, tone key)
     # and folded: where a typed type word may be part of the name instead (``reading.readings``).
     named_types: frozenset[tuple[str, str]] = frozenset()
@@ -81,6 +82,21 @@ class Vocabulary:
     chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
     finals: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # expanded too
     inner: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # unless last
+
+
+    def reads_literally(self, folded: str) -> bool:
+        """Whether a typed word is read as it is, not as raw Telex: a roster word that is no syllable, or one
+        letter from one ("Sar" typed for "SMar" is no Telex "sả", which may be another unit's word)."""
+        if folded in self.near_literal:
+            return True
+        if not self.near_literal or not folded.isalpha() or is_syllable(folded):
+            return False
+        return any(folded[:i] + folded[i + 1 :] in self.near_literal for i in range(len(folded)))
+
+
+def _near(words: Iterable[str]) -> frozenset[str]:
+    """The words and each with one letter left out: two words one edit apart share one of these."""
+    return frozenset({*words, *(word[:i] + word[i + 1 :] for word in words for i in range(len(word)))})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -177,7 +193,7 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
     abbreviations = {**BUILTIN, **unique}
     contextual = _contextual(folded)
     return Vocabulary(abbreviations, home_places, DEPARTMENTS | departments, contextual, frozenset(literal),
-                      case_keys=case_keys(abbreviations, contextual))
+                      _near(literal), case_keys=case_keys(abbreviations, contextual))
 
 
 def case_keys(abbreviations: Iterable[str], contextual: Iterable[str]) -> frozenset[str]:
