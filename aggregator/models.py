@@ -245,6 +245,7 @@ class Consolidation:
     # header not found -> what it carried: "metric", a role ("difficulties", "contact" …) or "text"/"date"
     missing_kinds: dict[str, str] = field(default_factory=dict)
     scaled_money: dict[str, str] = field(default_factory=dict)  # money header -> the unit it names ("triệu đồng")
+    places_unchecked: int = 0  # unmatched rows whose typed place nothing can confirm (no locality, no area)
     decisions: tuple[DecisionOutcome, ...] = ()  # what the office settled, as this cycle found it
     review_items: Questions = field(default_factory=_no_questions)  # what needs (or had) a decision
 

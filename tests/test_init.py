@@ -158,6 +158,7 @@ def test_init_guesses_types_roles_keys_and_labels_of_unknown_headers(runner: Cli
     assert "  # role note: the header says “ghi chu”\n" in result.stdout
     assert "  # type count: 3 of 3 filled cells read as counts\n" in result.stdout
     assert data["id"] == "zalo" and data["roster"] == "TODO-roster.csv"
+    assert data["area"] == "" and "a place typed after a unit's\n# name" in result.stdout  # offered, explained
     assert "so_tin_nhan_zalo_da_gui (count)" in result.stderr
     assert "does not pass `aggregator check`" in result.stderr  # no --roster: say what stays to do
     assert "Ngày tổ chức" in result.stdout and "submitted_at" not in result.stdout.split("columns:")[1]

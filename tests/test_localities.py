@@ -6,6 +6,8 @@ all called Long Phú, a town and a commune called Lịch Hội Thượng, Phú T
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -311,3 +313,52 @@ def test_a_roster_written_without_diacritics_makes_typed_marks_no_evidence() -> 
     units = [RosterUnit("A", "xa", "Xa Khanh Hung"), RosterUnit("B", "xa", "Xa Thanh Hung")]
     outcome = _one(build_matcher(units, MatchingSettings()), "UBND X. Khánh Hưnh")
     assert outcome.kind is MatchKind.AMBIGUOUS  # Thạnh Hưng two letters away: the strict rule holds
+
+
+# A roster without `locality` under an `area` that names the province only (the bundled Trà Vinh campaign's
+# setup): a commune's district is unknown, so a district typed after its name could not be checked and every
+# such row was left unmatched as "another place". A district the roster itself knows (a district unit names
+# it) is now taken as possible; one it does not know still excludes the unit, and so does any for a numbered
+# ward or for a unit that is itself a district.
+def _without_locality(area: str = "tỉnh Sóc Trăng") -> Matcher:
+    units = [replace(u, locality="") for u in read_roster(DATA / "soc-trang.roster.csv")]
+    return build_matcher(units, MatchingSettings(), area=area, groups=GROUPS)
+
+
+def test_a_district_the_roster_knows_is_possible_for_a_unit_whose_district_is_unknown() -> None:
+    matcher = _without_locality()
+    assert _matched(matcher, "UBND xã Long Đức, huyện Long Phú") == LONG_DUC
+    assert _matched(matcher, "UBND Xã Long Đức, H.Long Phú, T.Sóc Trăng") == LONG_DUC
+    assert _matched(matcher, "UBND XA LONG DUC - HUYEN LONG PHU") == LONG_DUC
+    for elsewhere in ("UBND xã Long Đức (huyện Nho Quan)", "UBND xã Long Đức, huyện Long Phú, tỉnh Bạc Liêu",
+                      "UBND xã Long Đức, huyện Phước Long"):  # no district of this roster; another province
+        assert _one(matcher, elsewhere).kind is MatchKind.LOCALITY_CONFLICT, elsewhere
+    assert _one(matcher, "UBND phường 1, thị xã Vĩnh Châu").kind is not MatchKind.MATCHED  # numbered: many
+    assert _one(matcher, "UBND huyện Long Phú (huyện Mỹ Tú)").kind is MatchKind.LOCALITY_CONFLICT  # itself one
+
+
+def test_a_known_district_never_overrides_a_district_the_roster_states() -> None:
+    units = [RosterUnit("H", "huyen", "UBND huyện Mỹ Tú"), RosterUnit("H2", "huyen", "UBND huyện Long Phú"),
+             RosterUnit("X", "xa", "UBND xã Long Đức", locality="huyện Mỹ Tú, tỉnh Sóc Trăng")]
+    matcher = build_matcher(units, MatchingSettings())
+    assert _matched(matcher, "UBND xã Long Đức, huyện Mỹ Tú") == "X"
+    assert _one(matcher, "UBND xã Long Đức, huyện Long Phú").kind is MatchKind.LOCALITY_CONFLICT
+
+
+def test_every_commune_of_a_province_typed_with_its_district_is_found_without_locality() -> None:
+    """Each unnumbered commune, ward and town of Sóc Trăng typed with its own district (known to the roster:
+    its district units), its locality left out of the roster: found; typed with a district of Bạc Liêu
+    (Phước Long, Hồng Dân, Giá Rai: none of Sóc Trăng's): never."""
+    located = read_roster(DATA / "soc-trang.roster.csv")
+    matcher = _without_locality()
+    communes = [u for u in located if u.group == "xa" and not re.search(r"\d|\b[IVX]+$", u.name)]  # no number
+    proper = [u.name.removeprefix("Ủy ban nhân dân ") for u in communes]
+    typed = [f"{name}, {unit.locality.split(',')[0]}" for name, unit in zip(proper, communes, strict=True)]
+    foreign = [f"{name} ({('huyện Phước Long', 'huyện Hồng Dân', 'thị xã Giá Rai')[i % 3]})"
+               for i, name in enumerate(proper)]
+    found = match_names(matcher, typed + foreign)
+    own = found[:len(typed)]
+    assert len(communes) > 60
+    assert all(o.kind is MatchKind.MATCHED and o.unit_id == u.unit_id for o, u in zip(own, communes, strict=True)
+               if len([c for c in communes if c.name == u.name]) == 1)
+    assert not [t for t, o in zip(foreign, found[len(typed):], strict=True) if o.kind is MatchKind.MATCHED]

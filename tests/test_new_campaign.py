@@ -169,3 +169,35 @@ def test_a_money_column_counted_in_millions_is_named_by_check_and_on_the_dashboa
 
 def test_a_money_column_in_dong_gets_no_such_warning(outcome: dict[str, object]) -> None:
     assert "counts in" not in outcome["check"].output  # type: ignore[attr-defined]
+
+
+def test_a_place_typed_after_a_name_that_nothing_can_confirm_is_named_by_check_and_the_dashboard(
+        runner: CliRunner, tmp_path: Path) -> None:
+    """No `area` and a roster without `locality`: "UBND xã Thuận Hòa, huyện Bắc Mê" cannot be confirmed, and the
+    row is left to the office; check and the dashboard say why and what to set. With `area`, it is matched."""
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    text = CAMPAIGN.replace("TEMPLATE", str(REPO / "templates" / "report.docx"))
+    (tmp_path / "campaign.yaml").write_text(text, encoding="utf-8")
+    book = write_sheet(tmp_path)
+    workbook = load_workbook(book)
+    workbook["Báo cáo"].cell(row=6, column=2).value = "UBND xã Thuận Hòa, huyện Bắc Mê"
+    workbook.save(book)
+    args = ["--config", str(tmp_path / "campaign.yaml")]
+    run = ["run", *args, "--out", str(tmp_path / "out"), "--now", "2025-06-15T08:00:00+07:00"]
+
+    checked, ran = runner.invoke(cli, ["check", *args]), runner.invoke(cli, run)
+
+    assert checked.exit_code == 0 and ran.exit_code == 0, checked.output + ran.output
+    (line,) = [x for x in checked.output.splitlines() if "nothing can confirm" in x]
+    assert line.startswith("! ") and "1 row(s)" in line and "`area`" in line
+    status = json.loads((tmp_path / "out" / "status.json").read_text(encoding="utf-8"))
+    assert [r["reason"] for r in status["unmatched_rows"]] == ["locality_conflict"]
+    sheet = load_workbook(tmp_path / "out" / "bang-tong-hop-thang-tre-em-2025.xlsx", read_only=True)
+    shown = [str(c) for row in sheet["Tổng hợp tiến độ"].iter_rows(values_only=True) for c in row if c]
+    assert any("chưa có `area`" in t for t in shown)
+
+    (tmp_path / "campaign.yaml").write_text(text + 'area: "huyện Bắc Mê, tỉnh Hà Giang"\n', encoding="utf-8")
+    checked, ran = runner.invoke(cli, ["check", *args]), runner.invoke(cli, run)
+    assert "nothing can confirm" not in checked.output and ran.exit_code == 0, ran.output
+    status = json.loads((tmp_path / "out" / "status.json").read_text(encoding="utf-8"))
+    assert status["unmatched_rows"] == [] and status["totals"]["units_reported"] == 4

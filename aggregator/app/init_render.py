@@ -40,6 +40,9 @@ $source
 
 # The units expected to report (CSV, or an .xlsx tab): unit_id,group,name,short_name,aliases,email,source.
 roster: $roster
+# The campaign's own area, innermost first, e.g. "huyện Bắc Mê, tỉnh Hà Giang": a place typed after a unit's
+# name ("UBND xã Minh Ngọc, huyện Bắc Mê") is checked against it (and the roster's optional locality column).
+area: ""
 # In report order: `code` as in the roster's group column and the Vietnamese `label` the report prints,
 # e.g. - {code: xaphuong, label: "UBND các xã, phường"}
 $groups

@@ -305,6 +305,7 @@ def consolidate(inputs: Inputs) -> Consolidation:
         missing_columns={headers[k]: near for k, near in inputs.header_map.missing.items()},
         missing_kinds={headers[c.key]: _carried(c) for c in campaign.columns if c.key in inputs.header_map.missing},
         scaled_money=_scaled_money(campaign, inputs.header_map),
+        places_unchecked=_places_unchecked(inputs, unmatched),
         decisions=inputs.decisions,
         review_items=_items(inputs, units, unmatched),
     )
@@ -320,6 +321,14 @@ def _scaled_money(campaign: Campaign, header_map: HeaderMap) -> dict[str, str]:
     headers = [header_map.headers[c.key] for c in campaign.columns
                if c.type is ColumnType.MONEY and c.key in header_map.positions]
     return {header: scale for header in headers if (scale := scale_named(header))}
+
+
+def _places_unchecked(inputs: Inputs, unmatched: Sequence[UnmatchedRow]) -> int:
+    """Rows left unmatched for the place typed with the name when nothing says where units lie: the roster has
+    no `locality` and the campaign no `area` (names/localities.py)."""
+    if inputs.campaign.area.strip() or any(unit.locality.strip() for unit in inputs.roster):
+        return 0
+    return sum(row.kind is MatchKind.LOCALITY_CONFLICT for row in unmatched)
 
 
 def _carried(column: ColumnSettings) -> str:

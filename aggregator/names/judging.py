@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA
 from aggregator.campaign import MatchingSettings
 from aggregator.models import Candidate, MatchKind, MatchOutcome
 from aggregator.names.candidates import MAX_EDITS
-from aggregator.names.keys import Key, is_place
+from aggregator.names.keys import Key, is_place, own_rank
 from aggregator.names.localities import Chain, conflicts
 from aggregator.names.marks import apart_by_marks
 from aggregator.textnorm import is_syllable
@@ -123,22 +123,24 @@ class Judge:
     """Every guard on roster names against one typed name; what repeats among candidates (their
     types, their places) is worked out once."""
 
-    def __init__(self, typed: Key, settings: MatchingSettings) -> None:
+    def __init__(self, typed: Key, settings: MatchingSettings, known: Chain = ()) -> None:
         self.typed = typed
         self.settings = settings
+        self.known = known  # every place the roster knows (``localities.conflicts``)
         self._types: dict[tuple[str, ...] | None, Fit] = {}
-        self._elsewhere: dict[int, bool] = {}  # id of a chain → whether the typed places conflict with it
+        self._elsewhere: dict[tuple[int, str | None, bool], bool] = {}  # (chain id, own rank, numbered)
 
     def _type(self, head: tuple[str, ...] | None) -> Fit:
         if (fit := self._types.get(head)) is None:
             fit = self._types[head] = type_fit(self.typed.head, head)
         return fit
 
-    def _conflicts(self, chain: Chain) -> bool:
+    def _conflicts(self, chain: Chain, roster: Key) -> bool:
         if not self.typed.places:
             return False
-        if (found := self._elsewhere.get(id(chain))) is None:
-            found = self._elsewhere[id(chain)] = conflicts(self.typed.places, chain)
+        unit = (id(chain), own_rank(roster.head), bool(roster.numbers))
+        if (found := self._elsewhere.get(unit)) is None:
+            found = self._elsewhere[unit] = conflicts(self.typed.places, chain, self.known, unit[1], unit[2])
         return found
 
     def admits(self, roster: Key, chain: Chain) -> bool:
@@ -146,7 +148,7 @@ class Judge:
         typed = self.typed
         return (self._type(roster.head) != Fit.WRONG and _number_fit(typed.numbers, roster.numbers) != Fit.WRONG
                 and typed.qualifier in (roster.qualifier, ()) and typed.required <= roster.tones
-                and not self._conflicts(chain))
+                and not self._conflicts(chain, roster))
 
     def same_name(self, roster: Key, unit: int) -> Judged:
         """A roster name with the typed proper name, that ``admits`` left possible: only its type and
@@ -166,7 +168,7 @@ class Judge:
         if not typed.required <= roster.tones:
             words = Fit.WRONG  # a type word read as a name, typed with other diacritics than the unit's
         fits = (self._type(roster.head), numbers, words, committee)
-        elsewhere = self._conflicts(chain)
+        elsewhere = self._conflicts(chain, roster)
         fit = Fit.WRONG if elsewhere else Fit(max(fits))
         if fit == Fit.LEVEL and not typed.words:  # "UBND" + the home town: the sender, not a unit
             fit = Fit.VAGUE

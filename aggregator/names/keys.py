@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from aggregator.names.heads import bare
-from aggregator.names.localities import Place
+from aggregator.names.localities import Place, level_rank
 from aggregator.names.reading import NameParts
 from aggregator.textnorm import tone_key, traditional
 
@@ -76,3 +76,8 @@ def self_place(key: Key) -> Place | None:
         return None
     assert key.head is not None
     return Place(key.head[1], key.order + key.numbers)
+
+
+def own_rank(head: tuple[str, ...] | None) -> str | None:
+    """The rank of the place a unit is ("district" for "UBND huyện …"), None for a body that is no place."""
+    return level_rank(head[1]) if is_place(head) and head is not None else None

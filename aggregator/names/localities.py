@@ -141,9 +141,47 @@ def agrees(place: Place, chain: Chain) -> bool:
                for cut in range(1, len(place.name)))
 
 
-def conflicts(places: Sequence[Place], chain: Chain) -> bool:
-    """Whether some typed place is not one the unit lies in (then the unit is excluded)."""
-    return any(not agrees(place, chain) for place in places)
+def conflicts(places: Sequence[Place], chain: Chain, known: Chain = (), own: str | None = None,
+              numbered: bool = False) -> bool:
+    """Whether some typed place is not one the unit lies in (then the unit is excluded).
+
+    Unless the chain knows no place of the unit at that rank, the typed place is coarser than the unit
+    itself (``own``: the rank of a unit that is a place, "district" for "UBND huyện Cầu Kè"; None for other
+    bodies), the roster knows it (``known``) and the unit's name has no number: a commune typed with its
+    district ("UBND xã Long Đức, huyện Long Phú") in a roster without ``locality`` whose district units
+    name that district, under a campaign ``area`` that names the province only. A district the roster does
+    not know ("huyện Nho Quan", another province's) still excludes the unit, and so does any other district
+    for a numbered ward (Phường 5 is in many districts, and typed with one it may be none of the roster's)."""
+    return any(not agrees(place, chain) and (numbered or not _vouched(place, chain, known, own)) for place in places)
+
+
+_RANKS = {"tinh": "province", "huyen": "district", "quan": "district", "thi xa": "district", "thanh pho": "district",
+          "xa": "commune", "phuong": "commune", "thi tran": "commune"}
+_ORDER = {"commune": 0, "district": 1, "province": 2}
+
+
+def level_rank(level: str | None) -> str | None:
+    """A level's rank: "province", "district" or "commune" (a city counts as a district), None for none."""
+    return _RANKS.get(level) if level is not None else None
+
+
+def _rank(place: Place, chain: Chain = ()) -> str | None:
+    """A place's rank; a city is a province when it is the chain's province ("thành phố Cần Thơ")."""
+    if place.level == "thanh pho" and chain and _is_province(place, chain):
+        return "province"
+    return level_rank(place.level)
+
+
+def _vouched(place: Place, chain: Chain, known: Chain, own: str | None) -> bool:
+    """Whether a typed place the chain does not hold may still be where the unit lies (see ``conflicts``)."""
+    rank = _rank(place)
+    return (rank is not None and bool(known) and (own is None or _ORDER[rank] > _ORDER[own])
+            and all(_rank(q, chain) != rank for q in chain) and agrees(place, known))
+
+
+def known_places(chains: Iterable[Chain], selves: Iterable[Place | None]) -> Chain:
+    """Every place a roster knows: where its units lie, and the units that are places ("UBND huyện Cầu Kè")."""
+    return tuple(dict.fromkeys([*(place for chain in chains for place in chain), *filter(None, selves)]))
 
 
 def _is_province(place: Place, chain: Chain) -> bool:

@@ -46,7 +46,7 @@ from aggregator.names.judging import (
     together,
 )
 from aggregator.names.keys import Key, is_place, key_of, self_place
-from aggregator.names.localities import Chain, Place, unit_chains
+from aggregator.names.localities import Chain, Place, known_places, unit_chains
 from aggregator.names.marks import contradicted, one_mark_off
 from aggregator.names.reading import last_segment, read_name, readings, segments
 from aggregator.names.screening import Screen, build_screen
@@ -195,7 +195,7 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         ordered=_grouped([key.order for key in keys]),
         name_keys=tuple(by_name.values()),
         index=build_index(list(by_name)),
-        screen=build_screen(keys, [chains[owner] for owner in owners]),
+        screen=build_screen(keys, [chains[owner] for owner in owners], known_places(chains, selves)),
         read_group=group_reader(groups or {}, lambda text: read_folded(text, vocab)),
         reader=reader,
         marked=2 * sum(not unit.name.isascii() for unit in units) >= len(units),
@@ -306,7 +306,7 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
         return Decision(MatchOutcome(MatchKind.NO_MATCH, None, 0.0), False)
     if typed.toned and not matcher.marked:  # a roster without diacritics: typed marks cannot tell names apart
         typed = typed._replace(toned="")
-    judge = Judge(typed, matcher.settings)
+    judge = Judge(typed, matcher.settings, matcher.screen.known)
     same = matcher.ordered.get(typed.order, ())  # the same words in the same order: any type, any numbers
     if not same:  # no unit's name: a typo, a name with words missing or added, or nobody's
         return decide(matcher.unit_ids, _pool(matcher, judge), matcher.settings)

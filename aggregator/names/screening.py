@@ -16,7 +16,7 @@ from typing import TypeVar
 import numpy as np
 
 from aggregator.names.judging import Fit, type_fit
-from aggregator.names.keys import Key
+from aggregator.names.keys import Key, own_rank
 from aggregator.names.localities import Chain, conflicts
 
 Head = tuple[str, ...] | None
@@ -38,6 +38,10 @@ class Screen:
     qualifier_of: np.ndarray
     chains: tuple[Chain, ...]  # distinct chains by id
     chain_of: np.ndarray  # per key: the id of its unit's chain
+    rank_of: np.ndarray  # per key: its unit's own rank (an index of ``ranks``)
+    ranks: tuple[str | None, ...]  # ranks by id
+    known: Chain = ()  # every place the roster knows (``localities.known_places``)
+    unnumbered: int = -1  # the id of "no numbers" in ``numbers``
     type_tables: dict[Head, np.ndarray] = field(default_factory=dict)  # typed type → allowed per head id
 
     def _types(self, typed: Head) -> np.ndarray:
@@ -54,16 +58,22 @@ class Screen:
         if typed.qualifier:
             allowed &= self.qualifier_of[keys] == self.qualifiers.get(typed.qualifier, -1)
         if typed.places and allowed.any():
-            chains = self.chain_of[keys]
-            elsewhere = [c for c in np.unique(chains[allowed]).tolist() if conflicts(typed.places, self.chains[c])]
-            allowed &= ~np.isin(chains, elsewhere)
+            # a unit's chain, its own rank (what it is a place of) and whether its name is numbered decide
+            ranks = len(self.ranks)
+            units = (self.chain_of[keys] * ranks + self.rank_of[keys]) * 2 + (self.numbers_of[keys] != self.unnumbered)
+            elsewhere = [unit for unit in np.unique(units[allowed]).tolist()
+                         if conflicts(typed.places, self.chains[unit // 2 // ranks], self.known,
+                                      self.ranks[unit // 2 % ranks], bool(unit % 2))]
+            allowed &= ~np.isin(units, elsewhere)
         return allowed
 
 
-def build_screen(keys: Sequence[Key], key_chains: Sequence[Chain]) -> Screen:
+def build_screen(keys: Sequence[Key], key_chains: Sequence[Chain], known: Chain = ()) -> Screen:
     """The screen for roster keys, each with the chain of the unit it names."""
     heads, head_of = _ids([key.head for key in keys])
     numbers, numbers_of = _ids([key.numbers for key in keys])
     qualifiers, qualifier_of = _ids([key.qualifier for key in keys])
     chains, chain_of = _ids(list(key_chains))
-    return Screen(heads, head_of, numbers, numbers_of, qualifiers, qualifier_of, tuple(chains), chain_of)
+    ranks, rank_of = _ids([own_rank(key.head) for key in keys])
+    return Screen(heads, head_of, numbers, numbers_of, qualifiers, qualifier_of, tuple(chains), chain_of, rank_of,
+                  tuple(ranks), known, numbers.get((), -1))

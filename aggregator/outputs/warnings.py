@@ -3,7 +3,8 @@
 - a campaign column whose header is not in the header row: its figure is unknown (never 0), or its texts
   are missing from the report, until the header is put back; the closest unused header is named;
 - a money column (read in đồng) whose header counts in millions ("Kinh phí (triệu đồng)"): a typed 12 is 12 đ;
-- a spreadsheet whose locale reads dates month first (en_US): a typed 08/11/2024 becomes 11 August.
+- a spreadsheet whose locale reads dates month first (en_US): a typed 08/11/2024 becomes 11 August;
+- rows left unmatched for a place typed after the name that nothing can confirm (no `locality`, no `area`).
 """
 
 from __future__ import annotations
@@ -80,6 +81,17 @@ def _scaled_money(header: str, scale: str) -> SheetWarning:
     )
 
 
+def _places_unchecked(rows: int) -> SheetWarning:
+    return SheetWarning(
+        f"{rows} dòng ghi kèm địa bàn (huyện, tỉnh…) sau tên đơn vị chưa được nhận vì không có gì để đối chiếu: "
+        "danh sách đơn vị không có cột locality và tệp cấu hình chưa có `area`. Hãy thêm `area` (ví dụ "
+        "\"thành phố Nha Trang, tỉnh Khánh Hòa\") hoặc cột locality vào danh sách đơn vị.",
+        f"{rows} row(s) name a place (district, province…) after the unit's name that nothing can confirm: the "
+        "roster has no `locality` column and the campaign file no `area`, so they stay unmatched. Set `area` "
+        "(e.g. \"thành phố Nha Trang, tỉnh Khánh Hòa\") or add a `locality` column to the roster.",
+    )
+
+
 def sheet_warnings(result: Consolidation) -> list[SheetWarning]:
     if result.source.kind is SourceKind.STATUS_FILES:  # a roll-up reads keys, not a header row
         found = [_missing_child_figure(header) for header in result.missing_columns]
@@ -89,4 +101,6 @@ def sheet_warnings(result: Consolidation) -> list[SheetWarning]:
     found += [_scaled_money(header, scale) for header, scale in result.scaled_money.items()]
     if month_first(result.source.locale):
         found.append(_locale(str(result.source.locale)))
+    if result.places_unchecked:
+        found.append(_places_unchecked(result.places_unchecked))
     return found
