@@ -33,7 +33,7 @@ from aggregator.campaign import MatchingSettings
 from aggregator.models import Candidate, MatchKind, MatchOutcome
 from aggregator.names.candidates import MAX_EDITS
 from aggregator.names.keys import Key, is_place, own_rank
-from aggregator.names.localities import Chain, conflicts
+from aggregator.names.localities import Chain, KnownPlaces, conflicts
 from aggregator.names.marks import apart_by_marks
 from aggregator.textnorm import is_syllable
 
@@ -123,7 +123,7 @@ class Judge:
     """Every guard on roster names against one typed name; what repeats among candidates (their
     types, their places) is worked out once."""
 
-    def __init__(self, typed: Key, settings: MatchingSettings, known: Chain = ()) -> None:
+    def __init__(self, typed: Key, settings: MatchingSettings, known: KnownPlaces | None = None) -> None:
         self.typed = typed
         self.settings = settings
         self.known = known  # every place the roster knows (``localities.conflicts``)

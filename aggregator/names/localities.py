@@ -141,7 +141,34 @@ def agrees(place: Place, chain: Chain) -> bool:
                for cut in range(1, len(place.name)))
 
 
-def conflicts(places: Sequence[Place], chain: Chain, known: Chain = (), own: str | None = None,
+class KnownPlaces:
+    """Every place a roster knows (where its units lie, and the units that are places: "UBND huyện Cầu Kè"),
+    looked up by name: ``agrees`` as a chain of them all would answer, without walking thousands of places."""
+
+    def __init__(self, places: Iterable[Place] = ()) -> None:
+        levels: dict[tuple[str, ...], set[str | None]] = {}
+        for place in places:
+            levels.setdefault(place.name, set()).add(place.level)
+        self._levels = {name: frozenset(found) for name, found in levels.items()}
+        self._agrees: dict[Place, bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._levels)
+
+    def _holds(self, name: tuple[str, ...], level: str | None) -> bool:
+        levels = self._levels.get(name)
+        return levels is not None and (level is None or None in levels or level in levels)
+
+    def agrees(self, place: Place) -> bool:
+        """``localities.agrees(place, <every known place>)``."""
+        if (found := self._agrees.get(place)) is None:
+            name = place.name
+            found = self._agrees[place] = self._holds(name, place.level) or any(
+                self._holds(name[:cut], place.level) and self._holds(name[cut:], None) for cut in range(1, len(name)))
+        return found
+
+
+def conflicts(places: Sequence[Place], chain: Chain, known: KnownPlaces | None = None, own: str | None = None,
               numbered: bool = False) -> bool:
     """Whether some typed place is not one the unit lies in (then the unit is excluded).
 
@@ -152,7 +179,8 @@ def conflicts(places: Sequence[Place], chain: Chain, known: Chain = (), own: str
     name that district, under a campaign ``area`` that names the province only. A district the roster does
     not know ("huyện Nho Quan", another province's) still excludes the unit, and so does any other district
     for a numbered ward (Phường 5 is in many districts, and typed with one it may be none of the roster's)."""
-    return any(not agrees(place, chain) and (numbered or not _vouched(place, chain, known, own)) for place in places)
+    return any(not agrees(place, chain) and (numbered or known is None or not _vouched(place, chain, known, own))
+               for place in places)
 
 
 _RANKS = {"tinh": "province", "huyen": "district", "quan": "district", "thi xa": "district", "thanh pho": "district",
@@ -172,16 +200,16 @@ def _rank(place: Place, chain: Chain = ()) -> str | None:
     return level_rank(place.level)
 
 
-def _vouched(place: Place, chain: Chain, known: Chain, own: str | None) -> bool:
+def _vouched(place: Place, chain: Chain, known: KnownPlaces, own: str | None) -> bool:
     """Whether a typed place the chain does not hold may still be where the unit lies (see ``conflicts``)."""
     rank = _rank(place)
-    return (rank is not None and bool(known) and (own is None or _ORDER[rank] > _ORDER[own])
-            and all(_rank(q, chain) != rank for q in chain) and agrees(place, known))
+    return (rank is not None and (own is None or _ORDER[rank] > _ORDER[own])
+            and all(_rank(q, chain) != rank for q in chain) and known.agrees(place))
 
 
-def known_places(chains: Iterable[Chain], selves: Iterable[Place | None]) -> Chain:
+def known_places(chains: Iterable[Chain], selves: Iterable[Place | None]) -> KnownPlaces:
     """Every place a roster knows: where its units lie, and the units that are places ("UBND huyện Cầu Kè")."""
-    return tuple(dict.fromkeys([*(place for chain in chains for place in chain), *filter(None, selves)]))
+    return KnownPlaces([*(place for chain in set(chains) for place in chain), *filter(None, selves)])
 
 
 def _is_province(place: Place, chain: Chain) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 
 from aggregator.names.judging import Fit, type_fit
 from aggregator.names.keys import Key, own_rank
-from aggregator.names.localities import Chain, conflicts
+from aggregator.names.localities import Chain, KnownPlaces, conflicts
 
 Head = tuple[str, ...] | None
 K = TypeVar("K", bound=Hashable)
@@ -40,7 +40,7 @@ class Screen:
     chain_of: np.ndarray  # per key: the id of its unit's chain
     rank_of: np.ndarray  # per key: its unit's own rank (an index of ``ranks``)
     ranks: tuple[str | None, ...]  # ranks by id
-    known: Chain = ()  # every place the roster knows (``localities.known_places``)
+    known: KnownPlaces | None = None  # every place the roster knows (``localities.known_places``)
     unnumbered: int = -1  # the id of "no numbers" in ``numbers``
     type_tables: dict[Head, np.ndarray] = field(default_factory=dict)  # typed type → allowed per head id
 
@@ -68,7 +68,7 @@ class Screen:
         return allowed
 
 
-def build_screen(keys: Sequence[Key], key_chains: Sequence[Chain], known: Chain = ()) -> Screen:
+def build_screen(keys: Sequence[Key], key_chains: Sequence[Chain], known: KnownPlaces | None = None) -> Screen:
     """The screen for roster keys, each with the chain of the unit it names."""
     heads, head_of = _ids([key.head for key in keys])
     numbers, numbers_of = _ids([key.numbers for key in keys])
