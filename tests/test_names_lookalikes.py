@@ -156,3 +156,17 @@ def test_a_typo_of_a_roster_word_that_is_no_syllable_is_no_raw_telex() -> None:
         assert outcome.candidates[:1] == () or outcome.candidates[0].unit_id == "X-23660", (typed, outcome)
     assert _matched(matcher, "Xã Ia Torr") == "X-23908"  # a letter too many: still Ia Tôr, not Telex "Ia Tỏr"
     assert _matched(matcher, "UBND xã Đăk Yaw") == "X-23803"  # raw Telex of a syllable stays Telex: Đăk Yă
+
+
+def test_raw_telex_one_letter_from_a_roster_word_that_is_no_syllable_still_finds_its_unit() -> None:
+    """"Max" is one letter from Đăk Mar's "Mar" and Telex for the Mã of Sông Mã: read as typed (a near word of
+    the roster's), it is one letter from Sông Mã and no other unit, so it is still Sông Mã's. (Read as Telex
+    whenever the reading is a roster word, "hơ moonr", a typo of Hơ Moong, became Hà Mòn's: never.)"""
+    units = [RosterUnit("A", "x", "UBND xã Đăk Mar", locality="huyện Đăk Hà, tỉnh Kon Tum"),
+             RosterUnit("B", "x", "UBND xã Sông Mã", locality="huyện Đăk Hà, tỉnh Kon Tum"),
+             RosterUnit("C", "x", "UBND xã Hơ Moong", locality="huyện Sa Thầy, tỉnh Kon Tum"),
+             RosterUnit("D", "x", "UBND xã Hà Mòn", locality="huyện Đắk Hà, tỉnh Kon Tum")]
+    matcher = build_matcher(units, MatchingSettings())
+    assert _matched(matcher, "UBND xã Sông Max") == "B" and _matched(matcher, "Song Max") == "B"
+    assert _matched(matcher, "Đăk Marr") == "A"
+    assert _one(matcher, "ủy ban nhân dân xã hơ moonr").unit_id in (None, "C")
