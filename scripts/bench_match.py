@@ -10,6 +10,10 @@ the CPU figure holds when other work shares the machine). "total" is the child's
 from outside, start-up and imports included.
 
     .venv/bin/python scripts/bench_match.py            # the table for the README
+
+The last case gives the roster no locality (the campaign's area names the province only): a typed district is
+then checked against the places the roster knows (names/localities.KnownPlaces), a path that once cost ten
+times the matching time.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CASES = [(200, 152), (20_000, 5_000), (100_000, 20_000)]
+# rows, units, whether the roster states each unit's locality (without: the campaign's area names the province
+# only, so a typed district is checked against the places the roster knows, names/localities.KnownPlaces)
+CASES = [(200, 152, True), (20_000, 5_000, True), (100_000, 20_000, True), (100_000, 20_000, False)]
 KINDS = ("Xã", "Phường", "Thị trấn", "Trường Tiểu học", "Trường Mầm non", "Trường THCS")
 TYPED_KINDS = {"Xã": ("UBND xã", "Xã", "UBND X.", ""), "Phường": ("UBND phường", "P.", "Phường", ""),
                "Thị trấn": ("UBND thị trấn", "TT.", ""), "Trường Tiểu học": ("Trường TH", "TH"),
@@ -92,7 +98,7 @@ def typed(units: list[tuple[str, str, str, str]], rows: int, rng: random.Random)
     return out
 
 
-def _child(rows: int, size: int) -> None:
+def _child(rows: int, size: int, located: bool = True) -> None:
     from aggregator.campaign import MatchingSettings
     from aggregator.models import MatchKind, RosterUnit
     from aggregator.names.matching import build_matcher, match_names
@@ -101,8 +107,10 @@ def _child(rows: int, size: int) -> None:
     units = roster(size, rng)
     names = typed(units, rows, rng)
     start, cpu = time.perf_counter(), time.process_time()
-    matcher = build_matcher([RosterUnit(uid, "g", f"{kind} {proper}", locality=f"huyện {district}, tỉnh Bến Tre")
-                             for uid, kind, proper, district in units], MatchingSettings())
+    where = (lambda district: f"huyện {district}, tỉnh Bến Tre") if located else (lambda district: "")
+    matcher = build_matcher([RosterUnit(uid, "g", f"{kind} {proper}", locality=where(district))
+                             for uid, kind, proper, district in units], MatchingSettings(),
+                            area="" if located else "tỉnh Bến Tre")
     outcomes = match_names(matcher, names)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     matched = sum(o.kind is MatchKind.MATCHED for o in outcomes)
@@ -111,22 +119,22 @@ def _child(rows: int, size: int) -> None:
 
 
 def main() -> None:
-    print(f"{'rows':>8} {'units':>7} {'distinct':>9} {'matched':>8} {'matching s':>11} {'cpu s':>6} {'total s':>8} "
-          f"{'peak MiB':>9}")
-    for rows, size in CASES:
+    print(f"{'rows':>8} {'units':>7} {'locality':>8} {'distinct':>9} {'matched':>8} {'matching s':>11} {'cpu s':>6} "
+          f"{'total s':>8} {'peak MiB':>9}")
+    for rows, size, located in CASES:
         start = time.perf_counter()
-        out = subprocess.run([sys.executable, __file__, "--child", str(rows), str(size)], check=True,
-                             capture_output=True, text=True, cwd=REPO).stdout.split()
+        out = subprocess.run([sys.executable, __file__, "--child", str(rows), str(size), str(int(located))],
+                             check=True, capture_output=True, text=True, cwd=REPO).stdout.split()
         total = time.perf_counter() - start
         seconds, cpu, peak = float(out[0]), float(out[4]), int(out[1]) / 1024
         distinct, matched = int(out[2]), int(out[3])
-        print(f"{rows:>8,} {size:>7,} {distinct:>9,} {matched / rows:>8.0%} {seconds:>11.2f} {cpu:>6.2f} {total:>8.2f} "
-              f"{peak:>9.0f}")
+        print(f"{rows:>8,} {size:>7,} {'yes' if located else 'area':>8} {distinct:>9,} {matched / rows:>8.0%} "
+              f"{seconds:>11.2f} {cpu:>6.2f} {total:>8.2f} {peak:>9.0f}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--child":
         sys.path.insert(0, str(REPO))
-        _child(int(sys.argv[2]), int(sys.argv[3]))
+        _child(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:] != ["0"])
     else:
         main()
