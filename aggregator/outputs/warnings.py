@@ -83,9 +83,9 @@ def _scaled_money(header: str, scale: str) -> SheetWarning:
 
 def _places_unchecked(rows: int) -> SheetWarning:
     return SheetWarning(
-        f"{rows} dòng ghi kèm địa bàn (huyện, tỉnh…) sau tên đơn vị chưa được nhận vì không có gì để đối chiếu: "
-        "danh sách đơn vị không có cột locality và tệp cấu hình chưa có `area`. Hãy thêm `area` (ví dụ "
-        "\"thành phố Nha Trang, tỉnh Khánh Hòa\") hoặc cột locality vào danh sách đơn vị.",
+        f"{rows} dòng có ghi địa bàn (huyện, tỉnh…) sau tên đơn vị chưa xác định được đơn vị vì không có gì để "
+        "đối chiếu địa bàn: danh sách đơn vị không có cột locality và tệp cấu hình chưa có `area`. Hãy thêm "
+        "`area` (ví dụ \"thành phố Nha Trang, tỉnh Khánh Hòa\") hoặc cột locality vào danh sách đơn vị.",
         f"{rows} row(s) name a place (district, province…) after the unit's name that nothing can confirm: the "
         "roster has no `locality` column and the campaign file no `area`, so they stay unmatched. Set `area` "
         "(e.g. \"thành phố Nha Trang, tỉnh Khánh Hòa\") or add a `locality` column to the roster.",
