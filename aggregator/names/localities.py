@@ -15,7 +15,7 @@ never merged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from aggregator.textnorm import is_syllable
@@ -135,10 +135,13 @@ def agrees(place: Place, chain: Chain) -> bool:
     """Whether the chain holds the place: same name, and the same level when both are known. A
     place typed with an outer one's name after it, without its level ("H. Long Phú, Sóc Trăng"
     reads as huyện "Long Phú Sóc Trăng"), agrees when the chain holds both."""
-    if _holds(chain, place.name, place.level):
-        return True
-    return any(_holds(chain, place.name[:cut], place.level) and _holds(chain, place.name[cut:], None)
-               for cut in range(1, len(place.name)))
+    return _agreed(place, lambda name, level: _holds(chain, name, level))
+
+
+def _agreed(place: Place, holds: Callable[[tuple[str, ...], str | None], bool]) -> bool:
+    """``agrees`` over any collection of places, ``holds(name, level)`` telling whether it has one."""
+    return holds(place.name, place.level) or any(holds(place.name[:cut], place.level) and holds(place.name[cut:], None)
+                                                 for cut in range(1, len(place.name)))
 
 
 class KnownPlaces:
@@ -162,9 +165,7 @@ class KnownPlaces:
     def agrees(self, place: Place) -> bool:
         """``localities.agrees(place, <every known place>)``."""
         if (found := self._agrees.get(place)) is None:
-            name = place.name
-            found = self._agrees[place] = self._holds(name, place.level) or any(
-                self._holds(name[:cut], place.level) and self._holds(name[cut:], None) for cut in range(1, len(name)))
+            found = self._agrees[place] = _agreed(place, self._holds)
         return found
 
 

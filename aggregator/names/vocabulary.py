@@ -83,7 +83,6 @@ class Vocabulary:
     finals: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # expanded too
     inner: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # unless last
 
-
     def reads_literally(self, folded: str) -> bool:
         """Whether a typed word is read as it is, not as raw Telex: a roster word that is no syllable, or one
         letter from one ("Sar" typed for "SMar" is no Telex "sả", which may be another unit's word)."""
