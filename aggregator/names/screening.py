@@ -36,12 +36,11 @@ class Screen:
     numbers_of: np.ndarray
     qualifiers: dict[tuple[str, ...], int]
     qualifier_of: np.ndarray
-    chains: tuple[Chain, ...]  # distinct chains by id
-    chain_of: np.ndarray  # per key: the id of its unit's chain
-    rank_of: np.ndarray  # per key: its unit's own rank (an index of ``ranks``)
-    ranks: tuple[str | None, ...]  # ranks by id
+    # what a typed place is checked against, per key (an index of ``wheres``): its unit's chain, the rank of the
+    # place the unit is (None for other bodies) and whether its name is numbered (``localities.conflicts``)
+    wheres: tuple[tuple[Chain, str | None, bool], ...]
+    where_of: np.ndarray
     known: KnownPlaces | None = None  # every place the roster knows (``localities.known_places``)
-    unnumbered: int = -1  # the id of "no numbers" in ``numbers``
     type_tables: dict[Head, np.ndarray] = field(default_factory=dict)  # typed type → allowed per head id
 
     def _types(self, typed: Head) -> np.ndarray:
@@ -58,14 +57,14 @@ class Screen:
         if typed.qualifier:
             allowed &= self.qualifier_of[keys] == self.qualifiers.get(typed.qualifier, -1)
         if typed.places and allowed.any():
-            # a unit's chain, its own rank (what it is a place of) and whether its name is numbered decide
-            ranks = len(self.ranks)
-            units = (self.chain_of[keys] * ranks + self.rank_of[keys]) * 2 + (self.numbers_of[keys] != self.unnumbered)
-            elsewhere = [unit for unit in np.unique(units[allowed]).tolist()
-                         if conflicts(typed.places, self.chains[unit // 2 // ranks], self.known,
-                                      self.ranks[unit // 2 % ranks], bool(unit % 2))]
-            allowed &= ~np.isin(units, elsewhere)
+            wheres = self.where_of[keys]
+            elsewhere = [where for where in np.unique(wheres[allowed]).tolist() if self._elsewhere(typed, where)]
+            allowed &= ~np.isin(wheres, elsewhere)
         return allowed
+
+    def _elsewhere(self, typed: Key, where: int) -> bool:
+        chain, own, numbered = self.wheres[where]
+        return conflicts(typed.places, chain, self.known, own, numbered)
 
 
 def build_screen(keys: Sequence[Key], key_chains: Sequence[Chain], known: KnownPlaces | None = None) -> Screen:
@@ -73,7 +72,6 @@ def build_screen(keys: Sequence[Key], key_chains: Sequence[Chain], known: KnownP
     heads, head_of = _ids([key.head for key in keys])
     numbers, numbers_of = _ids([key.numbers for key in keys])
     qualifiers, qualifier_of = _ids([key.qualifier for key in keys])
-    chains, chain_of = _ids(list(key_chains))
-    ranks, rank_of = _ids([own_rank(key.head) for key in keys])
-    return Screen(heads, head_of, numbers, numbers_of, qualifiers, qualifier_of, tuple(chains), chain_of, rank_of,
-                  tuple(ranks), known, numbers.get((), -1))
+    wheres, where_of = _ids([(chain, own_rank(key.head), bool(key.numbers))
+                             for key, chain in zip(keys, key_chains, strict=True)])
+    return Screen(heads, head_of, numbers, numbers_of, qualifiers, qualifier_of, tuple(wheres), where_of, known)
