@@ -132,10 +132,11 @@ def test_capitals_that_matter_are_found_as_a_look_behind_first_finds_them(text: 
     that letter first, as the pattern was written before."""
     from types import SimpleNamespace
 
-    from aggregator.names.typed import _ROMAN_SYLLABLES, _capitals_that_matter
+    from aggregator.names.reading import ROMAN_SYLLABLES
+    from aggregator.names.typed import _capitals_that_matter
 
     keys = {"tu", "tc", "ttu"}
     pattern = _capitals_that_matter(SimpleNamespace(case_keys=keys))  # type: ignore[arg-type]
-    words = sorted({*keys, *_ROMAN_SYLLABLES}, key=len, reverse=True)
+    words = sorted({*keys, *map(str.lower, ROMAN_SYLLABLES)}, key=len, reverse=True)
     plain = re.compile(r"(?<![^\W\d_])(?:" + "|".join(w.upper() for w in words) + r")(?![^\W\d_])")
     assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]

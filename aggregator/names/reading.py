@@ -32,6 +32,8 @@ from aggregator.textnorm import clean_text, is_syllable, strip_notes, tone_key
 
 _SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", "nam"): slice(0, 2)}
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
+# Numerals that are also words ("Xã Sơn Vi", "Xã Ba Vì"): in capitals, "XÃ SƠN VI" reads Sơn 6, and its twin Sơn Vi.
+ROMAN_SYLLABLES = frozenset({"I", "VI"})
 _MARKERS = ("thành phố", "tỉnh", "huyện", "thị xã")  # close a name: "Hội CCB tỉnh", "Phòng Y tế TP"
 _COMMITTEES = {folded_phrase(c): c for c in ("thành ủy", "tỉnh ủy", "huyện ủy", "quận ủy", "thị ủy")}
 _STOP = {"va": "và", "cac": "các", "cua": "của"}  # joining words of a body's name ("Tài nguyên và Môi trường")
@@ -225,9 +227,12 @@ def _in_commune(words: list[Word], head: Head, names: Collection[str]) -> list[W
     return words[found[1] :] if found and found[0] in _COMMUNE_LEVELS and len(words) > found[1] else words
 
 
-def _roman(word: Word) -> bool:
-    """ "II", "IV", and in lower case "ii", "iv" (no syllable), never "vi" (vì) or "i"."""
-    return word.text in _ROMAN or (word.text.upper() in _ROMAN and not is_syllable(word.folded))
+def _roman(word: Word, names: Collection[str]) -> bool:
+    """ "II", "IV", and in lower case "ii", "iv" (no syllable), never "vi" (vì) or "i", nor "VI" or "I" in a
+    reading that takes them as words of the proper name (``names``)."""
+    if word.text in _ROMAN:
+        return word.text not in ROMAN_SYLLABLES or word.folded not in names
+    return word.text.upper() in _ROMAN and not is_syllable(word.folded)
 
 
 def _joining(word: Word, following: str, head: Head) -> bool:
@@ -239,14 +244,14 @@ def _joining(word: Word, following: str, head: Head) -> bool:
     return joins and word.folded in _STOP and agrees(word, _STOP[word.folded]) is not False
 
 
-def _split_numbers(words: list[Word], head: Head) -> tuple[list[Word], list[str]]:
+def _split_numbers(words: list[Word], head: Head, names: Collection[str]) -> tuple[list[Word], list[str]]:
     body: list[Word] = []
     numbers: list[str] = []
     for i, word in enumerate(words):
         following = words[i + 1].folded if i + 1 < len(words) else ""
         if word.folded.isdigit():
             numbers.append(word.folded.lstrip("0") or "0")
-        elif _roman(word) and i == len(words) - 1 and i > 0:
+        elif _roman(word, names) and i == len(words) - 1 and i > 0:
             numbers.append(_ROMAN[word.text.upper()])
         elif not _joining(word, following, head):
             body.append(word)
@@ -298,7 +303,7 @@ def in_steps(segments: list[list[Word]], vocab: Vocabulary, names: Collection[st
     lone = head is not None and head[0] != "ubnd"
     rest = _strip_home(_in_commune(words[size:], head, names), vocab.homes, lone, names)
     rest, qualifier, places = _split_qualifier(rest, head)
-    body, numbers = _split_numbers(rest, head)
+    body, numbers = _split_numbers(rest, head, names)
     return NameParts(head, tuple(body), tuple(numbers), qualifier, places, frozenset(names))
 
 
@@ -320,8 +325,12 @@ def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> Name
 
 def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
     """A type word that some unit's proper name has, typed as it has it or without diacritics (not as an
-    abbreviation: "X." is xã)."""
-    if word.folded not in TRAPS or word.expanded:
+    abbreviation: "X." is xã), or a numeral that is also a word ("VI": ``twin`` asks whether a unit has it)."""
+    if word.expanded:
+        return False
+    if word.text in ROMAN_SYLLABLES:
+        return True
+    if word.folded not in TRAPS:
         return False
     if bare(word):
         return word.folded in vocab.named_type_words
@@ -329,7 +338,8 @@ def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
 
 
 class Reading(NamedTuple):
-    """A name's words by segment, its plain reading, and its type words that may be a proper name's."""
+    """A name's words by segment, its plain reading, and its type words (or numerals that are words) that may
+    be a proper name's."""
 
     segments: tuple[tuple[Word, ...], ...]
     plain: NameParts
@@ -339,7 +349,8 @@ class Reading(NamedTuple):
 def read(text: str, vocab: Vocabulary) -> Reading:
     """The plain reading of one clean name (see ``name_variants``), with what its twin needs."""
     segments = split_segments(text, vocab)
-    traps = tuple(word for segment in segments for word in segment if word.folded in TRAPS and not word.expanded)
+    traps = tuple(word for segment in segments for word in segment
+                  if (word.folded in TRAPS or word.text in ROMAN_SYLLABLES) and not word.expanded)
     kept = tuple(map(tuple, segments)) if traps else ()  # the words, for a twin
     return Reading(kept, _parts(segments, vocab, ()), traps)
 
@@ -355,17 +366,29 @@ def _may_hold(reading: Reading, used: str, holds: Holds) -> bool:
     return len(syllables) - len(known) <= 1 and holds({used, *known})
 
 
-def twin(reading: Reading, vocab: Vocabulary, holds: Holds) -> NameParts | None:
-    """When a type word may be part of the proper name ("Phuong Lien", "UBND Tinh Thoi", "Phường Đúc",
-    "trường Lâm"): the reading where it is, if it differs from the plain one. Only type words that some
-    unit has in its name together with the name's other words (``holds``) are read so."""
-    names = frozenset(word.folded for word in reading.traps if _may_be_named(word, vocab))
+def twins(reading: Reading, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
+    """The readings where a word that the plain reading takes as a type may be part of the proper name ("Phuong
+    Lien", "UBND Tinh Thoi", "Phường Đúc", "trường Lâm"), and where a numeral in capitals is a word ("UBND XA BA
+    VI"), each when it differs from the plain one. Only words that some unit has in its name together with the
+    name's other words (``holds``) are read so; type words and numerals apart ("UBND XA BA VI" in a province
+    with a xã Ba Xa and a xã Ba Vì is no "Xa Ba Vi")."""
+    found: list[NameParts] = []
+    for numeral in (False, True):
+        words = [word for word in reading.traps if (word.text in ROMAN_SYLLABLES) is numeral]
+        other = _twin(reading, words, vocab, holds) if words else None
+        if other is not None and other not in found:
+            found.append(other)
+    return found
+
+
+def _twin(reading: Reading, traps: Sequence[Word], vocab: Vocabulary, holds: Holds) -> NameParts | None:
+    names = frozenset(word.folded for word in traps if _may_be_named(word, vocab))
     if not names:
         return None
-    typed = Counter(word.folded for word in reading.traps)
+    typed = Counter(word.folded for word in traps)
     kept = Counter(word.folded for word in reading.plain.body if word.folded in names)
     kept.update(place.level for place in reading.plain.places if place.level in names)  # places stay places
-    used = [word for word in names if typed[word] > kept[word]]  # read as a type by the plain reading
+    used = [word for word in names if typed[word] > kept[word]]  # read as a type (or number) by the plain reading
     if not any(_may_hold(reading, word, holds) for word in used):
         return None
     other = _parts([list(segment) for segment in reading.segments], vocab, names)
@@ -373,7 +396,6 @@ def twin(reading: Reading, vocab: Vocabulary, holds: Holds) -> NameParts | None:
 
 
 def readings(text: str, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
-    """The plain reading of one clean name and, where there is one, its twin."""
+    """The plain reading of one clean name and, where there are, its twins."""
     reading = read(text, vocab)
-    other = twin(reading, vocab, holds)
-    return [reading.plain] if other is None else [reading.plain, other]
+    return [reading.plain, *twins(reading, vocab, holds)]

@@ -19,10 +19,18 @@ from aggregator.names.abbreviations import places_in
 from aggregator.names.judging import Decision
 from aggregator.names.keys import Key, key_of
 from aggregator.names.localities import Place
-from aggregator.names.reading import Holds, NameParts, Reading, many_name_variants, name_variants, read, twin
+from aggregator.names.reading import (
+    ROMAN_SYLLABLES,
+    Holds,
+    NameParts,
+    Reading,
+    many_name_variants,
+    name_variants,
+    read,
+    twins,
+)
 from aggregator.names.vocabulary import Vocabulary, compact
 
-_ROMAN_SYLLABLES = ("i", "vi")  # "I", "VI" are numbers, "i", "vi" words
 K = TypeVar("K", bound=Hashable)
 
 
@@ -38,7 +46,8 @@ _UNREAD: Literal[_Unread.UNREAD] = _Unread.UNREAD
 def _capitals_that_matter(vocab: Vocabulary) -> re.Pattern[str]:
     """Capitals standing alone among letters that read otherwise in lower case: "TU" in "Ban TC TU" when
     TU stands for something in this roster, a Roman numeral that is also a syllable ("VI")."""
-    letters = [re.escape(word.upper()) for word in sorted({*vocab.case_keys, *_ROMAN_SYLLABLES}, key=len, reverse=True)]
+    words = {*vocab.case_keys, *map(str.lower, ROMAN_SYLLABLES)}
+    letters = [re.escape(word.upper()) for word in sorted(words, key=len, reverse=True)]
     # Each word first, then the letter before it (not a letter): a pattern that starts with words is looked for
     # from their first letters only (in C), four times as fast over a sheet's names as a look-behind first.
     return re.compile("(?:" + "|".join(rf"{word}(?<![^\W\d_]{word})" for word in letters) + r")(?![^\W\d_])")
@@ -63,10 +72,9 @@ class Typed:
         return self.reading or read(self.variants[0], vocab)
 
     def parts(self, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
-        """The plain reading and, when a type word may be part of the proper name, its twin."""
+        """The plain reading and, when a type word or a numeral may be part of the proper name, its twins."""
         reading = self.current(vocab)
-        other = twin(reading, vocab, holds)
-        return [reading.plain] if other is None else [reading.plain, other]
+        return [reading.plain, *twins(reading, vocab, holds)]
 
     def keys(self, vocab: Vocabulary, holds: Holds) -> list[Key]:
         places = self.in_brackets
