@@ -22,6 +22,7 @@ _CHUNK_CACHE = 1 << 16  # words of a typed chunk, per vocabulary: tokens repeat 
 _UBND = frozenset({"ubnd", "ub"})
 _LOCALITY_GAP = re.compile(r"[,;]|\s[-–—]\s")
 _GLUED_NUMBER = re.compile(r"([^\W\d_]{1,2})(\d{1,3})")
+_APOSTROPHES = frozenset("'’‘`")  # "ʼ" (a letter to regular expressions) is read as "'"
 # Unit types (not place levels, which close names as markers: "Phòng Y tế TP") a cut-off word may look like.
 _CUT_TYPES = frozenset(phrase for phrase, entry in HEADS.items() if entry.head and (
     entry.head[0] != "ubnd" or entry.head[1:] in (("xa",), ("phuong",), ("thi tran",))))
@@ -32,16 +33,22 @@ def _lookup(key: str, vocab: Vocabulary) -> str | None:
     return vocab.abbreviations.get(key) or vocab.abbreviations.get(key.replace("dd", "d"))
 
 
-def _pieces(chunk: str, vocab: Vocabulary) -> list[str]:
-    """ "P4", "F12", "Q1": the letters of a unit type glued to its number are two words."""
+def _pieces(chunk: str, vocab: Vocabulary) -> list[Word]:
+    """ "P4", "F12", "Q1": the letters of a unit type glued to its number are two words. Letters before an
+    apostrophe ("Ea H'leo", "Cư M'gar", "Ea T'Ling", "Ia H' Drai") are a word of an Ê Đê, M'Nông or Gia Rai
+    name, never an abbreviation ("H." is huyện, "T." tỉnh): kept with an apostrophe in their text (``_abbreviated``)
+    and without it in their folded form, so "H’leo", "H'leo" and "H' leo" read alike."""
     pieces = []
-    for piece in PIECE.findall(chunk):
+    for found in PIECE.finditer(chunk.replace("ʼ", "'")):
+        piece = found[0]
         glued = _GLUED_NUMBER.fullmatch(piece)
         letters = glued[1].lower() if glued else ""
-        if glued and (letters == "p" or _lookup(letters, vocab) or letters in vocab.contextual):
-            pieces += [glued[1], glued[2]]
+        if piece.isalpha() and found.string[found.end() : found.end() + 1] in _APOSTROPHES:
+            pieces.append(word_of(piece)._replace(text=piece + "'"))
+        elif glued and (letters == "p" or _lookup(letters, vocab) or letters in vocab.contextual):
+            pieces += [word_of(glued[1]), word_of(glued[2])]
         else:
-            pieces.append(piece)
+            pieces.append(word_of(piece))
     return pieces
 
 
@@ -52,7 +59,7 @@ def _chunk_words(chunk: str, vocab: Vocabulary) -> tuple[Word, ...]:
     if COMPOUND.fullmatch(chunk) and _lookup(key, vocab):  # "LĐ-TB&XH", "GD&ĐT"
         words: tuple[Word, ...] = (Word(chunk, chunk.lower(), key),)
     else:
-        words = tuple(word_of(piece) for piece in _pieces(chunk, vocab))
+        words = tuple(_pieces(chunk, vocab))
     if len(vocab.chunks) < _CHUNK_CACHE:
         vocab.chunks[chunk] = words
     return words
@@ -64,8 +71,9 @@ def _raw_words(segment: str, vocab: Vocabulary) -> list[Word]:
 
 @lru_cache(maxsize=1 << 16)
 def _abbreviated(word: Word) -> bool:
-    """Letters that are no syllable ("ubnd", "p"), or capitals such as "TU"; never accented."""
-    if not word.folded.isalpha() or strip_marks(word.toned) != word.toned.replace("đ", "d"):
+    """Letters that are no syllable ("ubnd", "p"), or capitals such as "TU"; never accented, never before an
+    apostrophe ("H'leo": ``_pieces``)."""
+    if word.text.endswith("'") or not word.folded.isalpha() or strip_marks(word.toned) != word.toned.replace("đ", "d"):
         return False
     return not is_syllable(word.folded) or (len(word.folded) > 1 and word.text.isupper())
 
