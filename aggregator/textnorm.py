@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from functools import lru_cache
 
 # Format characters that render as nothing (zero-width space/joiners, word joiner, BOM, soft
@@ -322,6 +322,22 @@ def telex_toned(word: str) -> str | None:
     if not letters or not is_syllable(strip_marks(letters)):
         return None
     return _place_tone(letters, mark)
+
+
+def telex_into(word: str, words: Container[str]) -> tuple[str, str] | None:
+    """Raw Telex keystrokes that spell one of ``words`` (lower case, without diacritics) once decoded: that word,
+    and the word with its marks ("ddawks" → ("dak", "đắk") when "dak" is one of them). ``fold_word`` decodes
+    only into Vietnamese syllables and leaves the names of ethnic minorities as typed (Đắk, Lắk, Prông); a
+    roster's own such words are known, and keystrokes that spell one of them are that word."""
+    if not word.isascii() or not word.isalpha():
+        return None
+    for cut in _telex_candidates(word):
+        plain = _telex_plain(cut)
+        if plain != word and plain in words:
+            tone = "" if cut == word else next(a for a, b in zip(word, cut + " ", strict=False) if a != b)
+            letters = _HORN_PAIR.sub("ươ", _TELEX_KEYS.sub(lambda m: _TELEX_LETTER[m[0]], cut))
+            return plain, _place_tone(letters, _TELEX_TONE_MARKS.get(tone, "")) or letters
+    return None
 
 
 @lru_cache(maxsize=1 << 16)

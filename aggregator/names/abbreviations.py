@@ -110,6 +110,38 @@ def _keyed(word: Word, literal: bool) -> tuple[Word, ...]:
     return (word._replace(folded=key),)
 
 
+def _read_word(word: Word, vocab: Vocabulary, keystrokes: bool = False) -> tuple[Word, ...]:
+    """A word's matching key (``_keyed``), or the roster word its raw Telex keystrokes spell when that word is
+    no syllable (``Vocabulary.telex_word``: "DDawks" is Đắk; the roster's "Kroong" stays Kroong). A word that
+    reads either way (``_either_way``) is Telex in a segment typed with the input method off (``keystrokes``)."""
+    spelled = vocab.telex_word(word.folded) if word.toned.isascii() else None
+    if spelled is not None:
+        return (Word(word.text, spelled[1], spelled[0]),)
+    literal = vocab.reads_literally(word.folded) and not (keystrokes and _either_way(word, vocab))
+    return _keyed(word, literal)
+
+
+def _either_way(word: Word, vocab: Vocabulary) -> bool:
+    """A word typed without marks that is a letter off a roster word that is no syllable and also raw Telex
+    ("Moon": Hơ Moong's word mistyped, or Môn): ``Vocabulary.reads_literally`` keeps it as typed ("Đak Sar" is
+    Đak SMar, no Đak Sả), unless the other words of its segment were typed with the input method off."""
+    folded = word.folded
+    return (word.toned.isascii() and folded.isalpha() and folded not in vocab.literal
+            and fold_word(folded) != folded and vocab.reads_literally(folded))
+
+
+def _keystrokes(words: Sequence[Word], vocab: Vocabulary) -> bool:
+    """Whether a word of a segment reads only as raw Telex ("DDawks", "Phuwowngf"): typed with the input method
+    off."""
+    for word in words:
+        folded = word.folded
+        if not word.toned.isascii() or not folded.isalpha() or vocab.reads_literally(folded):
+            continue
+        if fold_word(folded) != folded or vocab.telex_word(folded) is not None:
+            return True
+    return False
+
+
 def _join_pairs(words: list[Word], vocab: Vocabulary) -> list[Word]:
     """ "TN và MT", "GD và ĐT": two abbreviations joined by "và" that are one known abbreviation."""
     out: list[Word] = []
@@ -137,6 +169,7 @@ def _cut_off(words: Sequence[Word], i: int, meaning: str, vocab: Vocabulary) -> 
 def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
     """Abbreviations replaced by their words ("UBND" → ủy ban nhân dân), raw Telex decoded."""
     words = _join_pairs(words, vocab)
+    keystrokes = any(_either_way(word, vocab) for word in words) and _keystrokes(words, vocab)
     out: list[Word] = []
     for i, word in enumerate(words):
         previous = words[i - 1].folded if i else ""
@@ -144,7 +177,7 @@ def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
         if meaning and not _cut_off(words, i, meaning, vocab):
             out.extend(meaning_words(meaning))
         else:
-            out.extend(_keyed(word, vocab.reads_literally(word.folded)))
+            out.extend(_read_word(word, vocab, keystrokes))
     return out
 
 
@@ -169,13 +202,14 @@ def _expand_and_keep(segment: str, chunks: Sequence[str], vocab: Vocabulary) -> 
         return out
     for chunk in chunks:
         raw = _chunk_words(chunk, vocab)
+        if any(_either_way(word, vocab) for word in raw):
+            continue  # read as its segment's other words tell (``expand``)
         if not any(_abbreviated(word) or word.folded == "va" for word in raw):  # "và" may join two abbreviations
-            literal = vocab.reads_literally
-            vocab.finals[chunk] = tuple(keyed for word in raw for keyed in _keyed(word, literal(word.folded)))
+            vocab.finals[chunk] = tuple(keyed for word in raw for keyed in _read_word(word, vocab))
         elif len(raw) == 1 and raw[0].folded != "p" and raw[0].folded not in vocab.contextual:
             meaning = _lookup(raw[0].folded, vocab)  # "UBND", "X.": the same wherever they stand (but "X" last)
             if meaning is None:
-                vocab.finals[chunk] = _keyed(raw[0], vocab.reads_literally(raw[0].folded))
+                vocab.finals[chunk] = _read_word(raw[0], vocab)
             else:
                 cut = folded_phrase(meaning) in _CUT_TYPES
                 (vocab.inner if cut else vocab.finals)[chunk] = meaning_words(meaning)

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from rapidfuzz.distance import OSA
+
 from aggregator.many_texts import clean_many
-from aggregator.textnorm import fold_clean, fold_word, fold_words, is_syllable, strip_marks
+from aggregator.textnorm import fold_clean, fold_word, fold_words, is_syllable, strip_marks, telex_into
 
 BUILTIN: Mapping[str, str] = {
     "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "ub": "ủy ban", "ubkt": "ủy ban kiểm tra",
@@ -90,7 +92,17 @@ class Vocabulary:
             return True
         if not self.near_literal or not folded.isalpha() or is_syllable(folded):
             return False
-        return any(folded[:i] + folded[i + 1 :] in self.near_literal for i in range(len(folded)))
+        if not any(folded[:i] + folded[i + 1 :] in self.near_literal for i in range(len(folded))):
+            return False
+        # sharing a deletion is one edit (a letter changed) or two ("uyr", Telex for ủy, and "dur" share "ur")
+        return any(OSA.distance(folded, word, score_cutoff=1) <= 1 for word in self.literal)
+
+    def telex_word(self, folded: str) -> tuple[str, str] | None:
+        """The roster word that is no syllable which a typed word spells as raw Telex ("DDawks" for Đắk, "Lawks"
+        for Lắk, "proong" for Prông), folded and with its marks; None for a roster word as it is ("Kroong")."""
+        if not self.literal or folded in self.literal or not folded.isalpha() or is_syllable(folded):
+            return None
+        return telex_into(folded, self.literal)
 
 
 def _near(words: Iterable[str]) -> frozenset[str]:
