@@ -34,6 +34,7 @@ _SYNONYMS = {("the", "duc", "the", "thao"): slice(2, 4), ("to", "quoc", "viet", 
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
 # Numerals that are also words ("Xã Sơn Vi", "Xã Ba Vì"): in capitals, "XÃ SƠN VI" reads Sơn 6, and its twin Sơn Vi.
 ROMAN_SYLLABLES = frozenset({"I", "VI"})
+_NUMERAL_WORD = re.compile(r"(?<![^\W_])V?I(?![^\W_])")  # one of them as a word (looked for in texts holding an I)
 _MARKERS = ("thành phố", "tỉnh", "huyện", "thị xã")  # close a name: "Hội CCB tỉnh", "Phòng Y tế TP"
 _COMMITTEES = {folded_phrase(c): c for c in ("thành ủy", "tỉnh ủy", "huyện ủy", "quận ủy", "thị ủy")}
 _STOP = {"va": "và", "cac": "các", "cua": "của"}  # joining words of a body's name ("Tài nguyên và Môi trường")
@@ -325,12 +326,8 @@ def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> Name
 
 def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
     """A type word that some unit's proper name has, typed as it has it or without diacritics (not as an
-    abbreviation: "X." is xã), or a numeral that is also a word ("VI": ``twin`` asks whether a unit has it)."""
-    if word.expanded:
-        return False
-    if word.text in ROMAN_SYLLABLES:
-        return True
-    if word.folded not in TRAPS:
+    abbreviation: "X." is xã)."""
+    if word.folded not in TRAPS or word.expanded:
         return False
     if bare(word):
         return word.folded in vocab.named_type_words
@@ -338,21 +335,25 @@ def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
 
 
 class Reading(NamedTuple):
-    """A name's words by segment, its plain reading, and its type words (or numerals that are words) that may
-    be a proper name's."""
+    """A name's words by segment, its plain reading, its type words that may be a proper name's, and its
+    numerals in capitals that are also words ("VI", "I")."""
 
     segments: tuple[tuple[Word, ...], ...]
     plain: NameParts
     traps: tuple[Word, ...]
+    numerals: tuple[Word, ...] = ()
 
 
 def read(text: str, vocab: Vocabulary) -> Reading:
-    """The plain reading of one clean name (see ``name_variants``), with what its twin needs."""
+    """The plain reading of one clean name (see ``name_variants``), with what its twins need."""
     segments = split_segments(text, vocab)
-    traps = tuple(word for segment in segments for word in segment
-                  if (word.folded in TRAPS or word.text in ROMAN_SYLLABLES) and not word.expanded)
-    kept = tuple(map(tuple, segments)) if traps else ()  # the words, for a twin
-    return Reading(kept, _parts(segments, vocab, ()), traps)
+    traps = tuple(word for segment in segments for word in segment if word.folded in TRAPS and not word.expanded)
+    numerals: tuple[Word, ...] = ()
+    if "I" in text and _NUMERAL_WORD.search(text):
+        numerals = tuple(word for segment in segments for word in segment
+                         if word.text in ROMAN_SYLLABLES and not word.expanded)
+    kept = tuple(map(tuple, segments)) if traps or numerals else ()  # the words, for a twin
+    return Reading(kept, _parts(segments, vocab, ()), traps, numerals)
 
 
 Holds = Callable[[Collection[str]], bool]  # whether some unit's proper name has all these words
@@ -372,17 +373,16 @@ def twins(reading: Reading, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
     VI"), each when it differs from the plain one. Only words that some unit has in its name together with the
     name's other words (``holds``) are read so; type words and numerals apart ("UBND XA BA VI" in a province
     with a xã Ba Xa and a xã Ba Vì is no "Xa Ba Vi")."""
-    found: list[NameParts] = []
-    for numeral in (False, True):
-        words = [word for word in reading.traps if (word.text in ROMAN_SYLLABLES) is numeral]
-        other = _twin(reading, words, vocab, holds) if words else None
-        if other is not None and other not in found:
-            found.append(other)
+    other = _twin(reading, reading.traps, vocab, holds) if reading.traps else None
+    found = [] if other is None else [other]
+    if reading.numerals and (numeral := _twin(reading, reading.numerals, vocab, holds)) and numeral not in found:
+        found.append(numeral)
     return found
 
 
 def _twin(reading: Reading, traps: Sequence[Word], vocab: Vocabulary, holds: Holds) -> NameParts | None:
-    names = frozenset(word.folded for word in traps if _may_be_named(word, vocab))
+    """The reading where ``traps`` (type words, or numerals) may be words of the proper name."""
+    names = frozenset(word.folded for word in traps if word.text in ROMAN_SYLLABLES or _may_be_named(word, vocab))
     if not names:
         return None
     typed = Counter(word.folded for word in traps)

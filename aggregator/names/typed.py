@@ -62,7 +62,7 @@ class Typed:
     def __init__(self, variants: tuple[str, ...], reading: Reading, in_brackets: tuple[Place, ...]) -> None:
         self.variants = variants
         self.reading: Reading | None = reading
-        self.traps = bool(reading.traps)  # a type word in it may be a name's: it may have a twin
+        self.traps = bool(reading.traps or reading.numerals)  # a type word or numeral may be a name's: a twin
         self.in_brackets = in_brackets
         self.own: Key | None = None  # the roster's key of this very text, when it is a roster name
         self.decision: Decision | None = None  # ``matching``'s decision for it, once made
