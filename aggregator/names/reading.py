@@ -361,8 +361,10 @@ Holds = Callable[[Collection[str]], bool]  # whether some unit's proper name has
 
 def _may_hold(reading: Reading, used: str, holds: Holds) -> bool:
     """Whether some unit's name has the type word ``used`` as a name word with the other words of the name,
-    but one that no unit has (a typo)."""
-    syllables = {word.folded for word in reading.plain.body if is_syllable(word.folded)}
+    but one that no unit has (a typo). Words of a type the plain reading left in the body are no name's words
+    ("Phong Niên - UBND xã": ủy ban nhân dân xã after Niên)."""
+    syllables = {word.folded for word in reading.plain.body
+                 if not word.expanded and word.folded not in LEVEL_WORDS and is_syllable(word.folded)}
     known = {word for word in syllables if holds((word,))}
     return len(syllables) - len(known) <= 1 and holds({used, *known})
 
@@ -374,10 +376,13 @@ def twins(reading: Reading, vocab: Vocabulary, holds: Holds) -> list[NameParts]:
     name's other words (``holds``) are read so; type words and numerals apart ("UBND XA BA VI" in a province
     with a xã Ba Xa and a xã Ba Vì is no "Xa Ba Vi")."""
     other = _twin(reading, reading.traps, vocab, holds) if reading.traps else None
-    found = [] if other is None else [other]
-    if reading.numerals and (numeral := _twin(reading, reading.numerals, vocab, holds)) and numeral not in found:
-        found.append(numeral)
-    return found
+    if not reading.numerals:
+        return [] if other is None else [other]
+    found = [other, _twin(reading, reading.numerals, vocab, holds)]
+    if other is not None:  # "PHUONG VI - UBND XA": VI is last once Phượng is the name's (Phú Thọ's xã Phượng Vĩ)
+        found.append(_parts([list(segment) for segment in reading.segments], vocab,
+                            other.named | {word.folded for word in reading.numerals}))
+    return list(dict.fromkeys(parts for parts in found if parts is not None and parts != reading.plain))
 
 
 def _twin(reading: Reading, traps: Sequence[Word], vocab: Vocabulary, holds: Holds) -> NameParts | None:
@@ -386,12 +391,14 @@ def _twin(reading: Reading, traps: Sequence[Word], vocab: Vocabulary, holds: Hol
     if not names:
         return None
     typed = Counter(word.folded for word in traps)
-    kept = Counter(word.folded for word in reading.plain.body if word.folded in names)
+    kept = Counter(word.folded for word in reading.plain.body if word.folded in names and not word.expanded)
     kept.update(place.level for place in reading.plain.places if place.level in names)  # places stay places
     used = [word for word in names if typed[word] > kept[word]]  # read as a type (or number) by the plain reading
-    if not any(_may_hold(reading, word, holds) for word in used):
+    held = frozenset(word for word in used if _may_hold(reading, word, holds))
+    if not held:
         return None
-    other = _parts([list(segment) for segment in reading.segments], vocab, names)
+    # only those: "Dai Mach - UBND xa" in Hà Nội, which has a Xa La, is no "UBND Xa Dai Mach"
+    other = _parts([list(segment) for segment in reading.segments], vocab, held)
     return None if other == reading.plain else other
 
 

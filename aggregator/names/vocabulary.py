@@ -168,9 +168,10 @@ def _homes(folded_names: list[str]) -> tuple[tuple[str, ...], ...]:
 
 
 def _contextual(folded_names: list[str]) -> dict[str, tuple[frozenset[str], str, str]]:
-    """ "TT" is always "thị trấn" in a roster that has towns and no centres ("TT. Châu Thành")."""
+    """ "TT" is always "thị trấn" in a roster that has towns and no centres ("TT. Châu Thành"); a centre is a unit
+    whose name opens with "Trung tâm" (Yên Bái's xã Trung Tâm is none)."""
     towns = any(" thi tran " in f" {name} " for name in folded_names)
-    centres = any(" trung tam " in f" {name} " for name in folded_names)
+    centres = any(name.startswith("trung tam ") for name in folded_names)
     if towns and not centres:
         return {**CONTEXTUAL, "tt": (frozenset(), "thị trấn", "thị trấn")}
     return dict(CONTEXTUAL)
