@@ -96,3 +96,14 @@ def test_the_word_reading_needs_a_unit_that_has_the_word() -> None:
     assert [(o.kind, o.unit_id) for o in found][1:] == [(MatchKind.MATCHED, "B"), (MatchKind.MATCHED, "C"),
                                                          (MatchKind.MATCHED, "D")]
     assert found[0].kind is not MatchKind.MATCHED
+
+
+def test_roman_numbered_names_make_no_telex_word_a_typo() -> None:
+    """Vị Thanh's wards are Phường I … VII: "VII" is a number, no roster word, so "Vij" (Telex for Vị) is no
+    typo of it to be read as typed, and each ward typed with "TP Vij Thanh" is that ward."""
+    province = _provinces()["Tỉnh Hậu Giang"]
+    wards = [u for u in province.units if u.kind == "Phường" and u.proper in NUMERALS | {"VII"}]
+    assert len(wards) >= 3
+    typed = [f"UBND PHƯỜNG {ward.proper} - TP VIJ THANH" for ward in wards]
+    found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), typed)]
+    assert found == [(MatchKind.MATCHED, ward.uid) for ward in wards]

@@ -72,3 +72,15 @@ def test_tt_is_a_town_where_the_roster_has_towns_and_no_unit_named_as_a_centre()
                            origin="t")
     found = match_names(build_matcher(centres, MatchingSettings()), ["TT Y tế huyện Lục Yên", "UBND TT Yên Thế"])
     assert [(o.kind, o.unit_id) for o in found] == [(MatchKind.MATCHED, "Y"), (MatchKind.MATCHED, "T")]
+
+
+def test_thuoc_that_is_a_word_of_the_name_is_not_taken_for_belonging_to() -> None:
+    """ "xã Long Đức thuộc huyện Long Phú" says where the commune is; Lai Châu's xã Thân Thuộc has the word in
+    its name: typed with its district after it, it was read as xã Thân "belonging to" huyện Tân Uyên."""
+    province = _provinces()["Tỉnh Lai Châu"]
+    unit = next(u for u in province.units if u.proper == "Thân Thuộc")
+    other = next(u for u in province.units if u.district == unit.district and u.uid != unit.uid and u.kind == "Xã")
+    typed = ["UBND xã Thân Thuộc, huyện Tân Uyên", "UBND XÃ THÂN THUỘC – H.TÂN UYÊN",
+             "UBND xa Than Thuoc, huyen Tan Uyen", f"UBND xã {other.proper} thuộc huyện Tân Uyên"]
+    found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), typed)]
+    assert found == [(MatchKind.MATCHED, unit.uid)] * 3 + [(MatchKind.MATCHED, other.uid)]

@@ -48,7 +48,7 @@ from aggregator.names.judging import (
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, known_places, unit_chains
 from aggregator.names.marks import contradicted, one_mark_off
-from aggregator.names.reading import last_segment, read_name, readings, segments
+from aggregator.names.reading import NAME_OR_LINK, last_segment, read_name, readings, segments
 from aggregator.names.screening import Screen, build_screen
 from aggregator.names.typed import Reader, Typed
 from aggregator.names.vocabulary import Vocabulary, case_keys, learn_vocabulary
@@ -138,7 +138,7 @@ def _with_names(vocab: Vocabulary, chains: Sequence[Chain], keys: Sequence[Key])
             key = _INITIAL_LEVELS[place.level] + "".join(word[0] for word in place.name)
             found[key].add(f"{place.level} {' '.join(place.name)}")
     extra = {key: next(iter(v)) for key, v in found.items() if len(v) == 1 and key not in vocab.abbreviations}
-    named = frozenset(pair for key in keys for pair in key.tones if pair[0] in TRAPS)
+    named = frozenset(pair for key in keys for pair in key.tones if pair[0] in TRAPS or pair[0] in NAME_OR_LINK)
     abbreviations = {**vocab.abbreviations, **extra}
     return replace(vocab, abbreviations=abbreviations, named_types=named,
                    named_type_words=frozenset(word for word, _ in named),

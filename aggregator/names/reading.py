@@ -37,6 +37,9 @@ ROMAN_SYLLABLES = frozenset({"I", "VI"})
 _NUMERAL_WORD = re.compile(r"(?<![^\W_])V?I(?![^\W_])")  # one of them as a word (looked for in texts holding an I)
 _MARKERS = ("thành phố", "tỉnh", "huyện", "thị xã")  # close a name: "Hội CCB tỉnh", "Phòng Y tế TP"
 _COMMITTEES = {folded_phrase(c): c for c in ("thành ủy", "tỉnh ủy", "huyện ủy", "quận ủy", "thị ủy")}
+# "thuộc" joins a name to its place ("xã Long Đức thuộc huyện Long Phú") or is a word of it (Lai Châu's xã Thân
+# Thuộc): a trap like a type word (``twins``)
+NAME_OR_LINK = frozenset({"thuoc"})
 _STOP = {"va": "và", "cac": "các", "cua": "của"}  # joining words of a body's name ("Tài nguyên và Môi trường")
 # Words that may make a name more than a type and a proper name (see ``_plain``): place levels (thành and
 # thị only with phố, xã or trấn after them), joining words, "số", "thuộc", "ủy" of a committee, the first
@@ -209,7 +212,8 @@ def _strip_home(words: list[Word], homes: Sequence[tuple[str, ...]], lone: bool,
     return words
 
 
-def _split_qualifier(words: list[Word], head: Head) -> tuple[list[Word], tuple[str, ...], tuple[Place, ...]]:
+def _split_qualifier(words: list[Word], head: Head,
+                     names: Collection[str]) -> tuple[list[Word], tuple[str, ...], tuple[Place, ...]]:
     """A trailing "Thành ủy"/"Tỉnh ủy" says whose unit it is; "huyện X, tỉnh Y" where it is."""
     folded = _folded(words)
     committee = _COMMITTEES.get(tuple(folded[-2:])) if len(words) > 2 else None
@@ -217,7 +221,7 @@ def _split_qualifier(words: list[Word], head: Head) -> tuple[list[Word], tuple[s
         return words[:-2], tuple(folded[-2:]), ()
     other_body = head is not None and head[0] != "ubnd"  # "Công an huyện X": X is where, not who
     start, places = split_trailing(folded, first=0 if other_body else 1, keys=level_keys(words))
-    if places and start > 1 and _is(words[start - 1 : start], "thuộc"):  # "… thuộc huyện X": "belonging to"
+    if places and start > 1 and "thuoc" not in names and _is(words[start - 1 : start], "thuộc"):  # "belonging to"
         start -= 1
     return words[:start], (), places
 
@@ -303,7 +307,7 @@ def in_steps(segments: list[list[Word]], vocab: Vocabulary, names: Collection[st
     head, size = (other_body, 0) if other_body else _head_at_start(words, names)
     lone = head is not None and head[0] != "ubnd"
     rest = _strip_home(_in_commune(words[size:], head, names), vocab.homes, lone, names)
-    rest, qualifier, places = _split_qualifier(rest, head)
+    rest, qualifier, places = _split_qualifier(rest, head, names)
     body, numbers = _split_numbers(rest, head, names)
     return NameParts(head, tuple(body), tuple(numbers), qualifier, places, frozenset(names))
 
@@ -327,7 +331,7 @@ def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> Name
 def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
     """A type word that some unit's proper name has, typed as it has it or without diacritics (not as an
     abbreviation: "X." is xã)."""
-    if word.folded not in TRAPS or word.expanded:
+    if (word.folded not in TRAPS and word.folded not in NAME_OR_LINK) or word.expanded:
         return False
     if bare(word):
         return word.folded in vocab.named_type_words
@@ -347,7 +351,8 @@ class Reading(NamedTuple):
 def read(text: str, vocab: Vocabulary) -> Reading:
     """The plain reading of one clean name (see ``name_variants``), with what its twins need."""
     segments = split_segments(text, vocab)
-    traps = tuple(word for segment in segments for word in segment if word.folded in TRAPS and not word.expanded)
+    traps = tuple(word for segment in segments for word in segment
+                  if (word.folded in TRAPS or word.folded in NAME_OR_LINK) and not word.expanded)
     numerals: tuple[Word, ...] = ()
     if "I" in text and _NUMERAL_WORD.search(text):
         numerals = tuple(word for segment in segments for word in segment

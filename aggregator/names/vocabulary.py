@@ -201,11 +201,16 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
         learned["".join(word[0] for word in home)].add(" ".join(home))
     unique = {key: next(iter(meanings)) for key, meanings in learned.items() if len(meanings) == 1}
     departments = {" ".join(name.split()[1:3]) for name in folded if name.startswith("phong ")}
-    literal = {word for word in pieces if word.isalpha() and not is_syllable(word)}
+    # Roman numerals ("Phường VII") are numbers, no words: "Vij" (Telex for Vị) is no typo of "VII"
+    literal = {word for word in pieces
+               if word.isalpha() and not is_syllable(word) and not _ROMAN_LETTERS.issuperset(word)}
     abbreviations = {**BUILTIN, **unique}
     contextual = _contextual(folded)
     return Vocabulary(abbreviations, home_places, DEPARTMENTS | departments, contextual, frozenset(literal),
                       _near(literal), case_keys=case_keys(abbreviations, contextual))
+
+
+_ROMAN_LETTERS = frozenset("ivxl")
 
 
 def case_keys(abbreviations: Iterable[str], contextual: Iterable[str]) -> frozenset[str]:
