@@ -84,3 +84,16 @@ def test_thuoc_that_is_a_word_of_the_name_is_not_taken_for_belonging_to() -> Non
              "UBND xa Than Thuoc, huyen Tan Uyen", f"UBND xã {other.proper} thuộc huyện Tân Uyên"]
     found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), typed)]
     assert found == [(MatchKind.MATCHED, unit.uid)] * 3 + [(MatchKind.MATCHED, other.uid)]
+
+
+def test_a_district_whose_name_opens_with_doan_typed_without_marks_is_that_district() -> None:
+    """ "Huyen Doan Hung" read as Huyện đoàn (the district's Youth Union) of "Hùng" and matched nothing."""
+    districts = [(p, d) for p in _provinces().values() for d in p.districts() if fold(d.proper).startswith("doan ")]
+    assert districts
+    for province, district in districts:
+        typed = [strip_marks(f"{district.kind} {district.proper}"), fold(f"UBND {district.kind} {district.proper}")]
+        found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), typed)]
+        assert found == [(MatchKind.MATCHED, district.uid)] * 2, (typed, found)
+    both = parse_roster("unit_id,group,name\nH,huyen,UBND huyện Đoan Hùng\nD,doan,Huyện đoàn Đoan Hùng\n", origin="t")
+    found = match_names(build_matcher(both, MatchingSettings()), ["Huyen Doan Hung", "Huyện đoàn Đoan Hùng"])
+    assert [(o.kind, o.unit_id) for o in found] == [(MatchKind.MATCHED, "H"), (MatchKind.MATCHED, "D")]

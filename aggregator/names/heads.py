@@ -70,9 +70,10 @@ def _head_table() -> dict[tuple[str, ...], Phrase]:
 
 HEADS = _head_table()
 _LONGEST = {first: max(len(p) for p in HEADS if p[0] == first) for first in {phrase[0] for phrase in HEADS}}
-# A type word that is a whole type by itself, or ends one, may be a proper name's first or last word.
+# A type word that is a whole type by itself, or ends one, may be a proper name's first or last word; so may
+# "đoàn" of a place's Youth Union: typed without marks, "Huyen Doan Hung" is huyện Đoan Hùng or Huyện đoàn Hùng.
 TRAPS = frozenset(phrase[-1] for phrase, entry in HEADS.items() if len(phrase) == 1 or (entry.head and
-                  entry.head[0] == "ubnd" and len(entry.head) == 2 and len(entry.head[1].split()) == 1))
+                  entry.head[0] == "ubnd" and len(entry.head) == 2 and len(entry.head[1].split()) == 1)) | {"doan"}
 
 
 @lru_cache(maxsize=1 << 12)
