@@ -5,42 +5,12 @@ its district matched nothing, and a roster's ``locality`` naming such a district
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import cache
-
-import pytest
-
-from aggregator.campaign import MatchingSettings
-from aggregator.campaign.roster import parse_roster
 from aggregator.models import MatchKind
 from aggregator.names.abbreviations import read_locality
 from aggregator.names.localities import Place
-from aggregator.names.matching import Matcher, build_matcher, match_names
 from aggregator.textnorm import fold, strip_marks
-from tests.namegen.admin import Province, Unit, load
-from tests.namegen.build import ADMIN, SetSpec, roster_rows
-
-
-@cache
-def _provinces() -> dict[str, Province]:
-    if not ADMIN.exists():
-        pytest.skip(f"{ADMIN} is absent (shared/ is not beside the repository)")
-    return load(ADMIN)
-
-
-@cache
-def _matcher(province: str) -> Matcher:
-    rows = roster_rows(_provinces()[province], SetSpec("t", province, (), "ubnd", "full", "dev", 0))
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return build_matcher(parse_roster(text.getvalue(), origin="t"), MatchingSettings())
-
-
-def _found(province: str, typed: list[str]) -> list[tuple[MatchKind, str | None]]:
-    return [(o.kind, o.unit_id) for o in match_names(_matcher(province), typed)]
+from tests.namegen.admin import Unit
+from tests.namegen.official import found_in, official_provinces, province_matcher
 
 
 def _apostrophe_ways(proper: str) -> list[str]:
@@ -55,20 +25,20 @@ def _with_apostrophe(units: list[Unit]) -> list[Unit]:
 def test_every_unit_named_with_an_apostrophe_is_itself() -> None:
     """Every unit of the official list with an apostrophe in its name, typed the usual ways, in a roster of its
     whole province: that unit (also in capitals without marks when no other unit of its type reads so)."""
-    cases = [(p, u) for p in _provinces().values() for u in _with_apostrophe(list(p.units))]
+    cases = [(p, u) for p in official_provinces().values() for u in _with_apostrophe(list(p.units))]
     assert len(cases) >= 30
     for province, unit in cases:
         typed = [f"UBND {unit.kind.lower()} {way}" for way in _apostrophe_ways(unit.proper)]
-        assert _found(province.name, typed) == [(MatchKind.MATCHED, unit.uid)] * len(typed), (unit, typed)
+        assert found_in(province.name, typed) == [(MatchKind.MATCHED, unit.uid)] * len(typed), (unit, typed)
         alike = [u for u in province.units if u.kind == unit.kind and fold(u.proper) == fold(unit.proper)]
         if len(alike) == 1:
-            assert _found(province.name, [strip_marks(typed[1]).upper()]) == [(MatchKind.MATCHED, unit.uid)], unit
+            assert found_in(province.name, [strip_marks(typed[1]).upper()]) == [(MatchKind.MATCHED, unit.uid)], unit
 
 
 def test_a_commune_typed_with_its_district_named_with_an_apostrophe_is_that_commune() -> None:
     """Communes of every district named with an apostrophe (Ea H'leo, Cư M'gar, M'Đrắk, Đắk R'Lấp, Ia H' Drai),
     typed with the district after a dash, in brackets or as "H.": that commune."""
-    provinces = _provinces()
+    provinces = official_provinces()
     districts = [(p, d) for p in provinces.values() for d in _with_apostrophe(p.districts())]
     assert len(districts) >= 5
     for province, district in districts:
@@ -78,11 +48,11 @@ def test_a_commune_typed_with_its_district_named_with_an_apostrophe_is_that_comm
             way = _apostrophe_ways(district.proper)[n % 3]
             name = f"UBND {commune.kind.lower()} {commune.proper}"
             typed = [f"{name} - huyện {way}", f"{name} ({district.kind.lower()} {way})", f"{name}, H. {way}"]
-            assert _found(province.name, typed) == [(MatchKind.MATCHED, commune.uid)] * 3, (commune, typed)
+            assert found_in(province.name, typed) == [(MatchKind.MATCHED, commune.uid)] * 3, (commune, typed)
 
 
 def test_a_locality_naming_a_district_with_an_apostrophe_is_one_place() -> None:
-    vocabulary = _matcher("Tỉnh Đắk Lắk").vocabulary
+    vocabulary = province_matcher("Tỉnh Đắk Lắk").vocabulary
     assert read_locality("huyện Ea H'leo, tỉnh Đắk Lắk", vocabulary) == (
         Place("huyen", ("ea", "h", "leo")), Place("tinh", ("dak", "lak")))
     assert read_locality("H. Ea H’leo", vocabulary) == read_locality("huyện Ea H' leo", vocabulary)

@@ -6,41 +6,12 @@ are now that word; a roster word as it is ("Kroong" of Đăk Kroong) stays itsel
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import cache
-
-import pytest
-
-from aggregator.campaign import MatchingSettings
-from aggregator.campaign.roster import parse_roster
 from aggregator.models import MatchKind
-from aggregator.names.matching import Matcher, build_matcher, match_names
 from aggregator.textnorm import fold, is_syllable
-from tests.namegen.admin import Province, Unit, load
-from tests.namegen.build import ADMIN, SetSpec, _osa1, roster_rows
+from tests.namegen.admin import Province, Unit
+from tests.namegen.build import _osa1
 from tests.namegen.noise import telex
-
-
-@cache
-def _provinces() -> dict[str, Province]:
-    if not ADMIN.exists():
-        pytest.skip(f"{ADMIN} is absent (shared/ is not beside the repository)")
-    return load(ADMIN)
-
-
-@cache
-def _matcher(province: str) -> Matcher:
-    rows = roster_rows(_provinces()[province], SetSpec("t", province, (), "ubnd", "full", "dev", 0))
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return build_matcher(parse_roster(text.getvalue(), origin="t"), MatchingSettings())
-
-
-def _found(province: str, typed: list[str]) -> list[tuple[MatchKind, str | None]]:
-    return [(o.kind, o.unit_id) for o in match_names(_matcher(province), typed)]
+from tests.namegen.official import found_in, official_provinces
 
 
 def _marked_non_syllable(unit: Unit) -> bool:
@@ -69,26 +40,26 @@ def test_a_name_typed_in_raw_telex_is_its_unit_though_some_words_are_no_syllable
     """Every unit of the official list whose name has such a word, typed all in Telex keystrokes, in a roster of
     its whole province: that unit (when no other unit of its type has the same name without marks), or, when a
     Telex word is a letter off another roster word (``_either_way``), no unit at all; never another unit."""
-    cases = [(p, u) for p in _provinces().values() for u in p.units
+    cases = [(p, u) for p in official_provinces().values() for u in p.units
              if _marked_non_syllable(u) and _unique(p, u) and "'" not in u.proper]
     assert len(cases) >= 100
     missed, wrong = [], []
     for province, unit in cases:
         typed = f"UBND {unit.kind.lower()} {_telex(unit.proper)}"
-        kind, unit_id = _found(province.name, [typed])[0]
+        kind, unit_id = found_in(province.name, [typed])[0]
         if kind is MatchKind.MATCHED and unit_id != unit.uid:
             wrong.append((typed, unit.proper, unit_id))
         elif kind is not MatchKind.MATCHED and not _either_way(typed, province):
             missed.append((typed, unit.proper))
     assert not wrong, wrong
     assert not missed, missed
-    assert _found("Tỉnh Kon Tum", ["UBND xã DDawks Moon"])[0][0] is MatchKind.MATCHED  # Moong's "moon", Telex here
+    assert found_in("Tỉnh Kon Tum", ["UBND xã DDawks Moon"])[0][0] is MatchKind.MATCHED  # Moong's "moon", Telex here
 
 
 def test_a_place_typed_in_raw_telex_is_that_place() -> None:
     """A commune with its district or province typed in Telex ("tỉnh Đắk Lawks", "huyện Chư Proong"): that
     commune, not a commune of another place."""
-    provinces = _provinces()
+    provinces = official_provinces()
     cases = [(p, d) for p in provinces.values() for d in p.districts() if _marked_non_syllable(d)]
     assert len(cases) >= 20
     for province, district in cases:
@@ -97,7 +68,7 @@ def test_a_place_typed_in_raw_telex_is_that_place() -> None:
         typed = [f"{name} ({district.kind.lower()} {_telex(district.proper)})",
                  f"{name}, {province.kind.lower()} {_telex(province.proper)}"]
         expected = [(MatchKind.MATCHED, commune.uid)] * 2
-        found = _found(province.name, typed)
+        found = found_in(province.name, typed)
         if _either_way(_telex(district.proper), province):
             assert found[0][1] in (None, commune.uid) and found[1:] == expected[1:], (typed, found)
         else:
@@ -106,13 +77,14 @@ def test_a_place_typed_in_raw_telex_is_that_place() -> None:
 
 def test_a_roster_word_with_a_double_letter_stays_itself() -> None:
     """ "Kroong" is a word of Kon Tum's xã Đăk Kroong, no Telex for Krông: typed as written, that unit."""
-    kroong = next(u for u in _provinces()["Tỉnh Kon Tum"].units if fold(u.proper) == "dak kroong")
-    assert _found("Tỉnh Kon Tum", ["UBND xã Đăk Kroong", "UBND XA DAK KROONG"]) == [(MatchKind.MATCHED, kroong.uid)] * 2
+    kroong = next(u for u in official_provinces()["Tỉnh Kon Tum"].units if fold(u.proper) == "dak kroong")
+    typed = ["UBND xã Đăk Kroong", "UBND XA DAK KROONG"]
+    assert found_in("Tỉnh Kon Tum", typed) == [(MatchKind.MATCHED, kroong.uid)] * 2
 
 
 def test_telex_for_a_common_syllable_is_not_kept_as_typed_for_a_roster_word_two_letters_away() -> None:
     """ "uyr" (Telex for ủy) shares a deletion with Đắk Lắk's "Dur" but is two edits from it: it is ủy, and
     "uyr ban nhân dân huyện Krông Búk" is the district's People's Committee."""
-    provinces = _provinces()
+    provinces = official_provinces()
     krong_buk = next(u for u in provinces["Tỉnh Đắk Lắk"].districts() if u.proper == "Krông Búk")
-    assert _found("Tỉnh Đắk Lắk", ["uyr ban nhân dân huyện krông búk"]) == [(MatchKind.MATCHED, krong_buk.uid)]
+    assert found_in("Tỉnh Đắk Lắk", ["uyr ban nhân dân huyện krông búk"]) == [(MatchKind.MATCHED, krong_buk.uid)]

@@ -5,20 +5,12 @@ into a look-alike of the roster ("UBND xã Thượng Hòa (huyện Nho Quan)" in
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import cache
-
 import pytest
 
-from aggregator.campaign import MatchingSettings
-from aggregator.campaign.roster import parse_roster
 from aggregator.models import MatchKind
 from aggregator.names.localities import Place, read_places
-from aggregator.names.matching import Matcher, build_matcher, match_names
 from aggregator.textnorm import fold
-from tests.namegen.admin import Province, load
-from tests.namegen.build import ADMIN, SetSpec, roster_rows
+from tests.namegen.official import found_in, official_provinces
 
 LEVEL_WORDS = {"quan", "tinh", "xa", "phuong", "huyen"}  # one-word levels as read, folded
 
@@ -41,32 +33,11 @@ def test_words_that_are_no_places_stay_none(typed: str) -> None:
     assert read_places(typed.split()) is None  # "quân sự" is no quận Sự; a one-word name no district's
 
 
-@cache
-def _provinces() -> dict[str, Province]:
-    if not ADMIN.exists():
-        pytest.skip(f"{ADMIN} is absent (shared/ is not beside the repository)")
-    return load(ADMIN)
-
-
-@cache
-def _matcher(province: str) -> Matcher:
-    rows = roster_rows(_provinces()[province], SetSpec("t", province, (), "ubnd", "full", "dev", 0))
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return build_matcher(parse_roster(text.getvalue(), origin="t"), MatchingSettings())
-
-
-def _kinds(province: str, typed: list[str]) -> list[tuple[MatchKind, str | None]]:
-    return [(o.kind, o.unit_id) for o in match_names(_matcher(province), typed)]
-
-
 def test_a_commune_typed_with_another_provinces_district_named_with_a_level_word_is_never_merged() -> None:
     """Every district of the official list whose name holds a level word, stated after a commune of another
     province (three rosters in turn), with and without diacritics: never that commune; the commune's own
     district stated the same way: that commune."""
-    provinces = _provinces()
+    provinces = official_provinces()
     rosters = ["Tỉnh Quảng Bình", "Tỉnh Phú Thọ", "Tỉnh Sóc Trăng"]
     odd = [(p, d) for p in provinces.values() for d in p.districts() if set(d.key.split()) & LEVEL_WORDS]
     assert len(odd) >= 8  # Nho Quan, Văn Quan, Quan Hóa, Quan Sơn, Sơn Tịnh, Tịnh Biên …
@@ -81,17 +52,17 @@ def test_a_commune_typed_with_another_provinces_district_named_with_a_level_word
         typed = [f"{name} ({district.kind.lower()} {district.proper})", fold(f"{name} ({district.kind} "
                                                                              f"{district.proper})").upper()]
         control = [f"{name} ({own.kind.lower()} {own.proper})", fold(f"{name} ({own.kind} {own.proper})").upper()]
-        found = _kinds(roster, typed + control)
+        found = found_in(roster, typed + control)
         assert all(kind is not MatchKind.MATCHED for kind, _ in found[:2]), (typed, found)
         assert found[2:] == [(MatchKind.MATCHED, commune.uid)] * 2, (control, found)
 
 
 def test_a_commune_typed_with_a_province_named_with_a_level_word_is_never_merged() -> None:
-    provinces = _provinces()
+    provinces = official_provinces()
     stated = [p for p in provinces.values() if set(fold(p.proper).split()) & LEVEL_WORDS]  # Hà Tĩnh
     assert stated
     for province in stated:
         commune = next(u for u in provinces["Tỉnh Quảng Bình"].units if not u.is_district)
         typed = f"UBND {commune.kind.lower()} {commune.proper} ({province.name.lower()})"
-        found = _kinds("Tỉnh Quảng Bình", [typed, fold(typed).upper()])
+        found = found_in("Tỉnh Quảng Bình", [typed, fold(typed).upper()])
         assert all(kind is MatchKind.LOCALITY_CONFLICT for kind, _ in found), (typed, found)

@@ -5,38 +5,15 @@ has the reading where the word is the name's, when a unit of the roster has that
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import cache
-
-import pytest
-
 from aggregator.campaign import MatchingSettings
 from aggregator.campaign.roster import parse_roster
 from aggregator.models import MatchKind
-from aggregator.names.matching import Matcher, build_matcher, match_names
+from aggregator.names.matching import build_matcher, match_names
 from aggregator.textnorm import fold
-from tests.namegen.admin import Province, Unit, load
-from tests.namegen.build import ADMIN, SetSpec, roster_rows
+from tests.namegen.admin import Province, Unit
+from tests.namegen.official import found_in, official_provinces
 
 NUMERALS = {"I", "II", "III", "IV", "V", "VI"}
-
-
-@cache
-def _provinces() -> dict[str, Province]:
-    if not ADMIN.exists():
-        pytest.skip(f"{ADMIN} is absent (shared/ is not beside the repository)")
-    return load(ADMIN)
-
-
-@cache
-def _matcher(province: str) -> Matcher:
-    rows = roster_rows(_provinces()[province], SetSpec("t", province, (), "ubnd", "full", "dev", 0))
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return build_matcher(parse_roster(text.getvalue(), origin="t"), MatchingSettings())
 
 
 def _typed_in_capitals(unit: Unit) -> list[str]:
@@ -48,7 +25,7 @@ def _units(ending: set[str], *, as_written: bool) -> list[tuple[Province, Unit]]
     """Units of the official list whose proper name ends in one of ``ending``: as written (a numeral, "Hải Châu
     I") or, with ``as_written`` False, as a word that folds to it in capitals ("Ba Vì", "Sơn Vi", "Cống Vị")."""
     found = []
-    for province in _provinces().values():
+    for province in official_provinces().values():
         for unit in province.units:
             last = unit.proper.split()[-1]
             if len(unit.proper.split()) > 1 and (last in ending if as_written else
@@ -68,7 +45,7 @@ def test_a_name_ending_in_a_word_that_is_a_numeral_in_capitals_is_that_unit() ->
     cases = _units({"VI", "I"}, as_written=False)
     assert len(cases) >= 10
     for province, unit in cases:
-        found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), _typed_in_capitals(unit))]
+        found = found_in(province.name, _typed_in_capitals(unit))
         assert found[0] == (MatchKind.MATCHED, unit.uid), (unit, found)
         if len(_alike(province, unit)) == 1:
             assert found[1] == (MatchKind.MATCHED, unit.uid), (unit, found)
@@ -82,7 +59,7 @@ def test_a_name_ending_in_a_roman_numeral_stays_numbered() -> None:
     cases = _units(NUMERALS, as_written=True)
     assert len(cases) >= 5
     for province, unit in cases:
-        found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), _typed_in_capitals(unit))]
+        found = found_in(province.name, _typed_in_capitals(unit))
         assert found == [(MatchKind.MATCHED, unit.uid)] * 2, (unit, found)
 
 
@@ -101,9 +78,9 @@ def test_the_word_reading_needs_a_unit_that_has_the_word() -> None:
 def test_roman_numbered_names_make_no_telex_word_a_typo() -> None:
     """Vị Thanh's wards are Phường I … VII: "VII" is a number, no roster word, so "Vij" (Telex for Vị) is no
     typo of it to be read as typed, and each ward typed with "TP Vij Thanh" is that ward."""
-    province = _provinces()["Tỉnh Hậu Giang"]
+    province = official_provinces()["Tỉnh Hậu Giang"]
     wards = [u for u in province.units if u.kind == "Phường" and u.proper in NUMERALS | {"VII"}]
     assert len(wards) >= 3
     typed = [f"UBND PHƯỜNG {ward.proper} - TP VIJ THANH" for ward in wards]
-    found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), typed)]
+    found = found_in(province.name, typed)
     assert found == [(MatchKind.MATCHED, ward.uid) for ward in wards]

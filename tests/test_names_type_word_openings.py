@@ -6,37 +6,13 @@ tried (the type's words counted as words no unit has). And a roster's commune na
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import cache
-
-import pytest
-
 from aggregator.campaign import MatchingSettings
 from aggregator.campaign.roster import parse_roster
 from aggregator.models import MatchKind
 from aggregator.names.heads import TRAPS
-from aggregator.names.matching import Matcher, build_matcher, match_names
+from aggregator.names.matching import build_matcher, match_names
 from aggregator.textnorm import fold, strip_marks
-from tests.namegen.admin import Province, load
-from tests.namegen.build import ADMIN, SetSpec, roster_rows
-
-
-@cache
-def _provinces() -> dict[str, Province]:
-    if not ADMIN.exists():
-        pytest.skip(f"{ADMIN} is absent (shared/ is not beside the repository)")
-    return load(ADMIN)
-
-
-@cache
-def _matcher(province: str) -> Matcher:
-    rows = roster_rows(_provinces()[province], SetSpec("t", province, (), "ubnd", "full", "dev", 0))
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return build_matcher(parse_roster(text.getvalue(), origin="t"), MatchingSettings())
+from tests.namegen.official import found_in, official_provinces
 
 
 def test_a_commune_whose_name_opens_with_a_type_word_typed_before_its_type_is_that_commune() -> None:
@@ -45,7 +21,7 @@ def test_a_commune_whose_name_opens_with_a_type_word_typed_before_its_type_is_th
     province: that commune, when no other commune of the province reads the same. (Not Xà Phìn: without marks,
     "XA PHIN - UBND XA" has the type's word twice, and which one is the name's is not told apart.)"""
     cases = []
-    for province in _provinces().values():
+    for province in official_provinces().values():
         communes = [u for u in province.units if u.kind == "Xã"]
         for unit in communes:
             words = fold(unit.proper).split()
@@ -57,7 +33,7 @@ def test_a_commune_whose_name_opens_with_a_type_word_typed_before_its_type_is_th
     missed = []
     for province, unit in cases:
         typed = [f"{unit.proper} - UBND xã", strip_marks(f"{unit.proper} - UBND xã").upper()]
-        found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), typed)]
+        found = found_in(province.name, typed)
         if found != [(MatchKind.MATCHED, unit.uid)] * 2:
             missed.append((typed[0], found))
     assert not missed, (len(missed), len(cases), missed)
@@ -77,22 +53,23 @@ def test_tt_is_a_town_where_the_roster_has_towns_and_no_unit_named_as_a_centre()
 def test_thuoc_that_is_a_word_of_the_name_is_not_taken_for_belonging_to() -> None:
     """ "xã Long Đức thuộc huyện Long Phú" says where the commune is; Lai Châu's xã Thân Thuộc has the word in
     its name: typed with its district after it, it was read as xã Thân "belonging to" huyện Tân Uyên."""
-    province = _provinces()["Tỉnh Lai Châu"]
+    province = official_provinces()["Tỉnh Lai Châu"]
     unit = next(u for u in province.units if u.proper == "Thân Thuộc")
     other = next(u for u in province.units if u.district == unit.district and u.uid != unit.uid and u.kind == "Xã")
     typed = ["UBND xã Thân Thuộc, huyện Tân Uyên", "UBND XÃ THÂN THUỘC – H.TÂN UYÊN",
              "UBND xa Than Thuoc, huyen Tan Uyen", f"UBND xã {other.proper} thuộc huyện Tân Uyên"]
-    found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), typed)]
+    found = found_in(province.name, typed)
     assert found == [(MatchKind.MATCHED, unit.uid)] * 3 + [(MatchKind.MATCHED, other.uid)]
 
 
 def test_a_district_whose_name_opens_with_doan_typed_without_marks_is_that_district() -> None:
     """ "Huyen Doan Hung" read as Huyện đoàn (the district's Youth Union) of "Hùng" and matched nothing."""
-    districts = [(p, d) for p in _provinces().values() for d in p.districts() if fold(d.proper).startswith("doan ")]
+    districts = [(p, d) for p in official_provinces().values() for d in p.districts()
+                 if fold(d.proper).startswith("doan ")]
     assert districts
     for province, district in districts:
         typed = [strip_marks(f"{district.kind} {district.proper}"), fold(f"UBND {district.kind} {district.proper}")]
-        found = [(o.kind, o.unit_id) for o in match_names(_matcher(province.name), typed)]
+        found = found_in(province.name, typed)
         assert found == [(MatchKind.MATCHED, district.uid)] * 2, (typed, found)
     both = parse_roster("unit_id,group,name\nH,huyen,UBND huyện Đoan Hùng\nD,doan,Huyện đoàn Đoan Hùng\n", origin="t")
     found = match_names(build_matcher(both, MatchingSettings()), ["Huyen Doan Hung", "Huyện đoàn Đoan Hùng"])
