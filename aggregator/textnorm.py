@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from functools import lru_cache
 
 # Format characters that render as nothing (zero-width space/joiners, word joiner, BOM, soft
@@ -262,13 +262,19 @@ def _telex_plain(cut: str) -> str:
     return _TELEX_DOUBLE.sub(r"\1", plain)  # aa â, ee ê, oo ô, dd đ
 
 
-def _untelex(word: str) -> tuple[str, str] | None:
-    """The keystrokes of a raw Telex word without its tone key, and that key ("" for none)."""
+def _untelex(word: str, accept: Callable[[str], bool] = is_syllable) -> tuple[str, str] | None:
+    """The keystrokes of a raw Telex word without its tone key, and that key ("" for none): the first reading
+    whose letters without marks ``accept`` takes (a Vietnamese syllable)."""
     for cut in _telex_candidates(word):
-        if is_syllable(_telex_plain(cut)):
+        if accept(_telex_plain(cut)):
             tone = "" if cut == word else next(a for a, b in zip(word, cut + " ", strict=False) if a != b)
             return cut, tone
     return None
+
+
+def _telex_letters(cut: str) -> str:
+    """Keystrokes without a tone key as letters: "dduwowng" → "đương"."""
+    return _HORN_PAIR.sub("ươ", _TELEX_KEYS.sub(lambda m: _TELEX_LETTER[m[0]], cut))  # "uow" is ươ
 
 
 def _place_tone(base: str, mark: str) -> str | None:
@@ -314,11 +320,11 @@ def telex_toned(word: str) -> str | None:
         found = _vni_letters(word)
         letters, mark = found if found else ("", "")
     elif word.isalpha() and (telex := _untelex(word)):
-        letters = _TELEX_KEYS.sub(lambda m: _TELEX_LETTER[m[0]], telex[0])
+        letters = _telex_letters(telex[0])
         mark = _TELEX_TONE_MARKS.get(telex[1], "")
     else:
         return None
-    letters = _HORN_PAIR.sub("ươ", letters)  # "uow" is ươ, as input methods type it
+    letters = _HORN_PAIR.sub("ươ", letters)  # "uow" is ươ, as input methods type it (VNI letters too)
     if not letters or not is_syllable(strip_marks(letters)):
         return None
     return _place_tone(letters, mark)
@@ -331,13 +337,11 @@ def telex_into(word: str, words: Container[str]) -> tuple[str, str] | None:
     roster's own such words are known, and keystrokes that spell one of them are that word."""
     if not word.isascii() or not word.isalpha():
         return None
-    for cut in _telex_candidates(word):
-        plain = _telex_plain(cut)
-        if plain != word and plain in words:
-            tone = "" if cut == word else next(a for a, b in zip(word, cut + " ", strict=False) if a != b)
-            letters = _HORN_PAIR.sub("ươ", _TELEX_KEYS.sub(lambda m: _TELEX_LETTER[m[0]], cut))
-            return plain, _place_tone(letters, _TELEX_TONE_MARKS.get(tone, "")) or letters
-    return None
+    found = _untelex(word, lambda plain: plain != word and plain in words)
+    if found is None:
+        return None
+    letters = _telex_letters(found[0])
+    return _telex_plain(found[0]), _place_tone(letters, _TELEX_TONE_MARKS.get(found[1], "")) or letters
 
 
 @lru_cache(maxsize=1 << 16)

@@ -329,8 +329,8 @@ def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> Name
 
 
 def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
-    """A type word that some unit's proper name has, typed as it has it or without diacritics (not as an
-    abbreviation: "X." is xã)."""
+    """A type word (or "thuộc") that some unit's proper name has, typed as it has it or without diacritics (not as
+    an abbreviation: "X." is xã)."""
     if (word.folded not in TRAPS and word.folded not in NAME_OR_LINK) or word.expanded:
         return False
     if bare(word):
@@ -339,8 +339,8 @@ def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
 
 
 class Reading(NamedTuple):
-    """A name's words by segment, its plain reading, its type words that may be a proper name's, and its
-    numerals in capitals that are also words ("VI", "I")."""
+    """A name's words by segment, its plain reading, its type words (and "thuộc") that may be a proper name's,
+    and its numerals in capitals that are also words ("VI", "I")."""
 
     segments: tuple[tuple[Word, ...], ...]
     plain: NameParts
