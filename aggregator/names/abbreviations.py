@@ -20,6 +20,7 @@ from aggregator.textnorm import clean_text, fold_word, is_syllable, strip_marks,
 MAX_NAME = 300  # longer cells are not names; the cap keeps hostile input cheap
 _CHUNK_CACHE = 1 << 16  # words of a typed chunk, per vocabulary: tokens repeat across names
 _UBND = frozenset({"ubnd", "ub"})
+_COMMUNE_TYPE_ENDS = frozenset({"xa", "phuong", "tran", "x", "tt"})  # xã, phường, thị trấn, "X.", "TT."
 _LOCALITY_GAP = re.compile(r"[,;]|\s[-–—]\s")
 _GLUED_NUMBER = re.compile(r"([^\W\d_]{1,2})(\d{1,3})")
 _APOSTROPHES = frozenset("'’‘`")  # "ʼ" (a letter to regular expressions) is read as "'"
@@ -87,7 +88,7 @@ def _department_follows(following: Sequence[Word], vocab: Vocabulary) -> bool:
 
 
 def _meaning(word: Word, previous: str, following: Sequence[Word], vocab: Vocabulary) -> str | None:
-    if not _abbreviated(word):
+    if not _abbreviated(word) or _name_letter(word, previous, following, vocab):
         return None
     if word.folded == "p":  # Phòng when a department name follows (P. Tư pháp), else Phường
         phong = previous not in _UBND and _department_follows(following, vocab)
@@ -96,6 +97,13 @@ def _meaning(word: Word, previous: str, following: Sequence[Word], vocab: Vocabu
         after, there, otherwise = vocab.contextual[word.folded]
         return there if previous in after else otherwise
     return _lookup(word.folded, vocab)
+
+
+def _name_letter(word: Word, previous: str, following: Sequence[Word], vocab: Vocabulary) -> bool:
+    """A letter that opens a commune's name ("Xã H Bông", "Thị trấn P Rao": Gia Lai, Quảng Nam) where the roster
+    has such names: after a commune's type and before a word, it is no huyện or phường ("Phường P4" keeps it)."""
+    return (len(word.folded) == 1 and previous in _COMMUNE_TYPE_ENDS and word.folded in vocab.literal
+            and bool(following) and following[0].folded.isalpha())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -202,8 +210,9 @@ def _expand_and_keep(segment: str, chunks: Sequence[str], vocab: Vocabulary) -> 
         return out
     for chunk in chunks:
         raw = _chunk_words(chunk, vocab)
-        if any(_either_way(word, vocab) for word in raw):
-            continue  # read as its segment's other words tell (``expand``)
+        if any(_either_way(word, vocab) for word in raw) or (len(raw) == 1 and raw[0].folded in vocab.literal
+                                                             and len(raw[0].folded) == 1):
+            continue  # read as its segment's other words tell (``expand``, ``_name_letter``)
         if not any(_abbreviated(word) or word.folded == "va" for word in raw):  # "và" may join two abbreviations
             vocab.finals[chunk] = tuple(keyed for word in raw for keyed in _read_word(word, vocab))
         elif len(raw) == 1 and raw[0].folded != "p" and raw[0].folded not in vocab.contextual:
