@@ -88,3 +88,15 @@ def test_telex_for_a_common_syllable_is_not_kept_as_typed_for_a_roster_word_two_
     provinces = official_provinces()
     krong_buk = next(u for u in provinces["Tỉnh Đắk Lắk"].districts() if u.proper == "Krông Búk")
     assert found_in("Tỉnh Đắk Lắk", ["uyr ban nhân dân huyện krông búk"]) == [(MatchKind.MATCHED, krong_buk.uid)]
+
+
+def test_telex_that_opens_a_unit_type_is_telex_though_a_roster_word_is_a_letter_from_it() -> None:
+    """Gia Lai has a xã Uar, one letter from "uyr" (Telex for ủy): "Uyr ban nhân dân xã …" was read as a body
+    called Uyr. So read, it opens the type ủy ban nhân dân with the words after it; alone it is still Uar's."""
+    gia_lai = official_provinces()["Tỉnh Gia Lai"]
+    communes = [u for u in gia_lai.units if u.kind == "Xã" and "'" not in u.proper and _unique(gia_lai, u)][:25]
+    uar = next(u for u in gia_lai.units if u.proper == "Uar")
+    typed = [f"Uyr ban nhân dân xã {u.proper}" for u in communes]
+    typed.append(f"UYR BAN NHÂN DÂN XÃ {communes[0].proper.upper()}")
+    found = found_in(gia_lai.name, [*typed, "UBND xã Uar"])
+    assert found == [(MatchKind.MATCHED, u.uid) for u in [*communes, communes[0], uar]]

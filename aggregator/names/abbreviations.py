@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from aggregator.names.heads import HEADS, folded_phrase, level_keys
+from aggregator.names.heads import HEADS, folded_phrase, level_keys, phrase_at
 from aggregator.names.localities import Chain, Place, parse_locality, read_places
 from aggregator.names.vocabulary import COMPOUND, PIECE, Vocabulary, Word, compact, meaning_words, word_of
 from aggregator.textnorm import clean_text, fold_word, is_syllable, strip_marks, telex_toned
@@ -185,8 +185,17 @@ def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
         if meaning and not _cut_off(words, i, meaning, vocab):
             out.extend(meaning_words(meaning))
         else:
-            out.extend(_read_word(word, vocab, keystrokes))
+            out.extend(_read_word(word, vocab, keystrokes or _opens_type(word, words[i + 1 : i + 4], vocab)))
     return out
+
+
+def _opens_type(word: Word, following: Sequence[Word], vocab: Vocabulary) -> bool:
+    """Whether a word that reads either way (``_either_way``) is Telex because, so read, it opens a unit type
+    with the words after it: "uyr ban nhân dân" is ủy ban nhân dân, though Gia Lai has a xã Uar."""
+    if not following or not _either_way(word, vocab):
+        return False
+    size = phrase_at([*_keyed(word, False), *following], 0)[1]
+    return size > 1
 
 
 def segment_words(segment: str, vocab: Vocabulary) -> list[Word]:
