@@ -102,8 +102,13 @@ def _meaning(word: Word, previous: str, following: Sequence[Word], vocab: Vocabu
 def _name_letter(word: Word, previous: str, following: Sequence[Word], vocab: Vocabulary) -> bool:
     """A letter that opens a commune's name ("Xã H Bông", "Thị trấn P Rao": Gia Lai, Quảng Nam) where the roster
     has such names: after a commune's type and before a word, it is no huyện or phường ("Phường P4" keeps it)."""
-    return (len(word.folded) == 1 and previous in _COMMUNE_TYPE_ENDS and word.folded in vocab.literal
+    return (_roster_letter(word, vocab) and previous in _COMMUNE_TYPE_ENDS
             and bool(following) and following[0].folded.isalpha())
+
+
+def _roster_letter(word: Word, vocab: Vocabulary) -> bool:
+    """A single letter that some roster name has as a word ("H" of xã H Bông, of Ea H'leo)."""
+    return len(word.folded) == 1 and word.folded in vocab.literal
 
 
 @lru_cache(maxsize=1 << 16)
@@ -118,15 +123,14 @@ def _keyed(word: Word, literal: bool) -> tuple[Word, ...]:
     return (word._replace(folded=key),)
 
 
-def _read_word(word: Word, vocab: Vocabulary, keystrokes: bool = False) -> tuple[Word, ...]:
+def _read_word(word: Word, vocab: Vocabulary, telex: bool = False) -> tuple[Word, ...]:
     """A word's matching key (``_keyed``), or the roster word its raw Telex keystrokes spell when that word is
-    no syllable (``Vocabulary.telex_word``: "DDawks" is Đắk; the roster's "Kroong" stays Kroong). A word that
-    reads either way (``_either_way``) is Telex in a segment typed with the input method off (``keystrokes``)."""
+    no syllable (``Vocabulary.telex_word``: "DDawks" is Đắk; the roster's "Kroong" stays Kroong); ``telex``: a
+    word that reads either way (``_either_way``) is read as Telex (``expand`` tells)."""
     spelled = vocab.telex_word(word.folded) if word.toned.isascii() else None
     if spelled is not None:
         return (Word(word.text, spelled[1], spelled[0]),)
-    literal = vocab.reads_literally(word.folded) and not (keystrokes and _either_way(word, vocab))
-    return _keyed(word, literal)
+    return _keyed(word, not telex and vocab.reads_literally(word.folded))
 
 
 def _either_way(word: Word, vocab: Vocabulary) -> bool:
@@ -177,7 +181,8 @@ def _cut_off(words: Sequence[Word], i: int, meaning: str, vocab: Vocabulary) -> 
 def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
     """Abbreviations replaced by their words ("UBND" → ủy ban nhân dân), raw Telex decoded."""
     words = _join_pairs(words, vocab)
-    keystrokes = any(_either_way(word, vocab) for word in words) and _keystrokes(words, vocab)
+    either = [_either_way(word, vocab) for word in words]
+    keystrokes = any(either) and _keystrokes(words, vocab)
     out: list[Word] = []
     for i, word in enumerate(words):
         previous = words[i - 1].folded if i else ""
@@ -185,17 +190,15 @@ def expand(words: list[Word], vocab: Vocabulary) -> list[Word]:
         if meaning and not _cut_off(words, i, meaning, vocab):
             out.extend(meaning_words(meaning))
         else:
-            out.extend(_read_word(word, vocab, keystrokes or _opens_type(word, words[i + 1 : i + 4], vocab)))
+            telex = either[i] and (keystrokes or _opens_type(word, words[i + 1 : i + 4]))
+            out.extend(_read_word(word, vocab, telex))
     return out
 
 
-def _opens_type(word: Word, following: Sequence[Word], vocab: Vocabulary) -> bool:
-    """Whether a word that reads either way (``_either_way``) is Telex because, so read, it opens a unit type
-    with the words after it: "uyr ban nhân dân" is ủy ban nhân dân, though Gia Lai has a xã Uar."""
-    if not following or not _either_way(word, vocab):
-        return False
-    size = phrase_at([*_keyed(word, False), *following], 0)[1]
-    return size > 1
+def _opens_type(word: Word, following: Sequence[Word]) -> bool:
+    """Whether a word read as Telex opens a unit type with the words after it: "uyr ban nhân dân" is ủy ban nhân
+    dân, though Gia Lai has a xã Uar."""
+    return bool(following) and phrase_at([*_keyed(word, False), *following], 0)[1] > 1
 
 
 def segment_words(segment: str, vocab: Vocabulary) -> list[Word]:
@@ -219,8 +222,7 @@ def _expand_and_keep(segment: str, chunks: Sequence[str], vocab: Vocabulary) -> 
         return out
     for chunk in chunks:
         raw = _chunk_words(chunk, vocab)
-        if any(_either_way(word, vocab) for word in raw) or (len(raw) == 1 and raw[0].folded in vocab.literal
-                                                             and len(raw[0].folded) == 1):
+        if any(_either_way(word, vocab) for word in raw) or (len(raw) == 1 and _roster_letter(raw[0], vocab)):
             continue  # read as its segment's other words tell (``expand``, ``_name_letter``)
         if not any(_abbreviated(word) or word.folded == "va" for word in raw):  # "và" may join two abbreviations
             vocab.finals[chunk] = tuple(keyed for word in raw for keyed in _read_word(word, vocab))

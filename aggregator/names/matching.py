@@ -32,7 +32,6 @@ from aggregator.names.abbreviations import places_in, read_folded, read_locality
 from aggregator.names.candidates import NameIndex, build_index
 from aggregator.names.contacts import split_signature, without_signature_line
 from aggregator.names.groups import group_reader
-from aggregator.names.heads import TRAPS
 from aggregator.names.judging import (
     FAR,
     Decision,
@@ -48,7 +47,7 @@ from aggregator.names.judging import (
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, known_places, unit_chains
 from aggregator.names.marks import contradicted, one_mark_off
-from aggregator.names.reading import NAME_OR_LINK, last_segment, read_name, readings, segments
+from aggregator.names.reading import NAMED_TRAPS, last_segment, read_name, readings, segments
 from aggregator.names.screening import Screen, build_screen
 from aggregator.names.typed import Reader, Typed
 from aggregator.names.vocabulary import Vocabulary, case_keys, learn_vocabulary
@@ -138,7 +137,7 @@ def _with_names(vocab: Vocabulary, chains: Sequence[Chain], keys: Sequence[Key])
             key = _INITIAL_LEVELS[place.level] + "".join(word[0] for word in place.name)
             found[key].add(f"{place.level} {' '.join(place.name)}")
     extra = {key: next(iter(v)) for key, v in found.items() if len(v) == 1 and key not in vocab.abbreviations}
-    named = frozenset(pair for key in keys for pair in key.tones if pair[0] in TRAPS or pair[0] in NAME_OR_LINK)
+    named = frozenset(pair for key in keys for pair in key.tones if pair[0] in NAMED_TRAPS)
     abbreviations = {**vocab.abbreviations, **extra}
     return replace(vocab, abbreviations=abbreviations, named_types=named,
                    named_type_words=frozenset(word for word, _ in named),

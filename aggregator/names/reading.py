@@ -40,6 +40,7 @@ _COMMITTEES = {folded_phrase(c): c for c in ("thành ủy", "tỉnh ủy", "huy�
 # "thuộc" joins a name to its place ("xã Long Đức thuộc huyện Long Phú") or is a word of it (Lai Châu's xã Thân
 # Thuộc): a trap like a type word (``twins``)
 NAME_OR_LINK = frozenset({"thuoc"})
+NAMED_TRAPS = TRAPS | NAME_OR_LINK  # words a reading may take as the proper name's instead (``twins``)
 _STOP = {"va": "và", "cac": "các", "cua": "của"}  # joining words of a body's name ("Tài nguyên và Môi trường")
 # Words that may make a name more than a type and a proper name (see ``_plain``): place levels (thành and
 # thị only with phố, xã or trấn after them), joining words, "số", "thuộc", "ủy" of a committee, the first
@@ -331,7 +332,7 @@ def read_name(text: str, vocab: Vocabulary, names: Collection[str] = ()) -> Name
 def _may_be_named(word: Word, vocab: Vocabulary) -> bool:
     """A type word (or "thuộc") that some unit's proper name has, typed as it has it or without diacritics (not as
     an abbreviation: "X." is xã)."""
-    if (word.folded not in TRAPS and word.folded not in NAME_OR_LINK) or word.expanded:
+    if word.folded not in NAMED_TRAPS or word.expanded:
         return False
     if bare(word):
         return word.folded in vocab.named_type_words
@@ -352,7 +353,7 @@ def read(text: str, vocab: Vocabulary) -> Reading:
     """The plain reading of one clean name (see ``name_variants``), with what its twins need."""
     segments = split_segments(text, vocab)
     traps = tuple(word for segment in segments for word in segment
-                  if (word.folded in TRAPS or word.folded in NAME_OR_LINK) and not word.expanded)
+                  if word.folded in NAMED_TRAPS and not word.expanded)
     numerals: tuple[Word, ...] = ()
     if "I" in text and _NUMERAL_WORD.search(text):
         numerals = tuple(word for segment in segments for word in segment
