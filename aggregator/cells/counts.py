@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
+from aggregator.cells.number_words import restated, words_value
 from aggregator.cells.numeric import (
     APPROXIMATE,
     FORMULA_ERRORS,
@@ -27,6 +29,7 @@ from aggregator.cells.numeric import (
     ZERO_WORDS,
     NumberColumn,
     Reading,
+    decimal_text,
     frame,
     odd_kinds,
     problem,
@@ -66,6 +69,8 @@ _CONTROL_CHARS = "Ô có ký tự điều khiển không in được ({v}). Hãy
 _CHECKBOX = "Ô đang là ô đánh dấu ({v}), không phải số lượng. " + _EXAMPLE
 _DATE = "Ô đang là ngày tháng ({v}), không phải số lượng. Hãy định dạng ô là số rồi ghi số, ví dụ 1.234."
 _NOTE = "ghi {v}, tính là {n}"
+_DISAGREE = "Số ghi bằng số ({a}) và bằng chữ ({b}) không khớp: ô đang ghi {v}. Hãy sửa cho khớp, ví dụ 1.234."
+_ASIDE = re.compile(r"[\s,;:.-]*(?:[(\[]|bang chu)")  # words said aside the figures: "300 (ba trăm)"
 
 def read_counts(cells: pd.Series) -> NumberColumn:
     """Read one count column; ``cells`` is an object Series of cells, its index is kept.
@@ -161,8 +166,11 @@ def _read_text(text: str) -> Reading:
     if FORMULA_ERRORS.fullmatch(folded):
         return problem(_FORMULA_ERROR, text)
     found = ONE_NUMBER.fullmatch(folded)
+    if found is None and not re.search("[0-9]", folded):
+        said = words_value(text)  # "ba mươi"
+        return problem(_NOT_A_COUNT, text) if said is None else _in_words(text, said)
     if found is None:
-        return problem(_SEVERAL if re.search("[0-9]", folded) else _NOT_A_COUNT, text)
+        return problem(_SEVERAL, text)
     return _read_worded(text, " ".join(found["before"].strip(" :").split()), found["number"], found["after"])
 
 
@@ -177,12 +185,24 @@ def _read_worded(text: str, before: str, token: str, after: str) -> Reading:
         return problem(_NOT_A_COUNT, text)
     if "%" in after:
         return problem(_PERCENT, text)
-    if SCALE_WORDS.intersection(re.findall("[a-z]+", after)):
+    said = restated(after) if _ASIDE.match(after) else None  # "300 (ba trăm)"
+    if said is not None and said != value:
+        return problem(_DISAGREE, text, a=number(value), b=decimal_text(said))
+    if said is None and SCALE_WORDS.intersection(re.findall("[a-z]+", after)):
         return problem(_SCALED, text)
     if value >= MAX_COUNT:
         return problem(_TOO_BIG, text)
     note = _NOTE.format(v=quote(text), n=number(value)) if before or after.strip() else None
     return float(value), note, None
+
+
+def _in_words(text: str, value: Decimal) -> Reading:
+    """A count written in words only ("ba mươi"), with its note."""
+    if value != value.to_integral_value():
+        return problem(_WHOLE, text)
+    if value >= MAX_COUNT:
+        return problem(_TOO_BIG, text)
+    return float(value), _NOTE.format(v=quote(text), n=number(int(value))), None
 
 
 def _token_value(token: str) -> tuple[int | None, bool]:

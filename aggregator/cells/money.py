@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from aggregator.cells.number_words import restated
 from aggregator.cells.numeric import (
     APPROXIMATE,
     MAX_VALUE,
@@ -49,6 +50,8 @@ _NEGATIVE = "Số tiền không được âm; ô đang ghi {v}. Hãy ghi 0 nếu
 _AMBIGUOUS = "Không rõ {v} là {a} hay {b} (dấu phẩy ngăn phần thập phân hay hàng nghìn?). Hãy ghi {a} hoặc {b}."
 _UNREADABLE = "Không đọc được số tiền {v}. Hãy dùng dấu chấm ngăn hàng nghìn, ví dụ 12.500.000 hoặc 2,5 triệu."
 _SEVERAL = "Ô ghi nhiều số ({v}); mỗi ô chỉ ghi một số tiền. Hãy ghi tổng, ví dụ 12.500.000 hoặc 1 tỷ 200 triệu."
+_DISAGREE = ("Số tiền ghi bằng số ({a}) và bằng chữ ({b}) không khớp: ô đang ghi {v}. "
+             "Hãy sửa cho khớp, hoặc chỉ ghi bằng số, ví dụ 12.500.000.")
 _WORDED = "Không đọc được số tiền {v}. Hãy ghi bằng chữ số, ví dụ 12.500.000, 2,5 triệu hoặc 1 tỷ 200 triệu."
 _FOREIGN = "Số tiền phải tính bằng đồng; ô đang ghi {v}. Hãy quy ra đồng, ví dụ 12.500.000."
 _PERCENT = "Ô ghi tỷ lệ phần trăm ({v}), không phải số tiền. " + _EXAMPLE
@@ -94,10 +97,13 @@ def scale_named(header: str) -> str | None:
 
 
 _FOREIGN_MONEY = re.compile(r"(?<![a-z])(?:usd|eur|do la|dola|\$|€|£|¥)")
-# Number words after the amount ("5 trăm nghìn", "2 triệu rưỡi"): no guessing, ask for figures.
+# Number words after the amount ("5 trăm nghìn"): ask for figures, unless they restate it ("(một trăm triệu)")
+# or halve its scale word ("2 triệu rưỡi"), read by cells/number_words.py.
 _NUMBER_WORDS = frozenset({"ruoi", "tram", "chuc", "van", "nghin", "ngan", "trieu", "ty", "ti", "tr", "k"})
 # A formula's float may miss a whole đồng by a hair (0.1 + 0.2); more than this is a real fraction.
 _FLOAT_NOISE = 1e-6
+_ASIDE = re.compile(r"[\s,;:.-]*(?:[(\[]|bang chu)")  # what follows the amount is said aside: "(một trăm triệu)"
+_HALF = re.compile(r"ruoi(?:\s*(?:dong|vnd|d|₫))?")  # "2 triệu rưỡi", "2 triệu rưỡi đồng"
 
 
 def read_money(cells: pd.Series) -> NumberColumn:
@@ -155,6 +161,7 @@ class _Amount(NamedTuple):
     scaled: bool  # a scale word was used: "2,5 triệu"
     colloquial: bool  # "1tr5" read as 1,5 triệu
     problem: Reading | None = None
+    last_scale: int = 1  # the scale word that ends it, as a factor ("2 triệu": 10**6), else 1
 
 
 def _read_text(text: str) -> Reading:
@@ -170,8 +177,11 @@ def _read_text(text: str) -> Reading:
     if folded.rstrip(".!") in ZERO_WORDS:  # "Không." and "Không có!" are still zero
         return 0.0, None, None
     found = _AMOUNT.fullmatch(folded)
+    if found is None and not re.search("[0-9]", folded):
+        said = restated(text)  # "Hai triệu rưỡi đồng"
+        return problem(_NOT_MONEY, text) if said is None else _noted(text, said)
     if found is None:
-        return problem(_SEVERAL if re.search("[0-9]", folded) else _NOT_MONEY, text)
+        return problem(_SEVERAL, text)
     amount = _amount(text, found["amount"])
     # the currency may come first ("VNĐ 200.000", "Kinh phí: đ 5.000.000"): it says what the amount is in
     before = " ".join(_CURRENCY_LAST.sub("", found["before"].strip(" :")).strip(" :").split())
@@ -188,19 +198,46 @@ def _read_rest(text: str, amount: _Amount, before: str, after: str) -> Reading:
     """The amount is read; what follows it, the fraction and the size decide."""
     found = _AFTER.fullmatch(after)
     assert found is not None  # every text matches: the currency is optional, the rest is anything
-    rest = found["rest"].strip(" .,;!()")
+    rest, aside = found["rest"].strip(" .,;!()"), _ASIDE.match(found["rest"]) is not None
     if "%" in rest or "phan tram" in rest:
         return problem(_PERCENT, text)
     if _FOREIGN_MONEY.search(rest):
         return problem(_FOREIGN, text)
     if _NUMBER_WORDS.intersection(re.findall("[a-z]+", rest)):
-        return problem(_WORDED, text)
+        worded = _in_words(text, amount, rest, aside)
+        if worded is not None:
+            return worded
+        amount = amount._replace(value=amount.value + Decimal(amount.last_scale) / 2)  # "rưỡi": noted below
     if amount.value >= MAX_VALUE:
         return problem(_TOO_BIG, text)
     if amount.value != amount.value.to_integral_value():
         return np.nan, None, _fraction(quote(text), amount.value, scaled=amount.scaled)
     noted = before or rest or amount.colloquial
     return float(amount.value), _NOTE.format(v=quote(text), n=decimal_text(amount.value)) if noted else None, None
+
+
+def _in_words(text: str, amount: _Amount, rest: str, aside: bool) -> Reading | None:
+    """Number words after the amount: "rưỡi" after its scale word ("2 triệu rưỡi": None, the caller adds the
+    half), or the amount restated in words ``aside`` (in brackets, after "bằng chữ"), which must say the same;
+    else a problem ("5 trăm nghìn": figures and words mixed)."""
+    halves = amount.last_scale > 1 and not amount.colloquial and amount.value % amount.last_scale == 0
+    if _HALF.fullmatch(rest) and halves:
+        return None
+    said = restated(rest) if aside else None
+    if said is None:
+        return problem(_WORDED, text)
+    if said != amount.value:
+        return problem(_DISAGREE, text, a=decimal_text(amount.value), b=decimal_text(said))
+    return _noted(text, said)
+
+
+def _noted(text: str, value: Decimal) -> Reading:
+    """A whole amount read from words, with its note."""
+    if value >= MAX_VALUE:
+        return problem(_TOO_BIG, text)
+    if value != value.to_integral_value():
+        return np.nan, None, _fraction(quote(text), value, scaled=True)
+    return float(value), _NOTE.format(v=quote(text), n=decimal_text(value)), None
 
 
 def _amount(text: str, amount: str) -> _Amount:
@@ -221,7 +258,7 @@ def _amount(text: str, amount: str) -> _Amount:
         if above and value * factor >= above:  # "1 triệu 2 tỷ": not one amount
             return _Amount(total, True, False, problem(_SEVERAL, text))
         total, above = total + value * factor, factor
-    return _Amount(total, above > 1, False)
+    return _Amount(total, above > 1, False, last_scale=factor if scale else 1)
 
 
 def _ambiguous(text: str, token: str, factor: int) -> Reading:
