@@ -130,6 +130,29 @@ def test_json_text_writes_each_item_on_its_own_line_as_compact_json() -> None:
     assert json_text([1, "Hòa"]) == '[1,"Hòa"]\n' and json_text({}) == "{}\n"
 
 
+def test_a_long_list_is_written_in_pieces_that_make_the_same_text_with_one_item_per_line(tmp_path: Path) -> None:
+    from aggregator.adapters.files import json_bytes, write_json
+
+    units = [{"unit_id": f"U{i:05d}", "name": "Xã Hòa", "metrics": {"citizens": i}} for i in range(1_234)]
+    document = {"schema": 1, "units": units, "unmatched_rows": units[:501], "artifacts": {"dashboard": "x"}}
+    written = write_json(tmp_path / "status.json", document).read_bytes()
+    assert written == json_bytes(document) and json.loads(written) == document
+    lines = written.decode("utf-8").splitlines()
+    assert len(lines) == 1 + 1 + (1 + 1_234 + 1) + (1 + 501 + 1) + 1 + 1  # {, schema, units, unmatched, artifacts, }
+    assert sum(line.startswith('    {"unit_id"') for line in lines) == 1_234 + 501
+    assert [p.name for p in tmp_path.iterdir()] == ["status.json"]  # no temporary file left
+
+
+def test_a_document_that_cannot_be_written_leaves_the_previous_file(tmp_path: Path) -> None:
+    from aggregator.adapters.files import write_json
+
+    write_json(tmp_path / "status.json", {"units": [1]})
+    with pytest.raises(TypeError):
+        write_json(tmp_path / "status.json", {"units": [1] * 600 + [object()]})  # fails after pieces were written
+    assert json.loads((tmp_path / "status.json").read_text(encoding="utf-8")) == {"units": [1]}
+    assert [p.name for p in tmp_path.iterdir()] == ["status.json"]
+
+
 def test_a_digest_is_read_back_only_while_the_file_it_describes_is_unchanged(tmp_path: Path) -> None:
     state, status = OutputFolder(tmp_path), tmp_path / "status.json"
     state.write("status.json", {"units": [1, 2, 3]})

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -165,7 +165,7 @@ def _record_versions(conn: sqlite3.Connection, tab: str, content: Callable[[int]
     if len(new) < seen:  # some are known (a sheet whose every row moved or changed has none: no second join)
         conn.execute("UPDATE row_versions SET last_seen = ? WHERE rowid IN (SELECT v.rowid FROM now_seen n JOIN "
                      "row_versions v ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint)", (stamp, tab))
-    _insert(conn, "row_versions", 6, [(tab, row, fp, content(row), stamp, stamp) for row, fp in new])
+    _insert(conn, "row_versions", 6, ((tab, row, fp, content(row), stamp, stamp) for row, fp in new))
 
 
 def _record_first_seen(conn: sqlite3.Connection, tab: str, fingerprints: Sequence[str],
@@ -185,16 +185,23 @@ def _record_first_seen(conn: sqlite3.Connection, tab: str, fingerprints: Sequenc
     return [at for at, _ in found], [seq for _, seq in found]
 
 
-def _insert(conn: sqlite3.Connection, into: str, width: int, rows: Sequence[tuple[object, ...]]) -> None:
+def _insert(conn: sqlite3.Connection, into: str, width: int, rows: Iterable[tuple[object, ...]]) -> None:
     """INSERT ``rows`` of ``width`` values each, ``_PER_INSERT`` rows per statement: a third fewer
-    statement steps and resets than one row per statement, for the 100,000 rows of a large sheet."""
+    statement steps and resets than one row per statement, for the 100,000 rows of a large sheet. ``rows``
+    is taken a statement at a time: a large sheet's new row versions (their contents, 50 MB of text) are
+    never all held at once."""
     one = "(" + ", ".join("?" * width) + ")"
-    whole = len(rows) - len(rows) % _PER_INSERT
-    if whole:
-        conn.executemany(f"INSERT INTO {into} VALUES " + ", ".join([one] * _PER_INSERT),
-                         [tuple(chain.from_iterable(rows[i:i + _PER_INSERT])) for i in range(0, whole, _PER_INSERT)])
-    if whole < len(rows):
-        conn.executemany(f"INSERT INTO {into} VALUES {one}", rows[whole:])
+    last: list[tuple[object, ...]] = []  # the rows short of a whole statement, at the end
+
+    def statements() -> Iterator[tuple[object, ...]]:
+        pending = iter(rows)
+        while len(chunk := list(islice(pending, _PER_INSERT))) == _PER_INSERT:
+            yield tuple(chain.from_iterable(chunk))
+        last.extend(chunk)
+
+    conn.executemany(f"INSERT INTO {into} VALUES " + ", ".join([one] * _PER_INSERT), statements())
+    if last:
+        conn.executemany(f"INSERT INTO {into} VALUES {one}", last)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
