@@ -304,6 +304,14 @@ DATE_CASES: list[tuple[Any, str | None, bool, bool, str]] = [
     ("14 giờ 30 phút, ngày 08 tháng 11 năm 2024", "2024-11-08 14:30", False, False, "gio-phut-ngay"),
     ("2 giờ chiều ngày 8/11/2024", "2024-11-08 14:00", False, False, "gio-chieu"),
     ("\u200b08/11/2024\u00a0", "2024-11-08 00:00", True, False, "invisible-chars"),
+    # a month named in English, as an English-language system writes it: unambiguous
+    ("08-Nov-2024", "2024-11-08 00:00", True, False, "english-dd-mon-yyyy"),
+    ("8 November 2024", "2024-11-08 00:00", True, False, "english-d-month-yyyy"),
+    ("Nov 8, 2024", "2024-11-08 00:00", True, False, "english-mon-d-yyyy"),
+    ("November 8th, 2024 2:30 PM", "2024-11-08 14:30", False, False, "english-month-first-with-time"),
+    ("Fri, 08 Nov 2024 14:30:00", "2024-11-08 14:30", False, False, "english-mail-style"),
+    ("8-Nov-24", "2024-11-08 00:00", True, False, "english-two-digit-year"),
+    ("Sept. 3, 2024", "2024-09-03 00:00", True, False, "english-sept-dot"),
     # empty → NaT, no problem
     (None, None, False, False, "none"),
     ("", None, False, False, "empty-text"),
@@ -328,6 +336,8 @@ DATE_CASES: list[tuple[Any, str | None, bool, bool, str]] = [
     ("05/11/2024 25:00", None, False, True, "hour-25"),
     ("05/11/2024 14:61", None, False, True, "minute-61"),
     ("abc", None, False, True, "garbage"),
+    ("mayor 8 2024", None, False, True, "english-month-inside-a-word"),
+    ("8 Nov", None, False, True, "english-no-year"),
     ("5/11", None, False, True, "no-year"),
     ("2024", None, False, True, "year-only"),
     ("05/11/2024 - 06/11/2024", None, False, True, "two-dates"),
@@ -465,6 +475,8 @@ NOVEMBER_CAMPAIGN = year_within(dt.date(2024, 9, 11), dt.date(2024, 11, 20))
     ("ngày 8 tháng 11", "2024-11-08 00:00", True),
     ("14h30 8/11", "2024-11-08 14:30", False),
     ("8/11 14:30", "2024-11-08 14:30", False),
+    ("8 Nov", "2024-11-08 00:00", True),
+    ("Nov 8, 14:30", "2024-11-08 14:30", False),
 ])
 def test_a_day_and_month_without_a_year_take_the_campaigns_year(cell: str, wall: str, date_only: bool) -> None:
     col = read_dates(pd.Series([cell], dtype=object), HCM, None, NOVEMBER_CAMPAIGN)

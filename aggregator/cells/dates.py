@@ -240,6 +240,24 @@ _DAY_MONTH = re.compile(  # 8/11, 08-11, 8.11, "8 thang 11": no year (and no tim
     r"(?<![0-9:.,/-])(?:(?P<d>[0-9]{1,2})\s*[/.-]\s*(?P<m>[0-9]{1,2})|(?P<vd>[0-9]{1,2})\s*thang\s*(?P<vm>[0-9]{1,2}))"
     r"(?![0-9:]|\s*[/.-]\s*[0-9])"
 )
+_MONTH_NAMES = ("january|jan", "february|feb", "march|mar", "april|apr", "may", "june|jun", "july|jul",
+                "august|aug", "september|sept|sep", "october|oct", "november|nov", "december|dec")
+_MONTH = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split("|")}
+_NAME = "|".join(sorted(_MONTH, key=len, reverse=True))
+# A month named in English, as an English-language system or sheet writes dates ("05-Nov-2024", "Nov 5, 2024",
+# "Tue, 05 Nov 2024 14:30"): unambiguous, so read, written as a day-first date.
+_NAMED_MONTH = re.compile(
+    rf"(?<![0-9a-z])(?:(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?[\s-]*(?P<mon>{_NAME})\.?(?:[\s,-]+(?P<y>[0-9]{{4}}|[0-9]{{2}}))?"
+    rf"|(?P<mon2>{_NAME})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>[0-9]{{4}}))?)(?![0-9a-z])"
+)
+
+
+def _day_first(found: re.Match[str]) -> str:
+    """A date with its month named in English, as day/month[/year]."""
+    day, month, year = found["d"] or found["d2"], _MONTH[found["mon"] or found["mon2"]], found["y"] or found["y2"]
+    return f"{day}/{month}/{year}" if year else f"{day}/{month}"
+
+
 def _date_text_parts(text: str, year_of: YearOf | None = None) -> tuple[Any, ...]:
     """Any text holding exactly one date, and maybe a time: "Ngày 08/11/2024 (bổ sung)", "14h30 8/11/2024";
     with ``year_of``, also a day and month alone ("8/11", "14h30 ngày 8 tháng 11").
@@ -251,7 +269,7 @@ def _date_text_parts(text: str, year_of: YearOf | None = None) -> tuple[Any, ...
         return _failed(DateProblem.TOO_LONG)
     if has_control(text):
         return _failed(DateProblem.CONTROL)
-    folded = fold(text)
+    folded = _NAMED_MONTH.sub(_day_first, fold(text))
     dates = list(_ANY_DATE.finditer(folded))
     if not dates and year_of is not None:
         return _without_year(folded, year_of)
