@@ -204,10 +204,9 @@ def _read_rest(text: str, amount: _Amount, before: str, after: str) -> Reading:
     if _FOREIGN_MONEY.search(rest):
         return problem(_FOREIGN, text)
     if _NUMBER_WORDS.intersection(re.findall("[a-z]+", rest)):
-        worded = _in_words(text, amount, rest, aside)
-        if worded is not None:
-            return worded
-        amount = amount._replace(value=amount.value + Decimal(amount.last_scale) / 2)  # "rưỡi": noted below
+        if not (_HALF.fullmatch(rest) and _halves(amount)):
+            return _in_words(text, amount, rest, aside)
+        amount = amount._replace(value=amount.value + Decimal(amount.last_scale) / 2)  # "2 triệu rưỡi", noted
     if amount.value >= MAX_VALUE:
         return problem(_TOO_BIG, text)
     if amount.value != amount.value.to_integral_value():
@@ -216,13 +215,14 @@ def _read_rest(text: str, amount: _Amount, before: str, after: str) -> Reading:
     return float(amount.value), _NOTE.format(v=quote(text), n=decimal_text(amount.value)) if noted else None, None
 
 
-def _in_words(text: str, amount: _Amount, rest: str, aside: bool) -> Reading | None:
-    """Number words after the amount: "rưỡi" after its scale word ("2 triệu rưỡi": None, the caller adds the
-    half), or the amount restated in words ``aside`` (in brackets, after "bằng chữ"), which must say the same;
-    else a problem ("5 trăm nghìn": figures and words mixed)."""
-    halves = amount.last_scale > 1 and not amount.colloquial and amount.value % amount.last_scale == 0
-    if _HALF.fullmatch(rest) and halves:
-        return None
+def _halves(amount: _Amount) -> bool:
+    """Whether "rưỡi" may follow ``amount``: it ends with a scale word after a whole number ("2 triệu")."""
+    return amount.last_scale > 1 and not amount.colloquial and amount.value % amount.last_scale == 0
+
+
+def _in_words(text: str, amount: _Amount, rest: str, aside: bool) -> Reading:
+    """Number words after the amount: the amount restated in words ``aside`` (in brackets, after "bằng chữ"),
+    which must say the same; else a problem ("5 trăm nghìn": figures and words mixed)."""
     said = restated(rest) if aside else None
     if said is None:
         return problem(_WORDED, text)
