@@ -102,6 +102,7 @@ MONEY_CASES: list[tuple[Any, int | None, str | None, str]] = [
     ("1.250.000 (mot trieu hai tram nam muoi nghin)", 1_250_000, NOTE, "restated-unmarked"),
     ("Hai triệu rưỡi đồng", 2_500_000, NOTE, "words-only"),
     ("1.500.000 (tạm ứng)", 1_500_000, NOTE, "remark-in-brackets"),
+    ("5.000.000 (năm triệu đồng) - tạm ứng", 5_000_000, NOTE, "restated-then-remark"),
     # negative, other text, errors → problem
     ("-5.000.000", None, PROBLEM, "negative"),
     ("- 5 triệu", None, PROBLEM, "negative-spaced"),

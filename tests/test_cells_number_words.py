@@ -91,13 +91,15 @@ def test_an_amount_restated_aside_is_read_without_its_brackets_label_and_currenc
     assert restated(" (Bằng chữ: Một trăm hai mươi lăm triệu đồng)") == Decimal(125_000_000)
     assert restated(" - (mot tram trieu)") == Decimal(100_000_000)
     assert restated(" (tạm ứng)") is None
+    assert restated(" (năm triệu đồng) - tạm ứng") == Decimal(5_000_000)  # what the brackets hold
 
 
 def test_counts_restated_in_words_must_agree_and_a_count_in_words_alone_is_read() -> None:
     cells = pd.Series(["300 (ba trăm)", "1.000 (một nghìn)", "30 (ba trăm)", "ba mươi", "hai trăm rưỡi", "sau",
-                       "2 nghìn", "30 người (ba mươi người)"], dtype=object)
+                       "2 nghìn", "30 người (ba mươi người)", "1.000 (một nghìn) người"], dtype=object)
     column = read_counts(cells)
     assert column.values.tolist()[:5] == [300, 1000, pd.NA, 30, 250]
+    assert column.values[8] == 1000 and column.problems[8] is None  # the words in brackets, the unit after them
     assert column.notes[3] == "ghi “ba mươi”, tính là 30"
     assert "bằng số (30) và bằng chữ (300) không khớp" in column.problems[2]
     assert column.problems[5] is not None and column.problems[6] is not None  # "sau" (after), "2 nghìn": ask

@@ -198,14 +198,14 @@ def _read_rest(text: str, amount: _Amount, before: str, after: str) -> Reading:
     """The amount is read; what follows it, the fraction and the size decide."""
     found = _AFTER.fullmatch(after)
     assert found is not None  # every text matches: the currency is optional, the rest is anything
-    rest, aside = found["rest"].strip(" .,;!()"), _ASIDE.match(found["rest"]) is not None
+    rest = found["rest"].strip(" .,;!()")
     if "%" in rest or "phan tram" in rest:
         return problem(_PERCENT, text)
     if _FOREIGN_MONEY.search(rest):
         return problem(_FOREIGN, text)
     if _NUMBER_WORDS.intersection(re.findall("[a-z]+", rest)):
         if not (_HALF.fullmatch(rest) and _halves(amount)):
-            return _in_words(text, amount, rest, aside)
+            return _in_words(text, amount, found["rest"])
         amount = amount._replace(value=amount.value + Decimal(amount.last_scale) / 2)  # "2 triệu rưỡi", noted
     if amount.value >= MAX_VALUE:
         return problem(_TOO_BIG, text)
@@ -220,10 +220,10 @@ def _halves(amount: _Amount) -> bool:
     return amount.last_scale > 1 and not amount.colloquial and amount.value % amount.last_scale == 0
 
 
-def _in_words(text: str, amount: _Amount, rest: str, aside: bool) -> Reading:
-    """Number words after the amount: the amount restated in words ``aside`` (in brackets, after "bằng chữ"),
+def _in_words(text: str, amount: _Amount, after: str) -> Reading:
+    """Number words ``after`` the amount: the amount restated in words aside (in brackets, after "bằng chữ"),
     which must say the same; else a problem ("5 trăm nghìn": figures and words mixed)."""
-    said = restated(rest) if aside else None
+    said = restated(after) if _ASIDE.match(after) else None
     if said is None:
         return problem(_WORDED, text)
     if said != amount.value:

@@ -37,17 +37,20 @@ _TELLING = frozenset({"trăm", "nghìn", "ngàn", "triệu", "tỷ", "tỉ", "r�
 
 
 # Around an amount in words: brackets, a "bằng chữ" (in words) label, the currency.
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _AROUND = re.compile(r"[()\[\]:;,.!\-–—]|\bbằng chữ\b|\bbang chu\b|\b(?:đồng|dong|vnđ|vnd|đ|d)\b|₫", re.IGNORECASE)
 
 
 def restated(text: str) -> Decimal | None:
-    """The number written in words in ``text`` once brackets, a "bằng chữ" label and the currency are set aside:
-    what follows the figures in "100.000.000 đ (Bằng chữ: Một trăm triệu đồng)"; None when it is none.
+    """The number written in words in ``text`` (in its brackets when it has some) once a "bằng chữ" label and
+    the currency are set aside: what follows the figures in "100.000.000 đ (Bằng chữ: Một trăm triệu đồng)" or
+    "1.000 (một nghìn) người"; None when it is none.
 
-    >>> restated(" (Bằng chữ: Một trăm triệu đồng)"), restated(" (tạm ứng)")
-    (Decimal('100000000'), None)
+    >>> restated(" (Bằng chữ: Một trăm triệu đồng)"), restated(" (một nghìn) người"), restated(" (tạm ứng)")
+    (Decimal('100000000'), Decimal('1000'), None)
     """
-    return words_value(_AROUND.sub(" ", unicodedata.normalize("NFC", text)))
+    inside = _BRACKETED.search(text)
+    return words_value(_AROUND.sub(" ", unicodedata.normalize("NFC", inside[1] if inside else text)))
 
 
 def words_value(text: str) -> Decimal | None:
