@@ -57,7 +57,7 @@ def _chunk_words(chunk: str, vocab: Vocabulary) -> tuple[Word, ...]:
     if (cached := vocab.chunks.get(chunk)) is not None:
         return cached
     key = compact(chunk)
-    if COMPOUND.fullmatch(chunk) and _lookup(key, vocab):  # "LĐ-TB&XH", "GD&ĐT"
+    if COMPOUND.fullmatch(chunk) and (_lookup(key, vocab) or _joined_initials(chunk, key, vocab)):  # "GD&ĐT"
         words: tuple[Word, ...] = (Word(chunk, chunk.lower(), key),)
     else:
         words = tuple(_pieces(chunk, vocab))
@@ -96,7 +96,20 @@ def _meaning(word: Word, previous: str, following: Sequence[Word], vocab: Vocabu
     if word.folded in vocab.contextual:
         after, there, otherwise = vocab.contextual[word.folded]
         return there if previous in after else otherwise
-    return _lookup(word.folded, vocab)
+    return _lookup(word.folded, vocab) or _spelled(word.text, word.folded, vocab)
+
+
+def _joined_initials(chunk: str, key: str, vocab: Vocabulary) -> bool:
+    """Initials joined as sectors' are ("TT&DL", "VH,TT&DL"); not "X.MY" (xã Mỹ …), whose letter is a type."""
+    return ("&" in chunk or "," in chunk) and _spelled(chunk, key, vocab) is not None
+
+
+def _spelled(text: str, key: str, vocab: Vocabulary) -> str | None:
+    """Capitals no abbreviation names, as the initials of words of a roster name (``Vocabulary.initialism``):
+    "KBNN", "BCHQS", "SVHTTDL" (the type's initial glued on), "TT&DL"; never letters in lower case (a typo)
+    nor marked ones ("H.HÀ" is huyện Hà)."""
+    unmarked = strip_marks(text.lower()) == text.lower().replace("đ", "d")
+    return vocab.initialism(key) if text.isupper() and unmarked else None
 
 
 def _name_letter(word: Word, previous: str, following: Sequence[Word], vocab: Vocabulary) -> bool:

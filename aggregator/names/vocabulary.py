@@ -8,10 +8,12 @@ letters stand for in that campaign ("TU" is "Thành ủy" in Nha Trang and "Tỉ
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
@@ -57,7 +59,7 @@ DEPARTMENTS = frozenset({
     "quan ly", "nong nghiep", "cong thuong", "thong tin", "dan toc", "ha tang", "to chuc", "thanh tra",
 })  # fmt: skip
 STOP = frozenset({"va", "cac", "cua"})
-COMPOUND = re.compile(r"[^\W\d_]+(?:[-&/.+][^\W\d_]+)+\.?")
+COMPOUND = re.compile(r"[^\W\d_]+(?:[-&/.+,][^\W\d_]+)+\.?")  # "GD&ĐT", "LĐ-TB&XH", "VH,TT&DL"
 PIECE = re.compile(r"[^\W_]+")
 
 
@@ -81,6 +83,9 @@ class Vocabulary:
     named_types: frozenset[tuple[str, str]] = frozenset()
     named_type_words: frozenset[str] = frozenset()
     case_keys: frozenset[str] = frozenset()  # letters that stand for something only in capitals ("TU")
+    names: tuple[str, ...] = ()  # the roster's full names: what capitals no abbreviation names may spell
+    spelled: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)  # ``initialism``
+    initials: list[_Spellings] = field(default_factory=list, compare=False, repr=False)  # of ``names``, once asked
     chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
     finals: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # expanded too
     inner: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # unless last
@@ -97,12 +102,73 @@ class Vocabulary:
         # sharing a deletion is one edit (a letter changed) or two ("uyr", Telex for ủy, and "dur" share "ur")
         return any(OSA.distance(folded, word, score_cutoff=1) <= 1 for word in self.literal)
 
+    def initialism(self, key: str) -> str | None:
+        """The words of a roster name whose initials spell ``key`` ("kbnn": kho bạc nhà nước, "bchqs": bộ chỉ huy
+        quân sự, "svhttdl": sở văn hóa thể thao và du lịch), when no other words of the roster do: capitals that
+        no abbreviation names ("KBNN tỉnh"). The roster's initials are gathered on the first question."""
+        if key not in self.spelled:
+            may = _may_spell(key, self.literal)
+            if may and not self.initials:
+                self.initials.append(_spellings(self.names))
+            self.spelled[key] = _spelled_by(key, self.names, self.initials[0]) if may else None
+        return self.spelled[key]
+
     def telex_word(self, folded: str) -> tuple[str, str] | None:
         """The roster word that is no syllable which a typed word spells as raw Telex ("DDawks" for Đắk, "Lawks"
         for Lắk, "proong" for Prông), folded and with its marks; None for a roster word as it is ("Kroong")."""
         if not self.literal or folded in self.literal or not folded.isalpha() or is_syllable(folded):
             return None
         return telex_into(folded, self.literal)
+
+
+class _Initials(NamedTuple):
+    """A roster name's words and their initials: "|" for a word that is no letters (a run stops there), none
+    for "và"/"các"/"của" (they spell nothing inside a run); ``at``: the word of each initial."""
+
+    letters: str
+    words: tuple[str, ...]
+    at: tuple[int, ...]
+
+
+def _initials(name: str) -> _Initials:
+    words = tuple(piece.lower() for piece in PIECE.findall(name))
+    kept = [(strip_marks(word), at) for at, word in enumerate(words) if strip_marks(word) not in STOP]
+    return _Initials("".join(folded[0] if folded.isalpha() else "|" for folded, _ in kept), words,
+                     tuple(at for _, at in kept))
+
+
+def _may_spell(key: str, literal: frozenset[str]) -> bool:
+    """Letters that may be initials: three or more (two spell too much: "CH", "YN" are typos of words), no
+    syllable nor raw keystrokes of one ("XAX" is xã), no roster word, no Roman numeral."""
+    return (len(key) > 2 and key.isalpha() and key not in literal and not _ROMAN_LETTERS.issuperset(key)
+            and not is_syllable(key) and fold_word(key) == key)
+
+
+class _Spellings(NamedTuple):
+    """The initials of every name of a roster (``_Initials.letters``), a line each, and where each line starts."""
+
+    text: str
+    starts: list[int]
+
+
+def _spellings(names: Sequence[str]) -> _Spellings:
+    lines = ["".join(word[0] if word.isalpha() else "|" for word in words if word not in STOP)
+             for words in fold_words(names)]
+    return _Spellings("\n".join(lines), list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0)))
+
+
+def _spelled_by(key: str, names: Sequence[str], spellings: _Spellings) -> str | None:
+    """The one run of words of ``names`` whose initials spell ``key`` (words that spell nothing inside it
+    included), or None when there is none or several: found in all the names' initials at once."""
+    runs: set[str] = set()
+    found = spellings.text.find(key)
+    while found >= 0 and len(runs) < 2:
+        line = bisect_right(spellings.starts, found) - 1
+        name, at = _initials(names[line]), found - spellings.starts[line]
+        if name.letters[at:at + len(key)] == key:
+            runs.add(" ".join(name.words[name.at[at]:name.at[at + len(key) - 1] + 1]))
+        found = spellings.text.find(key, found + 1)
+    return runs.pop() if len(runs) == 1 else None
 
 
 def _near(words: Iterable[str]) -> frozenset[str]:
@@ -207,7 +273,8 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
     abbreviations = {**BUILTIN, **unique}
     contextual = _contextual(folded)
     return Vocabulary(abbreviations, home_places, DEPARTMENTS | departments, contextual, frozenset(literal),
-                      _near(literal), case_keys=case_keys(abbreviations, contextual))
+                      _near(literal), case_keys=case_keys(abbreviations, contextual),
+                      names=tuple(full for full, _ in pairs))
 
 
 _ROMAN_LETTERS = frozenset("ivxl")
