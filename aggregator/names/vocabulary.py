@@ -83,7 +83,7 @@ class Vocabulary:
     named_types: frozenset[tuple[str, str]] = frozenset()
     named_type_words: frozenset[str] = frozenset()
     case_keys: frozenset[str] = frozenset()  # letters that stand for something only in capitals ("TU")
-    names: tuple[str, ...] = ()  # the roster's full names: what capitals no abbreviation names may spell
+    names: tuple[str, ...] = field(default=(), compare=False)  # the full names: what capitals may spell
     spelled: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)  # ``initialism``
     initials: list[_Spellings] = field(default_factory=list, compare=False, repr=False)  # of ``names``, once asked
     chunks: dict[str, tuple[Word, ...]] = field(default_factory=dict, compare=False, repr=False)  # reading cache
@@ -274,7 +274,7 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
     contextual = _contextual(folded)
     return Vocabulary(abbreviations, home_places, DEPARTMENTS | departments, contextual, frozenset(literal),
                       _near(literal), case_keys=case_keys(abbreviations, contextual),
-                      names=tuple(full for full, _ in pairs))
+                      names=tuple(full for full, _ in entries))  # the roster's own texts: no copies held
 
 
 _ROMAN_LETTERS = frozenset("ivxl")
