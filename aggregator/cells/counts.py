@@ -16,7 +16,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from aggregator.cells.number_words import restated, words_value
+from aggregator.cells.number_words import said_aside, words_value
 from aggregator.cells.numeric import (
     APPROXIMATE,
     FORMULA_ERRORS,
@@ -70,7 +70,6 @@ _CHECKBOX = "Ô đang là ô đánh dấu ({v}), không phải số lượng. " 
 _DATE = "Ô đang là ngày tháng ({v}), không phải số lượng. Hãy định dạng ô là số rồi ghi số, ví dụ 1.234."
 _NOTE = "ghi {v}, tính là {n}"
 _DISAGREE = "Số ghi bằng số ({a}) và bằng chữ ({b}) không khớp: ô đang ghi {v}. Hãy sửa cho khớp, ví dụ 1.234."
-_ASIDE = re.compile(r"[\s,;:.-]*(?:[(\[]|bang chu)")  # words said aside the figures: "300 (ba trăm)"
 
 def read_counts(cells: pd.Series) -> NumberColumn:
     """Read one count column; ``cells`` is an object Series of cells, its index is kept.
@@ -185,7 +184,7 @@ def _read_worded(text: str, before: str, token: str, after: str) -> Reading:
         return problem(_NOT_A_COUNT, text)
     if "%" in after:
         return problem(_PERCENT, text)
-    said = restated(after) if _ASIDE.match(after) else None  # "300 (ba trăm)"
+    said = said_aside(after)  # "300 (ba trăm)"
     if said is not None and said != value:
         return problem(_DISAGREE, text, a=number(value), b=decimal_text(said))
     if said is None and SCALE_WORDS.intersection(re.findall("[a-z]+", after)):

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from aggregator.cells.number_words import restated
+from aggregator.cells.number_words import restated, said_aside
 from aggregator.cells.numeric import (
     APPROXIMATE,
     MAX_VALUE,
@@ -102,7 +102,6 @@ _FOREIGN_MONEY = re.compile(r"(?<![a-z])(?:usd|eur|do la|dola|\$|€|£|¥)")
 _NUMBER_WORDS = frozenset({"ruoi", "tram", "chuc", "van", "nghin", "ngan", "trieu", "ty", "ti", "tr", "k"})
 # A formula's float may miss a whole đồng by a hair (0.1 + 0.2); more than this is a real fraction.
 _FLOAT_NOISE = 1e-6
-_ASIDE = re.compile(r"[\s,;:.-]*(?:[(\[]|bang chu)")  # what follows the amount is said aside: "(một trăm triệu)"
 _HALF = re.compile(r"ruoi(?:\s*(?:dong|vnd|d|₫))?")  # "2 triệu rưỡi", "2 triệu rưỡi đồng"
 
 
@@ -223,7 +222,7 @@ def _halves(amount: _Amount) -> bool:
 def _in_words(text: str, amount: _Amount, after: str) -> Reading:
     """Number words ``after`` the amount: the amount restated in words aside (in brackets, after "bằng chữ"),
     which must say the same; else a problem ("5 trăm nghìn": figures and words mixed)."""
-    said = restated(after) if _ASIDE.match(after) else None
+    said = said_aside(after)
     if said is None:
         return problem(_WORDED, text)
     if said != amount.value:

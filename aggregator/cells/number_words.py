@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from aggregator.cells.primitives import fold
 
-__all__ = ["restated", "words_value"]
+__all__ = ["restated", "said_aside", "words_value"]
 
 _DIGITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "nhăm": 5,
            "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
@@ -39,6 +39,20 @@ _TELLING = frozenset({"trăm", "nghìn", "ngàn", "triệu", "tỷ", "tỉ", "r�
 # Around an amount in words: brackets, a "bằng chữ" (in words) label, the currency.
 _BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _AROUND = re.compile(r"[()\[\]:;,.!\-–—]|\bbằng chữ\b|\bbang chu\b|\b(?:đồng|dong|vnđ|vnd|đ|d)\b|₫", re.IGNORECASE)
+
+
+# What follows figures and says them again aside: brackets, or "bằng chữ" (folded or not).
+_ASIDE = re.compile(r"[\s,;:.-]*(?:[(\[]|bang chu|bằng chữ)", re.IGNORECASE)
+
+
+def said_aside(after: str) -> Decimal | None:
+    """The number written in words aside, in brackets or after "bằng chữ", in what follows a cell's figures
+    ("300 (ba trăm)", "100.000.000 đồng, bằng chữ: …"); None when nothing is said so.
+
+    >>> said_aside(" (ba trăm)"), said_aside(" ba trăm")
+    (Decimal('300'), None)
+    """
+    return restated(after) if _ASIDE.match(after) else None
 
 
 def restated(text: str) -> Decimal | None:
