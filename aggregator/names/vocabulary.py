@@ -43,7 +43,11 @@ BUILTIN: Mapping[str, str] = {
     "tbxh": "thương binh và xã hội", "xd": "xây dựng", "ctxd": "công trình xây dựng",
     "qltt": "quản lý trật tự", "qlttdt": "quản lý trật tự đô thị", "mttqvn": "mặt trận tổ quốc việt nam",
     "ubmttqvn": "ủy ban mặt trận tổ quốc việt nam", "ptqd": "phát triển quỹ đất", "dvnn": "dịch vụ nông nghiệp",
-    "ttyt": "trung tâm y tế", "bv": "bệnh viện", "vh": "văn hóa",
+    "ttyt": "trung tâm y tế", "bv": "bệnh viện", "vh": "văn hóa", "tyt": "trạm y tế",
+    "ptdtbt": "phổ thông dân tộc bán trú", "ptdtnt": "phổ thông dân tộc nội trú", "kbnn": "kho bạc nhà nước",
+    "bhxh": "bảo hiểm xã hội", "bhyt": "bảo hiểm y tế", "chqs": "chỉ huy quân sự", "bchqs": "bộ chỉ huy quân sự",
+    "bdbp": "bộ đội biên phòng", "kcn": "khu công nghiệp", "kkt": "khu kinh tế", "ccn": "cụm công nghiệp",
+    "ttgdnn": "trung tâm giáo dục nghề nghiệp", "cdcs": "công đoàn cơ sở",
 }  # fmt: skip
 # Letters whose meaning depends on the word before them: (those words, meaning after them, otherwise).
 CONTEXTUAL: Mapping[str, tuple[frozenset[str], str, str]] = {
