@@ -30,6 +30,7 @@ _PDF_WORK = re.compile(re.escape(PDF_WORK_PREFIX) + r"[a-z0-9_]{8}")
 # Only what no cycle can still be writing counts as left over: a concurrent run into the same folder
 # (a manual `aggregator run` beside the worker) keeps its files; a PDF conversion lasts at most 180 s.
 LEFTOVER_AGE_S = 300
+_ITEMS = 500  # list items of a JSON document written as one piece: few writes, little text held at once
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
@@ -78,8 +79,6 @@ def json_bytes(document: Any) -> bytes:
     return b"".join(_pieces(document))
 
 
-_ITEMS = 500
-
 
 def _pieces(document: Any) -> Iterator[bytes]:
     """``json_bytes``'s text in pieces, in order."""
@@ -91,7 +90,7 @@ def _pieces(document: Any) -> Iterator[bytes]:
         yield (b",\n  " if at else b"  ") + compact(str(key)) + b": "
         if isinstance(value, list | tuple) and value:
             yield b"[\n    "
-            for i in range(0, len(value), _ITEMS):  # a piece of _ITEMS items: fewer writes, little text held
+            for i in range(0, len(value), _ITEMS):
                 yield (b",\n    " if i else b"") + b",\n    ".join([compact(item) for item in value[i:i + _ITEMS]])
             yield b"\n  ]"
         else:

@@ -74,9 +74,14 @@ def _raw_words(segment: str, vocab: Vocabulary) -> list[Word]:
 def _abbreviated(word: Word) -> bool:
     """Letters that are no syllable ("ubnd", "p"), or capitals such as "TU"; never accented, never before an
     apostrophe ("H'leo": ``_pieces``)."""
-    if word.text.endswith("'") or not word.folded.isalpha() or strip_marks(word.toned) != word.toned.replace("đ", "d"):
+    if word.text.endswith("'") or not word.folded.isalpha() or not _unmarked(word.toned):
         return False
     return not is_syllable(word.folded) or (len(word.folded) > 1 and word.text.isupper())
+
+
+def _unmarked(toned: str) -> bool:
+    """Letters without a tone or vowel mark (đ is a letter): what an abbreviation is typed with."""
+    return strip_marks(toned) == toned.replace("đ", "d")
 
 
 def _department_follows(following: Sequence[Word], vocab: Vocabulary) -> bool:
@@ -108,8 +113,7 @@ def _spelled(text: str, key: str, vocab: Vocabulary) -> str | None:
     """Capitals no abbreviation names, as the initials of words of a roster name (``Vocabulary.initialism``):
     "KBNN", "BCHQS", "SVHTTDL" (the type's initial glued on), "TT&DL"; never letters in lower case (a typo)
     nor marked ones ("H.HÀ" is huyện Hà)."""
-    unmarked = strip_marks(text.lower()) == text.lower().replace("đ", "d")
-    return vocab.initialism(key) if text.isupper() and unmarked else None
+    return vocab.initialism(key) if text.isupper() and _unmarked(text.lower()) else None
 
 
 def _name_letter(word: Word, previous: str, following: Sequence[Word], vocab: Vocabulary) -> bool:

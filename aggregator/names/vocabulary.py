@@ -63,6 +63,7 @@ DEPARTMENTS = frozenset({
     "quan ly", "nong nghiep", "cong thuong", "thong tin", "dan toc", "ha tang", "to chuc", "thanh tra",
 })  # fmt: skip
 STOP = frozenset({"va", "cac", "cua"})
+_ROMAN_LETTERS = frozenset("ivxl")
 COMPOUND = re.compile(r"[^\W\d_]+(?:[-&/.+,][^\W\d_]+)+\.?")  # "GD&ĐT", "LĐ-TB&XH", "VH,TT&DL"
 PIECE = re.compile(r"[^\W_]+")
 
@@ -136,9 +137,14 @@ class _Initials(NamedTuple):
 
 def _initials(name: str) -> _Initials:
     words = tuple(piece.lower() for piece in PIECE.findall(name))
-    kept = [(strip_marks(word), at) for at, word in enumerate(words) if strip_marks(word) not in STOP]
-    return _Initials("".join(folded[0] if folded.isalpha() else "|" for folded, _ in kept), words,
-                     tuple(at for _, at in kept))
+    folded = [strip_marks(word) for word in words]
+    return _Initials(_initial_line(folded), words, tuple(at for at, word in enumerate(folded) if word not in STOP))
+
+
+def _initial_line(folded: Sequence[str]) -> str:
+    """The initials of a name's words (lower case, without marks): "|" for a word that is no letters, none for
+    "và"/"các"/"của"."""
+    return "".join(word[0] if word.isalpha() else "|" for word in folded if word not in STOP)
 
 
 def _may_spell(key: str, literal: frozenset[str]) -> bool:
@@ -156,8 +162,7 @@ class _Spellings(NamedTuple):
 
 
 def _spellings(names: Sequence[str]) -> _Spellings:
-    lines = ["".join(word[0] if word.isalpha() else "|" for word in words if word not in STOP)
-             for words in fold_words(names)]
+    lines = [_initial_line(words) for words in fold_words(names)]
     return _Spellings("\n".join(lines), list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0)))
 
 
@@ -280,8 +285,6 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
                       _near(literal), case_keys=case_keys(abbreviations, contextual),
                       names=tuple(full for full, _ in entries))  # the roster's own texts: no copies held
 
-
-_ROMAN_LETTERS = frozenset("ivxl")
 
 
 def case_keys(abbreviations: Iterable[str], contextual: Iterable[str]) -> frozenset[str]:
