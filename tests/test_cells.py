@@ -333,6 +333,9 @@ DATE_CASES: list[tuple[Any, str | None, bool, bool, str]] = [
     (1e12, None, False, True, "serial-huge"),
     (-1, None, False, True, "serial-negative"),
     (float("inf"), None, False, True, "serial-infinite"),
+    (10**20, None, False, True, "serial-beyond-64-bits"),  # an xlsx cell: openpyxl gives it as an int
+    (-(2**63) - 1, None, False, True, "serial-below-64-bits"),
+    (10**400, None, False, True, "serial-beyond-any-float"),
     ("05/11/2024 25:00", None, False, True, "hour-25"),
     ("05/11/2024 14:61", None, False, True, "minute-61"),
     ("abc", None, False, True, "garbage"),

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aggregator import rowjson
-from aggregator.cells.frame import fingerprints
+from aggregator.cells.fingerprint import fingerprints
 
 CELLS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
                   st.text(), st.dates(), st.datetimes())

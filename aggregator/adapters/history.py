@@ -13,9 +13,10 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from aggregator.adapters import history_decisions as kept
 from aggregator.errors import OutputError
@@ -41,7 +42,9 @@ CREATE TABLE IF NOT EXISTS {FIRST_SEEN};
 VERSION = 3  # PRAGMA user_version; 0 = before first_seen, 1 = before the office's decisions, 2 = first_seen by rowid
 T = TypeVar("T")
 _PER_INSERT = 100  # rows per INSERT statement; 6 × 100 values stay under SQLite's oldest limit of 999
-_NOW_SEEN = "CREATE TEMP TABLE now_seen (pos INTEGER PRIMARY KEY, row INTEGER NOT NULL, fingerprint TEXT NOT NULL)"
+_NOW_SEEN = ("CREATE TEMP TABLE now_seen (pos INTEGER PRIMARY KEY, row INTEGER NOT NULL, fingerprint TEXT NOT NULL, "
+             "known INTEGER NOT NULL DEFAULT 0)")
+_PER_FETCH = 8192  # rows fetched at a time
 
 
 @dataclass(frozen=True)
@@ -158,14 +161,22 @@ class History:
 
 def _record_versions(conn: sqlite3.Connection, tab: str, content: Callable[[int], str], stamp: str,
                      seen: int) -> None:
-    """Known row versions get a new last-seen time; new ones their content. ``seen``: the rows in now_seen."""
-    new = conn.execute(
-        "SELECT n.row, n.fingerprint FROM now_seen n LEFT JOIN row_versions v "
-        "ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint WHERE v.row IS NULL", (tab,)).fetchall()
-    if len(new) < seen:  # some are known (a sheet whose every row moved or changed has none: no second join)
+    """Known row versions get a new last-seen time; new ones their content. ``seen``: the rows in now_seen.
+
+    Done in SQLite, a row at a time: a large sheet's rows are never held as Python objects, and each new
+    version's content (``content(row)``, the history's copy of the row) is made as SQLite inserts it.
+    """
+    known = conn.execute(
+        "UPDATE now_seen SET known = 1 WHERE EXISTS (SELECT 1 FROM row_versions v WHERE v.tab = ? "
+        "AND v.row = now_seen.row AND v.fingerprint = now_seen.fingerprint)", (tab,)).rowcount
+    if known:  # a sheet whose every row moved or changed has none: no second join
         conn.execute("UPDATE row_versions SET last_seen = ? WHERE rowid IN (SELECT v.rowid FROM now_seen n JOIN "
-                     "row_versions v ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint)", (stamp, tab))
-    _insert(conn, "row_versions", 6, ((tab, row, fp, content(row), stamp, stamp) for row, fp in new))
+                     "row_versions v ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint "
+                     "WHERE n.known)", (stamp, tab))
+    if known < seen:
+        conn.create_function("row_content", 1, content)
+        conn.execute("INSERT INTO row_versions SELECT ?, row, fingerprint, row_content(row), ?, ? FROM now_seen "
+                     "WHERE NOT known ORDER BY pos", (tab, stamp, stamp))
 
 
 def _record_first_seen(conn: sqlite3.Connection, tab: str, fingerprints: Sequence[str],
@@ -173,16 +184,23 @@ def _record_first_seen(conn: sqlite3.Connection, tab: str, fingerprints: Sequenc
     """When each fingerprint (in now_seen order) was first seen, and its place in the order. Fingerprints
     never seen before are numbered after everything seen so far, in this cycle's row order, and stored."""
     found = conn.execute("SELECT f.at, f.seq FROM now_seen n LEFT JOIN first_seen f ON f.tab = ? "
-                         "AND f.fingerprint = n.fingerprint ORDER BY n.pos", (tab,)).fetchall()
-    new = dict.fromkeys(fp for fp, (at, _) in zip(fingerprints, found, strict=True) if at is None)
-    if new:
+                         "AND f.fingerprint = n.fingerprint ORDER BY n.pos", (tab,))
+    stamps: list[str | None] = []
+    seqs: list[int | None] = []
+    moments: dict[str | None, str | None] = {}  # a few cycles' stamps: one text each, not one per row
+    for chunk in iter(partial(found.fetchmany, _PER_FETCH), []):
+        stamps += [moments.setdefault(at, at) for at, _ in chunk]
+        seqs += [seq for _, seq in chunk]
+    unseen = [i for i, at in enumerate(stamps) if at is None]
+    if unseen:
+        new = dict.fromkeys(fingerprints[i] for i in unseen)
         last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM first_seen").fetchone()[0]
         numbered = {fp: last + i for i, fp in enumerate(new, start=1)}
         # inserted in key order: the primary key's B-tree then grows page by page, not all over the file
         _insert(conn, "first_seen", 4, [(tab, fp, stamp, numbered[fp]) for fp in sorted(numbered)])
-        found = [(stamp, numbered[fp]) if at is None else (at, seq)
-                 for fp, (at, seq) in zip(fingerprints, found, strict=True)]
-    return [at for at, _ in found], [seq for _, seq in found]
+        for i in unseen:
+            stamps[i], seqs[i] = stamp, numbered[fingerprints[i]]
+    return cast(list[str], stamps), cast(list[int], seqs)
 
 
 def _insert(conn: sqlite3.Connection, into: str, width: int, rows: Iterable[tuple[object, ...]]) -> None:

@@ -1,6 +1,6 @@
 """``aggregator decide``: settle a row offline (an .xlsx source, or a Google sheet), stored in the history.
 
-The source is read once to identify the row's content (its fingerprint, cells/frame.py): the decision
+The source is read once to identify the row's content (its fingerprint, cells/fingerprint.py): the decision
 belongs to that content, as one made in the decisions tab does, so the next ``run`` applies it however
 the rows move, and turns it to ``needs_review`` if the row is edited.
 """

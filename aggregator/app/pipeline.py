@@ -39,7 +39,6 @@ from aggregator.cells.frame import (
     Frame,
     Zones,
     build_frame,
-    fingerprints,
 )
 from aggregator.consolidation import changes
 from aggregator.consolidation.aggregate import Inputs, consolidate
@@ -147,7 +146,7 @@ def _fingerprinted(frame: Frame, live: npt.NDArray[np.bool_], history: RowHistor
     """Every row's fingerprint, and the live rows recorded in the history (when each was first seen): beside the
     cycle when a copy of the process can do it (beside.py), as the cycle matches names."""
     def work() -> tuple[list[str], FirstSeen | None]:
-        found = fingerprints(frame.cells)
+        found = frame.row_fingerprints()
         if history is None:
             return found, None
         rows = [(row, fp) for row, fp, alive in zip(frame.table.index.tolist(), found, live.tolist(), strict=True)

@@ -19,6 +19,7 @@ from aggregator.campaign import ColumnSettings
 from aggregator.cells import read_numbers
 from aggregator.cells.date_window import Zones, as_shown, swapped, swapped_message, year_within
 from aggregator.cells.dates import read_dates
+from aggregator.cells.fingerprint import TypedCells, piece
 from aggregator.models import NUMERIC_TYPES, ColumnRole, ColumnType, RawTab
 from aggregator.sheet.total_rows import total_labels
 from aggregator.textnorm import ALREADY_CLEAN, clean_text
@@ -36,6 +37,7 @@ class ColumnReading:
     problems: Findings
     notes: Findings
     empty: npt.NDArray[np.bool_]  # which rows' cells are empty once cleaned
+    typed: TypedCells  # the cells as typed, for the rows' fingerprints (cells/fingerprint.py)
     totals: npt.NDArray[np.bool_] | None = field(default=None)  # the name column: rows labelled as a total
 
 
@@ -73,6 +75,8 @@ class Column:
         self.codes[rest] = len(cleaned) + 1 + len(first) + np.arange(len(rest))
         distinct = np.concatenate([np.array([*cleaned, None], dtype=object), values[ints[first]], values[rest]])
         self.cells = pd.Series(distinct, dtype=object)
+        self.typed = _typed(values, codes, self.codes, [*found[is_text].tolist(), None,
+                                                        *values[ints[first]].tolist(), *values[rest].tolist()])
         if not merge:
             self.cells = pd.Series(distinct[self.codes], index=self.index, dtype=object)
             self.codes = np.arange(len(values))
@@ -111,8 +115,22 @@ def read_column(column: ColumnSettings, raw: pd.Series, header: str, zones: Zone
     cells = Column(raw, merge=formatted is None)
     values, problems, notes = _parse(column, cells, header, zones, formatted)
     # a roll-up's percent is a child's computed mean (0,8 is 0,8 %): notes addressed to a typist do not apply
-    return ColumnReading(values, problems, notes if position not in tab.weights else [], cells.empty(),
+    return ColumnReading(values, problems, notes if position not in tab.weights else [], cells.empty(), cells.typed,
                          cells.totals() if column.role is ColumnRole.UNIT_NAME else None)
+
+
+def _typed(values: npt.NDArray[np.object_], found: npt.NDArray[np.intp], entries: npt.NDArray[np.intp],
+           typed: list[object]) -> TypedCells:
+    """The column's cells as typed, one JSON piece per entry (``typed``: each entry's cell as typed, None for the
+    empty cell) and per empty cell that is not None (NaN: no JSON null); ``found``: pandas' codes (-1: empty)."""
+    pieces = [piece(cell) for cell in typed]
+    codes = entries.astype(np.int32)
+    empty = np.flatnonzero(found < 0)
+    odd = [row for row, cell in zip(empty.tolist(), values[empty].tolist(), strict=True) if cell is not None]
+    if odd:
+        codes[odd] = np.arange(len(pieces), len(pieces) + len(odd), dtype=np.int32)
+        pieces += [piece(cell) for cell in values[odd].tolist()]
+    return TypedCells(codes, tuple(pieces))
 
 
 def _percent_formatted(tab: RawTab, position: int, index: pd.Index) -> pd.Series | None:

@@ -369,6 +369,7 @@ def _shown(value: Any, parts: dict[str, np.ndarray], row: int) -> str:
         if not np.isnan(parts["year"][row]):
             day, month, year = (int(parts[name][row]) for name in ("day", "month", "year"))
             return f"{day:02d}/{month:02d}/{year}"
-        if np.isfinite(value) and 0 < value < _SERIAL_FAR:
+        # an int may be beyond any float (10**400 typed in an xlsx cell): compared as it is, never converted first
+        if (isinstance(value, int | np.integer) or np.isfinite(value)) and 0 < value < _SERIAL_FAR:
             return shown(dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value)))
     return shown(value)

@@ -18,12 +18,10 @@ None for text), and the cycle's own columns, all named with a leading "_" (keys 
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import partial
 from itertools import zip_longest
 from typing import Any, cast
@@ -36,8 +34,8 @@ from aggregator.campaign import ColumnSettings
 from aggregator.cells.column import DATE_ONLY as DATE_ONLY  # a frame column, named beside its reader's
 from aggregator.cells.column import ColumnReading, read_column
 from aggregator.cells.date_window import Zones as Zones  # how the frame reads dates (app/pipeline.py makes them)
+from aggregator.cells.fingerprint import TypedCells, fingerprints, fingerprints_of
 from aggregator.models import NUMERIC_TYPES, CellValue, ColumnRole, ColumnType, RawTab
-from aggregator.rowjson import row_encoder
 from aggregator.sheet.headers import HeaderMap
 from aggregator.sheet.merges import Merge, merged_down
 from aggregator.textnorm import is_empty_cell
@@ -81,7 +79,15 @@ def range_column(key: str) -> str:
 class Frame:
     table: pd.DataFrame
     rows_read: int
-    cells: pd.DataFrame  # the columns read, each cell as typed: what a row's fingerprint is made from
+    # what a row's fingerprint is made from, the columns read with each cell as typed: their JSON pieces
+    # (cells/fingerprint.py), or the cells themselves where merged cells filled some before they were read
+    typed: tuple[TypedCells, ...] | pd.DataFrame
+
+    def row_fingerprints(self) -> list[str]:
+        """Every row's fingerprint (cells/fingerprint.py)."""
+        if isinstance(self.typed, pd.DataFrame):
+            return fingerprints(self.typed)
+        return fingerprints_of(self.typed, self.rows_read)
 
 
 def _trim_trailing_blank(rows: Sequence[Sequence[CellValue]]) -> list[Sequence[CellValue]]:
@@ -130,25 +136,6 @@ _LAY_OUT_TUPLES: Callable[[list[Sequence[CellValue]]], np.ndarray] | None = geta
     importlib.import_module("pandas._libs.lib"), "to_object_array_tuples", None)
 
 
-def _jsonable(value: object) -> object:
-    """What the fingerprint's JSON encoder does with a cell that is not a JSON value."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-# its output is what the fingerprints the history already holds were hashed from: it must never change
-_ENCODE_ROW = row_encoder(_jsonable)
-
-
-def fingerprints(cells: pd.DataFrame) -> list[str]:
-    """A stable hash of each row's content (its cells in column order), for the "first seen" history."""
-    encode = _ENCODE_ROW
-    columns = [cells[key].tolist() for key in cells.columns]
-    rows = zip(*columns, strict=True) if columns else (() for _ in range(len(cells)))
-    return [hashlib.sha1(encode(row).encode("utf-8")).hexdigest()[:20] for row in rows]  # a tuple: a JSON list
-
-
 def _per_row(findings: Sequence[list[object | None] | None], rows: int) -> list[tuple[object, ...]]:
     """Each row's findings (problems or notes) from every column's (None: nothing), in column order."""
     present = [column for column in findings if column is not None]
@@ -174,7 +161,7 @@ def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSetting
 
 
 # What reading a column costs beside the other pieces, per row (on 100,000 rows: a count column about 80 ms, a
-# date 45 ms, a text 10 to 70 ms, the fingerprints 25 ms per column): how the pieces are shared (work.py). A text
+# date 45 ms, a text 10 to 70 ms): how the pieces are shared (work.py). A text
 # column's result is text (as costly to send from a copy of the process as to make): read where the frame is.
 _COST = {ColumnType.TEXT: 1.0, ColumnType.DATE: 2.0}  # number columns: 3.0
 
@@ -182,24 +169,21 @@ _COST = {ColumnType.TEXT: 1.0, ColumnType.DATE: 2.0}  # number columns: 3.0
 def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Sequence[ColumnSettings],
                 zones: Zones, *, share: Share = in_line, fingerprinted: bool = True) -> Frame:
     """Parse every mapped column by its type; see the module docstring for the result. ``share`` runs the
-    pieces of the work (each column's reading, the rows' fingerprints): in line, or some beside (work.py).
+    pieces of the work (each column's reading): in line, or some beside (work.py).
 
-    ``fingerprinted=False``: FINGERPRINT is left out, for the caller to add (``fingerprints(frame.cells)``); a
+    ``fingerprinted=False``: FINGERPRINT is left out, for the caller to add (``frame.row_fingerprints()``); a
     cycle has them made beside name matching (app/pipeline.py)."""
     typed = raw_columns(tab.rows, header_row, header_map)
     raw, merged = _merged(typed, tab, header_map, columns)
     read = [c for c in columns if c.key in raw.columns and c.type is not ColumnType.IGNORED]
     # what a row's fingerprint hashes: its cells as typed, before merged cells fill them (a row's identity in the
-    # history does not change when someone merges or unmerges cells around it)
-    as_typed = typed[[k for k in typed.columns if k in {c.key for c in read}]]
+    # history does not change when someone merges or unmerges cells around it), in the campaign's column order
+    hashed = [k for k in typed.columns if k in {c.key for c in read}]
     rows = len(raw)
     pieces: list[Task[Any]] = [
         Task(partial(read_column, c, raw[c.key], header_map.headers[c.key], zones, tab, header_map.positions[c.key]),
              rows * _COST.get(c.type, 3.0), movable=c.type is not ColumnType.TEXT) for c in read]
-    if fingerprinted:
-        pieces.append(Task(partial(fingerprints, as_typed), rows * len(as_typed.columns), movable=True))
-    done = share(pieces)
-    readings: list[ColumnReading] = done[:len(read)]
+    readings: list[ColumnReading] = share(pieces)
     table = pd.DataFrame(index=raw.index)
     for reading in readings:
         for key, values in reading.values.items():
@@ -214,9 +198,13 @@ def build_frame(tab: RawTab, header_row: int, header_map: HeaderMap, columns: Se
                                 dtype=object)
     notes = [n for r in readings for n in r.notes] + _merge_notes(merged, header_map, raw.index)
     table[NOTES] = pd.Series(_per_row(notes, rows), index=raw.index, dtype=object)
+    typed_cells = {c.key: reading.typed for c, reading in zip(read, readings, strict=True)}
+    # the pieces, when the columns were read as typed (no copy of the cells, 11 MB for 100,000 rows, is kept)
+    frame = Frame(table=table, rows_read=rows,
+                  typed=tuple(typed_cells[k] for k in hashed) if raw is typed else typed[hashed])
     if fingerprinted:
-        table[FINGERPRINT] = done[-1]
-    return Frame(table=table, rows_read=rows, cells=as_typed)
+        table[FINGERPRINT] = frame.row_fingerprints()
+    return frame
 
 
 def _merged(raw: pd.DataFrame, tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSettings]

@@ -38,7 +38,7 @@ class _Rows:
         picked = table.loc[list(rows), [FINGERPRINT, TYPED_NAME, PROBLEMS]]
         index = picked.index.tolist()  # sheet rows: ints
         names = [n if isinstance(n, str) else "" for n in picked[TYPED_NAME].tolist()]
-        return cls(dict(zip(index, picked[FINGERPRINT].tolist(), strict=True)),  # texts (cells/frame.py)
+        return cls(dict(zip(index, picked[FINGERPRINT].tolist(), strict=True)),  # texts (cells/fingerprint.py)
                    dict(zip(index, names, strict=True)), dict(zip(index, picked[PROBLEMS].tolist(), strict=True)),
                    rows_of)
 
