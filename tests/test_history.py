@@ -87,3 +87,20 @@ def test_a_row_version_seen_again_gets_its_last_seen_time_and_keeps_its_first(hi
     history.remember("Báo cáo", [(7, "fp0"), (8, "fp9")], content, latest)  # every row moved or new
     after = {(v.row, v.first_seen, v.last_seen) for v in history.versions()}
     assert after == seen | {(7, latest, latest), (8, latest, latest)}
+
+
+def test_a_cell_holding_a_lone_surrogate_is_kept_as_typed(tmp_path: Path) -> None:
+    """Google's JSON may hold "\\ud800" (text no UTF-8 can carry): the history keeps that row's content, escaped,
+    and the other new rows as they are; the fingerprint of such a row is a hash like any other."""
+    import pandas as pd
+
+    from aggregator.cells.fingerprint import fingerprints
+
+    cells = [["UBND xã Hòa\ud800", 12], ["UBND xã Long Hòa", 3]]
+    store = History(tmp_path / "history.sqlite")
+    found = fingerprints(pd.DataFrame(cells, dtype=object))
+    assert len(set(found)) == 2 and all(len(fp) == 20 for fp in found)
+    seen = store.remember("Báo cáo", [(2, found[0]), (3, found[1])],
+                          lambda row: json.dumps(cells[row - 2], ensure_ascii=False), NOW)
+    assert seen.seq == [1, 2]
+    assert [v.content for v in store.versions()] == cells

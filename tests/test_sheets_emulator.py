@@ -296,3 +296,22 @@ def test_a_port_in_use_is_a_clear_error(server: EmulatorServer, capsys: pytest.C
     started = time.monotonic()
     assert main(["--xlsx", str(SAMPLE), "--port", str(server.server_address[1])]) == 2
     assert "error:" in capsys.readouterr().err and time.monotonic() - started < 10
+
+
+def test_cells_holding_lone_surrogates_pass_through_a_whole_cycle(runner: CliRunner, tmp_path: Path) -> None:
+    """Google's JSON may hold text no UTF-8 can carry ("\\ud800", typed by a script): the cycle reads such rows,
+    keeps them in the history as typed, and writes every output."""
+    api = SheetsApi()
+    tab = seed_from_xlsx(api, SAMPLE, SID).tab(AGENCY)
+    tab.put(3, 1, "UBND phường Lộc Thọ\ud800")
+    tab.put(5, 1, "Đơn vị lạ\ud800")
+    tab.put(4, 10, "ghi chú\udc80")
+    with pytest.MonkeyPatch.context() as mp, running(api) as server:
+        mp.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+        mp.setenv(EMULATOR_VAR, server.base_url)
+        _, status = _run(runner, tmp_path, "--source", SID)
+    assert status["source"]["rows_read"] == len(tab.values()) - 1
+    from aggregator.adapters.history import History
+
+    kept = [cell for version in History(tmp_path / "history.sqlite").versions() for cell in version.content]
+    assert {"Đơn vị lạ\ud800", "ghi chú\udc80"} <= set(kept)

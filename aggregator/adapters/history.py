@@ -174,9 +174,19 @@ def _record_versions(conn: sqlite3.Connection, tab: str, content: Callable[[int]
                      "row_versions v ON v.tab = ? AND v.row = n.row AND v.fingerprint = n.fingerprint "
                      "WHERE n.known)", (stamp, tab))
     if known < seen:
+        insert = ("INSERT INTO row_versions SELECT ?, row, fingerprint, row_content(row), ?, ? FROM now_seen "
+                  "WHERE NOT known ORDER BY pos")
         conn.create_function("row_content", 1, content)
-        conn.execute("INSERT INTO row_versions SELECT ?, row, fingerprint, row_content(row), ?, ? FROM now_seen "
-                     "WHERE NOT known ORDER BY pos", (tab, stamp, stamp))
+        try:
+            conn.execute(insert, (tab, stamp, stamp))
+        except sqlite3.OperationalError:  # the statement is undone; a cell with a lone surrogate has no UTF-8
+            conn.create_function("row_content", 1, lambda row: _escaped(content(row)))
+            conn.execute(insert, (tab, stamp, stamp))
+
+
+def _escaped(content: str) -> str:
+    """A row's JSON with each lone surrogate written as its JSON escape (``\\ud800``: read back, the same text)."""
+    return content.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _record_first_seen(conn: sqlite3.Connection, tab: str, fingerprints: Sequence[str],

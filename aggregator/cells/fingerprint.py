@@ -45,7 +45,8 @@ def piece(cell: object) -> str:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+    # "surrogatepass": the same bytes for any text, and a lone surrogate (Google's JSON may hold "\ud800") is hashed
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
