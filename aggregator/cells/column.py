@@ -75,8 +75,9 @@ class Column:
         self.codes[rest] = len(cleaned) + 1 + len(first) + np.arange(len(rest))
         distinct = np.concatenate([np.array([*cleaned, None], dtype=object), values[ints[first]], values[rest]])
         self.cells = pd.Series(distinct, dtype=object)
+        # as typed, an entry is its first cell: the text before cleaning, the int, the cell itself
         self.typed = _typed(values, codes, self.codes, [*found[is_text].tolist(), None,
-                                                        *values[ints[first]].tolist(), *values[rest].tolist()])
+                                                        *distinct[len(cleaned) + 1:].tolist()])
         if not merge:
             self.cells = pd.Series(distinct[self.codes], index=self.index, dtype=object)
             self.codes = np.arange(len(values))

@@ -161,8 +161,8 @@ def _weights(tab: RawTab, header_map: HeaderMap, columns: Sequence[ColumnSetting
 
 
 # What reading a column costs beside the other pieces, per row (on 100,000 rows: a count column about 80 ms, a
-# date 45 ms, a text 10 to 70 ms): how the pieces are shared (work.py). A text
-# column's result is text (as costly to send from a copy of the process as to make): read where the frame is.
+# date 45 ms, a text 10 to 70 ms): how the pieces are shared (work.py). A text column's result is text (as
+# costly to send from a copy of the process as to make): read where the frame is.
 _COST = {ColumnType.TEXT: 1.0, ColumnType.DATE: 2.0}  # number columns: 3.0
 
 
