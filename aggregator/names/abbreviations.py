@@ -57,13 +57,20 @@ def _chunk_words(chunk: str, vocab: Vocabulary) -> tuple[Word, ...]:
     if (cached := vocab.chunks.get(chunk)) is not None:
         return cached
     key = compact(chunk)
-    if COMPOUND.fullmatch(chunk) and (_lookup(key, vocab) or _joined_initials(chunk, key, vocab)):  # "GD&ĐT"
+    if COMPOUND.fullmatch(chunk) and not _word_after_dot(chunk) \
+            and (_lookup(key, vocab) or _joined_initials(chunk, key, vocab)):  # "GD&ĐT"
         words: tuple[Word, ...] = (Word(chunk, chunk.lower(), key),)
     else:
         words = tuple(_pieces(chunk, vocab))
     if len(vocab.chunks) < _CHUNK_CACHE:
         vocab.chunks[chunk] = words
     return words
+
+
+def _word_after_dot(chunk: str) -> bool:
+    """ "TX.An", "P.Nhơn": an abbreviated type with a dot, then a word in lower case (no initials: "TXAN" is
+    thị xã An Nhơn, yet "TX.An Nhơn" is that place typed whole)."""
+    return any(not piece.isupper() for piece in chunk.split(".")[1:] if piece)
 
 
 def _raw_words(segment: str, vocab: Vocabulary) -> list[Word]:
@@ -267,8 +274,6 @@ def read_locality(text: str, vocab: Vocabulary) -> Chain:
     """A roster ``locality`` or a campaign ``area``: "huyện Cầu Kè, tỉnh Trà Vinh" → its places."""
     segments = (read_words(part, vocab) for part in _LOCALITY_GAP.split(text or ""))
     return parse_locality(([w.folded for w in words], level_keys(words)) for words in segments)
-
-
 
 
 def places_in(text: str, vocab: Vocabulary) -> tuple[Place, ...] | None:

@@ -317,11 +317,22 @@ def _resolve_one(matcher: Matcher, typed: Key) -> Decision:
         judged = [judge.same_name(matcher.keys[i], matcher.owners[i]) for i in possible]
         # "Phước Hậi": Phước Hải's letters, Phước Hậu's ậ
         contradicted_all = typed.toned and all(contradicted(typed, matcher.keys[i]) for i in possible)
-        if contradicted_all and (marked := _marked_typos(matcher, judge, set(same))):
-            return in_doubt(matcher.unit_ids, [*judged, *marked], matcher.settings)
+        if contradicted_all and (doubts := [*_marked_typos(matcher, judge, set(same)),
+                                            *_marked_otherwise(matcher, judge, same, possible)]):
+            return in_doubt(matcher.unit_ids, [*judged, *doubts], matcher.settings)
     else:
         judged = [_judge(matcher, judge, i, 1.0, 0) for i in same]
     return decide(matcher.unit_ids, judged, matcher.settings, typo_allowed=False)
+
+
+def _marked_otherwise(matcher: Matcher, judge: Judge, same: Sequence[int], possible: Sequence[int]) -> list[Judged]:
+    """Units whose name has the typed marks that only the stated type rules out, for a name whose marks no
+    unit of that type has: "xã Bình Thạnh" when the roster holds xã Bình Thành and phường Bình Thạnh is a
+    wrong mark or a wrong type, and the row waits for review."""
+    admitted = set(possible)
+    found = [_judge(matcher, judge, i, 1.0, 0) for i in same
+             if i not in admitted and not contradicted(judge.typed, matcher.keys[i])]
+    return [j for j in found if j.why == "type"]
 
 
 def _marked_typos(matcher: Matcher, judge: Judge, same: set[int]) -> list[Judged]:
