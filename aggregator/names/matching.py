@@ -28,9 +28,10 @@ from rapidfuzz import fuzz
 
 from aggregator.campaign import MatchingSettings
 from aggregator.models import MatchKind, MatchOutcome, RosterUnit
-from aggregator.names.abbreviations import places_in, read_folded, read_locality
+from aggregator.names.abbreviations import read_folded, read_locality
+from aggregator.names.alternatives import names_a_known_place, other_readings, unsigned
 from aggregator.names.candidates import NameIndex, build_index
-from aggregator.names.contacts import split_signature, without_signature_line
+from aggregator.names.contacts import without_signature_line
 from aggregator.names.groups import group_reader
 from aggregator.names.judging import (
     FAR,
@@ -47,15 +48,14 @@ from aggregator.names.judging import (
 from aggregator.names.keys import Key, is_place, key_of, self_place
 from aggregator.names.localities import Chain, Place, known_places, unit_chains
 from aggregator.names.marks import contradicted, one_mark_off
-from aggregator.names.reading import NAMED_TRAPS, last_segment, read_name, readings, segments
+from aggregator.names.reading import NAMED_TRAPS, read_name
 from aggregator.names.screening import Screen, build_screen
-from aggregator.names.typed import Reader, Typed
+from aggregator.names.typed import Reader
 from aggregator.names.vocabulary import Vocabulary, case_keys, learn_vocabulary
 from aggregator.textnorm import is_syllable
 
 _INITIALS = 0.75  # "P.VH" may be Vĩnh Hải or Vĩnh Hòa: shown, never accepted
 _FEW = 24  # below this many keys, screening one by one beats arrays
-_BARE_PLACE_WORDS = 4  # a trailing segment this short without a level word may be a bare place
 _INITIAL_LEVELS: dict[str | None, str] = {"thanh pho": "tp", "thi xa": "tx"}  # "TPST": thành phố Sóc Trăng
 K = TypeVar("K", bound=Hashable)
 
@@ -199,42 +199,6 @@ def build_matcher(units: Sequence[RosterUnit], settings: MatchingSettings, *, ar
         reader=reader,
         marked=2 * sum(not unit.name.isascii() for unit in units) >= len(units),
     )
-
-
-def _bare_place(text: str, vocab: Vocabulary) -> Place | None:
-    """A short segment without a level word that may name a place: "Cầu Kè", not "UBND", not "1"."""
-    words = read_folded(text, vocab)
-    if not 0 < len(words) <= _BARE_PLACE_WORDS or not all(map(is_syllable, words)) or places_in(text, vocab):
-        return None
-    return Place(None, tuple(words))
-
-
-def _other_readings(typed: Typed, vocab: Vocabulary, index: NameIndex) -> list[list[Key]]:
-    """Other ways to read a name the plain reading did not match, each with its equally likely twin."""
-    in_brackets, others = typed.in_brackets, []
-    if len(typed.variants) > 1 and (place := _bare_place(typed.variants[1], vocab)):  # "UBND xã X (Cầu Kè)"
-        others.append([key_of(p._replace(places=(*p.places, place))) for p in typed.parts(vocab, index.together)])
-    text = typed.variants[0]
-    bare: tuple[Place, ...] = ()
-    while len(bare) < 2 and (split := last_segment(text)) and (place := _bare_place(split[1], vocab)):
-        text, bare = split[0], (place, *bare)  # "Long Đức - Cầu Kè", "Long Đức - Cầu Kè - Trà Vinh"
-        parts = readings(text, vocab, index.together)
-        others.append([key_of(p._replace(places=(*p.places, *bare, *in_brackets))) for p in parts])
-    return others
-
-
-def _unsigned(typed: Typed, matcher: Matcher) -> str | None:
-    """The name without the person who signed it (contacts.py: "Phòng Y tế - Nguyễn Thị Mai"), its bracket kept;
-    None when it ends with no person, or with a segment naming a place the roster knows."""
-    if (found := split_signature(typed.variants[0])) is None:
-        return None
-    cut, segment = found
-    return None if _names_a_known_place(segment, matcher) else cut + (
-        f" ({typed.variants[1]})" if len(typed.variants) > 1 else "")
-
-
-def _names_a_known_place(segment: str, matcher: Matcher) -> bool:
-    return any(tuple(read_folded(part, matcher.vocabulary)) in matcher.place_names for part in segments(segment))
 
 
 def _judge(matcher: Matcher, judge: Judge, index: int, similarity: float, edits: int = FAR) -> Judged:
@@ -381,15 +345,16 @@ def _judged(matcher: Matcher, text: str, decide_all: Callable[[Sequence[Key], bo
     if (decision := typed.decision) is None:  # names typed alike (as written, in capitals) share their reading
         decision = decide_all(typed.keys(vocab, matcher.index.together), True)
         if decision.outcome.kind is not MatchKind.MATCHED:
-            others = [decide_all(keys, False) for keys in _other_readings(typed, vocab, matcher.index)]
-            if (unsigned := _unsigned(typed, matcher)) and (signed := _judged(matcher, unsigned, decide_all)):
+            others = [decide_all(keys, False) for keys in other_readings(typed, vocab, matcher.index)]
+            if (cut := unsigned(typed, vocab, matcher.place_names)) and (signed := _judged(matcher, cut, decide_all)):
                 others.append(signed)  # "Phòng Y tế - Nguyễn Thị Mai": read without who reported
             decision = combine([decision, *others])
         typed.settle(decision)
     # a signature on a line of its own shows only in the cell as typed (cleaning joins the lines): judged for this
     # text alone, never kept with the reading it shares with the same words on one line
     if decision.outcome.kind is not MatchKind.MATCHED and (lines := without_signature_line(text)) is not None \
-            and not _names_a_known_place(lines[1], matcher) and (signed := _judged(matcher, lines[0], decide_all)):
+            and not names_a_known_place(lines[1], vocab, matcher.place_names) \
+            and (signed := _judged(matcher, lines[0], decide_all)):
         decision = combine([decision, signed])
     return decision
 
