@@ -6,7 +6,9 @@ wrong type, and nothing on the row says which: a match on the type alone put a w
 commune of another district. Every such pair of the official list is checked.
 
 A district typed after the unit with its type abbreviated and a dot ("P.Nhơn Thành - TX.An Nhơn") is that
-district, never initials ("TXAN" is thị xã An Nhơn, and the name that follows was read twice).
+district, never initials ("TXAN" is thị xã An Nhơn, and the name that follows was read twice). A district
+typed with a word in raw Telex is that district, also when the word is a letter from a roster word kept as
+typed ("huyện Tu Mơ Roong", beside xã Kroong, is huyện Tu Mơ Rông).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from aggregator.campaign import MatchingSettings
 from aggregator.models import MatchKind, RosterUnit
 from aggregator.names.matching import Matcher, build_matcher, match_names
 from aggregator.textnorm import strip_marks, traditional
+from tests.namegen.noise import telex
 from tests.redteam.admin import Place, load_provinces, unit_id, units_of
 
 LEVELS = {"xã": "commune", "phường": "commune", "thị trấn": "commune", "huyện": "district", "thị xã": "district",
@@ -114,6 +117,26 @@ def test_a_district_typed_with_a_dotted_type_is_that_district(code: str) -> None
             typed += [f"UBND {commune.kind} {commune.proper} - {abbreviation}.{district.proper}",
                       f"{commune.kind.capitalize()} {commune.proper} ({abbreviation}.{district.proper})"]
             wanted += [unit_id(commune)] * 2
+    found = [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(_matcher(code), typed)]
+    wrong = [(t, f) for t, f, w in zip(typed, found, wanted, strict=True) if f != w]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("code", sorted(_provinces()))
+def test_a_district_typed_in_raw_telex_is_that_district(code: str) -> None:
+    """Two communes of each district, typed with the district's marked words one at a time in raw Telex."""
+    units = units_of(_provinces()[code])
+    names = Counter(traditional(u.proper) for u in units)
+    typed, wanted = [], []
+    for district in (u for u in units if u.kind in DISTRICT_ABBREVIATIONS):
+        communes = [u for u in units if u.parent == district and names[traditional(u.proper)] == 1
+                    and not u.proper.isdigit()][:2]
+        words = district.proper.split()
+        for commune in communes:
+            for i in (i for i, word in enumerate(words) if not word.isascii()):
+                keyed = " ".join([*words[:i], telex(words[i]), *words[i + 1:]])
+                typed.append(f"UBND {commune.kind} {commune.proper}, {district.kind} {keyed}")
+                wanted.append(unit_id(commune))
     found = [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(_matcher(code), typed)]
     wrong = [(t, f) for t, f, w in zip(typed, found, wanted, strict=True) if f != w]
     assert not wrong, wrong

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from aggregator.textnorm import is_syllable
+from aggregator.textnorm import fold_word, is_syllable
 
 # Level words as read (folded), longest first; "thành phố" is a city of a province or a province itself.
 LEVELS: tuple[tuple[str, ...], ...] = (
@@ -139,9 +139,19 @@ def agrees(place: Place, chain: Chain) -> bool:
 
 
 def _agreed(place: Place, holds: Callable[[tuple[str, ...], str | None], bool]) -> bool:
-    """``agrees`` over any collection of places, ``holds(name, level)`` telling whether it has one."""
-    return holds(place.name, place.level) or any(holds(place.name[:cut], place.level) and holds(place.name[cut:], None)
-                                                 for cut in range(1, len(place.name)))
+    """``agrees`` over any collection of places, ``holds(name, level)`` telling whether it has one; a word kept
+    as typed because it is a letter from a roster word that is no syllable ("Roong", beside xã Kroong) is also
+    read as the raw Telex it may be: "huyện Tu Mơ Roong" is huyện Tu Mơ Rông."""
+    if _agreed_as(place.name, place.level, holds):
+        return True
+    decoded = tuple(part for word in place.name for part in fold_word(word).split())
+    return decoded != place.name and _agreed_as(decoded, place.level, holds)
+
+
+def _agreed_as(name: tuple[str, ...], level: str | None, holds: Callable[[tuple[str, ...], str | None], bool]
+               ) -> bool:
+    return holds(name, level) or any(holds(name[:cut], level) and holds(name[cut:], None)
+                                     for cut in range(1, len(name)))
 
 
 class KnownPlaces:
