@@ -93,6 +93,16 @@ def test_dates_inside_the_window_or_not_swappable_stay_as_they_are() -> None:
     assert _unit(result, TUPHAP).problems == ()  # day 25 cannot be a month: an odd date, not a swapped one
 
 
+@pytest.mark.parametrize("typed", ["11-Aug-2024", "Aug 11, 2024", "ngày 11 tháng 8 năm 2024", "11 tháng 08/2024"])
+def test_a_date_whose_text_names_its_month_is_never_taken_for_a_swapped_one(typed: str) -> None:
+    # 11 August lies outside the window and 8 November inside, but the clerk named the month: no swap is possible
+    result = _result(_row(YTE, typed), _row(TUPHAP, "11/08/2024"), locale="en_US")
+    assert _unit(result, YTE).submitted_at.date() == dt.date(2024, 8, 11)
+    assert not any("đổi chỗ" in p.message for p in _unit(result, YTE).problems)
+    (problem,) = _unit(result, TUPHAP).problems  # the same date typed with numbers may be swapped
+    assert "đổi chỗ ngày và tháng" in problem.message
+
+
 def test_the_campaign_start_setting_moves_the_window() -> None:
     early = CAMPAIGN.model_copy(update={"start": dt.date(2024, 8, 1)})
     result = _result(_row(YTE, serial(dt.datetime(2024, 8, 11))), campaign=early)

@@ -18,7 +18,7 @@ import pandas as pd
 from aggregator.campaign import ColumnSettings
 from aggregator.cells import read_numbers
 from aggregator.cells.date_window import Zones, as_shown, swapped, swapped_message, year_within
-from aggregator.cells.dates import read_dates
+from aggregator.cells.dates import names_its_month, read_dates
 from aggregator.cells.fingerprint import TypedCells, piece
 from aggregator.models import NUMERIC_TYPES, ColumnRole, ColumnType, RawTab
 from aggregator.sheet.total_rows import total_labels
@@ -187,10 +187,14 @@ def _unswapped(key: str, values: pd.Series, column: Column, zones: Zones
     and each row's problem (None when no date looks swapped), quoting the cell as the sheet shows it (a date
     the sheet stored, not typed text, written in the sheet's order: never a serial number)."""
     flips = swapped(values, *zones.window) if zones.window is not None else None
-    bad = flips.notna().to_numpy() if flips is not None else np.zeros(len(values), dtype=bool)
+    bad = flips.notna().to_numpy(copy=True) if flips is not None else np.zeros(len(values), dtype=bool)
     if flips is None or not bad.any():  # few by nature
         return values, None
     shown = column.cleaned()
+    flagged = np.flatnonzero(bad)  # a date whose text names its month was typed as it reads
+    bad[flagged[[isinstance(cell, str) and names_its_month(cell) for cell in shown.iloc[flagged].tolist()]]] = False
+    if not bad.any():
+        return values, None
     shown[bad] = [as_shown(cell, day, zones.month_first)
                   for cell, day in zip(shown[bad].tolist(), values[bad].dt.date.tolist(), strict=True)]
     messages = pd.Series(None, index=values.index, dtype=object)

@@ -244,12 +244,20 @@ _MONTH_NAMES = ("january|jan", "february|feb", "march|mar", "april|apr", "may", 
                 "august|aug", "september|sept|sep", "october|oct", "november|nov", "december|dec")
 _MONTH = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split("|")}
 _NAME = "|".join(sorted(_MONTH, key=len, reverse=True))
+_VIETNAMESE_MONTH = re.compile(r"(?<![a-z])thang\s*[0-9]{1,2}(?![0-9])")  # "tháng 11", folded
 # A month named in English, as an English-language system or sheet writes dates ("05-Nov-2024", "Nov 5, 2024",
 # "Tue, 05 Nov 2024 14:30"): unambiguous, so read, written as a day-first date.
 _NAMED_MONTH = re.compile(
     rf"(?<![0-9a-z])(?:(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?[\s-]*(?P<mon>{_NAME})\.?(?:[\s,-]+(?P<y>[0-9]{{4}}|[0-9]{{2}}))?"
     rf"|(?P<mon2>{_NAME})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>[0-9]{{4}}))?)(?![0-9a-z])"
 )
+
+
+def names_its_month(text: str) -> bool:
+    """Whether a date typed as text names its month ("08-Nov-2024", "ngày 8 tháng 11"): it cannot be one whose
+    day and month a month-first sheet swapped (date_window.py)."""
+    folded = fold(text)
+    return _NAMED_MONTH.search(folded) is not None or _VIETNAMESE_MONTH.search(folded) is not None
 
 
 def _day_first(found: re.Match[str]) -> str:
