@@ -8,7 +8,8 @@ commune of another district. Every such pair of the official list is checked.
 A district typed after the unit with its type abbreviated and a dot ("P.Nhơn Thành - TX.An Nhơn") is that
 district, never initials ("TXAN" is thị xã An Nhơn, and the name that follows was read twice). A district
 typed with a word in raw Telex is that district, also when the word is a letter from a roster word kept as
-typed ("huyện Tu Mơ Roong", beside xã Kroong, is huyện Tu Mơ Rông).
+typed ("huyện Tu Mơ Roong", beside xã Kroong, is huyện Tu Mơ Rông). A name that opens with a letter which is
+also a type's ("P Rao", "H Bông") is that name when typed without its type.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pytest
 from aggregator.campaign import MatchingSettings
 from aggregator.models import MatchKind, RosterUnit
 from aggregator.names.matching import Matcher, build_matcher, match_names
-from aggregator.textnorm import strip_marks, traditional
+from aggregator.textnorm import is_syllable, strip_marks, traditional
 from tests.namegen.noise import telex
 from tests.redteam.admin import ADMIN_LIST, Place, load_provinces, unit_id, units_of
 
@@ -143,3 +144,26 @@ def test_a_district_typed_in_raw_telex_is_that_district(code: str) -> None:
     found = [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(_matcher(code), typed)]
     wrong = [(t, f) for t, f, w in zip(typed, found, wanted, strict=True) if f != w]
     assert not wrong, wrong
+
+
+def _lettered() -> Iterator[tuple[str, Place]]:
+    """Units whose name opens with a letter that is no syllable ("P Rao", "H Bông"), each the only unit of
+    the province with its name."""
+    for code, province in sorted(_provinces().items()):
+        units = units_of(province)
+        names = Counter(traditional(u.proper) for u in units)
+        for unit in units:
+            first = strip_marks(unit.proper.split()[0]).lower()
+            if len(first) == 1 and first.isalpha() and first not in "ivxlcdm" and not is_syllable(first) \
+                    and names[traditional(unit.proper)] == 1:
+                yield code, unit
+
+
+@pytest.mark.parametrize(("code", "unit"), list(_lettered()), ids=lambda v: getattr(v, "official", v))
+def test_a_name_opening_with_a_type_letter_is_that_name_without_its_type(code: str, unit: Place) -> None:
+    assert unit.parent is not None
+    district = unit.parent
+    typed = [unit.proper, f"UBND {unit.proper}", f"{unit.proper.upper()} – {district.kind} {district.proper}",
+             f"{strip_marks(unit.proper)} ({district.kind} {district.proper})", f"{unit.kind} {unit.proper}"]
+    found = [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(_matcher(code), typed)]
+    assert found == [unit_id(unit)] * len(typed), list(zip(typed, found, strict=True))

@@ -125,9 +125,11 @@ def _spelled(text: str, key: str, vocab: Vocabulary) -> str | None:
 
 def _name_letter(word: Word, previous: str, following: Sequence[Word], vocab: Vocabulary) -> bool:
     """A letter that opens a commune's name ("Xã H Bông", "Thị trấn P Rao": Gia Lai, Quảng Nam) where the roster
-    has such names: after a commune's type and before a word, it is no huyện or phường ("Phường P4" keeps it)."""
-    return (_roster_letter(word, vocab) and previous in _COMMUNE_TYPE_ENDS
-            and bool(following) and following[0].folded.isalpha())
+    has such names: after a commune's type and before a word, it is no huyện or phường ("Phường P4" keeps it);
+    elsewhere, when the word after it is the one a roster name has after that letter ("UBND P Rao", "H Bông")."""
+    if not _roster_letter(word, vocab) or not following or not following[0].folded.isalpha():
+        return False
+    return previous in _COMMUNE_TYPE_ENDS or (word.folded, following[0].folded) in vocab.letter_names
 
 
 def _roster_letter(word: Word, vocab: Vocabulary) -> bool:

@@ -83,6 +83,9 @@ class Vocabulary:
     contextual: Mapping[str, tuple[frozenset[str], str, str]] = field(default_factory=lambda: dict(CONTEXTUAL))
     literal: frozenset[str] = frozenset()  # roster words that are no syllable ("KBang", "Tôr"): never raw Telex
     near_literal: frozenset[str] = frozenset()  # those words and each with one letter left out (``reads_literally``)
+    # A single letter of ``literal`` and the word after it, as a roster name has them ("P Rao", "H Bông"): typed
+    # so, the letter opens that name, never a unit type (abbreviations._name_letter)
+    letter_names: frozenset[tuple[str, str]] = frozenset()
     # Type words some roster unit has in its proper name ("Phường Đúc", "Trường Lâm"), as (folded, tone key)
     # and folded: where a typed type word may be part of the name instead (``reading.readings``).
     named_types: frozenset[tuple[str, str]] = frozenset()
@@ -281,8 +284,10 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
                if word.isalpha() and not is_syllable(word) and not _ROMAN_LETTERS.issuperset(word)}
     abbreviations = {**BUILTIN, **unique}
     contextual = _contextual(folded)
+    letter_names = frozenset((word, name[i + 1]) for name in (*words, *other_words)
+                             for i, word in enumerate(name[:-1]) if len(word) == 1 and word in literal)
     return Vocabulary(abbreviations, home_places, DEPARTMENTS | departments, contextual, frozenset(literal),
-                      _near(literal), case_keys=case_keys(abbreviations, contextual),
+                      _near(literal), letter_names, case_keys=case_keys(abbreviations, contextual),
                       names=tuple(full for full, _ in entries))  # the roster's own texts: no copies held
 
 
