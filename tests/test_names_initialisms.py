@@ -121,3 +121,13 @@ def test_a_roster_written_with_the_common_initialisms_matches_their_words(roster
     agencies' full words must still find them, which a roster's own initials cannot tell."""
     names = [roster_name, "Trường TH số 1 Trà Bui", "Sở Tài chính", "Ủy ban nhân dân xã Trà Bui"]
     assert _found(_matcher(names), [typed])[typed] == "S000"
+
+
+def test_tp_after_so_or_phong_is_tu_phap_and_thanh_pho_elsewhere() -> None:
+    """ "Sở TP", "Phòng TP": Tư pháp (no Sở or Phòng is a city's); "UBND TP Tân An" is still the city."""
+    justice = f"S{SECTORS.index('Sở Tư pháp'):03d}"
+    matcher = _matcher([*SECTORS, "Phòng Tư pháp thành phố Tân An", "Ủy ban nhân dân thành phố Tân An"])
+    found = _found(matcher, ["Sở TP", "SỞ TP", "Sở TP tỉnh", "Phòng TP", "Phòng TP TP Tân An", "UBND TP Tân An",
+                             "UBND TP. Tân An"])
+    assert found == {"Sở TP": justice, "SỞ TP": justice, "Sở TP tỉnh": justice, "Phòng TP": "S035",
+                     "Phòng TP TP Tân An": "S035", "UBND TP Tân An": "S036", "UBND TP. Tân An": "S036"}

@@ -56,6 +56,7 @@ CONTEXTUAL: Mapping[str, tuple[frozenset[str], str, str]] = {
     "dv": (frozenset({"ban"}), "dân vận", "dịch vụ"),
     "kt": (frozenset({"ban", "ub"}), "kiểm tra", "kinh tế"),
     "nd": (frozenset({"hoi"}), "nông dân", "nhân dân"),
+    "tp": (frozenset({"so", "phong"}), "tư pháp", "thành phố"),  # "Sở TP", "Phòng TP"; "UBND TP Trà Vinh"
 }
 # What follows "P." when it means Phòng (a department) rather than Phường (a ward).
 DEPARTMENTS = frozenset({
