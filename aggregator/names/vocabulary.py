@@ -285,8 +285,9 @@ def learn_vocabulary(names: Iterable[tuple[str, Sequence[str]]], *, homes: bool 
                if word.isalpha() and not is_syllable(word) and not _ROMAN_LETTERS.issuperset(word)}
     abbreviations = {**BUILTIN, **unique}
     contextual = _contextual(folded)
+    letters = {word for word in literal if len(word) == 1}  # most rosters have none: no walk over their words
     letter_names = frozenset((word, name[i + 1]) for name in (*words, *other_words)
-                             for i, word in enumerate(name[:-1]) if len(word) == 1 and word in literal)
+                             for i, word in enumerate(name[:-1]) if word in letters) if letters else frozenset()
     return Vocabulary(abbreviations, home_places, DEPARTMENTS | departments, contextual, frozenset(literal),
                       _near(literal), letter_names, case_keys=case_keys(abbreviations, contextual),
                       names=tuple(full for full, _ in entries))  # the roster's own texts: no copies held
