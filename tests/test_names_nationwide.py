@@ -47,16 +47,30 @@ def _matcher(code: str) -> Matcher:
                          MatchingSettings())
 
 
+def _one_of_a_name(units: list[Place]) -> list[Place]:
+    """The units that are the only one of the province with their name ("Hoà" and "Hòa" are one name)."""
+    names = Counter(traditional(u.proper) for u in units)
+    return [u for u in units if names[traditional(u.proper)] == 1]
+
+
+def _found(code: str, typed: list[str]) -> list[object]:
+    """Each typed name's unit in the province's roster, or the outcome's kind when it matched none."""
+    return [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(_matcher(code), typed)]
+
+
+def _communes_of(district: Place, units: list[Place]) -> list[Place]:
+    """The district's communes that have a name (no number) no other unit of the province has."""
+    return [u for u in _one_of_a_name(units) if u.parent == district and not u.proper.isdigit()]
+
+
 def _pairs() -> Iterator[tuple[str, Place, Place]]:
     """(province code, unit, its twin): units of one province, of one level and of different types whose names differ
     only in their marks ("Hoà" and "Hòa" are one name) and the twin's marks tell it from the unit, each the only
     unit of the province with its name."""
     for code, province in sorted(_provinces().items()):
-        units = units_of(province)
-        names = Counter(traditional(u.proper) for u in units)
         by_letters: dict[tuple[str, str], list[Place]] = {}
-        for unit in units:
-            if unit.kind in LEVELS and names[traditional(unit.proper)] == 1:
+        for unit in _one_of_a_name(units_of(province)):
+            if unit.kind in LEVELS:
                 by_letters.setdefault((LEVELS[unit.kind], strip_marks(unit.proper).lower()), []).append(unit)
         for group in by_letters.values():
             for unit in group:
@@ -88,11 +102,10 @@ def test_type_of_one_and_marks_of_the_other_stay_for_review(code: str, unit: Pla
 
 @pytest.mark.parametrize(("code", "unit", "twin"), PAIRS, ids=lambda v: getattr(v, "official", v))
 def test_each_twin_typed_as_written_or_without_marks_is_found(code: str, unit: Place, twin: Place) -> None:
-    matcher = _matcher(code)
     typed = [f"UBND {unit.kind} {unit.proper}", f"UBND {twin.kind} {twin.proper}", f"{twin.proper}",
              strip_marks(f"UBND {unit.kind} {unit.proper}")]
     wanted = [unit_id(unit), unit_id(twin), unit_id(twin), unit_id(unit)]
-    found = [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(matcher, typed)]
+    found = _found(code, typed)
     assert found == wanted, list(zip(typed, found, strict=True))
 
 
@@ -112,17 +125,14 @@ DISTRICT_ABBREVIATIONS = {"huyện": ("H", "h"), "thị xã": ("TX", "Tx"), "th�
 def test_a_district_typed_with_a_dotted_type_is_that_district(code: str) -> None:
     """A commune of each district, typed with its district as "TX.An Nhơn", "Tp.Quy Nhơn", "(H.Tuy Phước)"."""
     units = units_of(_provinces()[code])
-    names = Counter(traditional(u.proper) for u in units)
     typed, wanted = [], []
     for district in (u for u in units if u.kind in DISTRICT_ABBREVIATIONS and not u.proper.isdigit()):
-        communes = [u for u in units if u.parent == district and names[traditional(u.proper)] == 1
-                    and not u.proper.isdigit()]
+        communes = _communes_of(district, units)
         for commune, abbreviation in zip(communes, DISTRICT_ABBREVIATIONS[district.kind], strict=False):
             typed += [f"UBND {commune.kind} {commune.proper} - {abbreviation}.{district.proper}",
                       f"{commune.kind.capitalize()} {commune.proper} ({abbreviation}.{district.proper})"]
             wanted += [unit_id(commune)] * 2
-    found = [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(_matcher(code), typed)]
-    wrong = [(t, f) for t, f, w in zip(typed, found, wanted, strict=True) if f != w]
+    wrong = [(t, f) for t, f, w in zip(typed, _found(code, typed), wanted, strict=True) if f != w]
     assert not wrong, wrong
 
 
@@ -130,19 +140,16 @@ def test_a_district_typed_with_a_dotted_type_is_that_district(code: str) -> None
 def test_a_district_typed_in_raw_telex_is_that_district(code: str) -> None:
     """Two communes of each district, typed with the district's marked words one at a time in raw Telex."""
     units = units_of(_provinces()[code])
-    names = Counter(traditional(u.proper) for u in units)
     typed, wanted = [], []
     for district in (u for u in units if u.kind in DISTRICT_ABBREVIATIONS):
-        communes = [u for u in units if u.parent == district and names[traditional(u.proper)] == 1
-                    and not u.proper.isdigit()][:2]
+        communes = _communes_of(district, units)[:2]
         words = district.proper.split()
         for commune in communes:
             for i in (i for i, word in enumerate(words) if not word.isascii()):
                 keyed = " ".join([*words[:i], telex(words[i]), *words[i + 1:]])
                 typed.append(f"UBND {commune.kind} {commune.proper}, {district.kind} {keyed}")
                 wanted.append(unit_id(commune))
-    found = [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(_matcher(code), typed)]
-    wrong = [(t, f) for t, f, w in zip(typed, found, wanted, strict=True) if f != w]
+    wrong = [(t, f) for t, f, w in zip(typed, _found(code, typed), wanted, strict=True) if f != w]
     assert not wrong, wrong
 
 
@@ -150,12 +157,9 @@ def _lettered() -> Iterator[tuple[str, Place]]:
     """Units whose name opens with a letter that is no syllable ("P Rao", "H Bông"), each the only unit of
     the province with its name."""
     for code, province in sorted(_provinces().items()):
-        units = units_of(province)
-        names = Counter(traditional(u.proper) for u in units)
-        for unit in units:
+        for unit in _one_of_a_name(units_of(province)):
             first = strip_marks(unit.proper.split()[0]).lower()
-            if len(first) == 1 and first.isalpha() and first not in "ivxlcdm" and not is_syllable(first) \
-                    and names[traditional(unit.proper)] == 1:
+            if len(first) == 1 and first.isalpha() and first not in "ivxlcdm" and not is_syllable(first):
                 yield code, unit
 
 
@@ -165,5 +169,5 @@ def test_a_name_opening_with_a_type_letter_is_that_name_without_its_type(code: s
     district = unit.parent
     typed = [unit.proper, f"UBND {unit.proper}", f"{unit.proper.upper()} – {district.kind} {district.proper}",
              f"{strip_marks(unit.proper)} ({district.kind} {district.proper})", f"{unit.kind} {unit.proper}"]
-    found = [o.unit_id if o.kind is MatchKind.MATCHED else o.kind for o in match_names(_matcher(code), typed)]
+    found = _found(code, typed)
     assert found == [unit_id(unit)] * len(typed), list(zip(typed, found, strict=True))
